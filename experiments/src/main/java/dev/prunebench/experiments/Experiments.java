@@ -1,0 +1,25 @@
+package dev.prunebench.experiments;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registry of experiments, in the order {@code run all} runs them. Add one line per new experiment. */
+public final class Experiments {
+    private Experiments() {}
+
+    public static final List<Experiment> ALL = List.of(
+    );
+
+    public static Map<String, Experiment> byId() {
+        Map<String, Experiment> m = new LinkedHashMap<>();
+        for (Experiment e : ALL) m.put(e.id(), e);
+        return m;
+    }
+
+    public static Experiment get(String id) {
+        Experiment e = byId().get(id);
+        if (e == null) throw new IllegalArgumentException("experiment: unknown id '" + id + "' (known: " + String.join(", ", byId().keySet()) + ")");
+        return e;
+    }
+}

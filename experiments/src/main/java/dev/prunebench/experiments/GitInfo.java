@@ -1,0 +1,36 @@
+package dev.prunebench.experiments;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** The git commit of the working tree, if there is one (runs are labelled with it). */
+public final class GitInfo {
+    private GitInfo() {}
+
+    public static String commit() { return git("rev-parse", "HEAD"); }
+
+    public static String shortCommit() {
+        String c = git("rev-parse", "--short=7", "HEAD");
+        return c.equals("unknown") ? "nogit" : c;
+    }
+
+    public static boolean dirty() { return !git("status", "--porcelain", "--untracked-files=no").isEmpty(); }
+
+    private static String git(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "git";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return "unknown";
+            return out;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.prunebench.experiments.cli;
+
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.experiments.Experiments;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "list", description = "List the experiments with the paper each reproduces.")
+final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() {
+        var out = spec.commandLine().getOut();
+        out.printf("%-26s %-44s %s%n", "id", "reproduces", "what");
+        for (Experiment e : Experiments.ALL) out.printf("%-26s %-44s %s%n", e.id(), e.paper(), e.description());
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.prunebench.experiments.cli;
+
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.experiments.Experiments;
+import dev.prunebench.experiments.RunSupport;
+import dev.prunebench.results.RunWriter;
+import dev.prunebench.results.Scale;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Run experiments and write results/<run-id>/ (CSV, manifest, index.html); results/latest points at it.")
+final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "ID", description = "experiment ids, or 'all'")
+    List<String> ids;
+
+    @Option(names = "--scale", defaultValue = "standard", description = "quick | standard | full (default: ${DEFAULT-VALUE})")
+    String scale;
+
+    @Option(names = "--out", defaultValue = "results", description = "results root folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "20260101", description = "base seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress output")
+    boolean quiet;
+
+    @Override public Integer call() throws Exception {
+        Scale sc = Scale.parse(scale);
+        List<Experiment> todo = new ArrayList<>();
+        for (String id : ids) {
+            if (id.equals("all")) todo.addAll(Experiments.ALL);
+            else todo.add(Experiments.get(id));
+        }
+        Path dest = RunSupport.run(todo, sc, out, seed, quiet, spec.commandLine().getErr());
+        spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.prunebench.results;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import tech.tablesaw.api.Table;
+
+/**
+ * What an experiment writes into, handed to it by the run. Everything it produces goes through here, so the
+ * run can write it atomically (temp folder, then move), describe it in the manifest and draw it in the report.
+ */
+public interface ExperimentContext {
+
+    Scale scale();
+
+    /** Base seed of the run; experiments derive their seeds from it and record them with {@link #parameter}. */
+    long seed();
+
+    /** This experiment's output folder (inside the run's temporary folder until the run completes). */
+    Path dir();
+
+    /** Writes {@code name.csv} (Tablesaw) into {@link #dir()}. Names: [a-z0-9_-]+. */
+    void table(String name, Table table);
+
+    /** Records one metric (written to {@code metrics.csv}). */
+    void metric(Metric metric);
+
+    /** Adds a plot drawn from one of this experiment's tables. */
+    void plot(PlotSpec plot);
+
+    /** A parameter of this run, recorded in the manifest (sizes, rates, seeds, backends used). */
+    void parameter(String key, Object value);
+
+    /** A sentence shown in the report under this experiment (e.g. "values of .smtx drawn from a seeded normal"). */
+    void note(String text);
+
+    /** Marks a part of the experiment skipped (backend unavailable, …), with the reason shown in the report. */
+    void skipped(String what, String reason);
+
+    /** Where progress and log lines go (stderr, or a sink with --quiet). */
+    PrintStream log();
+
+    /** Whether progress bars may be drawn (a terminal, and not --quiet). */
+    boolean interactive();
+}
