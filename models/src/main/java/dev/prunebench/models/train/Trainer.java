@@ -27,7 +27,8 @@ public final class Trainer {
 
     /** Everything a run produced. */
     public record Result(List<Epoch> epochs, double seconds, int samplesPerEpoch) {
-        public double secondsPerEpoch() { return epochs.isEmpty() ? 0 : seconds / epochs.size(); }
+        /** Mean training time per epoch (forward, backward, update; the per-epoch evaluation is not counted). */
+        public double secondsPerEpoch() { return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0); }
         public Epoch last() { return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1); }
     }
 
@@ -118,7 +119,7 @@ public final class Trainer {
                     }
                 }
                 double secs = (System.nanoTime() - te) / 1e9;
-                double evalAcc = eval == null ? Double.NaN : net.accuracy(eval, 1000);
+                double evalAcc = eval == null ? Double.NaN : net.accuracy(eval, 256);
                 Epoch ep = new Epoch(e + 1, lossSum / n, (double) correct / n, evalAcc, secs, lr);
                 epochs.add(ep);
                 if (bar != null) bar.setExtraMessage(String.format(" epoch %d/%d loss %.4f acc %.2f%% eval %.2f%%", e + 1, config.epochs(), ep.loss(), 100 * ep.trainAccuracy(), 100 * evalAcc));
