@@ -28,14 +28,15 @@ public final class PruningStorageTable {
                 Structure.nm(4, 8), Structure.NODE);
         System.out.printf(Locale.ROOT, "# %dx%d N(0,1), seed %d, magnitude score (RMS over units), target rate %.2f (N:M: fixed), fp32%n",
                 n, n, seed, rate);
-        System.out.printf(Locale.ROOT, "%-12s %10s %10s %10s  %-12s %14s %14s%n", "structure", "unit-rate", "w-sparsity", "nnz",
+        System.out.printf(Locale.ROOT, "# dense: %d bytes; kept = weights kept; coo omitted%n", (long) n * n * Precision.FP32.bytes());
+        System.out.printf(Locale.ROOT, "%-12s %10s %10s %10s  %-12s %14s %14s%n", "structure", "unit-rate", "w-sparsity", "kept",
                 "format", "bytes-minimal", "bytes-fixed32");
         for (Structure s : structures) {
             double r = s instanceof Structure.Nm nm ? nm.rate() : rate;
             PruneResult res = Pruner.prune(layer, s, r);
             boolean first = true;
             for (PrunedStorage.FormatBytes fb : PrunedStorage.of(w, res.mask(), s, Precision.FP32, List.of())) {
-                if (fb.format().equals("coo")) continue;
+                if (fb.format().equals("coo") || fb.format().equals("dense")) continue;
                 System.out.printf(Locale.ROOT, "%-12s %10s %10s %10s  %-12s %14d %14d%n",
                         first ? s.id() : "", first ? String.format(Locale.ROOT, "%.6f", res.unitRate()) : "",
                         first ? String.format(Locale.ROOT, "%.6f", res.weightSparsity()) : "", first ? Long.toString(res.mask().kept()) : "",
