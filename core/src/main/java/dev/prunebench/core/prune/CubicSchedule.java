@@ -31,8 +31,11 @@ public record CubicSchedule(double initial, double target, long start, int round
     /** The formula at a real t, unquantised (for plots). */
     public double formula(double t) {
         double f = Math.min(1.0, Math.max(0.0, (t - start) / ((double) rounds * interval)));
+        if (f == 0) return initial;
+        if (f == 1) return target;
         double x = 1 - f;
-        return target + (initial - target) * x * x * x;
+        // clamped: rounding must never take a rate below s_i (a prior mask would then remove more than the rate)
+        return Math.min(target, Math.max(initial, target + (initial - target) * x * x * x));
     }
 
     /** Sparsity in force at training step {@code step} (the value set at the last pruning step ≤ step). */

@@ -14,7 +14,8 @@ import java.util.Locale;
  *       supplies (for example squared gradients averaged over a batch: the empirical Fisher).</li>
  *   <li>{@code RANDOM}: one uniform value in [0, 1) per unit, drawn from {@link java.util.SplittableRandom} with the
  *       given seed in unit order (row-major units; see {@link Pruner}). The aggregate is not used. The same seed,
- *       shape and structure give the same mask.</li>
+ *       shape and structure give the same mask. In a global selection give each layer its own seed, or the layers
+ *       draw the same sequence.</li>
  *   <li>{@code ACTIVATION}: node pruning only: the mean over a batch of |a| of each output neuron / channel, from
  *       activations the caller supplies ({@code batch × rows}, sample-major). The aggregate is not used.</li>
  * </ul>
