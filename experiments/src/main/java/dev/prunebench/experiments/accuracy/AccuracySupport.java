@@ -7,7 +7,7 @@ import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.models.prune.Aggregate;
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.prune.GroupPruning;
 import dev.prunebench.models.train.LrSchedule;
 import dev.prunebench.models.train.Reproducibility;
@@ -104,7 +104,7 @@ final class AccuracySupport {
         ctx.parameter(net + "_dense_train_config", c.describe() + " train_images=" + train.size());
         if (!e.loaded()) {
             ctx.parameter(net + "_dense_seconds_per_epoch", e.trainSeconds() / Math.max(1, c.epochs()));
-            ctx.metric(Metric.info("train_seconds_per_epoch[net=" + net + ",images=" + train.size() + "]", e.trainSeconds() / Math.max(1, c.epochs()), "s"));
+            ctx.metric(info("train_seconds_per_epoch[net=" + net + ",images=" + train.size() + "]", e.trainSeconds() / Math.max(1, c.epochs()), "s"));
         }
         return e;
     }
@@ -118,24 +118,23 @@ final class AccuracySupport {
 
     static List<GroupPruning.Matrix> matrices(List<Param> ws) {
         List<GroupPruning.Matrix> ms = new ArrayList<>();
-        for (Param p : ws) ms.add(new GroupPruning.Matrix(p.values(), p.rows(), p.cols()));
+        for (Param p : ws) ms.add(new GroupPruning.Matrix(p.name(), p.values(), p.rows(), p.cols()));
         return ms;
     }
 
     /** Prunes every weight matrix of {@code net} separately at {@code rate} (groups of g along rows). */
-    static void pruneEachLayer(Network net, int g, Aggregate agg, double rate, long seed) {
-        int i = 0;
+    static void pruneEachLayer(Network net, int g, Score score, double rate) {
         for (Param p : net.weights()) {
-            boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix(p.values(), p.rows(), p.cols()), g, agg, rate, seed + 31L * i++);
+            boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix(p.name(), p.values(), p.rows(), p.cols()), g, score, rate);
             p.setMask(and(keep, p.mask()));
         }
     }
 
     /** Prunes all weight matrices of {@code net} together, one threshold, {@code rate} of all groups removed. */
-    static void pruneGlobally(Network net, int g, Aggregate agg, double rate, long seed) {
+    static void pruneGlobally(Network net, int g, Score score, double rate) {
         List<Param> ws = net.weights();
         // already-masked weights are zero and rank lowest, so an increasing schedule only adds to the mask
-        List<boolean[]> ks = GroupPruning.masks(matrices(ws), g, agg, rate, seed);
+        List<boolean[]> ks = GroupPruning.masks(matrices(ws), g, score, rate);
         for (int i = 0; i < ws.size(); i++) ws.get(i).setMask(and(ks.get(i), ws.get(i).mask()));
     }
 
@@ -158,6 +157,18 @@ final class AccuracySupport {
 
     static Trainer.Result retrain(ExperimentContext ctx, Network net, Dataset train, TrainConfig c, String label) {
         return new Trainer(ctx.log(), ctx.interactive(), label).train(net, train, null, c);
+    }
+
+    /**
+     * An INFO metric. Names follow the scorecard ({@code accuracy[net=mlp,g=8,rate=0.90]}); where this build's
+     * {@link Metric} still refuses commas in names, they are written with ';' instead.
+     */
+    static Metric info(String name, double value, String unit) {
+        try {
+            return Metric.info(name, value, unit);
+        } catch (IllegalArgumentException e) {
+            return Metric.info(name.replace(',', ';'), value, unit);
+        }
     }
 
     static double pct(double accuracy) { return 100.0 * accuracy; }

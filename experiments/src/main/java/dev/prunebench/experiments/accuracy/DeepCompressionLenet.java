@@ -6,7 +6,7 @@ import dev.prunebench.experiments.Experiment;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.models.prune.Aggregate;
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
@@ -50,12 +50,12 @@ public final class DeepCompressionLenet implements Experiment {
             Network dense = AccuracySupport.dense(ctx, net, split.train(), b).network();
             double denseErr = dense.evaluate(split.test(), 250).errorPercent();
             err.row(net, "dense", 0.0, 0.0, round3(denseErr), round3(denseErr), 0.0);
-            ctx.metric(Metric.info("error[net=" + net + ",dense]", round3(denseErr), "%"));
+            ctx.metric(AccuracySupport.info("error[net=" + net + ",dense]", round3(denseErr), "%"));
             Network p = AccuracySupport.copy(dense);
             var retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
             int step = 0;
             for (double rate : schedule(ctx.scale())) {
-                AccuracySupport.pruneGlobally(p, 1, Aggregate.MAX, rate, ctx.seed());
+                AccuracySupport.pruneGlobally(p, 1, Score.MAGNITUDE, rate);
                 double before = p.evaluate(split.test(), 250).errorPercent();
                 TrainConfig rc = AccuracySupport.retrainConfig(net, b, ctx.seed() + 100 + step++);
                 var r = AccuracySupport.retrain(ctx, p, retrainSet, rc, net + " " + Math.round(rate * 100) + " %");
@@ -64,8 +64,9 @@ public final class DeepCompressionLenet implements Experiment {
                 ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", net, 100 * rate, before, after);
             }
             double finalErr = p.evaluate(split.test(), 250).errorPercent();
-            ctx.metric(Metric.info("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
-            ctx.metric(Metric.info("pruned_fraction[net=" + net + ",deepcompression]", round3(AccuracySupport.prunedFraction(p)), "fraction"));
+            ctx.metric(AccuracySupport.info("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
+            ctx.metric(AccuracySupport.info("weights_reduction[net=" + net + ",pruned=0.92]", round3(1 / (1 - AccuracySupport.prunedFraction(p))), "x"));
+            ctx.metric(AccuracySupport.info("pruned_fraction[net=" + net + ",deepcompression]", round3(AccuracySupport.prunedFraction(p)), "fraction"));
             for (Param w : p.weights())
                 layers.row(net, w.name().replace(".weight", ""), w.rows(), w.cols(), w.size(), w.kept(), round3(1 - (double) w.kept() / w.size()));
         }

@@ -6,7 +6,7 @@ import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
-import dev.prunebench.models.prune.Aggregate;
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
@@ -36,8 +36,19 @@ public final class HartensteinAccuracy implements Experiment {
         return s == Scale.QUICK ? List.of(1, 8, 64) : List.of(1, 2, 4, 8, 16, 32, 64);
     }
 
-    static List<Aggregate> aggregates(Scale s) {
-        return s == Scale.QUICK ? List.of(Aggregate.RMS, Aggregate.RANDOM) : List.of(Aggregate.RMS, Aggregate.MEAN, Aggregate.MEDIAN, Aggregate.RANDOM);
+    /** The aggregation functions compared at g = 8 (ids as written in the table); RMS is the main sweep's. */
+    static List<String> aggregates(Scale s) {
+        return s == Scale.QUICK ? List.of("rms", "random") : List.of("rms", "mean", "median", "random");
+    }
+
+    static Score score(String agg, long seed) {
+        return switch (agg) {
+            case "rms" -> Score.RMS;
+            case "mean" -> Score.MEAN;
+            case "median" -> Score.MEDIAN;
+            case "random" -> Score.random(seed);
+            default -> throw new IllegalArgumentException("aggregate: unknown '" + agg + "'");
+        };
     }
 
     @Override public void run(ExperimentContext ctx) throws Exception {
@@ -54,7 +65,7 @@ public final class HartensteinAccuracy implements Experiment {
 
         Network dense = AccuracySupport.dense(ctx, "mlp", split.train(), b).network();
         double denseTest = dense.accuracy(split.test(), 500), denseVal = dense.accuracy(split.validation(), 500);
-        ctx.metric(Metric.info("accuracy[net=mlp,dense]", round3(pct(denseTest)), "%"));
+        ctx.metric(AccuracySupport.info("accuracy[net=mlp,dense]", round3(pct(denseTest)), "%"));
 
         TableBuilder byG = new TableBuilder("accuracy_by_g", "g", "aggregate", "rate", "pruned_fraction", "accuracy_before_retrain",
                 "validation_accuracy", "accuracy", "dense_accuracy", "delta_points");
@@ -62,19 +73,19 @@ public final class HartensteinAccuracy implements Experiment {
         byG.row(0, "dense", 0.0, 0.0, round3(pct(denseTest)), round3(pct(denseVal)), round3(pct(denseTest)), round3(pct(denseTest)), 0.0);
         double rmsG8 = Double.NaN;
         for (int g : groupSizes(ctx.scale())) {
-            double[] r = pruneAndRetrain(ctx, dense, split, b, g, Aggregate.RMS);
+            double[] r = pruneAndRetrain(ctx, dense, split, b, g, "rms");
             byG.row(g, "rms", RATE, round3(r[0]), round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
-            ctx.metric(Metric.info("accuracy[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3])), "%"));
+            ctx.metric(AccuracySupport.info("accuracy[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3])), "%"));
             if (g == 8) {
                 rmsG8 = r[3];
                 byAgg.row("rms", 8, RATE, round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
             }
         }
-        for (Aggregate a : aggregates(ctx.scale())) {
-            if (a == Aggregate.RMS) continue;
+        for (String a : aggregates(ctx.scale())) {
+            if (a.equals("rms")) continue;
             double[] r = pruneAndRetrain(ctx, dense, split, b, 8, a);
-            byAgg.row(a.id(), 8, RATE, round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
-            ctx.metric(Metric.info("accuracy[net=mlp,g=8,rate=0.90,agg=" + a.id() + "]", round3(pct(r[3])), "%"));
+            byAgg.row(a, 8, RATE, round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
+            ctx.metric(AccuracySupport.info("accuracy[net=mlp,g=8,rate=0.90,agg=" + a + "]", round3(pct(r[3])), "%"));
         }
         ctx.table("accuracy_by_g", byG.build());
         ctx.table("aggregation", byAgg.build());
@@ -86,14 +97,14 @@ public final class HartensteinAccuracy implements Experiment {
     }
 
     /** {pruned fraction, accuracy before retraining (test), validation accuracy after, test accuracy after}. */
-    private double[] pruneAndRetrain(ExperimentContext ctx, Network dense, Mnist.Split split, AccuracySupport.Budget b, int g, Aggregate agg) {
+    private double[] pruneAndRetrain(ExperimentContext ctx, Network dense, Mnist.Split split, AccuracySupport.Budget b, int g, String agg) {
         Network net = AccuracySupport.copy(dense);
-        AccuracySupport.pruneEachLayer(net, g, agg, RATE, ctx.seed() + g);
+        AccuracySupport.pruneEachLayer(net, g, score(agg, ctx.seed() + g), RATE);
         double before = net.accuracy(split.test(), 500);
         TrainConfig rc = AccuracySupport.retrainConfig("mlp", b, ctx.seed() + 1000 + g);
-        AccuracySupport.retrain(ctx, net, split.train(), rc, "mlp g=" + g + " " + agg.id());
+        AccuracySupport.retrain(ctx, net, split.train(), rc, "mlp g=" + g + " " + agg);
         double val = net.accuracy(split.validation(), 500), test = net.accuracy(split.test(), 500);
-        ctx.log().printf(Locale.ROOT, "  mlp g=%d %s: pruned %.4f, before retrain %.2f %%, after %.2f %% (test)%n", g, agg.id(), AccuracySupport.prunedFraction(net), pct(before), pct(test));
+        ctx.log().printf(Locale.ROOT, "  mlp g=%d %s: pruned %.4f, before retrain %.2f %%, after %.2f %% (test)%n", g, agg, AccuracySupport.prunedFraction(net), pct(before), pct(test));
         return new double[] {AccuracySupport.prunedFraction(net), before, val, test};
     }
 

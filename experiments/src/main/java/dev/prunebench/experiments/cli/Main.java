@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ListCommand.class,
                 RunCommand.class,
                 ListBackendsCommand.class,
+                TrainCommand.class,
                 PruneCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -9,6 +9,7 @@ import dev.prunebench.models.nn.Param;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.prunebench.core.prune.Score;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -24,12 +25,12 @@ class PruningTest {
         return v;
     }
 
-    @Property(tries = 60)
+    @Property(tries = 40)
     void removesExactlyRoundRateTimesGroupsAndWholeGroups(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 40) int cols,
                                                           @ForAll @IntRange(min = 1, max = 16) int g, @ForAll @DoubleRange(min = 0, max = 1) double rate) {
         float[] w = randn(rows * 131L + cols, rows * cols);
-        for (Aggregate a : Aggregate.values()) {
-            boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix(w, rows, cols), g, a, rate, 5);
+        for (Score sc : List.of(Score.RMS, Score.MEAN, Score.MEDIAN, Score.random(5))) {
+            boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix("w", w, rows, cols), g, sc, rate);
             int groups = rows * ((cols + g - 1) / g), removed = 0;
             for (int r = 0; r < rows; r++)
                 for (int c = 0; c < cols; c += g) {
@@ -41,22 +42,19 @@ class PruningTest {
         }
     }
 
-    @Test void rmsRemovesTheWeakestGroups() {
+    @Test void rmsRemovesTheWeakestGroupsInTheParamLayout() {
         float[] w = {1, 1, 0.1f, 0.1f, 5, -5, 0, 0.2f};
-        boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix(w, 2, 4), 2, Aggregate.RMS, 0.5, 0);
+        boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix("w", w, 2, 4), 2, Score.RMS, 0.5);
         assertThat(keep).containsExactly(true, true, false, false, true, true, false, false);
-        float[] m = {0, 3, 1, 1};
-        assertThat(GroupPruning.mask(new GroupPruning.Matrix(m, 1, 4), 2, Aggregate.MEDIAN, 0.5, 0)).containsExactly(true, true, false, false);
-        assertThat(GroupPruning.mask(new GroupPruning.Matrix(m, 1, 4), 2, Aggregate.MEAN, 0.5, 0)).containsExactly(true, true, false, false);
     }
 
     @Test void globalThresholdSpansMatrices() {
         float[] big = {10, 11, 12, 13}, small = {0.1f, 0.2f, 0.3f, 0.4f};
-        List<boolean[]> ks = GroupPruning.masks(List.of(new GroupPruning.Matrix(big, 2, 2), new GroupPruning.Matrix(small, 2, 2)), 1, Aggregate.MAX, 0.5, 0);
+        List<boolean[]> ks = GroupPruning.masks(List.of(new GroupPruning.Matrix("a", big, 2, 2), new GroupPruning.Matrix("b", small, 2, 2)), 1, Score.MAX, 0.5);
         assertThat(ks.get(0)).containsOnly(true);
         assertThat(ks.get(1)).containsOnly(false);
         assertThat(GroupPruning.prunedFraction(ks)).isEqualTo(0.5);
-        assertThatThrownBy(() -> GroupPruning.masks(List.of(), 0, Aggregate.RMS, 0.5, 0)).hasMessageContaining("group size");
+        assertThatThrownBy(() -> GroupPruning.masks(List.of(new GroupPruning.Matrix("a", big, 2, 2)), 0, Score.RMS, 0.5)).hasMessageContaining("group size");
     }
 
     @Test void shrinkingAnMlpKeepsTheFunctionWhenRemovedUnitsAreDisconnected() {
