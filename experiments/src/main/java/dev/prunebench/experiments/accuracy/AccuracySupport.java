@@ -83,8 +83,9 @@ final class AccuracySupport {
 
     /** Train / validation / test for one budget: the first trainImages − validation for training, the next validation images. */
     static Mnist.Split split(Mnist m, Budget b, int validation) {
-        int v = Math.max(1, validation * b.trainImages() / 60000);
         Mnist sub = new Mnist(m.train().head(b.trainImages()), m.test().head(b.testImages()), m.dir(), m.verified(), m.fetched());
+        // the same share as 6 000 of 60 000 (or 5 000), also when the files hold fewer images than the budget
+        int v = Math.max(1, (int) ((long) validation * sub.train().size() / 60000));
         return sub.holdout(v);
     }
 
