@@ -40,12 +40,12 @@ final class AccuracySupport {
      * @param testImages    test images evaluated (the first ones of the 10 000)
      * @param denseEpochs   epochs of dense training per network id
      * @param retrainEpochs epochs of masked retraining after each pruning step
-     * @param retrainImages images per retraining epoch for LeNet-5 (a random subset each epoch is not used: the first ones)
+     * @param retrainImages images per retraining epoch for LeNet-5 (the first ones of the training split; LeNet-5 epochs are the expensive part)
      */
     record Budget(int trainImages, int testImages, int mlpEpochs, int lenet300Epochs, int lenet5Epochs, int retrainEpochs, int retrainImages) {
         static Budget of(Scale s) {
             return switch (s) {
-                case QUICK -> new Budget(6000, 2000, 2, 2, 1, 1, 6000);
+                case QUICK -> new Budget(10000, 2000, 3, 3, 2, 1, 10000);
                 case STANDARD -> new Budget(60000, 10000, 10, 12, 6, 2, 20000);
                 case FULL -> new Budget(60000, 10000, 30, 40, 20, 4, 60000);
             };
@@ -170,6 +170,23 @@ final class AccuracySupport {
         } catch (IllegalArgumentException e) {
             return Metric.info(name.replace(',', ';'), value, unit);
         }
+    }
+
+    /**
+     * An accuracy-type metric: EXACT when training is bitwise reproducible here (MKL in CNR mode, or the plain-Java
+     * GEMM), since then the same seed gives the same number on this machine class; INFO otherwise.
+     */
+    static Metric accuracy(String name, double value, String unit) {
+        Metric m = info(name, value, unit);
+        return Reproducibility.bitwiseReproducible() ? new Metric(m.name(), Metric.Kind.EXACT, value, unit, null, false) : m;
+    }
+
+    /** A note when a retrained network predicts (nearly) one class: accuracy at most twice chance. */
+    static void noteCollapse(ExperimentContext ctx, String what, double accuracy, int classes) {
+        if (accuracy <= 2.0 / classes)
+            ctx.note(what + ": accuracy " + String.format(java.util.Locale.ROOT, "%.2f", 100 * accuracy)
+                    + " % after retraining — the pruned network collapsed (its output no longer depends on the input enough to leave"
+                    + " the majority class); more retraining at this learning rate did not revive it in our runs.");
     }
 
     static double pct(double accuracy) { return 100.0 * accuracy; }

@@ -50,7 +50,7 @@ public final class DeepCompressionLenet implements Experiment {
             Network dense = AccuracySupport.dense(ctx, net, split.train(), b).network();
             double denseErr = dense.evaluate(split.test(), 250).errorPercent();
             err.row(net, "dense", 0.0, 0.0, round3(denseErr), round3(denseErr), 0.0);
-            ctx.metric(AccuracySupport.info("error[net=" + net + ",dense]", round3(denseErr), "%"));
+            ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",dense]", round3(denseErr), "%"));
             Network p = AccuracySupport.copy(dense);
             var retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
             int step = 0;
@@ -64,9 +64,9 @@ public final class DeepCompressionLenet implements Experiment {
                 ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", net, 100 * rate, before, after);
             }
             double finalErr = p.evaluate(split.test(), 250).errorPercent();
-            ctx.metric(AccuracySupport.info("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
-            ctx.metric(AccuracySupport.info("weights_reduction[net=" + net + ",pruned=0.92]", round3(1 / (1 - AccuracySupport.prunedFraction(p))), "x"));
-            ctx.metric(AccuracySupport.info("pruned_fraction[net=" + net + ",deepcompression]", round3(AccuracySupport.prunedFraction(p)), "fraction"));
+            ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
+            ctx.metric(AccuracySupport.accuracy("weights_reduction[net=" + net + ",pruned=0.92]", round3(1 / (1 - AccuracySupport.prunedFraction(p))), "x"));
+            ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",deepcompression]", round3(AccuracySupport.prunedFraction(p)), "fraction"));
             for (Param w : p.weights())
                 layers.row(net, w.name().replace(".weight", ""), w.rows(), w.cols(), w.size(), w.kept(), round3(1 - (double) w.kept() / w.size()));
         }

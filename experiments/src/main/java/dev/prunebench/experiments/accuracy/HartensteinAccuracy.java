@@ -65,7 +65,7 @@ public final class HartensteinAccuracy implements Experiment {
 
         Network dense = AccuracySupport.dense(ctx, "mlp", split.train(), b).network();
         double denseTest = dense.accuracy(split.test(), 500), denseVal = dense.accuracy(split.validation(), 500);
-        ctx.metric(AccuracySupport.info("accuracy[net=mlp,dense]", round3(pct(denseTest)), "%"));
+        ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,dense]", round3(pct(denseTest)), "%"));
 
         TableBuilder byG = new TableBuilder("accuracy_by_g", "g", "aggregate", "rate", "pruned_fraction", "accuracy_before_retrain",
                 "validation_accuracy", "accuracy", "dense_accuracy", "delta_points");
@@ -75,7 +75,8 @@ public final class HartensteinAccuracy implements Experiment {
         for (int g : groupSizes(ctx.scale())) {
             double[] r = pruneAndRetrain(ctx, dense, split, b, g, "rms");
             byG.row(g, "rms", RATE, round3(r[0]), round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
-            ctx.metric(AccuracySupport.info("accuracy[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3])), "%"));
+            ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3])), "%"));
+            AccuracySupport.noteCollapse(ctx, "g = " + g + " (rms)", r[3], 10);
             if (g == 8) {
                 rmsG8 = r[3];
                 byAgg.row("rms", 8, RATE, round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
@@ -85,7 +86,8 @@ public final class HartensteinAccuracy implements Experiment {
             if (a.equals("rms")) continue;
             double[] r = pruneAndRetrain(ctx, dense, split, b, 8, a);
             byAgg.row(a, 8, RATE, round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
-            ctx.metric(AccuracySupport.info("accuracy[net=mlp,g=8,rate=0.90,agg=" + a + "]", round3(pct(r[3])), "%"));
+            ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,g=8,rate=0.90,agg=" + a + "]", round3(pct(r[3])), "%"));
+            AccuracySupport.noteCollapse(ctx, "g = 8, aggregate " + a, r[3], 10);
         }
         ctx.table("accuracy_by_g", byG.build());
         ctx.table("aggregation", byAgg.build());

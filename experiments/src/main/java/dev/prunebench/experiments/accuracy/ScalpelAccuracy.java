@@ -69,7 +69,7 @@ public final class ScalpelAccuracy implements Experiment {
             double denseVal = dense.accuracy(split.validation(), 250), denseTest = dense.accuracy(split.test(), 250);
             Dataset retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
             summary.row(net, "dense", dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
-            ctx.metric(AccuracySupport.info("accuracy[net=" + net + ",dense]", round3(pct(denseTest)), "%"));
+            ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",dense]", round3(pct(denseTest)), "%"));
             for (int g : groupSizes(ctx.scale())) {
                 Network p = AccuracySupport.copy(dense), accepted = null;
                 double acceptedRate = 0;
@@ -89,13 +89,13 @@ public final class ScalpelAccuracy implements Experiment {
                 if (accepted == null) {
                     summary.row(net, "simd g=" + g, dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
                     ctx.note(net + " g=" + g + ": no rate of the grid kept validation accuracy within " + SIMD_TOLERANCE + " points; reported unpruned.");
-                    ctx.metric(AccuracySupport.info("pruned_fraction[net=" + net + ",g=" + g + "]", 0.0, "fraction"));
+                    ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", 0.0, "fraction"));
                     continue;
                 }
                 double acc = accepted.accuracy(split.test(), 250), pf = AccuracySupport.prunedFraction(accepted);
                 summary.row(net, "simd g=" + g, dense.shape(), round3(pf), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
-                ctx.metric(AccuracySupport.info("pruned_fraction[net=" + net + ",g=" + g + "]", round3(pf), "fraction"));
-                ctx.metric(AccuracySupport.info("accuracy[net=" + net + ",g=" + g + ",simd]", round3(pct(acc)), "%"));
+                ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", round3(pf), "fraction"));
+                ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",simd]", round3(pct(acc)), "%"));
                 ctx.log().printf(Locale.ROOT, "  %s g=%d: %.1f %% pruned (grid rate %.2f), test accuracy %.2f %%%n", net, g, 100 * pf, acceptedRate, pct(acc));
             }
             nodePrune(ctx, net, dense, denseVal, denseTest, split, retrainSet, b, node, summary);
@@ -128,7 +128,7 @@ public final class ScalpelAccuracy implements Experiment {
             }
             keep.put(layer, NodePruning.topUnits(dense, layer, hi));
             node.row(net, layer, n, hi, round3(pct(accAtHi)));
-            ctx.metric(AccuracySupport.info("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, "units"));
+            ctx.metric(AccuracySupport.accuracy("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, "units"));
             ctx.log().printf(Locale.ROOT, "  %s node pruning %s: keep %d of %d%n", net, layer, hi, n);
         }
         Network small = NodePruning.shrink(dense, keep);
@@ -138,8 +138,8 @@ public final class ScalpelAccuracy implements Experiment {
         double acc = small.accuracy(split.test(), 250);
         double removed = 1 - (double) weightCount(small) / weightCount(dense);
         summary.row(net, "node", small.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
-        ctx.metric(AccuracySupport.info("accuracy[net=" + net + ",node]", round3(pct(acc)), "%"));
-        ctx.metric(AccuracySupport.info("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
+        ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",node]", round3(pct(acc)), "%"));
+        ctx.metric(AccuracySupport.accuracy("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
         ctx.log().printf(Locale.ROOT, "  %s node-pruned %s: accuracy %.2f %% before retraining, %.2f %% after (dense %.2f %%)%n", net, small.shape(), pct(before), pct(acc), pct(denseTest));
     }
 

@@ -8,10 +8,12 @@ import java.util.stream.IntStream;
 /**
  * 2-D convolution, stride 1, no padding (as in Caffe's LeNet), by im2col and one GEMM per batch.
  *
- * <p>The batch's patches form {@code cols}, {@code (batch·P) × K} with {@code P = oh·ow} output pixels and
- * {@code K = inC·k·k}; then {@code Y_nhwc = cols · Wᵀ} and a transpose to NCHW. One large GEMM keeps MKL's two
- * threads busy where a GEMM per image (P × K × outC = 576 × 25 × 20 for conv1) would be too small to split.
- * im2col, col2im and the transposes run per image in parallel (disjoint output ranges, so deterministic).
+ * <p>The batch's patches form {@code cols}, {@code K × (batch·P)} with {@code K = inC·k·k} rows (channel, kernel
+ * row, kernel column) and {@code P = oh·ow} output pixels per image; then {@code Y = W · cols} is
+ * {@code outC × (batch·P)} and each (channel, image) block of P values is copied into NCHW. This layout makes every
+ * im2col write, col2im read and transpose a contiguous run (of {@code ow} or {@code P} floats), and one large GEMM
+ * keeps MKL's two threads busy where a GEMM per image (20 × 576 × 25 for conv1) would be too small to split.
+ * im2col, col2im and the copies run per image in parallel (disjoint output ranges, so deterministic).
  */
 public final class Conv2d implements Layer {
     private final String name;
@@ -19,9 +21,9 @@ public final class Conv2d implements Layer {
     private final Param w;
     private final Param b;
     private float[] cols;
-    private float[] ynhwc;
+    private float[] ycnp;
     private float[] y;
-    private float[] dyNhwc;
+    private float[] dyCnp;
     private float[] dcols;
     private float[] dx;
 
@@ -66,74 +68,65 @@ public final class Conv2d implements Layer {
     @Override public String describe() { return "conv " + inC + "→" + outC + " " + k + "×" + k + " (" + inH + "×" + inW + "→" + outH + "×" + outW + ")"; }
 
     @Override public float[] forward(float[] x, int batch, boolean training) {
-        int P = outH * outW, K = inC * k * k, in = inSize(), out = outSize();
-        cols = Layer.ensure(cols, batch * P * K);
-        ynhwc = Layer.ensure(ynhwc, batch * P * outC);
+        int P = outH * outW, K = inC * k * k, in = inSize(), out = outSize(), BP = batch * P;
+        cols = Layer.ensure(cols, K * BP);
+        ycnp = Layer.ensure(ycnp, outC * BP);
         y = Layer.ensure(y, batch * out);
         final float[] cs = cols;
+        // cols row (c, ky, kx), column (n, oy, ox) = x[n][c][oy + ky][ox + kx]: each write is a contiguous run of outW
         IntStream.range(0, batch).parallel().forEach(n -> {
             int xo = n * in;
-            int row = n * P * K;
-            for (int oy = 0; oy < outH; oy++)
-                for (int ox = 0; ox < outW; ox++) {
-                    int r = row + (oy * outW + ox) * K;
-                    for (int c = 0; c < inC; c++)
-                        for (int ky = 0; ky < k; ky++) {
-                            System.arraycopy(x, xo + (c * inH + oy + ky) * inW + ox, cs, r, k);
-                            r += k;
-                        }
-                }
+            for (int c = 0; c < inC; c++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) {
+                        int row = ((c * k + ky) * k + kx) * BP + n * P;
+                        for (int oy = 0; oy < outH; oy++)
+                            System.arraycopy(x, xo + (c * inH + oy + ky) * inW + kx, cs, row + oy * outW, outW);
+                    }
         });
-        Blas.sgemm(false, true, batch * P, outC, K, 1f, cs, K, w.value, K, 0f, ynhwc, outC);
-        final float[] yn = ynhwc, ys = y, bias = b.value;
+        Blas.sgemm(false, false, outC, BP, K, 1f, w.value, K, cs, BP, 0f, ycnp, BP);
+        final float[] yc = ycnp, ys = y, bias = b.value;
         IntStream.range(0, batch).parallel().forEach(n -> {
-            for (int p = 0; p < P; p++) {
-                int src = (n * P + p) * outC;
-                for (int o = 0; o < outC; o++) ys[n * out + o * P + p] = yn[src + o] + bias[o];
+            for (int o = 0; o < outC; o++) {
+                int src = o * BP + n * P, dst = n * out + o * P;
+                float bo = bias[o];
+                for (int p = 0; p < P; p++) ys[dst + p] = yc[src + p] + bo;
             }
         });
         return y;
     }
 
     @Override public float[] backward(float[] dy, int batch, boolean needInputGrad) {
-        int P = outH * outW, K = inC * k * k, in = inSize(), out = outSize();
-        dyNhwc = Layer.ensure(dyNhwc, batch * P * outC);
-        final float[] dn = dyNhwc;
+        int P = outH * outW, K = inC * k * k, in = inSize(), out = outSize(), BP = batch * P;
+        dyCnp = Layer.ensure(dyCnp, outC * BP);
+        final float[] dc = dyCnp;
         IntStream.range(0, batch).parallel().forEach(n -> {
-            for (int o = 0; o < outC; o++) {
-                int src = n * out + o * P;
-                for (int p = 0; p < P; p++) dn[(n * P + p) * outC + o] = dy[src + p];
-            }
+            for (int o = 0; o < outC; o++) System.arraycopy(dy, n * out + o * P, dc, o * BP + n * P, P);
         });
-        Blas.sgemm(true, false, outC, K, batch * P, 1f, dn, outC, cols, K, 0f, w.grad, K);
+        Blas.sgemm(false, true, outC, K, BP, 1f, dc, BP, cols, BP, 0f, w.grad, K);
         float[] db = b.grad;
-        java.util.Arrays.fill(db, 0f);
-        for (int n = 0; n < batch; n++)
-            for (int o = 0; o < outC; o++) {
-                int src = n * out + o * P;
-                float s = 0f;
-                for (int p = 0; p < P; p++) s += dy[src + p];
-                db[o] += s;
-            }
+        for (int o = 0; o < outC; o++) {
+            float s = 0f;
+            for (int i = o * BP, e = i + BP; i < e; i++) s += dc[i];
+            db[o] = s;
+        }
         if (!needInputGrad) return null;
-        dcols = Layer.ensure(dcols, batch * P * K);
-        Blas.sgemm(false, false, batch * P, K, outC, 1f, dn, outC, w.value, K, 0f, dcols, K);
+        dcols = Layer.ensure(dcols, K * BP);
+        Blas.sgemm(true, false, K, BP, outC, 1f, w.value, K, dc, BP, 0f, dcols, BP);
         dx = Layer.ensure(dx, batch * in);
-        final float[] dc = dcols, dxs = dx;
+        final float[] dcs = dcols, dxs = dx;
         IntStream.range(0, batch).parallel().forEach(n -> {
             int xo = n * in;
             java.util.Arrays.fill(dxs, xo, xo + in, 0f);
-            int row = n * P * K;
-            for (int oy = 0; oy < outH; oy++)
-                for (int ox = 0; ox < outW; ox++) {
-                    int r = row + (oy * outW + ox) * K;
-                    for (int c = 0; c < inC; c++)
-                        for (int ky = 0; ky < k; ky++) {
-                            int d = xo + (c * inH + oy + ky) * inW + ox;
-                            for (int kx = 0; kx < k; kx++) dxs[d + kx] += dc[r + kx];
-                            r += k;
+            for (int c = 0; c < inC; c++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) {
+                        int row = ((c * k + ky) * k + kx) * BP + n * P;
+                        for (int oy = 0; oy < outH; oy++) {
+                            int d = xo + (c * inH + oy + ky) * inW + kx, sidx = row + oy * outW;
+                            for (int ox = 0; ox < outW; ox++) dxs[d + ox] += dcs[sidx + ox];
                         }
-                }
+                    }
         });
         return dx;
     }

@@ -35,6 +35,11 @@ public final class Reproducibility {
         if (!"mkl".equals(Blas.backend())) status = "GEMM on " + Blas.backend() + " (plain Java loops: deterministic)";
     }
 
+    /** True when the GEMM is in a mode that repeats bit for bit (MKL CNR set, or the Java fallback). */
+    public static synchronized boolean bitwiseReproducible() {
+        return status.startsWith("MKL CNR mode AUTO|STRICT (set)") || status.startsWith("GEMM on java");
+    }
+
     /** One line for the experiment parameters. */
     public static synchronized String status() { return status; }
 }

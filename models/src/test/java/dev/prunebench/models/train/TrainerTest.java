@@ -86,9 +86,18 @@ class TrainerTest {
         assertThat(n.params().get(0).values()).isNotEqualTo(a[0]);
     }
 
-    static float[][] trainOnce(Dataset train) {
+    /** With MKL's CNR mode set (see Reproducibility), two GEMM threads give the same bits too. */
+    @Test void sameSeedGivesTheSameWeightsOnTwoThreads() {
+        Dataset train = synthetic(200, 12);
+        float[][] a = trainOnce(train, 2), b = trainOnce(train, 2);
+        for (int i = 0; i < a.length; i++) assertThat(b[i]).isEqualTo(a[i]);
+    }
+
+    static float[][] trainOnce(Dataset train) { return trainOnce(train, 1); }
+
+    static float[][] trainOnce(Dataset train, int threads) {
         Network n = Networks.build("lenet5", new int[] {2, 3, 8}, 11);
-        Trainer.silent().train(n, train, null, quick(1));
+        Trainer.silent().train(n, train, null, quick(1).withThreads(threads));
         return n.params().stream().map(p -> p.values().clone()).toArray(float[][]::new);
     }
 
