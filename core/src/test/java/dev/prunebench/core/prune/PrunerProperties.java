@@ -191,4 +191,16 @@ class PrunerProperties {
         Mask m = Pruner.prune(w, 1, n, Structure.UNSTRUCTURED, Score.MAGNITUDE, (double) k / n);
         for (int c = 0; c < n; c++) assertThat(m.keep(0, c)).isEqualTo(c >= k);
     }
+
+    @Property(tries = 300)
+    void selectionMatchesSorting(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(min = 1, max = 8) int distinct,
+                                 @ForAll @IntRange(min = 0, max = 299) int kRaw, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextInt(distinct) == 0 ? Double.NEGATIVE_INFINITY : r.nextInt(distinct) * 0.25;
+        int k = kRaw % n;
+        double[] sorted = a.clone();
+        Arrays.sort(sorted);
+        assertThat(Pruner.kthSmallest(a.clone(), k)).isEqualTo(sorted[k]);
+    }
 }
