@@ -57,18 +57,36 @@ class AccuracyExperimentsTest {
     }
 
     static List<String> run(Experiment e, String... tables) throws Exception {
+        return runWithSpeedups(e, null, tables);
+    }
+
+    /** Runs {@code e}; {@code speedupCsv}, when given, is placed as hartenstein-spmm-cpu's table in the same run first. */
+    static List<String> runWithSpeedups(Experiment e, String speedupCsv, String... tables) throws Exception {
         try (RunWriter run = new RunWriter(tmp.resolve("results"), "test", Scale.QUICK, 7, RunWriter.nullStream(), false)) {
+            if (speedupCsv != null) {
+                Path d = Files.createDirectories(run.tmpDir().resolve("hartenstein-spmm-cpu"));
+                Files.writeString(d.resolve("speedup.csv"), speedupCsv);
+            }
             try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
                 e.run(ctx);
             }
             Path out = run.tmpDir().resolve(e.id());
             for (String t : tables) assertThat(out.resolve(t + ".csv")).as(t).isRegularFile();
+            if (speedupCsv != null) {
+                // rate 0.9, n = 50 only, finite speedups, g measured here (1, 8, 64): three points
+                List<String> rows = Files.readAllLines(out.resolve("accuracy_vs_speedup.csv"));
+                assertThat(rows).hasSize(4);
+                assertThat(rows.get(0)).isEqualTo("kernel,n,g,speedup,accuracy");
+                assertThat(rows.subList(1, 4)).allMatch(r -> r.startsWith("csr-vector,50,1,0.8,") || r.startsWith("csr-vector,50,8,1.5,") || r.startsWith("mkl-sparse-csr,50,8,1.2,"));
+            }
             return MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).map(n -> n.replace(';', ',')).collect(Collectors.toList());
         }
     }
 
     @Test void hartenstein() throws Exception {
-        List<String> m = run(new HartensteinAccuracy(), "accuracy_by_g", "aggregation");
+        String speedups = "n,g,rate,kernel,speedup\n50,1,0.9,csr-vector,0.8\n50,8,0.9,csr-vector,1.5\n50,8,0.9,mkl-sparse-csr,1.2\n"
+                + "50,8,0.8,csr-vector,1.1\n10,8,0.9,csr-vector,9.9\n50,64,0.9,gcsr-vector,NaN\n";
+        List<String> m = runWithSpeedups(new HartensteinAccuracy(), speedups, "accuracy_by_g", "aggregation", "accuracy_vs_speedup");
         assertThat(m).contains("accuracy[net=mlp,dense]", "accuracy[net=mlp,g=8,rate=0.90]", "accuracy[net=mlp,g=1,rate=0.90]");
     }
 
