@@ -41,13 +41,15 @@ final class AccuracySupport {
      * @param denseEpochs   epochs of dense training per network id
      * @param retrainEpochs epochs of masked retraining after each pruning step
      * @param retrainImages images per retraining epoch for LeNet-5 (the first ones of the training split; LeNet-5 epochs are the expensive part)
+     * @param finalRetrainEpochs epochs over the whole training split after the last pruning step (Deep Compression) and after node pruning
      */
-    record Budget(int trainImages, int testImages, int mlpEpochs, int lenet300Epochs, int lenet5Epochs, int retrainEpochs, int retrainImages) {
+    record Budget(int trainImages, int testImages, int mlpEpochs, int lenet300Epochs, int lenet5Epochs, int retrainEpochs, int retrainImages,
+                  int finalRetrainEpochs) {
         static Budget of(Scale s) {
             return switch (s) {
-                case QUICK -> new Budget(10000, 2000, 3, 3, 2, 1, 10000);
-                case STANDARD -> new Budget(60000, 10000, 10, 12, 6, 2, 20000);
-                case FULL -> new Budget(60000, 10000, 30, 40, 20, 4, 60000);
+                case QUICK -> new Budget(10000, 2000, 3, 3, 2, 1, 10000, 1);
+                case STANDARD -> new Budget(60000, 10000, 10, 12, 6, 2, 20000, 3);
+                case FULL -> new Budget(60000, 10000, 30, 40, 20, 4, 60000, 8);
             };
         }
 
@@ -70,6 +72,11 @@ final class AccuracySupport {
     /** Retraining: a fifth of the base rate, cosine to zero, fresh momentum. */
     static TrainConfig retrainConfig(String net, Budget b, long seed) {
         return new TrainConfig(b.retrainEpochs(), 64, baseLr(net) / 5, 0.9, 5e-4, LrSchedule.COSINE, seed, 2);
+    }
+
+    /** The longer retraining after the last step: {@link Budget#finalRetrainEpochs()} over the whole training split. */
+    static TrainConfig finalRetrainConfig(String net, Budget b, long seed) {
+        return retrainConfig(net, b, seed).withEpochs(b.finalRetrainEpochs());
     }
 
     static Mnist mnist(ExperimentContext ctx) throws IOException {

@@ -38,6 +38,8 @@ public final class DeepCompressionLenet implements Experiment {
         ctx.parameter("split", split.name() + " train/validation (validation unused here; shared dense models with scalpel-accuracy), test " + split.test().size());
         ctx.parameter("schedule", schedule(ctx.scale()).toString());
         ctx.parameter("lenet5_retrain_images_per_epoch", Math.min(b.retrainImages(), split.train().size()));
+        ctx.parameter("retrain_per_step", AccuracySupport.retrainConfig("lenet300", b, ctx.seed()).describe() + " (lenet5: lr " + AccuracySupport.retrainConfig("lenet5", b, ctx.seed()).lr() + ")");
+        ctx.parameter("retrain_after_last_step", b.finalRetrainEpochs() + " epochs over all " + split.train().size() + " training images");
         ctx.note("Pruning: unstructured (g = 1) magnitude, one global threshold over all weight matrices of the network, exactly "
                 + "round(rate × weights) removed at each step of the schedule; the mask only grows; retraining after every step with the mask held.");
         ctx.note("Dense models are trained on the first " + split.train().size() + " training images (the last " + split.validation().size()
@@ -54,11 +56,15 @@ public final class DeepCompressionLenet implements Experiment {
             Network p = AccuracySupport.copy(dense);
             var retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
             int step = 0;
-            for (double rate : schedule(ctx.scale())) {
+            List<Double> sched = schedule(ctx.scale());
+            for (double rate : sched) {
                 AccuracySupport.pruneGlobally(p, 1, Score.MAGNITUDE, rate);
                 double before = p.evaluate(split.test(), 250).errorPercent();
-                TrainConfig rc = AccuracySupport.retrainConfig(net, b, ctx.seed() + 100 + step++);
-                var r = AccuracySupport.retrain(ctx, p, retrainSet, rc, net + " " + Math.round(rate * 100) + " %");
+                boolean last = step == sched.size() - 1;
+                TrainConfig rc = last ? AccuracySupport.finalRetrainConfig(net, b, ctx.seed() + 100 + step)
+                        : AccuracySupport.retrainConfig(net, b, ctx.seed() + 100 + step);
+                step++;
+                var r = AccuracySupport.retrain(ctx, p, last ? split.train() : retrainSet, rc, net + " " + Math.round(rate * 100) + " %");
                 double after = p.evaluate(split.test(), 250).errorPercent();
                 err.row(net, "pruned", rate, round3(AccuracySupport.prunedFraction(p)), round3(before), round3(after), round3(r.seconds()));
                 ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", net, 100 * rate, before, after);
