@@ -53,6 +53,8 @@ final class TrainCommand implements Callable<Integer> {
             train = s.train();
             val = s.validation();
         }
+        // before anything touches MKL: its reproducible mode can only be chosen before the first computation
+        Reproducibility.ensureConditionalNumericalReproducibility();
         double baseLr = lr != null ? lr : net.equals("lenet5") ? 0.01 : 0.05;
         TrainConfig c = new TrainConfig(epochs, batch, baseLr, momentum, weightDecay, LrSchedule.parse(schedule, epochs), seed, threads);
         Network n = Networks.build(net, seed);
