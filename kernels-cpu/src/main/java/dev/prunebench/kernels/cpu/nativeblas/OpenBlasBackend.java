@@ -10,8 +10,9 @@ import java.util.List;
  *
  * <p>The bytedeco build is DYNAMIC_ARCH: it picks its kernels for the CPU at load time. The presets do not map
  * {@code openblas_get_config}, so the version recorded is the one of the bundled headers ({@code OPENBLAS_VERSION})
- * plus the vendor the presets report. OpenBLAS's thread count is process-wide ({@code blas_set_num_threads}); kernels
- * set it only when it differs from the last value set here.
+ * OpenBLAS's thread count is process-wide; kernels set it only when it differs from the last value set here.
+ * Note that the presets' {@code blas_set_num_threads} also calls MKL's {@code MKL_Set_Num_Threads(_Local)} when MKL
+ * is loaded in the same JVM; the MKL kernels therefore pin their own thread count on every call.
  *
  * <p>MKL and OpenBLAS both export {@code cblas_sgemm}; each bytedeco JNI library binds to its own, and the probe
  * checks the answer after MKL has been loaded in the same JVM (see {@code NativeCoexistenceTest}).
@@ -49,11 +50,10 @@ public final class OpenBlasBackend implements Backend {
 
     @Override public Availability probe() { return Probe.RESULT; }
 
-    /** "OpenBLAS 0.3.28 (core …)" from the bundled headers, or "unavailable". */
+    /** "OpenBLAS 0.3.28 (bytedeco DYNAMIC_ARCH build)" from the bundled headers, or "unavailable". */
     public static String version() {
         try {
-            return "OpenBLAS " + org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim()
-                    + " (DYNAMIC_ARCH build, vendor code " + org.bytedeco.openblas.global.openblas_nolapack.blas_get_vendor() + ")";
+            return org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco DYNAMIC_ARCH build)";
         } catch (Throwable t) {
             return "unavailable";
         }
