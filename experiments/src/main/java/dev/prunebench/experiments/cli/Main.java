@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ListCommand.class,
                 RunCommand.class,
                 ListBackendsCommand.class,
+                SpmmCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
