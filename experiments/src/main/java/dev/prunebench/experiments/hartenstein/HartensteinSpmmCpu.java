@@ -64,8 +64,11 @@ public final class HartensteinSpmmCpu implements Experiment {
      * @param budget  the interleaved comparison's budget
      * @param threads threads per kernel (1 for the tables)
      * @param kernels sparse kernel ids
+     * @param extendDown rates below the grid, descending, tried one by one while a kernel is still faster than dense
+     * @param extendUp   rates above the grid, ascending, tried one by one while a kernel is still slower than dense
      */
-    public record Config(int rows, int cols, int[] ns, double[] rates, int[] groups, Budget budget, int threads, List<String> kernels) {
+    public record Config(int rows, int cols, int[] ns, double[] rates, int[] groups, Budget budget, int threads, List<String> kernels,
+                         double[] extendDown, double[] extendUp) {
         public Config {
             if (rows < 1 || cols < 1) throw new IllegalArgumentException("shape: must be positive, got " + rows + "×" + cols);
             if (ns.length == 0 || rates.length == 0 || groups.length == 0) throw new IllegalArgumentException("ns, rates and groups: must not be empty");
@@ -76,8 +79,14 @@ public final class HartensteinSpmmCpu implements Experiment {
                 if (i > 0 && rates[i] <= rates[i - 1]) throw new IllegalArgumentException("rates: must be ascending, got " + Arrays.toString(rates));
             }
             if (threads < 1) throw new IllegalArgumentException("threads: must be >= 1, got " + threads);
+            for (double r : extendDown) if (!(r >= 0 && r < rates[0])) throw new IllegalArgumentException("extendDown: " + r + " not in [0, " + rates[0] + ")");
+            for (double r : extendUp) if (!(r > rates[rates.length - 1] && r < 1)) throw new IllegalArgumentException("extendUp: " + r + " not in (" + rates[rates.length - 1] + ", 1)");
             ns = ns.clone(); rates = rates.clone(); groups = groups.clone(); kernels = List.copyOf(kernels);
+            extendDown = extendDown.clone(); extendUp = extendUp.clone();
         }
+
+        private static final double[] DOWN = {0.75, 0.70, 0.60, 0.50, 0.30};
+        private static final double[] UP = {0.99, 0.995};
 
         public static Config forScale(Scale scale) {
             double[] grid = new double[10];
@@ -85,9 +94,10 @@ public final class HartensteinSpmmCpu implements Experiment {
             int[] allG = {1, 2, 4, 8, 16, 32, 64};
             return switch (scale) {
                 case QUICK -> new Config(1024, 1024, new int[] {50, 1}, new double[] {0.80, 0.90, 0.98}, new int[] {1, 8, 32},
-                        Budget.quick(), 1, DEFAULT_KERNELS);
-                case STANDARD -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, new Budget(2, 11, 10_000_000L, 2000, 1L), 1, DEFAULT_KERNELS);
-                case FULL -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, Budget.full(), 1, DEFAULT_KERNELS);
+                        Budget.quick(), 1, DEFAULT_KERNELS, DOWN, UP);
+                case STANDARD -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, new Budget(2, 11, 10_000_000L, 2000, 1L), 1, DEFAULT_KERNELS,
+                        DOWN, UP);
+                case FULL -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, Budget.full(), 1, DEFAULT_KERNELS, DOWN, UP);
             };
         }
     }
@@ -115,7 +125,7 @@ public final class HartensteinSpmmCpu implements Experiment {
     /** One measured (or failed) row of speedup.csv. */
     record Row(int n, int g, double rate, String kernel, String backend, String format, String dense, double medianMs, double ciLowMs,
                double ciHighMs, double denseMs, double speedup, double spLow, double spHigh, double gflops, double cyclesPerNnz,
-               double setupMs, long nnz, long bytes, double relError, String status) {}
+               double setupMs, long nnz, long bytes, double relError, String status, String grid) {}
 
     @Override public void run(ExperimentContext ctx) throws Exception {
         Config cfg = fixed != null ? fixed : Config.forScale(ctx.scale());
@@ -140,74 +150,113 @@ public final class HartensteinSpmmCpu implements Experiment {
         }
         for (var e : dense.entrySet()) ctx.parameter("dense_baseline_n" + e.getKey(), e.getValue().id() + " on " + e.getValue().backendId());
 
-        double mhz = Environment.nominalMhz();
+        Sweep sw = new Sweep(ctx, cfg, dense, Environment.nominalMhz(), ctx.seed());
         List<Row> rows = new ArrayList<>();
-        long seed = ctx.seed();
-        float[] w0 = Patterns.groupRms(cfg.rows(), cfg.cols(), 1, 0.0, seed).data();  // unpruned N(0,1) weights, shared by every g
-        Map<Integer, float[]> xs = new LinkedHashMap<>();
-        for (int n : cfg.ns()) xs.put(n, Patterns.normalVector(cfg.cols() * n, seed + 1000 + n));
+        float[] w0 = Patterns.groupRms(cfg.rows(), cfg.cols(), 1, 0.0, sw.seed).data();  // unpruned N(0,1) weights, shared by every g
+        for (int n : cfg.ns()) sw.xs.put(n, Patterns.normalVector(cfg.cols() * n, sw.seed + 1000 + n));
         for (int g : cfg.groups()) {
             var ranking = new Patterns.GroupRanking(w0, cfg.rows(), cfg.cols(), g);
-            for (double rate : cfg.rates()) {
-                Dense d = new Dense(cfg.rows(), cfg.cols(), ranking.prune(rate));
-                Csr csr = Csr.fromDense(d.data(), d.rows(), d.cols());
-                GroupedCsr gcsr = null;
-                long nnz = csr.values().length;
-                ctx.metric(Metric.exact(name("nnz", "g", g, "rate", rate), nnz, "count"));
-                for (int n : cfg.ns()) {
-                    MatMul denseK = dense.get(n);
-                    if (denseK == null) continue;
-                    float[] x = xs.get(n);
-                    float[] ref = Verification.reference(csr, x, n);
-                    ctx.log().printf("  g=%d rate=%.2f n=%d nnz=%d%n", g, rate, n, nnz);
-                    long t0 = System.nanoTime();
-                    try (MatMul.Prepared base = denseK.prepare(d, x, n, cfg.threads())) {
-                        double baseSetup = (System.nanoTime() - t0) / 1e6;
-                        Verification bv = Verification.check(base, ref, cfg.cols());
-                        if (!bv.passed()) {
-                            rows.add(failed(n, g, rate, denseK, "dense", denseK.id(), nnz, 0, baseSetup, bv));
+            List<Row> gRows = new ArrayList<>();
+            for (double rate : cfg.rates()) gRows.addAll(sw.measure(ranking, g, rate, kernels, cfg.ns(), "issue"));
+            // When a kernel stays on one side of 1 over the whole grid, step outside it until the speedup crosses 1,
+            // so the break-even rate is measured rather than reported as "none in range".
+            for (int n : cfg.ns())
+                for (MatMul k : kernels) {
+                    List<Row> series = gRows.stream().filter(r -> r.n() == n && r.kernel().equals(k.id()) && r.status().equals("ok")).toList();
+                    if (series.isEmpty()) continue;
+                    boolean fastAtLow = series.get(0).speedup() >= 1, slowAtHigh = series.get(series.size() - 1).speedup() < 1;
+                    if (fastAtLow && series.stream().allMatch(r -> r.speedup() >= 1))
+                        for (double rate : cfg.extendDown()) {
+                            List<Row> r = sw.measure(ranking, g, rate, List.of(k), new int[] {n}, "extended");
+                            gRows.addAll(r);
+                            if (r.isEmpty() || !r.get(0).status().equals("ok") || r.get(0).speedup() < 1) break;
+                        }
+                    else if (slowAtHigh && series.stream().allMatch(r -> r.speedup() < 1))
+                        for (double rate : cfg.extendUp()) {
+                            List<Row> r = sw.measure(ranking, g, rate, List.of(k), new int[] {n}, "extended");
+                            gRows.addAll(r);
+                            if (r.isEmpty() || !r.get(0).status().equals("ok") || r.get(0).speedup() >= 1) break;
+                        }
+                }
+            rows.addAll(gRows);
+        }
+        writeTables(ctx, cfg, rows);
+    }
+
+    /** The measurement of one (g, rate) point for some kernels and N values, sharing the run's operands. */
+    private final class Sweep {
+        final ExperimentContext ctx;
+        final Config cfg;
+        final Map<Integer, MatMul> dense;
+        final double mhz;
+        final long seed;
+        final Map<Integer, float[]> xs = new LinkedHashMap<>();
+        final java.util.Set<String> nnzRecorded = new java.util.HashSet<>();
+
+        Sweep(ExperimentContext ctx, Config cfg, Map<Integer, MatMul> dense, double mhz, long seed) {
+            this.ctx = ctx; this.cfg = cfg; this.dense = dense; this.mhz = mhz; this.seed = seed;
+        }
+
+        List<Row> measure(Patterns.GroupRanking ranking, int g, double rate, List<MatMul> kernels, int[] ns, String grid) {
+            List<Row> rows = new ArrayList<>();
+            Dense d = new Dense(cfg.rows(), cfg.cols(), ranking.prune(rate));
+            Csr csr = Csr.fromDense(d.data(), d.rows(), d.cols());
+            GroupedCsr gcsr = null;
+            long nnz = csr.values().length;
+            if (nnzRecorded.add(g + "|" + rate)) ctx.metric(Metric.exact(name("nnz", "g", g, "rate", rate), nnz, "count"));
+            for (int n : ns) {
+                MatMul denseK = dense.get(n);
+                if (denseK == null) continue;
+                float[] x = xs.get(n);
+                float[] ref = Verification.reference(csr, x, n);
+                ctx.log().printf("  g=%d rate=%.3f n=%d nnz=%d%s%n", g, rate, n, nnz, grid.equals("issue") ? "" : " (outside the issue grid)");
+                long t0 = System.nanoTime();
+                try (MatMul.Prepared base = denseK.prepare(d, x, n, cfg.threads())) {
+                    double baseSetup = (System.nanoTime() - t0) / 1e6;
+                    Verification bv = Verification.check(base, ref, cfg.cols());
+                    if (!bv.passed()) {
+                        rows.add(failed(n, g, rate, denseK, "dense", denseK.id(), nnz, 0, baseSetup, bv, grid));
+                        continue;
+                    }
+                    for (MatMul k : kernels) {
+                        FormatSpec spec = preferredFormat(k, g);
+                        if (spec == null) {
+                            ctx.skipped(k.id() + " g=" + g, "takes neither csr nor gcsr:" + g);
                             continue;
                         }
-                        for (MatMul k : kernels) {
-                            FormatSpec spec = preferredFormat(k, g);
-                            if (spec == null) {
-                                ctx.skipped(k.id() + " g=" + g, "takes neither csr nor gcsr:" + g);
+                        SparseFormat w;
+                        if (spec.kind() == FormatSpec.Kind.GCSR) {
+                            if (gcsr == null) gcsr = GroupedCsr.fromDense(d.data(), d.rows(), d.cols(), g);
+                            w = gcsr;
+                        } else w = csr;
+                        long bytes = w.storage(Precision.FP32, IndexPolicy.FIXED32).total();
+                        long s0 = System.nanoTime();
+                        try (MatMul.Prepared p = k.prepare(w, x, n, cfg.threads())) {
+                            double setup = (System.nanoTime() - s0) / 1e6;
+                            Verification v = Verification.check(p, ref, cfg.cols());
+                            if (!v.passed()) {
+                                rows.add(failed(n, g, rate, k, spec.toString(), denseK.id(), nnz, bytes, setup, v, grid));
+                                ctx.log().printf("    %s FAILED verification: rel error %.3g > %.3g%n", k.id(), v.relError(), v.tolerance());
                                 continue;
                             }
-                            SparseFormat w;
-                            if (spec.kind() == FormatSpec.Kind.GCSR) {
-                                if (gcsr == null) gcsr = GroupedCsr.fromDense(d.data(), d.rows(), d.cols(), g);
-                                w = gcsr;
-                            } else w = csr;
-                            long bytes = w.storage(Precision.FP32, IndexPolicy.FIXED32).total();
-                            long s0 = System.nanoTime();
-                            try (MatMul.Prepared p = k.prepare(w, x, n, cfg.threads())) {
-                                double setup = (System.nanoTime() - s0) / 1e6;
-                                Verification v = Verification.check(p, ref, cfg.cols());
-                                if (!v.passed()) {
-                                    rows.add(failed(n, g, rate, k, spec.toString(), denseK.id(), nnz, bytes, setup, v));
-                                    ctx.log().printf("    %s FAILED verification: rel error %.3g > %.3g%n", k.id(), v.relError(), v.tolerance());
-                                    continue;
-                                }
-                                Comparison c = Interleaved.compare(p, base, cfg.budget().withSeed(seed ^ (g * 131L + n)));
-                                double sec = c.candidate().median() / 1e9;
-                                Row row = new Row(n, g, rate, k.id(), k.backendId(), spec.toString(), denseK.id(),
-                                        c.candidate().median() / 1e6, c.candidate().low() / 1e6, c.candidate().high() / 1e6,
-                                        c.baseline().median() / 1e6, c.speedup().median(), c.speedup().low(), c.speedup().high(),
-                                        2.0 * nnz * n / sec / 1e9, Double.isNaN(mhz) || nnz == 0 ? Double.NaN : sec * mhz * 1e6 / nnz,
-                                        setup, nnz, bytes, v.relError(), "ok");
-                                rows.add(row);
-                                ctx.metric(Metric.timing(name("speedup", "kernel", k.id(), "g", g, "rate", rate, "n", n),
-                                        c.speedup().median(), "x", c.speedups()));
-                                ctx.log().printf("    %-16s %8.3f ms  speedup %.2f× [%.2f, %.2f]  (dense %s %.3f ms)%n", k.id(), row.medianMs(),
-                                        row.speedup(), row.spLow(), row.spHigh(), denseK.id(), row.denseMs());
-                            }
+                            Comparison c = Interleaved.compare(p, base, cfg.budget().withSeed(seed ^ (g * 131L + n)));
+                            double sec = c.candidate().median() / 1e9;
+                            Row row = new Row(n, g, rate, k.id(), k.backendId(), spec.toString(), denseK.id(),
+                                    c.candidate().median() / 1e6, c.candidate().low() / 1e6, c.candidate().high() / 1e6,
+                                    c.baseline().median() / 1e6, c.speedup().median(), c.speedup().low(), c.speedup().high(),
+                                    2.0 * nnz * n / sec / 1e9, Double.isNaN(mhz) || nnz == 0 ? Double.NaN : sec * mhz * 1e6 / nnz,
+                                    setup, nnz, bytes, v.relError(), "ok", grid);
+                            rows.add(row);
+                            ctx.metric(Metric.timing(name("speedup", "kernel", k.id(), "g", g, "rate", rate, "n", n),
+                                    c.speedup().median(), "x", c.speedups()));
+                            ctx.log().printf("    %-16s %8.3f ms  speedup %.2f× [%.2f, %.2f]  (dense %s %.3f ms)%n", k.id(), row.medianMs(),
+                                    row.speedup(), row.spLow(), row.spHigh(), denseK.id(), row.denseMs());
                         }
                     }
                 }
             }
+            return rows;
         }
-        writeTables(ctx, cfg, rows);
     }
 
     private void record(ExperimentContext ctx, Config cfg) {
@@ -246,10 +295,11 @@ public final class HartensteinSpmmCpu implements Experiment {
         return k.supports(gs) ? gs : null;
     }
 
-    private static Row failed(int n, int g, double rate, MatMul k, String format, String dense, long nnz, long bytes, double setup, Verification v) {
+    private static Row failed(int n, int g, double rate, MatMul k, String format, String dense, long nnz, long bytes, double setup, Verification v,
+                              String grid) {
         return new Row(n, g, rate, k.id(), k.backendId(), format, dense, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, setup, nnz, bytes, v.relError(),
-                String.format(Locale.ROOT, "failed: rel error %.3g > tolerance %.3g", v.relError(), v.tolerance()));
+                String.format(Locale.ROOT, "failed: rel error %.3g > tolerance %.3g", v.relError(), v.tolerance()), grid);
     }
 
     private void writeTables(ExperimentContext ctx, Config cfg, List<Row> rows) {
@@ -260,7 +310,7 @@ public final class HartensteinSpmmCpu implements Experiment {
                 DoubleColumn.create("dense_median_ms"), DoubleColumn.create("speedup"), DoubleColumn.create("speedup_ci_low"),
                 DoubleColumn.create("speedup_ci_high"), DoubleColumn.create("gflops"), DoubleColumn.create("cycles_per_nnz"),
                 DoubleColumn.create("setup_ms"), LongColumn.create("nnz"), LongColumn.create("bytes"), DoubleColumn.create("rel_error"),
-                StringColumn.create("status"));
+                StringColumn.create("status"), StringColumn.create("grid"));
         for (Row r : rows) {
             t.intColumn("n").append(r.n());
             t.intColumn("g").append(r.g());
@@ -283,6 +333,7 @@ public final class HartensteinSpmmCpu implements Experiment {
             t.longColumn("bytes").append(r.bytes());
             t.doubleColumn("rel_error").append(r.relError());
             t.stringColumn("status").append(r.status());
+            t.stringColumn("grid").append(r.grid());
         }
         ctx.table("speedup", t);
 
@@ -348,13 +399,20 @@ public final class HartensteinSpmmCpu implements Experiment {
         }
     }
 
+    /** Two decimals (0.90) for whole percents, more only when needed (0.995). */
+    static String rate(double r) {
+        if (Math.abs(r * 100 - Math.rint(r * 100)) < 1e-9) return String.format(Locale.ROOT, "%.2f", r);
+        String s = String.format(Locale.ROOT, "%.6f", r);
+        return s.replaceAll("0+$", "");
+    }
+
     /** e.g. {@code speedup[kernel=gcsr-vector,g=32,rate=0.90,n=50]}; rates printed with two decimals. */
     static String name(String base, Object... kv) {
         StringBuilder s = new StringBuilder(base).append('[');
         for (int i = 0; i < kv.length; i += 2) {
             if (i > 0) s.append(SEP);
             Object v = kv[i + 1];
-            s.append(kv[i]).append('=').append(v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : v);
+            s.append(kv[i]).append('=').append(v instanceof Double d ? rate(d) : v);
         }
         return s.append(']').toString();
     }

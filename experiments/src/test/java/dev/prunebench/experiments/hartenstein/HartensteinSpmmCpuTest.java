@@ -78,7 +78,8 @@ class HartensteinSpmmCpuTest {
     @Test
     void tinyRunWritesSpeedupAndBreakEvenTables(@TempDir Path root) throws Exception {
         var cfg = new HartensteinSpmmCpu.Config(96, 64, new int[] {8, 1}, new double[] {0.5, 0.8, 0.95}, new int[] {1, 4},
-                new Budget(1, 3, 0, 200, 1), 1, List.of("csr-java", "csr-broken", "mkl-sparse-csr", "gcsr-nowhere"));
+                new Budget(1, 3, 0, 200, 1), 1, List.of("csr-java", "csr-broken", "mkl-sparse-csr", "gcsr-nowhere"),
+                new double[] {0.3}, new double[] {0.99});
         Map<String, MatMul> extra = Map.of("csr-java", new JavaCsr("csr-java", false), "csr-broken", new JavaCsr("csr-broken", true));
         var e = new HartensteinSpmmCpu(cfg, id -> {
             if (extra.containsKey(id)) return Optional.of(extra.get(id));
@@ -95,10 +96,12 @@ class HartensteinSpmmCpuTest {
         }
         List<String> speed = Files.readAllLines(dir.resolve("speedup.csv"));
         assertThat(speed.get(0)).startsWith("n,g,rate,kernel,backend,format,dense_baseline,median_ms,ci_low,ci_high,dense_median_ms,speedup,"
-                + "speedup_ci_low,speedup_ci_high,gflops,cycles_per_nnz,setup_ms,nnz,bytes,rel_error,status");
+                + "speedup_ci_low,speedup_ci_high,gflops,cycles_per_nnz,setup_ms,nnz,bytes,rel_error,status,grid");
         // 2 n × 2 g × 3 rates for csr-java and csr-broken (+ mkl-sparse-csr when MKL is there)
-        long ok = speed.stream().filter(l -> l.contains(",csr-java,") && l.endsWith(",ok")).count();
+        long ok = speed.stream().filter(l -> l.contains(",csr-java,") && l.endsWith(",ok,issue")).count();
         assertThat(ok).isEqualTo(12);
+        // outside the grid only when a series never crosses 1, and then only the extension rates
+        assertThat(speed.stream().filter(l -> l.endsWith(",extended"))).allMatch(l -> l.contains(",0.3,") || l.contains(",0.99,"));
         assertThat(speed.stream().filter(l -> l.contains(",csr-broken,"))).hasSize(12).allMatch(l -> l.contains("failed: rel error"));
         assertThat(speed.stream().filter(l -> l.contains("gcsr-nowhere"))).isEmpty();
         List<String> be = Files.readAllLines(dir.resolve("break_even.csv"));
@@ -122,6 +125,8 @@ class HartensteinSpmmCpuTest {
     void scorecardNamesHaveTheAgreedShape() {
         String n = HartensteinSpmmCpu.name("speedup", "kernel", "gcsr-vector", "g", 32, "rate", 0.9, "n", 50);
         assertThat(n).isIn("speedup[kernel=gcsr-vector,g=32,rate=0.90,n=50]", "speedup[kernel=gcsr-vector;g=32;rate=0.90;n=50]");
+        assertThat(HartensteinSpmmCpu.rate(0.8)).isEqualTo("0.80");
+        assertThat(HartensteinSpmmCpu.rate(0.995)).isEqualTo("0.995");
     }
 
     @Test
