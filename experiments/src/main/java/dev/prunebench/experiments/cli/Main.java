@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ListBackendsCommand.class,
                 SpmmCommand.class,
+                PruneCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -2,15 +2,15 @@ package dev.prunebench.experiments.cli;
 
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.io.LoadedMatrix;
+import dev.prunebench.core.io.MatrixFiles;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cpu.CpuBackends;
 import dev.prunebench.kernels.cpu.measure.Budget;
 import dev.prunebench.kernels.cpu.measure.Environment;
 import dev.prunebench.kernels.cpu.measure.SpmmBench;
 import dev.prunebench.kernels.cpu.patterns.Patterns;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +81,7 @@ final class SpmmCommand implements Callable<Integer> {
         SparseFormat w;
         String what;
         if (matrix != null) {
-            Loaded l = load(matrix, seed);
+            LoadedMatrix l = MatrixFiles.read(matrix, seed);
             w = l.matrix();
             what = matrix + (l.note() == null ? "" : " (" + l.note() + ")");
         } else {
@@ -141,29 +141,4 @@ final class SpmmCommand implements Callable<Integer> {
                 : "no dense baseline available (tried " + String.join(", ", order) + ")");
     }
 
-    record Loaded(SparseFormat matrix, String note) {}
-
-    /**
-     * Reads W through {@code dev.prunebench.core.io.MatrixFiles.read(Path, long)} (the project's one reader of .npy,
-     * .mtx and .smtx), looked up at run time so this command builds before that reader is part of the build.
-     */
-    static Loaded load(Path file, long seed) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        try {
-            Class<?> mf = Class.forName("dev.prunebench.core.io.MatrixFiles");
-            Object lm = mf.getMethod("read", Path.class, long.class).invoke(null, file, seed);
-            SparseFormat m = (SparseFormat) lm.getClass().getMethod("matrix").invoke(lm);
-            String note = (String) lm.getClass().getMethod("note").invoke(lm);
-            return new Loaded(m, note);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new IOException(file + ": this build has no matrix file reader (dev.prunebench.core.io.MatrixFiles)", e);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException re) throw re;
-            throw new IOException(file + ": " + c, c);
-        } catch (IllegalAccessException e) {
-            throw new IOException(file + ": " + e, e);
-        }
-    }
 }

@@ -29,6 +29,17 @@ class SpmmCommandTest {
     }
 
     @Test
+    void readsAMatrixFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assumeTrue(new MklBackend().probe().available(), "MKL: " + new MklBackend().probe());
+        var w = dev.prunebench.kernels.cpu.patterns.Patterns.uniform(40, 30, 0.75, 3);
+        var file = dir.resolve("w.mtx");
+        dev.prunebench.core.io.MatrixFiles.write(file, w);
+        Run r = run("spmm", "--matrix", file.toString(), "--n", "1", "--formats", "csr,gcsr:2", "--repeats", "3", "--min-sample-ms", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("w.mtx").contains("40×30, nnz 300").contains("speedup over mkl-sgemv");
+    }
+
+    @Test
     void badInputIsNamed() {
         Run f = run("spmm", "--shape", "8x8", "--formats", "zzz");
         assertThat(f.code()).isEqualTo(2);

@@ -1,6 +1,11 @@
 package dev.prunebench.kernels.cpu.patterns;
 
 import dev.prunebench.core.format.Dense;
+import dev.prunebench.core.prune.Layer;
+import dev.prunebench.core.prune.Mask;
+import dev.prunebench.core.prune.Pruner;
+import dev.prunebench.core.prune.Score;
+import dev.prunebench.core.prune.Structure;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -12,9 +17,10 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@link Kind#UNIFORM}: k weights chosen uniformly at random (partial Fisher–Yates).</li>
  *   <li>{@link Kind#GROUPED}: whole groups of g adjacent weights (at column multiples of g) chosen at random.</li>
- *   <li>{@link Kind#MAGNITUDE}: Deep Compression style: N(0, 1) weights, the k smallest |w| removed.</li>
+ *   <li>{@link Kind#MAGNITUDE}: Deep Compression style: N(0, 1) weights, the k smallest |w| removed
+ *       (by the project's pruner, {@code core.prune.Pruner}).</li>
  *   <li>{@link Kind#GROUP_RMS}: Hartenstein et al.: N(0, 1) weights, groups of g scored by RMS, the k lowest removed
- *       (g = 1 is magnitude pruning).</li>
+ *       (g = 1 is magnitude pruning), by the project's pruner.</li>
  *   <li>{@link Kind#POWER_LAW}: DLMC-like skew: row lengths follow a power law (row i of a random permutation gets a
  *       share proportional to (i + 1)^−alpha), columns random within a row; kernels must not be tuned to even rows.</li>
  * </ul>
@@ -71,22 +77,25 @@ public final class Patterns {
         return new Dense(rows, cols, w);
     }
 
-    /** N(0, 1) weights; groups of g (g = 1: single weights) ranked by RMS; exactly round(rate × groups) lowest removed. */
+    /**
+     * N(0, 1) weights pruned by the project's pruner ({@code core.prune.Pruner}): groups of g adjacent weights
+     * (g = 1: single weights, i.e. magnitude pruning) scored by RMS, exactly round(rate × groups) lowest removed.
+     */
     public static Dense groupRms(int rows, int cols, int g, double rate, long seed) {
         checkArgs(rows, cols, g, rate);
         float[] w = normals(rows, cols, new SplittableRandom(seed));
-        return new Dense(rows, cols, pruneByGroupRms(w, rows, cols, g, rate));
+        Mask mask = Pruner.prune(w, rows, cols, structure(g), Score.RMS, rate);
+        return new Dense(rows, cols, mask.apply(w));
     }
+
+    static Structure structure(int g) { return g == 1 ? Structure.UNSTRUCTURED : Structure.group(g); }
 
     /**
-     * Group-RMS pruning of given weights (a copy is returned). The ranking is computed once; {@link GroupRanking}
-     * serves many rates of the same weights without re-sorting.
+     * The pruner's ranking of the groups of one weight matrix, computed once and reused for many rates (a sweep over
+     * ten rates would otherwise rank 16 M units ten times). Scores come from {@link Pruner#unitScores}, and the order
+     * is the pruner's: ascending score, ties by unit index; so {@link #prune(double)} removes exactly the units
+     * {@code Pruner.prune} removes (checked by {@code PatternsTest}).
      */
-    public static float[] pruneByGroupRms(float[] w, int rows, int cols, int g, double rate) {
-        return new GroupRanking(w, rows, cols, g).prune(rate);
-    }
-
-    /** The RMS ranking of the groups of one weight matrix, for pruning it at several rates. */
     public static final class GroupRanking {
         private final float[] w;
         private final int rows, cols, g, gpr;
@@ -98,24 +107,29 @@ public final class Patterns {
                 throw new IllegalArgumentException("weights: expected " + rows + "×" + cols + " values, got " + (w == null ? "null" : w.length));
             this.w = w; this.rows = rows; this.cols = cols; this.g = g;
             this.gpr = (cols + g - 1) / g;
-            int units = Math.multiplyExact(rows, gpr);
-            // sort (score, index) packed into a long: score bits are monotone for non-negative floats, index breaks ties
+            double[] score = Pruner.unitScores(Layer.of("w", w, rows, cols), structure(g));
+            order = rank(score);
+        }
+
+        /** Unit indices by ascending score, ties by index. Scores are &ge; 0, so their IEEE bits sort like the values. */
+        static int[] rank(double[] score) {
+            int units = score.length;
+            long[] bits = new long[units];
+            for (int u = 0; u < units; u++) bits[u] = Double.doubleToLongBits(score[u] + 0.0);  // + 0.0: -0.0 becomes 0.0
+            long[] sorted = bits.clone();
+            Arrays.sort(sorted);
+            // dense rank of each score (equal scores share it), then (rank, index) packed in one long and sorted
             long[] keys = new long[units];
-            for (int u = 0; u < units; u++) {
-                int r = u / gpr, j = u % gpr, c0 = j * g, end = Math.min(cols, c0 + g);
-                double s = 0;
-                for (int c = c0; c < end; c++) { double v = w[r * cols + c]; s += v * v; }
-                float rms = (float) Math.sqrt(s / (end - c0));
-                keys[u] = ((long) Float.floatToIntBits(rms) << 32) | u;
-            }
+            for (int u = 0; u < units; u++) keys[u] = ((long) Arrays.binarySearch(sorted, bits[u]) << 32) | u;
             Arrays.sort(keys);
-            order = new int[units];
+            int[] order = new int[units];
             for (int i = 0; i < units; i++) order[i] = (int) keys[i];
+            return order;
         }
 
         public int units() { return order.length; }
 
-        /** A pruned copy with exactly round(rate × units) lowest-RMS groups set to zero. */
+        /** A pruned copy with exactly round(rate × units) lowest-scoring groups set to zero. */
         public float[] prune(double rate) {
             checkArgs(rows, cols, g, rate);
             float[] out = w.clone();

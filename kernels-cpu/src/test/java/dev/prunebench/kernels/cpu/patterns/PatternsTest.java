@@ -48,6 +48,17 @@ class PatternsTest {
         assertThat(d.nnz()).isEqualTo(200);
     }
 
+    @Property(tries = 25)
+    void rankingServesManyRatesExactlyAsThePrunerDoes(@ForAll @IntRange(min = 1, max = 30) int rows, @ForAll @IntRange(min = 1, max = 50) int cols,
+                                                      @ForAll @IntRange(min = 1, max = 8) int g, @ForAll @DoubleRange(min = 0, max = 1) double rate) {
+        float[] w = Patterns.groupRms(rows, cols, 1, 0.0, rows * 7L + cols).data();
+        // plant ties, which both must break by unit index
+        for (int i = 0; i < w.length; i += 3) w[i] = 0.5f;
+        var ranking = new Patterns.GroupRanking(w, rows, cols, g);
+        var mask = dev.prunebench.core.prune.Pruner.prune(w, rows, cols, Patterns.structure(g), dev.prunebench.core.prune.Score.RMS, rate);
+        assertThat(ranking.prune(rate)).containsExactly(mask.apply(w));
+    }
+
     @Test
     void powerLawRowsAreReallySkewed() {
         int rows = 512, cols = 512;
