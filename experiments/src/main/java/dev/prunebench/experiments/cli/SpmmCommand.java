@@ -54,7 +54,7 @@ final class SpmmCommand implements Callable<Integer> {
     @Option(names = "--kernels", split = ",", description = "kernel ids to include (default: all of the chosen backends)")
     List<String> kernels;
 
-    @Option(names = "--baseline", description = "dense baseline kernel id (default: mkl-sgemm, or mkl-sgemv for N = 1, else openblas-sgemm)")
+    @Option(names = "--baseline", description = "baseline kernel id (default: mkl-sgemm, or mkl-sgemv for N = 1, else openblas-sgemm); a sparse one such as mkl-sparse-csr gets W as csr")
     String baseline;
 
     @Option(names = "--threads", defaultValue = "1", description = "threads per kernel (default: ${DEFAULT-VALUE})")
