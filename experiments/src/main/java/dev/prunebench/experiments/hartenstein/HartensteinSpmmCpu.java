@@ -181,6 +181,67 @@ public final class HartensteinSpmmCpu implements Experiment {
             rows.addAll(gRows);
         }
         writeTables(ctx, cfg, rows);
+        threadScaling(ctx, cfg, kernels, w0, sw);
+    }
+
+    /**
+     * Multithreading at one point of the sweep (unstructured, the rate nearest 0.90, the largest N): each kernel with
+     * {@code threads} = 2 (and more, up to the cores) interleaved with itself on 1 thread, same matrix and X.
+     */
+    private void threadScaling(ExperimentContext ctx, Config cfg, List<MatMul> kernels, float[] w0, Sweep sw) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Table t = Table.create("threads", IntColumn.create("n"), DoubleColumn.create("rate"), StringColumn.create("kernel"),
+                IntColumn.create("threads"), DoubleColumn.create("median_ms"), DoubleColumn.create("one_thread_ms"),
+                DoubleColumn.create("speedup"), DoubleColumn.create("speedup_ci_low"), DoubleColumn.create("speedup_ci_high"),
+                IntColumn.create("cores"), StringColumn.create("status"));
+        if (cores < 2) {
+            ctx.skipped("thread scaling", "this machine offers " + cores + " core to the JVM");
+            ctx.table("threads", t);
+            return;
+        }
+        double rate = cfg.rates()[0];
+        for (double r : cfg.rates()) if (Math.abs(r - 0.90) < Math.abs(rate - 0.90)) rate = r;
+        int n = Arrays.stream(cfg.ns()).max().getAsInt();
+        Dense d = new Dense(cfg.rows(), cfg.cols(), new Patterns.GroupRanking(w0, cfg.rows(), cfg.cols(), 1).prune(rate));
+        Csr csr = Csr.fromDense(d.data(), d.rows(), d.cols());
+        float[] x = sw.xs.get(n), ref = Verification.reference(csr, x, n);
+        ctx.log().printf("  thread scaling at rate %.2f, n=%d, up to %d threads%n", rate, n, cores);
+        for (MatMul k : kernels) {
+            FormatSpec spec = preferredFormat(k, 1);
+            if (spec == null) continue;
+            SparseFormat w = spec.kind() == FormatSpec.Kind.GCSR ? GroupedCsr.fromDense(d.data(), d.rows(), d.cols(), 1) : csr;
+            try (MatMul.Prepared one = k.prepare(w, x, n, 1)) {
+                for (int th = 2; th <= Math.min(cores, 8); th *= 2) {
+                    try (MatMul.Prepared many = k.prepare(w, x, n, th)) {
+                        Verification v = Verification.check(many, ref, cfg.cols());
+                        String status = v.passed() ? "ok" : String.format(Locale.ROOT, "failed: rel error %.3g > %.3g", v.relError(), v.tolerance());
+                        double med = Double.NaN, oneMs = Double.NaN, sp = Double.NaN, lo = Double.NaN, hi = Double.NaN;
+                        if (v.passed()) {
+                            Comparison c = Interleaved.compare(many, one, cfg.budget().withSeed(sw.seed + th));
+                            med = c.candidate().median() / 1e6;
+                            oneMs = c.baseline().median() / 1e6;
+                            sp = c.speedup().median();
+                            lo = c.speedup().low();
+                            hi = c.speedup().high();
+                            ctx.metric(Metric.timing(name("thread_speedup", "kernel", k.id(), "threads", th, "rate", rate, "n", n), sp, "x", c.speedups()));
+                            ctx.log().printf("    %-16s %d threads: %.2f× over 1 thread [%.2f, %.2f]%n", k.id(), th, sp, lo, hi);
+                        }
+                        t.intColumn("n").append(n);
+                        t.doubleColumn("rate").append(rate);
+                        t.stringColumn("kernel").append(k.id());
+                        t.intColumn("threads").append(th);
+                        t.doubleColumn("median_ms").append(med);
+                        t.doubleColumn("one_thread_ms").append(oneMs);
+                        t.doubleColumn("speedup").append(sp);
+                        t.doubleColumn("speedup_ci_low").append(lo);
+                        t.doubleColumn("speedup_ci_high").append(hi);
+                        t.intColumn("cores").append(cores);
+                        t.stringColumn("status").append(status);
+                    }
+                }
+            }
+        }
+        ctx.table("threads", t);
     }
 
     /** The measurement of one (g, rate) point for some kernels and N values, sharing the run's operands. */

@@ -107,6 +107,10 @@ class HartensteinSpmmCpuTest {
         List<String> be = Files.readAllLines(dir.resolve("break_even.csv"));
         assertThat(be.get(0)).isEqualTo("n,g,kernel,dense_baseline,break_even_rate,how");
         assertThat(be.stream().filter(l -> l.contains(",csr-java,"))).hasSize(4);
+        List<String> th = Files.readAllLines(dir.resolve("threads.csv"));
+        assertThat(th.get(0)).isEqualTo("n,rate,kernel,threads,median_ms,one_thread_ms,speedup,speedup_ci_low,speedup_ci_high,cores,status");
+        if (Runtime.getRuntime().availableProcessors() >= 2)
+            assertThat(th.stream().filter(l -> l.startsWith("8,0.95,csr-java,2,"))).hasSize(1);  // 0.95 is the grid rate nearest 0.90
         String metrics = Files.readString(dir.resolve("metrics.csv"));
         assertThat(metrics).contains("speedup[kernel=csr-java").contains("rate=0.80").contains("nnz[g=4");
         String json = Files.readString(dir.resolve("experiment.json"));
