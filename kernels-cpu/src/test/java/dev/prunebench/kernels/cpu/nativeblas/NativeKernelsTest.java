@@ -92,6 +92,19 @@ class NativeKernelsTest {
     }
 
     @Test
+    void anAllZeroMatrixGivesZeros() {
+        assumeTrue(new MklBackend().probe().available());
+        Dense d = Patterns.uniform(17, 9, 1.0, 1);
+        for (int n : new int[] {1, 3}) {
+            float[] x = Patterns.normalVector(9 * n, 2);
+            try (var p = new MklSparseCsr().prepare(FormatSpec.CSR.encode(d), x, n, 1)) {
+                p.run();
+                assertThat(p.result()).hasSize(17 * n).containsOnly(0f);
+            }
+        }
+    }
+
+    @Test
     void badShapesAndFormatsAreRejectedByName() {
         assumeTrue(new MklBackend().probe().available());
         Dense d = Patterns.uniform(4, 3, 0.5, 1);
