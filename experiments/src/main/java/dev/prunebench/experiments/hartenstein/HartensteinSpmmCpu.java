@@ -253,6 +253,7 @@ public final class HartensteinSpmmCpu implements Experiment {
         final long seed;
         final Map<Integer, float[]> xs = new LinkedHashMap<>();
         final java.util.Set<String> nnzRecorded = new java.util.HashSet<>();
+        final java.util.Set<String> skippedOnce = new java.util.HashSet<>();
 
         Sweep(ExperimentContext ctx, Config cfg, Map<Integer, MatMul> dense, double mhz, long seed) {
             this.ctx = ctx; this.cfg = cfg; this.dense = dense; this.mhz = mhz; this.seed = seed;
@@ -282,7 +283,7 @@ public final class HartensteinSpmmCpu implements Experiment {
                     for (MatMul k : kernels) {
                         FormatSpec spec = preferredFormat(k, g);
                         if (spec == null) {
-                            ctx.skipped(k.id() + " g=" + g, "takes neither csr nor gcsr:" + g);
+                            if (skippedOnce.add(k.id() + " g=" + g)) ctx.skipped(k.id() + " g=" + g, "takes neither csr nor gcsr:" + g);
                             continue;
                         }
                         SparseFormat w;
