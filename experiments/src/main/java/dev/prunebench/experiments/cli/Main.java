@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListCommand.class,
                 RunCommand.class,
+                StorageCommand.class, ConvertCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

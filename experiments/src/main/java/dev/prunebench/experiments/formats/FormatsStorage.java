@@ -62,6 +62,20 @@ public final class FormatsStorage implements Experiment {
             FormatSpec.grouped(2), FormatSpec.grouped(4), FormatSpec.grouped(8), FormatSpec.grouped(16), FormatSpec.grouped(32),
             FormatSpec.nm(2, 4), FormatSpec.nm(1, 4), FormatSpec.nm(4, 8));
 
+    private final List<Shape> shapesOverride;
+    private final double[] gridOverride;
+
+    public FormatsStorage() { this(null, null); }
+
+    /**
+     * For tests: fixed shapes and sparsity grid instead of the scale's. The first shape is the headline one, whose
+     * break-even points and bytes at 0.90 become metrics (4096×4096 in the real lists).
+     */
+    FormatsStorage(List<Shape> shapes, double[] grid) {
+        this.shapesOverride = shapes == null ? null : List.copyOf(shapes);
+        this.gridOverride = grid == null ? null : grid.clone();
+    }
+
     @Override public String id() { return "formats-storage"; }
 
     @Override public String paper() { return "Sparse-format lecture notes (CSR/COO overhead, 2:4)"; }
@@ -88,8 +102,9 @@ public final class FormatsStorage implements Experiment {
     @Override public void run(ExperimentContext ctx) {
         Scale scale = ctx.scale();
         long seed = ctx.seed() ^ 0x5EED_F0_57L;
-        List<Shape> shapes = shapes(scale);
-        double[] grid = grid(scale);
+        List<Shape> shapes = shapesOverride != null ? shapesOverride : shapes(scale);
+        double[] grid = gridOverride != null ? gridOverride : grid(scale);
+        Shape head = shapes.get(0);
         ctx.parameter("seed", seed);
         ctx.parameter("shapes", shapes.stream().map(x -> x.network() + "/" + x.layer() + "=" + x.id()).toList());
         ctx.parameter("sparsities", grid);
@@ -117,8 +132,9 @@ public final class FormatsStorage implements Experiment {
                             if (!got.equals(formula))
                                 disagreements.add(sh.id() + " " + f + " " + p.id() + " " + pol.id() + " sparsity " + grid[gi] + ": encoded " + got + " vs formula " + formula);
                             bytes.add(sh, f, p, pol, e, got, formula, dense);
-                            if (sh.rows() == 4096 && sh.cols() == 4096 && Math.abs(grid[gi] - 0.90) < 1e-9)
-                                ctx.metric(Metric.exact(metric("bytes", "format=" + f, "rows=4096", "cols=4096", "precision=" + p.id(), "policy=" + pol.id(), "sparsity=0.90"), got.total(), "bytes"));
+                            if (sh == head && Math.abs(grid[gi] - 0.90) < 1e-9)
+                                ctx.metric(Metric.exact(metric("bytes", "format=" + f, "rows=" + sh.rows(), "cols=" + sh.cols(), "precision=" + p.id(),
+                                        "policy=" + pol.id(), "sparsity=0.90"), got.total(), "bytes"));
                         }
                 }
                 Map<Long, Measured> cache = new HashMap<>();
@@ -130,7 +146,7 @@ public final class FormatsStorage implements Experiment {
                         BreakEven b = breakEven(f, sh, p, pol, seed, buf, cache, confirm);
                         encodes += b.encodes;
                         be.add(sh, f, p, pol, b);
-                        if (sh.rows() == 4096 && sh.cols() == 4096) {
+                        if (sh == head) {
                             String[] key = {"format=" + f, "shape=" + sh.id(), "precision=" + p.id(), "policy=" + pol.id()};
                             ctx.metric(Metric.exact(metric("break_even_sparsity", key), b.sparsity, "fraction"));
                             if (f.kind() == FormatSpec.Kind.NM)
@@ -141,15 +157,15 @@ public final class FormatsStorage implements Experiment {
             }
             ctx.log().printf("   %-16s %-5s %-9s %6.1f s%n", sh.network(), sh.layer(), sh.id(), (System.nanoTime() - t0) / 1e9);
         }
-        nmMetrics(ctx, seed);
+        nmMetrics(ctx, seed, head);
         ctx.parameter("matrices_encoded", encodes);
         ctx.metric(Metric.exact("formula_disagreements", disagreements.size(), "count"));
         ctx.table("bytes", bytes.table());
         ctx.table("break_even", be.table());
 
         for (String[] pp : new String[][] {{"fp32", "minimal"}, {"int8", "minimal"}, {"fp32", "fixed32"}})
-            ctx.plot(new PlotSpec("bytes-4096-" + pp[0] + "-" + pp[1], "4096x4096, " + pp[0] + ", " + pp[1] + " indices: bytes relative to dense",
-                    "bytes", "sparsity", "rel_dense", "format", List.of("shape=4096x4096", "precision=" + pp[0], "policy=" + pp[1]),
+            ctx.plot(new PlotSpec("bytes-" + head.id() + "-" + pp[0] + "-" + pp[1], head.id() + ", " + pp[0] + ", " + pp[1] + " indices: bytes relative to dense",
+                    "bytes", "sparsity", "rel_dense", "format", List.of("shape=" + head.id(), "precision=" + pp[0], "policy=" + pp[1]),
                     "sparsity (fraction of weights removed; gcsr: of groups)", "bytes / dense bytes", false, PlotSpec.Style.LINE, 1.0));
 
         ctx.note("Every byte count is measured: a seeded random matrix (seed " + seed + ") is pruned to exactly the target sparsity in the "
@@ -180,14 +196,14 @@ public final class FormatsStorage implements Experiment {
         return name + "[" + String.join(";", params) + "]";
     }
 
-    /** Measures the N:M figures from encoded 4096×4096 matrices at their densest. */
-    private static void nmMetrics(ExperimentContext ctx, long seed) {
-        int n = 4096;
-        float[] buf = new float[n * n];
+    /** Measures the N:M figures from encoded matrices of the headline shape at their densest. */
+    private static void nmMetrics(ExperimentContext ctx, long seed, Shape head) {
+        int r = head.rows(), c = head.cols();
+        float[] buf = new float[r * c];
         for (FormatSpec f : FORMATS) {
             if (f.kind() != FormatSpec.Kind.NM) continue;
-            long kept = PrunedMatrices.maxNonZerosNm(f, n, n);
-            Encoded e = Encoded.atKept(f, n, n, PrunedMatrices.minSparsityNm(f, n, n), kept, seed, buf);
+            long kept = PrunedMatrices.maxNonZerosNm(f, r, c);
+            Encoded e = Encoded.atKept(f, r, c, PrunedMatrices.minSparsityNm(f, r, c), kept, seed, buf);
             NmSparse s = (NmSparse) e.matrix();
             ctx.metric(Metric.exact(metric("nm_metadata_bits_per_value", "n=" + f.n(), "m=" + f.m()), 8.0 * s.meta().length / s.nnz(), "bits"));
             ctx.metric(Metric.exact(metric("nm_sparsity", "n=" + f.n(), "m=" + f.m()), s.sparsity(), "fraction"));
