@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListCommand.class,
                 RunCommand.class,
-                StorageCommand.class, ConvertCommand.class, InfoCommand.class,
+                ListBackendsCommand.class,
+                PruneCommand.class,
+                StorageCommand.class,
+                ConvertCommand.class,
+                InfoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
