@@ -6,6 +6,7 @@ import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
 import dev.prunebench.core.storage.StorageFormula;
 import dev.prunebench.experiments.formats.Encoded;
+import dev.prunebench.experiments.formats.FormatsStorage;
 import dev.prunebench.experiments.formats.PrunedMatrices;
 import java.io.PrintWriter;
 import java.util.List;
@@ -28,7 +29,9 @@ final class StorageCommand implements Callable<Integer> {
 
     @Option(names = "--rows", required = true, description = "rows (output features)") int rows;
     @Option(names = "--cols", required = true, description = "columns (input features)") int cols;
-    @Option(names = "--sparsity", required = true, description = "fraction of weights removed, in [0, 1] (gcsr:G: fraction of groups)") double sparsity;
+    @Option(names = "--sparsity", description = "fraction of weights removed, in [0, 1] (gcsr:G: fraction of groups)") Double sparsity;
+    @Option(names = "--break-even", description = "instead of bytes at one sparsity: the smallest sparsity at which each format is smaller than dense "
+            + "(bisection on the closed form, confirmed by encoding matrices at that point and one unit denser)") boolean breakEven;
     @Option(names = "--format", split = ",", defaultValue = "coo,csr,gcsr:4,gcsr:8,gcsr:32,nm:2:4",
             description = "formats: coo, csr, gcsr:G, nm:N:M, dense (default: ${DEFAULT-VALUE})") List<String> formats;
     @Option(names = "--precision", split = ",", defaultValue = "fp32", description = "fp32, fp16, bf16, int8 (default: ${DEFAULT-VALUE})") List<String> precisions;
@@ -39,11 +42,17 @@ final class StorageCommand implements Callable<Integer> {
     @Override public Integer call() {
         if (rows <= 0) throw new IllegalArgumentException("--rows: must be > 0, got " + rows);
         if (cols <= 0) throw new IllegalArgumentException("--cols: must be > 0, got " + cols);
-        if (!(sparsity >= 0 && sparsity <= 1)) throw new IllegalArgumentException("--sparsity: must be in [0, 1], got " + sparsity);
         List<FormatSpec> fs = formats.stream().map(FormatSpec::parse).toList();
         List<Precision> ps = precisions.stream().map(Precision::parse).toList();
         List<IndexPolicy> pols = policies.stream().map(IndexPolicy::parse).toList();
         long elements = (long) rows * cols;
+        if (breakEven) {
+            if (sparsity != null) throw new IllegalArgumentException("--sparsity: not used with --break-even");
+            return breakEven(fs, ps, pols, elements);
+        }
+        if (sparsity == null) throw new IllegalArgumentException("--sparsity: required (or --break-even)");
+        if (!(sparsity >= 0 && sparsity <= 1)) throw new IllegalArgumentException("--sparsity: must be in [0, 1], got " + sparsity);
+        double sparsity = this.sparsity;
         boolean encode = !closedForm && elements <= ENCODE_LIMIT;
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%dx%d at sparsity %s: %s%n", rows, cols, fmt(sparsity), encode
@@ -75,6 +84,28 @@ final class StorageCommand implements Callable<Integer> {
         for (Precision p : ps) out.printf(Locale.ROOT, "dense %s: %d bytes%n", p.id(), elements * p.bytes());
         if (elements >= 1L << 32)
             out.println("note: past 2^32 stored entries a 4-byte pointer or index overflows; the widths above are IndexPolicy's (at most 4 bytes)");
+        return 0;
+    }
+
+    private int breakEven(List<FormatSpec> fs, List<Precision> ps, List<IndexPolicy> pols, long elements) {
+        boolean encode = !closedForm && elements <= ENCODE_LIMIT;
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%dx%d: smallest sparsity at which each format takes fewer bytes than dense (bisection on the closed form%s)%n",
+                rows, cols, encode ? "; confirmed by encoding random matrices at that point and one unit denser, seed " + seed : "; not encoded");
+        out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14s %14s %8s  %s%n",
+                "format", "precision", "policy", "break-even", "kept units", "bytes there", "dense bytes", "vs dense", "check");
+        for (FormatSpec f : fs)
+            for (Precision p : ps)
+                for (IndexPolicy pol : pols) {
+                    FormatsStorage.BreakEven b = FormatsStorage.breakEven(f, rows, cols, p, pol, seed, encode);
+                    long bytes = b.encodedBytes() >= 0 ? b.encodedBytes() : b.formulaBytes();
+                    String check = b.confirmation() + (b.note().isEmpty() ? "" : "; " + b.note());
+                    out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14d %14d %7.2f%%  %s%n", f, p.id(), pol.id(),
+                            Double.isNaN(b.sparsity()) ? "never" : String.format(Locale.ROOT, "%.6f", b.sparsity()),
+                            b.kept() < 0 ? "-" : b.kept() + "/" + b.units(), bytes, b.denseBytes(), 100.0 * bytes / b.denseBytes(),
+                            encode ? check : "closed form only");
+                }
+        out.println("gcsr:G break-even is the fraction of groups removed; nm:N:M has a fixed size, so its break-even is the lowest sparsity it holds.");
         return 0;
     }
 

@@ -210,11 +210,26 @@ public final class FormatsStorage implements Experiment {
         }
     }
 
-    static final String CONFIRMED = "confirmed by encoding", FAILED = "FAILED: encoded bytes contradict the closed form",
+    public static final String CONFIRMED = "confirmed by encoding", FAILED = "FAILED: encoded bytes contradict the closed form",
             UNCONFIRMED = "closed form only (quick scale)";
 
     /** The break-even point of one format × precision × policy on one shape. */
-    static final class BreakEven {
+    public static final class BreakEven {
+        /** Smallest sparsity (fraction of units removed) at which the format is smaller than dense; NaN if never. */
+        public double sparsity() { return sparsity; }
+        /** Fraction of zero weights of the encoded matrix at that point (differs for gcsr with a short last group). */
+        public double weightSparsity() { return elementSparsity; }
+        public long kept() { return kept; }
+        public long units() { return units; }
+        public long formulaBytes() { return formulaAt; }
+        /** Bytes of the encoded matrix at the break-even point; -1 when not confirmed by encoding. */
+        public long encodedBytes() { return encodedAt; }
+        /** Bytes of the encoded matrix with one unit more; -1 when not encoded. */
+        public long encodedBytesOneMore() { return encodedNext; }
+        public long denseBytes() { return dense; }
+        public String confirmation() { return confirmation; }
+        public String note() { return note; }
+
         double sparsity = Double.NaN, elementSparsity = Double.NaN;
         long kept = -1, units, formulaAt = -1, encodedAt = -1, encodedNext = -1, dense;
         String confirmation = UNCONFIRMED;
@@ -240,6 +255,10 @@ public final class FormatsStorage implements Experiment {
      * Break-even of one format × precision × policy on one shape: bisection on the closed form, then encoded matrices
      * at the kept count found and at one more. Matrices are cached by kept count (fp16 and bf16 share theirs).
      */
+    public static BreakEven breakEven(FormatSpec f, int rows, int cols, Precision p, IndexPolicy pol, long seed, boolean confirm) {
+        return breakEven(f, new Shape("", "", rows, cols), p, pol, seed, confirm ? new float[Math.multiplyExact(rows, cols)] : null, new HashMap<>(), confirm);
+    }
+
     static BreakEven breakEven(FormatSpec f, Shape sh, Precision p, IndexPolicy pol, long seed, float[] buf, Map<Long, Measured> cache,
                                boolean confirm) {
         int r = sh.rows(), c = sh.cols();

@@ -54,6 +54,18 @@ class CliCommandsTest {
     }
 
     @Test
+    void storageBreakEven() {
+        Result r = run("storage", "--rows", "64", "--cols", "64", "--break-even", "--format", "csr,nm:2:4", "--precision", "fp32", "--policy", "minimal");
+        assertThat(r.code()).as(r.err()).isZero();
+        // CSR 64x64 fp32 minimal: 5K + 65 * 2 < 16384 up to K = 3250
+        assertThat(r.out()).containsPattern("csr\\s+fp32\\s+minimal\\s+0\\.206543\\s+3250/4096\\s+16380\\s+16384\\s+.*confirmed by encoding");
+        assertThat(r.out()).containsPattern("nm:2:4\\s+fp32\\s+minimal\\s+0\\.500000\\s+2048/4096\\s+8704\\s+16384\\s+53\\.13%");
+        Result both = run("storage", "--rows", "4", "--cols", "4", "--break-even", "--sparsity", "0.5");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--sparsity");
+    }
+
+    @Test
     void storageBadInputExitsTwoWithOneLine() {
         for (String[] args : new String[][] {
                 {"storage", "--rows", "0", "--cols", "3", "--sparsity", "0.5"},
