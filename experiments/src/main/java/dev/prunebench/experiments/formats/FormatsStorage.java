@@ -191,8 +191,9 @@ public final class FormatsStorage implements Experiment {
     }
 
     /**
-     * A metric name {@code name[k=v;k=v]}. The parameters are joined with ';' because {@code Metric} forbids commas
-     * (metrics.csv is comma-separated).
+     * A metric name {@code name[k=v;k=v]}. The scorecard's published names join the parameters with ','; this
+     * branch's {@code Metric} still forbids commas, so they are joined with ';' until the results module that quotes
+     * such names is merged — then this separator is the one line to change.
      */
     static String metric(String name, String... params) {
         return name + "[" + String.join(";", params) + "]";

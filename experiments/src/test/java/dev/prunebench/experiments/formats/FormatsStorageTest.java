@@ -57,17 +57,17 @@ class FormatsStorageTest {
 
         Map<String, Metric> m = MetricsCsv.read(dir.resolve("metrics.csv")).stream().collect(Collectors.toMap(Metric::name, Function.identity()));
         assertThat(m.get("formula_disagreements").value()).isZero();
-        assertThat(m.get("nm_metadata_bits_per_value[n=2;m=4]").value()).isEqualTo(2.0);
-        assertThat(m.get("nm_metadata_bits_per_value[n=4;m=8]").value()).isEqualTo(3.0);
-        assertThat(m.get("nm_sparsity[n=2;m=4]").value()).isEqualTo(0.5);
+        assertThat(m.get(FormatsStorage.metric("nm_metadata_bits_per_value", "n=2", "m=4")).value()).isEqualTo(2.0);
+        assertThat(m.get(FormatsStorage.metric("nm_metadata_bits_per_value", "n=4", "m=8")).value()).isEqualTo(3.0);
+        assertThat(m.get(FormatsStorage.metric("nm_sparsity", "n=2", "m=4")).value()).isEqualTo(0.5);
         // CSR 64x64 fp32 minimal: 4K + 1K + 65 * w(K+1) < 16384 → K = 3250 (pointers 2 bytes): sparsity 1 - 3250/4096
-        double csr = m.get("break_even_sparsity[format=csr;shape=64x64;precision=fp32;policy=minimal]").value();
+        double csr = m.get(FormatsStorage.metric("break_even_sparsity", "format=csr", "shape=64x64", "precision=fp32", "policy=minimal")).value();
         assertThat(csr).isEqualTo(1 - 3250 / 4096.0);
         assertThat(5 * 3250 + 65 * 2).isLessThan(16384);
         assertThat(5 * 3251 + 65 * 2).isGreaterThanOrEqualTo(16384);
-        assertThat(m.get("bytes[format=csr;rows=64;cols=64;precision=fp32;policy=minimal;sparsity=0.90]").value())
+        assertThat(m.get(FormatsStorage.metric("bytes", "format=csr", "rows=64", "cols=64", "precision=fp32", "policy=minimal", "sparsity=0.90")).value())
                 .isEqualTo(410 * 5 + 65 * 2);
-        assertThat(m.get("bytes_rel_dense[format=nm:2:4;shape=64x64;precision=fp32;policy=minimal]").value()).isEqualTo((2048 * 4 + 512) / 16384.0);
+        assertThat(m.get(FormatsStorage.metric("bytes_rel_dense", "format=nm:2:4", "shape=64x64", "precision=fp32", "policy=minimal")).value()).isEqualTo((2048 * 4 + 512) / 16384.0);
         assertThat(Files.readString(dir.resolve("experiment.json"))).contains("bytes-64x64-fp32-minimal").contains("agree on all");
     }
 
