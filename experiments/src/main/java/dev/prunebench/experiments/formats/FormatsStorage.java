@@ -156,6 +156,8 @@ public final class FormatsStorage implements Experiment {
                         }
                         if (b.confirmation.equals(FAILED)) disagreements.add(sh.id() + " " + f + " " + p.id() + " " + pol.id() + ": break-even not confirmed by encoding (" + b.note + ")");
                     }
+                if ((long) sh.rows() * sh.cols() >= 1 << 20)
+                    ctx.log().printf("     %s %-8s done at %6.1f s%n", sh.id(), f, (System.nanoTime() - t0) / 1e9);
             }
             ctx.log().printf("   %-16s %-5s %-9s %6.1f s%n", sh.network(), sh.layer(), sh.id(), (System.nanoTime() - t0) / 1e9);
         }
