@@ -86,7 +86,7 @@ final class DenseRows extends RowKernel {
         FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L), r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
         int w0 = i * kk, w1 = w0 + kk, w2 = w1 + kk, w3 = w2 + kk;
         for (int p = k0; p < k1; p++) {
-            int xo = p * ld + j;
+            int xo = p * n + j;
             FloatVector x0 = FloatVector.fromArray(S, xp, xo), x1 = FloatVector.fromArray(S, xp, xo + L);
             FloatVector x2 = FloatVector.fromArray(S, xp, xo + 2 * L), x3 = FloatVector.fromArray(S, xp, xo + 3 * L);
             FloatVector v = FloatVector.broadcast(S, w[w0 + p]);
@@ -112,7 +112,7 @@ final class DenseRows extends RowKernel {
         FloatVector r2 = FloatVector.fromArray(S, c, c2), r3 = FloatVector.fromArray(S, c, c3);
         int w0 = i * kk, w1 = w0 + kk, w2 = w1 + kk, w3 = w2 + kk;
         for (int p = k0; p < k1; p++) {
-            FloatVector x0 = FloatVector.fromArray(S, xp, p * ld + j);
+            FloatVector x0 = FloatVector.fromArray(S, xp, p * n + j);
             r0 = x0.fma(FloatVector.broadcast(S, w[w0 + p]), r0);
             r1 = x0.fma(FloatVector.broadcast(S, w[w1 + p]), r1);
             r2 = x0.fma(FloatVector.broadcast(S, w[w2 + p]), r2);
@@ -128,7 +128,7 @@ final class DenseRows extends RowKernel {
         FloatVector r0 = FloatVector.fromArray(S, c, c0), r1 = FloatVector.fromArray(S, c, c0 + L);
         FloatVector r2 = FloatVector.fromArray(S, c, c0 + 2 * L), r3 = FloatVector.fromArray(S, c, c0 + 3 * L);
         for (int p = k0; p < k1; p++) {
-            int xo = p * ld + j;
+            int xo = p * n + j;
             FloatVector v = FloatVector.broadcast(S, w[w0 + p]);
             r0 = FloatVector.fromArray(S, xp, xo).fma(v, r0);
             r1 = FloatVector.fromArray(S, xp, xo + L).fma(v, r1);
@@ -143,7 +143,7 @@ final class DenseRows extends RowKernel {
         final float[] w = this.w, xp = this.xp, c = this.c;
         int c0 = i * ld + j, w0 = i * k;
         FloatVector r = FloatVector.fromArray(S, c, c0);
-        for (int p = k0; p < k1; p++) r = FloatVector.fromArray(S, xp, p * ld + j).fma(FloatVector.broadcast(S, w[w0 + p]), r);
+        for (int p = k0; p < k1; p++) r = FloatVector.fromArray(S, xp, p * n + j).fma(FloatVector.broadcast(S, w[w0 + p]), r);
         r.intoArray(c, c0);
     }
 }

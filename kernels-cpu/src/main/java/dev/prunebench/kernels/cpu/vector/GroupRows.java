@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       has them);</li>
  *   <li>otherwise ⌈g / L⌉ vectors of the preferred species per group.</li>
  * </ul>
- * Each row keeps two vector accumulators (alternate groups) and reduces them once at the end of the row.
+ * Each row keeps four vector accumulators (groups taken four at a time, so four FMA chains overlap their latency)
+ * and reduces them once at the end of the row; with more than one vector per group, two.
  */
 final class GroupRows extends RowKernel {
     private static final VectorSpecies<Float> S128 = FloatVector.SPECIES_128;
@@ -37,6 +38,7 @@ final class GroupRows extends RowKernel {
     private final int[] gi;
     private final float[] val;
     private final float[] xp;
+    private final int ldx;
 
     GroupRows(GroupedCsr s, float[] x, int n, int threads, String name) {
         super(s.rows(), n, n == 1 ? 1 : Lanes.padded(n), RowSplit.balanced(scaled(s.groupPtr(), s.g()), threads), name);
@@ -49,10 +51,12 @@ final class GroupRows extends RowKernel {
             this.val = restride(s.values(), g, gs);
             this.xp = new float[Math.addExact(kp, gs - g)];
             System.arraycopy(x, 0, xp, 0, s.cols());
+            this.ldx = 1;
         } else {
             this.gs = g;
             this.val = s.values().clone();
             this.xp = Lanes.pad(x, s.cols(), n, kp, ldc);
+            this.ldx = n;
         }
     }
 
@@ -86,6 +90,8 @@ final class GroupRows extends RowKernel {
             for (int i = from; i < to; i++) c[i] = spmv128(ptr[i], ptr[i + 1]);
         } else if (gs == 8 && L > 8) {
             for (int i = from; i < to; i++) c[i] = spmv256(ptr[i], ptr[i + 1]);
+        } else if (gs == L) {
+            for (int i = from; i < to; i++) c[i] = spmvOne(ptr[i], ptr[i + 1]);
         } else {
             for (int i = from; i < to; i++) c[i] = spmvPreferred(ptr[i], ptr[i + 1]);
         }
@@ -99,7 +105,7 @@ final class GroupRows extends RowKernel {
     }
 
     private void row4(int q0, int q1, int cOff, int j) {
-        final int ld = ldc, g = this.g;
+        final int ld = ldx, g = this.g;
         final float[] xp = this.xp, val = this.val;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         for (int q = q0; q < q1; q++) {
@@ -133,7 +139,7 @@ final class GroupRows extends RowKernel {
     }
 
     private void row2(int q0, int q1, int cOff, int j) {
-        final int ld = ldc, g = this.g;
+        final int ld = ldx, g = this.g;
         final float[] xp = this.xp, val = this.val;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
         for (int q = q0; q < q1; q++) {
@@ -159,7 +165,7 @@ final class GroupRows extends RowKernel {
     }
 
     private void row1(int q0, int q1, int cOff, int j) {
-        final int ld = ldc, g = this.g;
+        final int ld = ldx, g = this.g;
         final float[] xp = this.xp, val = this.val;
         FloatVector a = FloatVector.zero(S), b = a;
         for (int q = q0; q < q1; q++) {
@@ -184,25 +190,55 @@ final class GroupRows extends RowKernel {
     }
 
     private float spmv128(int q0, int q1) {
-        FloatVector a = FloatVector.zero(S128), b = a;
+        final int g = this.g;
+        final int[] gi = this.gi;
+        final float[] val = this.val, xp = this.xp;
+        FloatVector a = FloatVector.zero(S128), b = a, d = a, e = a;
         int q = q0;
-        for (; q + 1 < q1; q += 2) {
-            a = FloatVector.fromArray(S128, val, q * 4).fma(FloatVector.fromArray(S128, xp, gi[q] * g), a);
-            b = FloatVector.fromArray(S128, val, q * 4 + 4).fma(FloatVector.fromArray(S128, xp, gi[q + 1] * g), b);
+        for (; q + 3 < q1; q += 4) {
+            int v = q * 4;
+            a = FloatVector.fromArray(S128, val, v).fma(FloatVector.fromArray(S128, xp, gi[q] * g), a);
+            b = FloatVector.fromArray(S128, val, v + 4).fma(FloatVector.fromArray(S128, xp, gi[q + 1] * g), b);
+            d = FloatVector.fromArray(S128, val, v + 8).fma(FloatVector.fromArray(S128, xp, gi[q + 2] * g), d);
+            e = FloatVector.fromArray(S128, val, v + 12).fma(FloatVector.fromArray(S128, xp, gi[q + 3] * g), e);
         }
-        if (q < q1) a = FloatVector.fromArray(S128, val, q * 4).fma(FloatVector.fromArray(S128, xp, gi[q] * g), a);
-        return a.add(b).reduceLanes(VectorOperators.ADD);
+        for (; q < q1; q++) a = FloatVector.fromArray(S128, val, q * 4).fma(FloatVector.fromArray(S128, xp, gi[q] * g), a);
+        return a.add(b).add(d.add(e)).reduceLanes(VectorOperators.ADD);
     }
 
     private float spmv256(int q0, int q1) {
-        FloatVector a = FloatVector.zero(S256), b = a;
+        final int g = this.g;
+        final int[] gi = this.gi;
+        final float[] val = this.val, xp = this.xp;
+        FloatVector a = FloatVector.zero(S256), b = a, d = a, e = a;
         int q = q0;
-        for (; q + 1 < q1; q += 2) {
-            a = FloatVector.fromArray(S256, val, q * 8).fma(FloatVector.fromArray(S256, xp, gi[q] * g), a);
-            b = FloatVector.fromArray(S256, val, q * 8 + 8).fma(FloatVector.fromArray(S256, xp, gi[q + 1] * g), b);
+        for (; q + 3 < q1; q += 4) {
+            int v = q * 8;
+            a = FloatVector.fromArray(S256, val, v).fma(FloatVector.fromArray(S256, xp, gi[q] * g), a);
+            b = FloatVector.fromArray(S256, val, v + 8).fma(FloatVector.fromArray(S256, xp, gi[q + 1] * g), b);
+            d = FloatVector.fromArray(S256, val, v + 16).fma(FloatVector.fromArray(S256, xp, gi[q + 2] * g), d);
+            e = FloatVector.fromArray(S256, val, v + 24).fma(FloatVector.fromArray(S256, xp, gi[q + 3] * g), e);
         }
-        if (q < q1) a = FloatVector.fromArray(S256, val, q * 8).fma(FloatVector.fromArray(S256, xp, gi[q] * g), a);
-        return a.add(b).reduceLanes(VectorOperators.ADD);
+        for (; q < q1; q++) a = FloatVector.fromArray(S256, val, q * 8).fma(FloatVector.fromArray(S256, xp, gi[q] * g), a);
+        return a.add(b).add(d.add(e)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One vector per group (g = L, Scalpel's group = SIMD width): four groups per step, four accumulators. */
+    private float spmvOne(int q0, int q1) {
+        final int g = this.g;
+        final int[] gi = this.gi;
+        final float[] val = this.val, xp = this.xp;
+        FloatVector a = FloatVector.zero(S), b = a, d = a, e = a;
+        int q = q0;
+        for (; q + 3 < q1; q += 4) {
+            int v = q * L;
+            a = FloatVector.fromArray(S, val, v).fma(FloatVector.fromArray(S, xp, gi[q] * g), a);
+            b = FloatVector.fromArray(S, val, v + L).fma(FloatVector.fromArray(S, xp, gi[q + 1] * g), b);
+            d = FloatVector.fromArray(S, val, v + 2 * L).fma(FloatVector.fromArray(S, xp, gi[q + 2] * g), d);
+            e = FloatVector.fromArray(S, val, v + 3 * L).fma(FloatVector.fromArray(S, xp, gi[q + 3] * g), e);
+        }
+        for (; q < q1; q++) a = FloatVector.fromArray(S, val, q * L).fma(FloatVector.fromArray(S, xp, gi[q] * g), a);
+        return a.add(b).add(d.add(e)).reduceLanes(VectorOperators.ADD);
     }
 
     private float spmvPreferred(int q0, int q1) {

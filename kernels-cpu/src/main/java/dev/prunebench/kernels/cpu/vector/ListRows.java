@@ -37,8 +37,8 @@ final class ListRows extends RowKernel {
             if (ptr != null) for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, ptr[i], ptr[i + 1], xp);
             else for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, i * rowLength, (i + 1) * rowLength, xp);
         } else {
-            if (ptr != null) for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, ptr[i], ptr[i + 1], xp, c, i * ldc, ldc);
-            else for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, i * rowLength, (i + 1) * rowLength, xp, c, i * ldc, ldc);
+            if (ptr != null) for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, ptr[i], ptr[i + 1], xp, n, c, i * ldc, ldc);
+            else for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, i * rowLength, (i + 1) * rowLength, xp, n, c, i * ldc, ldc);
         }
     }
 }

@@ -20,19 +20,22 @@ import jdk.incubator.vector.VectorOperators;
 final class SparseRows {
     private SparseRows() {}
 
-    /** {@code c[cOff … cOff+ld) = Σ_{p ∈ [p0, p1)} val[p] · xp[col[p]·ld … +ld)}; ld a multiple of L. */
-    static void spmmRow(float[] val, int[] col, int p0, int p1, float[] xp, float[] c, int cOff, int ld) {
+    /**
+     * {@code c[cOff … cOff+ld) = Σ_{p ∈ [p0, p1)} val[p] · xp[col[p]·ldx … +ld)}; ld a multiple of L. With ldx &lt; ld
+     * the lanes past ldx read the next row of X: they land in C's padding columns, which nobody reads.
+     */
+    static void spmmRow(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff, int ld) {
         int j = 0;
-        for (; j + 4 * L <= ld; j += 4 * L) row4(val, col, p0, p1, xp, c, cOff, ld, j);
-        for (; j + 2 * L <= ld; j += 2 * L) row2(val, col, p0, p1, xp, c, cOff, ld, j);
-        if (j < ld) row1(val, col, p0, p1, xp, c, cOff, ld, j);
+        for (; j + 4 * L <= ld; j += 4 * L) row4(val, col, p0, p1, xp, ldx, c, cOff, j);
+        for (; j + 2 * L <= ld; j += 2 * L) row2(val, col, p0, p1, xp, ldx, c, cOff, j);
+        if (j < ld) row1(val, col, p0, p1, xp, ldx, c, cOff, j);
     }
 
-    private static void row4(float[] val, int[] col, int p0, int p1, float[] xp, float[] c, int cOff, int ld, int j) {
+    private static void row4(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff, int j) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int p = p0;
         for (; p + 1 < p1; p += 2) {
-            int x0 = col[p] * ld + j, x1 = col[p + 1] * ld + j;
+            int x0 = col[p] * ldx + j, x1 = col[p + 1] * ldx + j;
             FloatVector v0 = FloatVector.broadcast(S, val[p]), v1 = FloatVector.broadcast(S, val[p + 1]);
             a0 = FloatVector.fromArray(S, xp, x0).fma(v0, a0);
             a1 = FloatVector.fromArray(S, xp, x0 + L).fma(v0, a1);
@@ -44,7 +47,7 @@ final class SparseRows {
             b3 = FloatVector.fromArray(S, xp, x1 + 3 * L).fma(v1, b3);
         }
         if (p < p1) {
-            int x0 = col[p] * ld + j;
+            int x0 = col[p] * ldx + j;
             FloatVector v0 = FloatVector.broadcast(S, val[p]);
             a0 = FloatVector.fromArray(S, xp, x0).fma(v0, a0);
             a1 = FloatVector.fromArray(S, xp, x0 + L).fma(v0, a1);
@@ -58,11 +61,11 @@ final class SparseRows {
         a3.add(b3).intoArray(c, o + 3 * L);
     }
 
-    private static void row2(float[] val, int[] col, int p0, int p1, float[] xp, float[] c, int cOff, int ld, int j) {
+    private static void row2(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff, int j) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, d0 = a0, d1 = a0, e0 = a0, e1 = a0;
         int p = p0;
         for (; p + 3 < p1; p += 4) {
-            int x0 = col[p] * ld + j, x1 = col[p + 1] * ld + j, x2 = col[p + 2] * ld + j, x3 = col[p + 3] * ld + j;
+            int x0 = col[p] * ldx + j, x1 = col[p + 1] * ldx + j, x2 = col[p + 2] * ldx + j, x3 = col[p + 3] * ldx + j;
             FloatVector v0 = FloatVector.broadcast(S, val[p]), v1 = FloatVector.broadcast(S, val[p + 1]);
             FloatVector v2 = FloatVector.broadcast(S, val[p + 2]), v3 = FloatVector.broadcast(S, val[p + 3]);
             a0 = FloatVector.fromArray(S, xp, x0).fma(v0, a0);
@@ -75,7 +78,7 @@ final class SparseRows {
             e1 = FloatVector.fromArray(S, xp, x3 + L).fma(v3, e1);
         }
         for (; p < p1; p++) {
-            int x0 = col[p] * ld + j;
+            int x0 = col[p] * ldx + j;
             FloatVector v0 = FloatVector.broadcast(S, val[p]);
             a0 = FloatVector.fromArray(S, xp, x0).fma(v0, a0);
             a1 = FloatVector.fromArray(S, xp, x0 + L).fma(v0, a1);
@@ -85,16 +88,16 @@ final class SparseRows {
         a1.add(b1).add(d1.add(e1)).intoArray(c, o + L);
     }
 
-    private static void row1(float[] val, int[] col, int p0, int p1, float[] xp, float[] c, int cOff, int ld, int j) {
+    private static void row1(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff, int j) {
         FloatVector a = FloatVector.zero(S), b = a, d = a, e = a;
         int p = p0;
         for (; p + 3 < p1; p += 4) {
-            a = FloatVector.fromArray(S, xp, col[p] * ld + j).fma(FloatVector.broadcast(S, val[p]), a);
-            b = FloatVector.fromArray(S, xp, col[p + 1] * ld + j).fma(FloatVector.broadcast(S, val[p + 1]), b);
-            d = FloatVector.fromArray(S, xp, col[p + 2] * ld + j).fma(FloatVector.broadcast(S, val[p + 2]), d);
-            e = FloatVector.fromArray(S, xp, col[p + 3] * ld + j).fma(FloatVector.broadcast(S, val[p + 3]), e);
+            a = FloatVector.fromArray(S, xp, col[p] * ldx + j).fma(FloatVector.broadcast(S, val[p]), a);
+            b = FloatVector.fromArray(S, xp, col[p + 1] * ldx + j).fma(FloatVector.broadcast(S, val[p + 1]), b);
+            d = FloatVector.fromArray(S, xp, col[p + 2] * ldx + j).fma(FloatVector.broadcast(S, val[p + 2]), d);
+            e = FloatVector.fromArray(S, xp, col[p + 3] * ldx + j).fma(FloatVector.broadcast(S, val[p + 3]), e);
         }
-        for (; p < p1; p++) a = FloatVector.fromArray(S, xp, col[p] * ld + j).fma(FloatVector.broadcast(S, val[p]), a);
+        for (; p < p1; p++) a = FloatVector.fromArray(S, xp, col[p] * ldx + j).fma(FloatVector.broadcast(S, val[p]), a);
         a.add(b).add(d.add(e)).intoArray(c, cOff + j);
     }
 
