@@ -43,7 +43,9 @@ public final class KernelTiming {
         double rate = args.length > 2 ? Double.parseDouble(args[2]) : 0.9;
         System.out.println("vector: " + VectorKernels.availability() + "; MKL: " + Blas.mklAvailability());
         mkl_rt.MKL_Set_Num_Threads(1);
+        String only = System.getProperty("only", "all");
         for (int n : new int[] {50, 1}) {
+            if (only.equals("sweep")) break;
             float[] x = KernelFixtures.dense(size, n, 7);
             Map<String, Timed> v = new LinkedHashMap<>();
             Map<String, double[]> ref = new LinkedHashMap<>();
@@ -60,6 +62,32 @@ public final class KernelTiming {
                 add(v, ref, "csr-vector (gcsr:" + g + " matrix)", kernel("csr-vector", FormatSpec.CSR, wg, size, x, n, 1), wg, size, x, n);
                 add(v, ref, "gcsr-vector g=" + g, kernel("gcsr-vector", FormatSpec.grouped(g), wg, size, x, n, 1), wg, size, x, n);
             }
+            if (n > 1) add(v, ref, "gcsr-vector g=16 2 threads", kernel("gcsr-vector", FormatSpec.grouped(16),
+                    KernelFixtures.matrix(FormatSpec.grouped(16), size, size, 1 - rate, 13 + 16), size, x, n, 2),
+                    KernelFixtures.matrix(FormatSpec.grouped(16), size, size, 1 - rate, 13 + 16), size, x, n);
+            report(v, ref, reps, String.format("W %dx%d at %.0f%% (uniform / whole groups), X %dx%d, 1 thread unless said",
+                    size, size, rate * 100, size, n));
+        }
+        if (only.equals("all") || only.equals("sweep")) {
+            // break-even of the unstructured CSR kernel against MKL dense sgemm, N = 50
+            int n = 50;
+            float[] x = KernelFixtures.dense(size, n, 7);
+            Map<String, Timed> v = new LinkedHashMap<>();
+            Map<String, double[]> ref = new LinkedHashMap<>();
+            float[] wd = KernelFixtures.dense(size, size, 3);
+            add(v, ref, "mkl-sgemm", sgemm(wd, size, x, n), wd, size, x, n);
+            for (double r : new double[] {0.5, 0.6, 0.7, 0.8}) {
+                float[] wu = KernelFixtures.matrix(FormatSpec.CSR, size, size, 1 - r, 31);
+                unemptyRows(wu, size);
+                add(v, ref, String.format("csr-vector at %.0f%%", r * 100), kernel("csr-vector", FormatSpec.CSR, wu, size, x, n, 1), wu, size, x, n);
+                add(v, ref, String.format("mkl-sparse csr at %.0f%%", r * 100), mklSparse(Csr.fromDense(wu, size, size), x, n), wu, size, x, n);
+            }
+            report(v, ref, reps, "break-even sweep, X " + size + "x" + n + ", 1 thread");
+        }
+    }
+
+    private static void report(Map<String, Timed> v, Map<String, double[]> ref, int reps, String title) {
+        {
             Map<String, List<Double>> ms = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
             for (String k : v.keySet()) { ms.put(k, new ArrayList<>()); cpu.put(k, new ArrayList<>()); }
             for (int r = -3; r < reps; r++)
@@ -69,16 +97,25 @@ public final class KernelTiming {
                     long t1 = System.nanoTime(), c1 = THREADS.getCurrentThreadCpuTime();
                     if (r >= 0) { ms.get(e.getKey()).add((t1 - t0) / 1e6); cpu.get(e.getKey()).add((c1 - c0) / 1e6); }
                 }
-            System.out.printf("W %dx%d at %.0f%% (uniform / whole groups), X %dx%d, 1 thread unless said; median of %d interleaved%n",
-                    size, size, rate * 100, size, n, reps);
+            System.out.printf("%s; median of %d interleaved%n", title, reps);
             for (var e : ms.entrySet()) {
                 double[] a = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 double err = KernelFixtures.relativeError(v.get(e.getKey()).result(), ref.get(e.getKey()));
+                long alloc = allocatedPerRun(v.get(e.getKey()));
                 double[] b = cpu.get(e.getKey()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                System.out.printf("  %-40s wall %8.3f ms (min %7.3f)  calling-thread cpu %8.3f ms (min %7.3f)  rel.err %.1e%n",
-                        e.getKey(), a[a.length / 2], a[0], b[b.length / 2], b[0], err);
+                System.out.printf("  %-40s wall %8.3f ms (min %7.3f)  calling-thread cpu %8.3f ms (min %7.3f)  rel.err %.1e  alloc/run %d B%n",
+                        e.getKey(), a[a.length / 2], a[0], b[b.length / 2], b[0], err, alloc);
             }
         }
+    }
+
+    /** Bytes the calling thread allocates per warm run: 0 when C2 has intrinsified every vector operation. */
+    private static long allocatedPerRun(Timed t) {
+        var tb = (com.sun.management.ThreadMXBean) THREADS;
+        long id = Thread.currentThread().threadId();
+        long before = tb.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 5; i++) t.run();
+        return (tb.getThreadAllocatedBytes(id) - before) / 5;
     }
 
     /** Empty rows would let the MKL matrix differ in shape from nothing; keep every row non-empty for clarity. */

@@ -101,19 +101,21 @@ final class SparseRows {
         a.add(b).add(d.add(e)).intoArray(c, cOff + j);
     }
 
-    /** Σ_{p ∈ [p0, p1)} val[p] · x[col[p]]: values loaded, x gathered, L at a time; a scalar tail. */
+    /**
+     * Σ_{p ∈ [p0, p1)} val[p] · x[col[p]]: values loaded, x gathered, L at a time into four accumulators (a gather
+     * has a long latency: four in flight hide it); a scalar tail.
+     */
     static float spmvRow(float[] val, int[] col, int p0, int p1, float[] x) {
-        FloatVector a = FloatVector.zero(S), b = a;
+        FloatVector a = FloatVector.zero(S), b = a, d = a, e = a;
         int p = p0;
-        for (; p + 2 * L <= p1; p += 2 * L) {
+        for (; p + 4 * L <= p1; p += 4 * L) {
             a = FloatVector.fromArray(S, val, p).fma(FloatVector.fromArray(S, x, 0, col, p), a);
             b = FloatVector.fromArray(S, val, p + L).fma(FloatVector.fromArray(S, x, 0, col, p + L), b);
+            d = FloatVector.fromArray(S, val, p + 2 * L).fma(FloatVector.fromArray(S, x, 0, col, p + 2 * L), d);
+            e = FloatVector.fromArray(S, val, p + 3 * L).fma(FloatVector.fromArray(S, x, 0, col, p + 3 * L), e);
         }
-        if (p + L <= p1) {
-            a = FloatVector.fromArray(S, val, p).fma(FloatVector.fromArray(S, x, 0, col, p), a);
-            p += L;
-        }
-        float s = a.add(b).reduceLanes(VectorOperators.ADD);
+        for (; p + L <= p1; p += L) a = FloatVector.fromArray(S, val, p).fma(FloatVector.fromArray(S, x, 0, col, p), a);
+        float s = a.add(b).add(d.add(e)).reduceLanes(VectorOperators.ADD);
         for (; p < p1; p++) s += val[p] * x[col[p]];
         return s;
     }
