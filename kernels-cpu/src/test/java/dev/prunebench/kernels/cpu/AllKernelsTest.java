@@ -29,10 +29,13 @@ class AllKernelsTest {
             FormatSpec.grouped(16), FormatSpec.grouped(17), FormatSpec.grouped(64),
             FormatSpec.nm(2, 4), FormatSpec.nm(1, 4), FormatSpec.nm(4, 8), FormatSpec.nm(3, 7));
 
-    /** M, K, N: every size appears in every role, but not the whole 5³ product (702³ would be slow). */
+    /**
+     * M, K, N: every size appears in every role, but not the whole 5³ product (702³ would be slow); N also walks
+     * the register-block widths (4 and 8 lanes, 1, 2, 4 vectors and their mixes: 2, 4, 6, 8, 9, 13, 16, 17, 48, 50, 64, 207).
+     */
     static final int[][] SHAPES = {
             {1, 1, 1}, {1, 6, 13}, {6, 1, 2}, {13, 13, 13}, {6, 207, 1}, {207, 13, 6}, {13, 702, 1}, {207, 207, 50},
-            {702, 13, 2}, {6, 702, 13}, {13, 6, 207}, {1, 702, 702}, {702, 207, 1}, {207, 64, 64}, {13, 207, 17}};
+            {702, 13, 2}, {6, 702, 13}, {13, 6, 207}, {1, 702, 702}, {702, 207, 1}, {207, 64, 64}, {13, 207, 17}, {13, 207, 4}, {207, 13, 8}, {6, 64, 16}, {207, 6, 9}, {13, 13, 48}};
 
     static List<MatMul> kernels() {
         List<MatMul> all = new ArrayList<>(VectorKernels.all());

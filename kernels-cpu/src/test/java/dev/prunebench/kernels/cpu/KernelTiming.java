@@ -25,7 +25,7 @@ import org.bytedeco.mkl.global.mkl_rt;
  * <pre>
  * mvn -B -q -o -pl kernels-cpu dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java --add-modules jdk.incubator.vector -cp kernels-cpu/target/classes:kernels-cpu/target/test-classes:core/target/classes:$(cat /tmp/cp.txt) \
- *      dev.prunebench.kernels.cpu.KernelTiming [reps=15] [size=4096] [rate=0.9]
+ *      [-Dn=50,1] [-Donly=all|main|sweep] dev.prunebench.kernels.cpu.KernelTiming [reps=15] [size=4096] [rate=0.9]
  * </pre>
  * Prints the median milliseconds per variant over interleaved repeats (one call per variant per repeat): wall
  * clock, and the CPU time of the calling thread, which on a shared, oversubscribed machine is the steadier of the
@@ -44,7 +44,7 @@ public final class KernelTiming {
         System.out.println("vector: " + VectorKernels.availability() + "; MKL: " + Blas.mklAvailability());
         mkl_rt.MKL_Set_Num_Threads(1);
         String only = System.getProperty("only", "all");
-        for (int n : new int[] {50, 1}) {
+        for (int n : java.util.Arrays.stream(System.getProperty("n", "50,1").split(",")).mapToInt(Integer::parseInt).toArray()) {
             if (only.equals("sweep")) break;
             float[] x = KernelFixtures.dense(size, n, 7);
             Map<String, Timed> v = new LinkedHashMap<>();

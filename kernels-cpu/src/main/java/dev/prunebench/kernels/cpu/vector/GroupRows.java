@@ -29,8 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * and reduces them once at the end of the row; with more than one vector per group, two.
  */
 final class GroupRows extends RowKernel {
-    private static final VectorSpecies<Float> S128 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S128 = Lanes.S128;
+    private static final VectorSpecies<Float> S256 = Lanes.S256;
 
     private final int g;
     private final int gs;
@@ -41,7 +41,7 @@ final class GroupRows extends RowKernel {
     private final int ldx;
 
     GroupRows(GroupedCsr s, float[] x, int n, int threads, String name) {
-        super(s.rows(), n, n == 1 ? 1 : Lanes.padded(n), RowSplit.balanced(scaled(s.groupPtr(), s.g()), threads), name);
+        super(s.rows(), n, Lanes.rowWidth(n), RowSplit.balanced(scaled(s.groupPtr(), s.g()), threads), name);
         this.g = s.g();
         this.ptr = s.groupPtr().clone();
         this.gi = s.groupIndex().clone();
@@ -98,6 +98,11 @@ final class GroupRows extends RowKernel {
     }
 
     private void spmmRow(int q0, int q1, int cOff) {
+        if (ldc < L) {
+            if (ldc == 4) narrow4(q0, q1, cOff);
+            else narrow8(q0, q1, cOff);
+            return;
+        }
         int j = 0;
         for (; j + 4 * L <= ldc; j += 4 * L) row4(q0, q1, cOff, j);
         for (; j + 2 * L <= ldc; j += 2 * L) row2(q0, q1, cOff, j);
@@ -178,6 +183,40 @@ final class GroupRows extends RowKernel {
             if (s < g) a = FloatVector.fromArray(S, xp, xb + s * ld).fma(FloatVector.broadcast(S, val[vb + s]), a);
         }
         a.add(b).intoArray(c, cOff + j);
+    }
+
+    /** C row of 4 columns (N ≤ 4) on the 128-bit species. */
+    private void narrow4(int q0, int q1, int cOff) {
+        final int ld = ldx, g = this.g;
+        final float[] xp = this.xp, val = this.val;
+        FloatVector a = FloatVector.zero(S128), b = a;
+        for (int q = q0; q < q1; q++) {
+            int xb = gi[q] * g * ld, vb = q * g, s = 0;
+            for (; s + 1 < g; s += 2) {
+                int x0 = xb + s * ld;
+                a = FloatVector.fromArray(S128, xp, x0).fma(FloatVector.broadcast(S128, val[vb + s]), a);
+                b = FloatVector.fromArray(S128, xp, x0 + ld).fma(FloatVector.broadcast(S128, val[vb + s + 1]), b);
+            }
+            if (s < g) a = FloatVector.fromArray(S128, xp, xb + s * ld).fma(FloatVector.broadcast(S128, val[vb + s]), a);
+        }
+        a.add(b).intoArray(c, cOff);
+    }
+
+    /** C row of 8 columns (N ≤ 8) on the 256-bit species. */
+    private void narrow8(int q0, int q1, int cOff) {
+        final int ld = ldx, g = this.g;
+        final float[] xp = this.xp, val = this.val;
+        FloatVector a = FloatVector.zero(S256), b = a;
+        for (int q = q0; q < q1; q++) {
+            int xb = gi[q] * g * ld, vb = q * g, s = 0;
+            for (; s + 1 < g; s += 2) {
+                int x0 = xb + s * ld;
+                a = FloatVector.fromArray(S256, xp, x0).fma(FloatVector.broadcast(S256, val[vb + s]), a);
+                b = FloatVector.fromArray(S256, xp, x0 + ld).fma(FloatVector.broadcast(S256, val[vb + s + 1]), b);
+            }
+            if (s < g) a = FloatVector.fromArray(S256, xp, xb + s * ld).fma(FloatVector.broadcast(S256, val[vb + s]), a);
+        }
+        a.add(b).intoArray(c, cOff);
     }
 
     private float spmvScalar(int q0, int q1) {

@@ -18,6 +18,21 @@ final class Lanes {
         return "Float" + S.vectorBitSize() + " species, " + L + " lanes";
     }
 
+    static final VectorSpecies<Float> S128 = FloatVector.SPECIES_128;
+    static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
+
+    /**
+     * Width of a C row for the sparse SpMM loops: 1 for SpMV; for small N the narrowest species that holds it
+     * (4 lanes for N ≤ 4, 8 for N ≤ 8, when the preferred species is wider), so batch 2–8 does not pay for 16
+     * lanes; otherwise N rounded up to whole preferred vectors.
+     */
+    static int rowWidth(int n) {
+        if (n == 1) return 1;
+        if (n <= 4 && L > 4) return 4;
+        if (n <= 8 && L > 8) return 8;
+        return padded(n);
+    }
+
     /** n rounded up to a whole number of vectors. */
     static int padded(int n) {
         return Math.addExact(n, L - 1) / L * L;

@@ -22,7 +22,7 @@ final class ListRows extends RowKernel {
      * @param rowLength entries per row when ptr is null
      */
     ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
-        super(rows, n, n == 1 ? 1 : Lanes.padded(n),
+        super(rows, n, Lanes.rowWidth(n),
                 ptr != null ? RowSplit.balanced(ptr, threads) : RowSplit.even(rows, threads), name);
         this.ptr = ptr;
         this.col = col;

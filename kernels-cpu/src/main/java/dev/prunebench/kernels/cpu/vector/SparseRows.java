@@ -2,6 +2,8 @@ package dev.prunebench.kernels.cpu.vector;
 
 import static dev.prunebench.kernels.cpu.vector.Lanes.L;
 import static dev.prunebench.kernels.cpu.vector.Lanes.S;
+import static dev.prunebench.kernels.cpu.vector.Lanes.S128;
+import static dev.prunebench.kernels.cpu.vector.Lanes.S256;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -21,14 +23,48 @@ final class SparseRows {
     private SparseRows() {}
 
     /**
-     * {@code c[cOff … cOff+ld) = Σ_{p ∈ [p0, p1)} val[p] · xp[col[p]·ldx … +ld)}; ld a multiple of L. With ldx &lt; ld
+     * {@code c[cOff … cOff+ld) = Σ_{p ∈ [p0, p1)} val[p] · xp[col[p]·ldx … +ld)}; ld a multiple of L, or 4 or 8
+     * below L (one vector of a narrower species, see {@link Lanes#rowWidth}). With ldx &lt; ld
      * the lanes past ldx read the next row of X: they land in C's padding columns, which nobody reads.
      */
     static void spmmRow(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff, int ld) {
+        if (ld < L) {
+            if (ld == 4) narrow4(val, col, p0, p1, xp, ldx, c, cOff);
+            else narrow8(val, col, p0, p1, xp, ldx, c, cOff);
+            return;
+        }
         int j = 0;
         for (; j + 4 * L <= ld; j += 4 * L) row4(val, col, p0, p1, xp, ldx, c, cOff, j);
         for (; j + 2 * L <= ld; j += 2 * L) row2(val, col, p0, p1, xp, ldx, c, cOff, j);
         if (j < ld) row1(val, col, p0, p1, xp, ldx, c, cOff, j);
+    }
+
+    /** C row of 4 columns (N ≤ 4) on the 128-bit species. */
+    private static void narrow4(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff) {
+        FloatVector a = FloatVector.zero(S128), b = a, d = a, e = a;
+        int p = p0;
+        for (; p + 3 < p1; p += 4) {
+            a = FloatVector.fromArray(S128, xp, col[p] * ldx).fma(FloatVector.broadcast(S128, val[p]), a);
+            b = FloatVector.fromArray(S128, xp, col[p + 1] * ldx).fma(FloatVector.broadcast(S128, val[p + 1]), b);
+            d = FloatVector.fromArray(S128, xp, col[p + 2] * ldx).fma(FloatVector.broadcast(S128, val[p + 2]), d);
+            e = FloatVector.fromArray(S128, xp, col[p + 3] * ldx).fma(FloatVector.broadcast(S128, val[p + 3]), e);
+        }
+        for (; p < p1; p++) a = FloatVector.fromArray(S128, xp, col[p] * ldx).fma(FloatVector.broadcast(S128, val[p]), a);
+        a.add(b).add(d.add(e)).intoArray(c, cOff);
+    }
+
+    /** C row of 8 columns (N ≤ 8) on the 256-bit species. */
+    private static void narrow8(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff) {
+        FloatVector a = FloatVector.zero(S256), b = a, d = a, e = a;
+        int p = p0;
+        for (; p + 3 < p1; p += 4) {
+            a = FloatVector.fromArray(S256, xp, col[p] * ldx).fma(FloatVector.broadcast(S256, val[p]), a);
+            b = FloatVector.fromArray(S256, xp, col[p + 1] * ldx).fma(FloatVector.broadcast(S256, val[p + 1]), b);
+            d = FloatVector.fromArray(S256, xp, col[p + 2] * ldx).fma(FloatVector.broadcast(S256, val[p + 2]), d);
+            e = FloatVector.fromArray(S256, xp, col[p + 3] * ldx).fma(FloatVector.broadcast(S256, val[p + 3]), e);
+        }
+        for (; p < p1; p++) a = FloatVector.fromArray(S256, xp, col[p] * ldx).fma(FloatVector.broadcast(S256, val[p]), a);
+        a.add(b).add(d.add(e)).intoArray(c, cOff);
     }
 
     private static void row4(float[] val, int[] col, int p0, int p1, float[] xp, int ldx, float[] c, int cOff, int j) {

@@ -11,7 +11,7 @@
  *
  * <h2>Layouts made in prepare (set-up, timed apart from run)</h2>
  * <ul>
- *   <li>N ≥ 2: C gets a row stride {@code ldc} rounded up to a whole number of vectors (L lanes); X keeps its stride
+ *   <li>N ≥ 2: C gets a row stride {@code ldc} rounded up to a whole vector (L lanes, or 4 / 8 for small N); X keeps its stride
  *       N (it is the working set that must stay in cache) with zero rows appended up to a whole number of groups
  *       (gcsr) and {@code ldc − N} zero floats at the end, so every load is a whole unmasked vector. Lanes past N
  *       read the next row of X and land only in C's padding columns, which {@code result()} drops.</li>
@@ -37,7 +37,9 @@
  * entries), and {@code run()} allocates nothing once compiled (checked by the developer timing tool, which prints
  * bytes per run).
  *
- * <p>Not here: BlockCsr (core has no such format). Known cost: for 2 ≤ N &lt; L, C rows are still a whole vector
- * wide, so N = 8 with 16 lanes does twice the arithmetic it needs.
+ * <p>Small batches: for 2 ≤ N ≤ 8 the sparse kernels switch to a 128-bit (N ≤ 4) or 256-bit (N ≤ 8) species, so a
+ * C row is at most twice as wide as N; the dense kernel always uses whole preferred vectors.
+ *
+ * <p>Not here: BlockCsr (core has no such format).
  */
 package dev.prunebench.kernels.cpu.vector;
