@@ -124,8 +124,10 @@ class AllKernelsTest {
         SparseFormat wrong = other.encode(w.toDense(), 8, 12);
         assertThatThrownBy(() -> kernel.prepare(wrong, x, 4, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(kernel.id()).hasMessageContaining(other.toString());
-        try (MatMul.Prepared p = kernel.prepare(w, x, 4, 1)) {
-            assertThatThrownBy(p::result).isInstanceOf(IllegalStateException.class).hasMessageContaining("run()");
-        }
+        MatMul.Prepared p = kernel.prepare(w, x, 4, 2);
+        assertThatThrownBy(p::result).isInstanceOf(IllegalStateException.class).hasMessageContaining("run()");
+        p.close();
+        p.close(); // idempotent
+        assertThatThrownBy(p::run).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 }

@@ -31,7 +31,8 @@ public abstract class CpuMatMul implements MatMul {
 
     @Override public final Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
         check(w, x, n, threads);
-        return bind(w, x, n, threads);
+        Prepared p = bind(w, x, n, threads);
+        return p instanceof RowKernel rk ? rk.start() : p;
     }
 
     /** W, X, n and threads already checked: build the prepared state. */

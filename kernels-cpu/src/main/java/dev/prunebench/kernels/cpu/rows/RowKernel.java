@@ -16,8 +16,10 @@ public abstract class RowKernel implements MatMul.Prepared {
     protected final int ldc;
     protected final float[] c;
     private final int[] bounds;
-    private final RowPool pool;
+    private final String name;
+    private RowPool pool;
     private boolean ran;
+    private boolean closed;
 
     /**
      * @param bounds chunk boundaries (see {@link RowSplit}); its length − 1 is the thread count
@@ -28,14 +30,24 @@ public abstract class RowKernel implements MatMul.Prepared {
         this.ldc = ldc;
         this.c = new float[Math.multiplyExact(m, ldc)];
         this.bounds = bounds;
+        this.name = name;
+    }
+
+    /**
+     * Starts the worker threads when more than one thread was asked for. Called by {@link CpuMatMul#prepare} once the
+     * subclass is fully built, so a failure while building (out of memory on a copy) leaves no thread behind.
+     */
+    final RowKernel start() {
         int chunks = bounds.length - 1;
-        this.pool = chunks > 1 ? new RowPool(chunks, i -> rows(this.bounds[i], this.bounds[i + 1]), name) : null;
+        if (chunks > 1 && pool == null) pool = new RowPool(chunks, i -> rows(bounds[i], bounds[i + 1]), name);
+        return this;
     }
 
     /** Computes C rows [from, to). */
     protected abstract void rows(int from, int to);
 
     @Override public final void run() {
+        if (closed) throw new IllegalStateException("run(): this prepared kernel is closed");
         if (pool == null) rows(0, m);
         else pool.runAll();
         ran = true;
@@ -51,5 +63,6 @@ public abstract class RowKernel implements MatMul.Prepared {
 
     @Override public void close() {
         if (pool != null) pool.close();
+        closed = true;
     }
 }

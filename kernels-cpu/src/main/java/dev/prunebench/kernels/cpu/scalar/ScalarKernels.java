@@ -27,13 +27,15 @@ public final class ScalarKernels {
     public static Availability availability() { return Availability.yes("plain Java loops, any JVM"); }
 
     /** The backend, for listings. */
-    public static Backend backend() {
-        return new Backend() {
-            @Override public String id() { return BACKEND_ID; }
+    public static Backend backend() { return BACKEND; }
 
-            @Override public String description() { return "plain-Java reference kernels (dense, csr, gcsr:G, nm:N:M), row-parallel"; }
+    private static final Backend BACKEND = new Backend() {
+        @Override public String id() { return BACKEND_ID; }
 
-            @Override public Availability probe() { return availability(); }
-        };
-    }
+        @Override public String description() { return "plain-Java reference kernels (dense, csr, gcsr:G, nm:N:M), row-parallel"; }
+
+        @Override public Availability probe() { return availability(); }
+
+        @Override public String toString() { return id() + ": " + probe(); }
+    };
 }

@@ -35,17 +35,19 @@ public final class VectorKernels {
     public static Availability availability() { return AVAILABILITY; }
 
     /** The backend, for listings. */
-    public static Backend backend() {
-        return new Backend() {
-            @Override public String id() { return BACKEND_ID; }
+    public static Backend backend() { return BACKEND; }
 
-            @Override public String description() {
-                return "Vector API (jdk.incubator.vector) kernels for dense, csr, gcsr:G, nm:N:M; SpMM and SpMV, row-parallel";
-            }
+    private static final Backend BACKEND = new Backend() {
+        @Override public String id() { return BACKEND_ID; }
 
-            @Override public Availability probe() { return availability(); }
-        };
-    }
+        @Override public String description() {
+            return "Vector API (jdk.incubator.vector) kernels for dense, csr, gcsr:G, nm:N:M; SpMM and SpMV, row-parallel";
+        }
+
+        @Override public Availability probe() { return availability(); }
+
+        @Override public String toString() { return id() + ": " + probe(); }
+    };
 
     static void requireAvailable(String kernel) {
         if (!AVAILABILITY.available())
