@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListCommand.class,
                 RunCommand.class,
+                ListBackendsCommand.class,
+                PruneCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
