@@ -12,15 +12,15 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Prepared dense product.
  *
- * <p>GEMM (N ≥ 2): X padded to {@code ld = Lanes.padded(n)} columns. K is cut into panels of {@link #KC} rows of X
- * (KC × ld floats stay in L1/L2 while every row of W streams past); inside a panel a register block of 4 rows of W
+ * <p>GEMM (N ≥ 2): C has stride {@code ldc = Lanes.padded(n)}, X keeps stride N (see {@link Lanes#pad}). K is cut into
+ * panels of {@link #KC} rows of X (KC × N floats stay in L1/L2 while every row of W streams past); inside a panel a register block of 4 rows of W
  * × 4 vectors of C (16 accumulators) takes, per k, 4 loads of X and 4 broadcasts of W for 16 FMAs, so each X vector
  * loaded serves 4 rows. Edges: 4 rows × 1 vector, 1 row × 4 vectors, 1 × 1.
  *
  * <p>GEMV (N = 1): per row, a dot product over K with two accumulators and a scalar tail.
  */
 final class DenseRows extends RowKernel {
-    /** Rows of X per panel: 256 × 64 floats = 64 KiB at N = 50 with AVX-512. */
+    /** Rows of X per panel: 256 × 50 floats = 50 KiB at N = 50. */
     static final int KC = 256;
 
     private final int k;

@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Prepared GroupedCsr(g) product.
  *
- * <p>SpMM (N ≥ 2): X padded to {@code ld = Lanes.padded(n)} columns and {@code groupsPerRow · g} rows; C stride ld.
- * For each kept group q (index j) of row i and each s < g: broadcast v[q·g+s], FMA against row j·g+s of X into a
- * register block of C (4, 2 or 1 vectors), two values per step into two accumulator sets (8 FMA chains).
+ * <p>SpMM (N ≥ 2): X keeps stride N, with zero rows appended up to {@code groupsPerRow · g} rows (see
+ * {@link Lanes#pad}); C has stride {@code ldc = Lanes.rowWidth(n)}. For each kept group q (index j) of row i and each
+ * s &lt; g: broadcast v[q·g+s], FMA against row j·g+s of X into a register block of C (4, 2 or 1 preferred vectors,
+ * or one 128/256-bit vector when N ≤ 8), two values per step into two accumulator sets (8 FMA chains).
  *
  * <p>SpMV (N = 1): the values are re-laid out with a group stride {@code gs ≥ g} that is a whole number of vectors
  * of the species used, zero-padded, and x is padded with zeros so that a group's gs inputs can always be loaded:

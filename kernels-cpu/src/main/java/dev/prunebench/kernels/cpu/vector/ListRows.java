@@ -7,8 +7,9 @@ import dev.prunebench.kernels.cpu.rows.RowSplit;
  * Prepared state of a kernel over (column, value) lists per row: CSR (explicit row pointers) or N:M
  * (every row holds exactly {@code rowLength} slots, so no pointers are read).
  *
- * <p>Invariants: for N ≥ 2, {@code xp} is X padded to {@code ld = Lanes.padded(n)} columns and C has stride ld;
- * for N = 1, {@code xp} is X itself and C has stride 1. Column indices are within [0, K).
+ * <p>Invariants: for N ≥ 2, {@code xp} is X at stride N followed by {@code ldc − N} zeros (see {@link Lanes#pad}) and
+ * C has stride {@code ldc = Lanes.rowWidth(n)}; for N = 1, {@code xp} is a copy of x and C has stride 1. Column
+ * indices are within [0, K).
  */
 final class ListRows extends RowKernel {
     private final int[] ptr;
