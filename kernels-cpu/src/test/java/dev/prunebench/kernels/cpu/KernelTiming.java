@@ -43,6 +43,10 @@ public final class KernelTiming {
         double rate = args.length > 2 ? Double.parseDouble(args[2]) : 0.9;
         System.out.println("vector: " + VectorKernels.availability() + "; MKL: " + Blas.mklAvailability());
         mkl_rt.MKL_Set_Num_Threads(1);
+        byte[] version = new byte[256];
+        mkl_rt.MKL_Get_Version_String(version, version.length);
+        System.out.println("MKL: " + new String(version, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "")
+                + ", max threads " + mkl_rt.MKL_Get_Max_Threads());
         String only = System.getProperty("only", "all");
         for (int n : java.util.Arrays.stream(System.getProperty("n", "50,1").split(",")).mapToInt(Integer::parseInt).toArray()) {
             if (only.equals("sweep")) break;
