@@ -4,6 +4,7 @@ import dev.prunebench.core.backend.Availability;
 import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.kernel.MatMul;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The plain-Java reference kernels (backend {@code cpu-scalar}): one per format, written as the textbook loop so a
@@ -22,6 +23,11 @@ public final class ScalarKernels {
 
     /** Every scalar kernel, one per format. */
     public static List<MatMul> all() { return ALL; }
+
+    /** The kernel with this id, e.g. {@code csr-scalar}. */
+    public static Optional<MatMul> kernel(String id) {
+        return ALL.stream().filter(k -> k.id().equals(id)).findFirst();
+    }
 
     /** Always available: plain Java. */
     public static Availability availability() { return Availability.yes("plain Java loops, any JVM"); }

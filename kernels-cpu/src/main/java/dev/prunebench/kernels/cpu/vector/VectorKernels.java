@@ -31,6 +31,11 @@ public final class VectorKernels {
     /** Every vector kernel, one per format (listed whether or not available: check {@link #availability()}). */
     public static List<MatMul> all() { return ALL; }
 
+    /** The kernel with this id, e.g. {@code csr-vector}. */
+    public static Optional<MatMul> kernel(String id) {
+        return ALL.stream().filter(k -> k.id().equals(id)).findFirst();
+    }
+
     /** Whether the Vector API can run here, e.g. "Float512 species, 16 lanes", or why not. */
     public static Availability availability() { return AVAILABILITY; }
 

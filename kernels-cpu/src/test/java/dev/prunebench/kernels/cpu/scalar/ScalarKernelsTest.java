@@ -18,6 +18,8 @@ class ScalarKernelsTest {
         assertThat(ScalarKernels.all()).extracting(MatMul::id).containsExactly("dense-scalar", "csr-scalar", "gcsr-scalar", "nm-scalar");
         assertThat(ScalarKernels.all()).extracting(MatMul::backendId).containsOnly("cpu-scalar");
         assertThat(ScalarKernels.availability().available()).isTrue();
+        assertThat(ScalarKernels.kernel("nm-scalar")).containsSame(ScalarKernels.all().get(3));
+        assertThat(ScalarKernels.backend().id()).isEqualTo("cpu-scalar");
     }
 
     /**

@@ -21,6 +21,8 @@ class VectorKernelsTest {
         assertThat(VectorKernels.all()).extracting(MatMul::id).containsExactly("dense-vector", "csr-vector", "gcsr-vector", "nm-vector");
         assertThat(VectorKernels.all()).extracting(MatMul::backendId).containsOnly("cpu-vector");
         assertThat(VectorKernels.backend().id()).isEqualTo("cpu-vector");
+        assertThat(VectorKernels.kernel("gcsr-vector")).containsSame(VectorKernels.all().get(2));
+        assertThat(VectorKernels.kernel("mkl-sgemm")).isEmpty();
         MatMul gcsr = VectorKernels.all().get(2);
         assertThat(gcsr.supports(FormatSpec.grouped(1))).isTrue();
         assertThat(gcsr.supports(FormatSpec.grouped(63))).isTrue();
