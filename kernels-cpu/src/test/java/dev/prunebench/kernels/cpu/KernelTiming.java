@@ -25,7 +25,7 @@ import org.bytedeco.mkl.global.mkl_rt;
  * <pre>
  * mvn -B -q -o -pl kernels-cpu dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java --add-modules jdk.incubator.vector -cp kernels-cpu/target/classes:kernels-cpu/target/test-classes:core/target/classes:$(cat /tmp/cp.txt) \
- *      [-Dn=50,1] [-Donly=all|main|sweep] dev.prunebench.kernels.cpu.KernelTiming [reps=15] [size=4096] [rate=0.9]
+ *      [-Dn=50,1] [-Dg=8,16] [-Donly=all|main|sweep] dev.prunebench.kernels.cpu.KernelTiming [reps=15] [size=4096] [rate=0.9]
  * </pre>
  * Prints the median milliseconds per variant over interleaved repeats (one call per variant per repeat): wall
  * clock, and the CPU time of the calling thread, which on a shared, oversubscribed machine is the steadier of the
@@ -60,7 +60,7 @@ public final class KernelTiming {
             add(v, ref, "csr-vector", kernel("csr-vector", FormatSpec.CSR, wu, size, x, n, 1), wu, size, x, n);
             if (n > 1) add(v, ref, "csr-vector 2 threads", kernel("csr-vector", FormatSpec.CSR, wu, size, x, n, 2), wu, size, x, n);
             if (n > 1) add(v, ref, "dense-vector", kernel("dense-vector", FormatSpec.DENSE, wu, size, x, n, 1), wu, size, x, n);
-            for (int g : new int[] {8, 16}) {
+            for (int g : java.util.Arrays.stream(System.getProperty("g", "8,16").split(",")).mapToInt(Integer::parseInt).toArray()) {
                 float[] wg = KernelFixtures.matrix(FormatSpec.grouped(g), size, size, 1 - rate, 13 + g);
                 add(v, ref, "mkl-sparse csr (gcsr:" + g + " matrix)", mklSparse(Csr.fromDense(wg, size, size), x, n), wg, size, x, n);
                 add(v, ref, "csr-vector (gcsr:" + g + " matrix)", kernel("csr-vector", FormatSpec.CSR, wg, size, x, n, 1), wg, size, x, n);
