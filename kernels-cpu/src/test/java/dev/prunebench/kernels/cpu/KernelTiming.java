@@ -21,12 +21,14 @@ import org.bytedeco.mkl.global.mkl_rt;
  * vector kernels against MKL dense sgemm and MKL sparse CSR (called directly here) on W 4096×4096 · X 4096×N, to
  * see where a kernel change lands. Every variant is checked against the dense reference first.
  *
- * <p>HOW TO RUN (from the repository root, after {@code mvn -B -q -pl kernels-cpu -am test-compile}):
+ * <p>HOW TO RUN (from the repository root, JDK 21+ as JAVA_HOME):
  * <pre>
- * mvn -B -q -o -pl kernels-cpu dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java --add-modules jdk.incubator.vector -cp kernels-cpu/target/classes:kernels-cpu/target/test-classes:core/target/classes:$(cat /tmp/cp.txt) \
+ * mvn -B -q -o -pl kernels-cpu -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * $JAVA_HOME/bin/java --add-modules jdk.incubator.vector -Xmx3g \
+ *      -cp kernels-cpu/target/classes:kernels-cpu/target/test-classes:$(cat /tmp/cp.txt) \
  *      [-Dn=50,1] [-Dg=8,16] [-Donly=all|main|sweep] dev.prunebench.kernels.cpu.KernelTiming [reps=15] [size=4096] [rate=0.9]
  * </pre>
+ * (the class path file of the last module built, kernels-cpu, lists core/target/classes and the jars.)
  * Prints the median milliseconds per variant over interleaved repeats (one call per variant per repeat): wall
  * clock, and the CPU time of the calling thread, which on a shared, oversubscribed machine is the steadier of the
  * two for single-threaded variants (it leaves out the time the thread waited for a core). MKL runs on the calling
