@@ -2,7 +2,10 @@ package dev.prunebench.core.prune;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Node pruning across a chain of layers (Scalpel): removing output neuron / channel p of layer i removes row p of
@@ -79,6 +82,38 @@ public final class NodePruning {
             return "Cut[" + layer + ": " + keptNodes.length + " of " + (keptNodes.length + removedNodes.length) + " nodes kept"
                     + (nextLayer == null ? "" : ", " + removedNextColumns.length + " columns of " + nextLayer + " removed") + "]";
         }
+    }
+
+    /**
+     * Node masks for a chain from a per-layer rate profile: each named layer loses exactly round(rate × out) nodes,
+     * ranked by {@code scoreOf(layer)} (e.g. {@code l -> Score.L2}, or mean activations recorded for that layer);
+     * unnamed layers get null (not pruned). Naming a layer that is not in the chain, or the last layer, is an error.
+     */
+    public static List<Mask> masks(List<NodeLayer> chain, Map<String, Double> rates, Function<NodeLayer, Score> scoreOf) {
+        if (chain == null || chain.isEmpty()) throw new IllegalArgumentException("node chain: need at least one layer");
+        if (rates == null || scoreOf == null) throw new IllegalArgumentException("node chain: rates and score must not be null");
+        Map<String, NodeLayer> byName = new LinkedHashMap<>();
+        for (NodeLayer l : chain) if (byName.put(l.name(), l) != null) throw new IllegalArgumentException("node chain: name '" + l.name() + "' appears twice");
+        for (String n : rates.keySet()) {
+            if (!byName.containsKey(n))
+                throw new IllegalArgumentException("profile: layer '" + n + "' does not exist (layers: " + String.join(", ", byName.keySet()) + ")");
+            if (n.equals(chain.get(chain.size() - 1).name()))
+                throw new IllegalArgumentException("profile: layer " + n + " is the last layer; its nodes are the network's outputs");
+        }
+        List<Mask> out = new ArrayList<>();
+        for (NodeLayer l : chain) {
+            Double r = rates.get(l.name());
+            if (r == null) { out.add(null); continue; }
+            out.add(Pruner.prune(new Layer(l.name(), l.weights(), l.out(), l.in(), scoreOf.apply(l)), Structure.NODE, r).mask());
+        }
+        return out;
+    }
+
+    /** The widths of a chain as Scalpel writes them: inputs, then each layer's outputs, e.g. {@code 784-161-64-10}. */
+    public static String widths(List<NodeLayer> chain) {
+        StringBuilder b = new StringBuilder().append(chain.get(0).in());
+        for (NodeLayer l : chain) b.append('-').append(l.out());
+        return b.toString();
     }
 
     /** The kept rows of a node mask; every row must be wholly kept or wholly removed. */

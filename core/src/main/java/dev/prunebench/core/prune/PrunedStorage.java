@@ -23,13 +23,16 @@ public final class PrunedStorage {
      * @param storedValues value slots stored, explicit zeros included
      * @param minimal      total bytes with minimal index widths
      * @param fixed32      total bytes with 32-bit indices and pointers
+     * @param skipped      null when measured; otherwise why the format cannot hold this mask (the sizes are then -1)
      */
-    public record FormatBytes(String format, long storedValues, long minimal, long fixed32) {}
+    public record FormatBytes(String format, long storedValues, long minimal, long fixed32, String skipped) {
+        static FormatBytes skipped(String format, String why) { return new FormatBytes(format, -1, -1, -1, why); }
+    }
 
     /**
      * Sizes of {@code w} under mask {@code m}: dense, COO and CSR always; gcsr:G for group structures; nm:N:M for N:M;
-     * dense-shrunk for node pruning. Extra formats in {@code extra} are added when the mask fits them (an N:M format the
-     * mask violates is skipped).
+     * dense-shrunk for node pruning. Formats in {@code extra} are added; an N:M format the mask violates is returned
+     * as skipped, with the reason.
      */
     public static List<FormatBytes> of(float[] w, Mask m, Structure s, Precision p, List<FormatSpec> extra) {
         List<FormatSpec> specs = new ArrayList<>(List.of(FormatSpec.DENSE, FormatSpec.COO, FormatSpec.CSR));
@@ -42,11 +45,14 @@ public final class PrunedStorage {
             try {
                 f = m.encode(w, spec);
             } catch (IllegalArgumentException e) {
-                if (spec.kind() == FormatSpec.Kind.NM && !(s instanceof Structure.Nm)) continue;
+                if (spec.kind() == FormatSpec.Kind.NM && !(s instanceof Structure.Nm)) {
+                    out.add(FormatBytes.skipped(spec.toString(), e.getMessage()));
+                    continue;
+                }
                 throw e;
             }
             out.add(new FormatBytes(spec.toString(), f.storedValues(), f.storage(p, IndexPolicy.MINIMAL).total(),
-                    f.storage(p, IndexPolicy.FIXED32).total()));
+                    f.storage(p, IndexPolicy.FIXED32).total(), null));
         }
         if (s instanceof Structure.Node) {
             int keptRows = 0;
@@ -54,7 +60,7 @@ public final class PrunedStorage {
             long vals = (long) keptRows * m.cols();
             // a shrunk matrix has no indices: both policies cost the same
             long bytes = keptRows == 0 ? 0 : Dense.zeros(keptRows, m.cols()).storage(p, IndexPolicy.MINIMAL).total();
-            out.add(new FormatBytes("dense-shrunk", vals, bytes, bytes));
+            out.add(new FormatBytes("dense-shrunk", vals, bytes, bytes, null));
         }
         return out;
     }

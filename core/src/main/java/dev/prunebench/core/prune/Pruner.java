@@ -1,7 +1,6 @@
 package dev.prunebench.core.prune;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,8 @@ import java.util.SplittableRandom;
  * with the lower index goes first. Units are numbered row-major: weight (r, c) is unit {@code r·cols + c}; group j of
  * row r is unit {@code r·⌈cols/g⌉ + j}; node r is unit r. In a global selection ({@link #global}) units are numbered
  * layer after layer in list order. The result is never a partial mask: either the exact count is met or an
- * IllegalArgumentException is thrown before anything is returned.
+ * IllegalArgumentException is thrown before anything is returned. Selection is expected O(units) (a quickselect for
+ * the threshold, then two scans).
  *
  * <p>N:M pruning has no free rate: each window of M keeps its N highest-scoring weights (ties: the lower column goes
  * first, as above), which is rate (M − N) / M; passing any other rate is an error.
@@ -235,13 +235,12 @@ public final class Pruner {
 
     /**
      * Marks in {@code removed} the k units with the lowest (score, index) and returns the k-th lowest score (NaN when
-     * k = 0). O(n log n) on a copy of the scores; the tie rule is applied by a scan in index order.
+     * k = 0). The threshold comes from a selection on a copy of the scores (expected O(n); the result does not depend
+     * on the pivots); the tie rule is applied by a scan in index order.
      */
     static double selectLowest(double[] scores, int k, boolean[] removed) {
         if (k == 0) return Double.NaN;
-        double[] sorted = scores.clone();
-        Arrays.sort(sorted);
-        double t = sorted[k - 1];
+        double t = kthSmallest(scores.clone(), k - 1);
         int below = 0;
         for (int u = 0; u < scores.length; u++)
             if (scores[u] < t) { removed[u] = true; below++; }
@@ -249,6 +248,29 @@ public final class Pruner {
         for (int u = 0; u < scores.length && need > 0; u++)
             if (scores[u] == t) { removed[u] = true; need--; }
         return t;
+    }
+
+    /**
+     * The value of rank {@code k} (0-based) of {@code a}, reordering {@code a}. Quickselect with a three-way
+     * partition, so runs of equal scores (zeros left by earlier pruning) cost one pass; pivots from a fixed seed.
+     */
+    static double kthSmallest(double[] a, int k) {
+        SplittableRandom rnd = new SplittableRandom(0x9E3779B97F4A7C15L);
+        int lo = 0, hi = a.length - 1;
+        while (lo < hi) {
+            double p = a[lo + rnd.nextInt(hi - lo + 1)];
+            int lt = lo, i = lo, gt = hi;
+            while (i <= gt) {
+                double v = a[i];
+                if (v < p) { a[i] = a[lt]; a[lt++] = v; i++; }
+                else if (v > p) { a[i] = a[gt]; a[gt--] = v; }
+                else i++;
+            }
+            if (k < lt) hi = lt - 1;
+            else if (k > gt) lo = gt + 1;
+            else return p;
+        }
+        return a[lo];
     }
 
     /** Sets the score of every unit that {@code prior} removes completely to −∞; returns how many. */

@@ -149,4 +149,20 @@ class NodePruningProperties {
         assertThatThrownBy(() -> NodePruning.shrink(List.of(a, b), java.util.Arrays.asList(Mask.none(2, 2), null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every node");
     }
+
+    @Test
+    void profileOfNodeRatesGivesScalpelStyleWidths() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        List<NodeLayer> chain = List.of(NodeLayer.fc("fc1", 30, 78, normal(30 * 78, rnd), normal(30, rnd)),
+                NodeLayer.fc("fc2", 10, 30, normal(300, rnd), null), NodeLayer.fc("out", 10, 10, normal(100, rnd), null));
+        List<Mask> masks = NodePruning.masks(chain, java.util.Map.of("fc1", 0.5, "fc2", 0.3), l -> Score.L2);
+        assertThat(masks.get(2)).isNull();
+        List<NodeLayer> shrunk = NodePruning.shrink(chain, masks);
+        assertThat(NodePruning.widths(chain)).isEqualTo("78-30-10-10");
+        assertThat(NodePruning.widths(shrunk)).isEqualTo("78-15-7-10");
+        assertThatThrownBy(() -> NodePruning.masks(chain, java.util.Map.of("fc9", 0.5), l -> Score.L2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'fc9' does not exist").hasMessageContaining("fc1, fc2, out");
+        assertThatThrownBy(() -> NodePruning.masks(chain, java.util.Map.of("out", 0.5), l -> Score.L2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("last layer");
+    }
 }

@@ -191,4 +191,34 @@ class PrunerProperties {
         Mask m = Pruner.prune(w, 1, n, Structure.UNSTRUCTURED, Score.MAGNITUDE, (double) k / n);
         for (int c = 0; c < n; c++) assertThat(m.keep(0, c)).isEqualTo(c >= k);
     }
+
+    @Property(tries = 300)
+    void selectionMatchesSorting(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(min = 1, max = 8) int distinct,
+                                 @ForAll @IntRange(min = 0, max = 299) int kRaw, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextInt(distinct) == 0 ? Double.NEGATIVE_INFINITY : r.nextInt(distinct) * 0.25;
+        int k = kRaw % n;
+        double[] sorted = a.clone();
+        Arrays.sort(sorted);
+        assertThat(Pruner.kthSmallest(a.clone(), k)).isEqualTo(sorted[k]);
+    }
+
+    /** SNIP and OBD against saliencies computed here: every removed weight scores at most every kept one. */
+    @Property(tries = 150)
+    void snipAndObdRankByTheirSaliency(@ForAll @IntRange(min = 1, max = 10) int rows, @ForAll @IntRange(min = 1, max = 30) int cols,
+                                       @ForAll boolean obd, @ForAll @DoubleRange(min = 0, max = 1) double rate, @ForAll long seed) {
+        float[] w = weights(rows, cols, seed), aux = weights(rows, cols, ~seed);
+        if (obd) for (int i = 0; i < aux.length; i++) aux[i] = aux[i] * aux[i];
+        Score score = obd ? Score.obd(aux) : Score.snip(aux);
+        PruneResult res = Pruner.prune(new Layer("fc", w, rows, cols, score), Structure.UNSTRUCTURED, rate);
+        double maxRemoved = Double.NEGATIVE_INFINITY, minKept = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < w.length; i++) {
+            double s = obd ? 0.5 * aux[i] * (double) w[i] * w[i] : Math.abs((double) aux[i] * w[i]);
+            if (res.mask().keepAt(i)) minKept = Math.min(minKept, s);
+            else maxRemoved = Math.max(maxRemoved, s);
+        }
+        assertThat(maxRemoved).isLessThanOrEqualTo(minKept);
+        assertThat(res.removedUnits()).isEqualTo(Math.round(rate * rows * cols));
+    }
 }

@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 ListBackendsCommand.class,
                 SpmmCommand.class,
                 PruneCommand.class,
+                StorageCommand.class,
+                ConvertCommand.class,
+                InfoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

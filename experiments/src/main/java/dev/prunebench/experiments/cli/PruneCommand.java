@@ -110,10 +110,14 @@ final class PruneCommand implements Callable<Integer> {
         for (float v : pruned) if (v != 0f) nnz++;
         o.printf(Locale.ROOT, "achieved   unit rate %.6f (%d of %d %s removed), weight sparsity %.6f, kept %d weights, nnz %d%n",
                 res.unitRate(), res.removedUnits(), res.units(), unitName(s), res.weightSparsity(), res.mask().kept(), nnz);
+        if (!Double.isNaN(res.threshold()))
+            o.printf(Locale.ROOT, "threshold  %.9g (%s; units below it removed, ties at it to the lower index)%n", res.threshold(), sc.id());
         o.printf(Locale.ROOT, "wrote      %s%s%n", out, maskOut == null ? "" : " and " + maskOut);
         o.printf(Locale.ROOT, "%-14s %14s %14s %14s   (%s values)%n", "format", "stored-values", "bytes-minimal", "bytes-fixed32", p.id());
-        for (PrunedStorage.FormatBytes fb : PrunedStorage.of(w, res.mask(), s, p, extra))
-            o.printf(Locale.ROOT, "%-14s %14d %14d %14d%n", fb.format(), fb.storedValues(), fb.minimal(), fb.fixed32());
+        for (PrunedStorage.FormatBytes fb : PrunedStorage.of(w, res.mask(), s, p, extra)) {
+            if (fb.skipped() != null) o.printf(Locale.ROOT, "%-14s skipped: %s%n", fb.format(), fb.skipped());
+            else o.printf(Locale.ROOT, "%-14s %14d %14d %14d%n", fb.format(), fb.storedValues(), fb.minimal(), fb.fixed32());
+        }
         o.flush();
         return 0;
     }

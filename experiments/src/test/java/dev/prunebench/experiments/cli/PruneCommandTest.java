@@ -39,10 +39,12 @@ class PruneCommandTest {
     @Test
     void groupPruningWritesMtxAndMaskAndPrintsBytes() throws IOException {
         Path o = tmp.resolve("p.mtx"), m = tmp.resolve("p.pbmask");
-        int rc = run("prune", in.toString(), "--structure", "group:8", "--score", "rms", "--rate", "0.9", "--out", o.toString(), "--mask", m.toString());
+        int rc = run("prune", in.toString(), "--structure", "group:8", "--score", "rms", "--rate", "0.9", "--out", o.toString(), "--mask", m.toString(),
+                "--format", "nm:2:4");
         assertThat(rc).as(err.toString()).isZero();
         // 24 rows x 5 groups = 120 groups; round(0.9 * 120) = 108 removed
-        assertThat(out.toString()).contains("unit rate 0.900000 (108 of 120 groups removed)", "weight sparsity 0.900000", "gcsr:8", "csr", "dense");
+        assertThat(out.toString()).contains("unit rate 0.900000 (108 of 120 groups removed)", "weight sparsity 0.900000", "gcsr:8", "csr", "dense",
+                "threshold  ", "nm:2:4         skipped: mask violates 2:4 at row ");
         SparseFormat back = MatrixFiles.read(o, 0).matrix();
         Mask mask = MaskFile.read(m);
         assertThat(mask.kept()).isEqualTo(12 * 8);

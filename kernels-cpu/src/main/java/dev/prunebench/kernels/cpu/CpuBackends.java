@@ -5,6 +5,8 @@ import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cpu.nativeblas.MklBackend;
 import dev.prunebench.kernels.cpu.nativeblas.OpenBlasBackend;
+import dev.prunebench.kernels.cpu.scalar.ScalarKernels;
+import dev.prunebench.kernels.cpu.vector.VectorKernels;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +30,8 @@ public final class CpuBackends {
 
         private static List<Entry> build() {
             Map<Backend, Supplier<List<MatMul>>> m = new LinkedHashMap<>();
+            m.put(VectorKernels.backend(), VectorKernels::all);
+            m.put(ScalarKernels.backend(), ScalarKernels::all);
             m.put(new MklBackend(), MklBackend::kernels);
             m.put(new OpenBlasBackend(), OpenBlasBackend::kernels);
             List<Entry> out = new ArrayList<>();
