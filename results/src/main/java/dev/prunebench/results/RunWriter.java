@@ -74,6 +74,27 @@ public final class RunWriter implements AutoCloseable {
 
     /** Moves the finished run into place and points {@code latest} at it; returns the final folder. */
     public Path finish(Map<String, Object> runManifest) throws IOException {
+        return finish(runManifest, dir -> {});
+    }
+
+    /** Work done on the complete run folder before it moves into place (the report, the scorecard). */
+    @FunctionalInterface
+    public interface BeforeMove {
+        void accept(Path tmpRunDir) throws IOException;
+    }
+
+    /**
+     * As {@link #finish(Map)}, with {@code environment} recorded in the manifest and {@code beforeMove} run on the
+     * temporary folder once the manifest is written, so that the report is part of the folder when it appears.
+     * If {@code beforeMove} throws, the run stays in its {@code .tmp-} folder.
+     */
+    public Path finish(Map<String, Object> runManifest, Environment environment, BeforeMove beforeMove) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>(runManifest);
+        m.put("environment", environment.asMap());
+        return finish(m, beforeMove);
+    }
+
+    private Path finish(Map<String, Object> runManifest, BeforeMove beforeMove) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(runManifest);
         m.put("run_id", runId);
         m.put("scale", scale.id());
@@ -82,6 +103,7 @@ public final class RunWriter implements AutoCloseable {
         m.put("finished", Instant.now().toString());
         m.put("experiments", experiments);
         JSON.writeValue(tmp.resolve("manifest.json").toFile(), m);
+        beforeMove.accept(tmp);
         Path dest = root.resolve(runId);
         try {
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
