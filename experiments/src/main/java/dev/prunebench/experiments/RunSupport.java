@@ -1,7 +1,13 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.results.Compare;
+import dev.prunebench.results.Progress;
+import dev.prunebench.results.Published;
+import dev.prunebench.results.Report;
 import dev.prunebench.results.RunWriter;
 import dev.prunebench.results.Scale;
+import dev.prunebench.results.Scorecard;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,15 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a list of experiments into one run folder. */
+/** Runs a list of experiments into one run folder, with its environment, scorecard and report. */
 public final class RunSupport {
     private RunSupport() {}
 
     public static Path run(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
         Files.createDirectories(root);
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
-        boolean interactive = !quiet && System.console() != null;
+        boolean interactive = !quiet && Progress.isTerminal();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
+            log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
+                    + "; vector " + run.environment().get("vector_species"));
             for (Experiment e : todo) {
                 log.println("== " + e.id() + " (" + scale.id() + ") — " + e.paper());
                 long t0 = System.nanoTime();
@@ -30,7 +38,25 @@ public final class RunSupport {
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("git_commit", GitInfo.commit());
             manifest.put("git_dirty", GitInfo.dirty());
-            return run.finish(manifest);
+            manifest.put("command", "prunebench run " + String.join(" ", todo.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
+            Report.Result[] report = new Report.Result[1];
+            Path dest = run.finish(manifest, run.environment(), dir -> report[0] = report(dir));
+            log.println("scorecard: " + Scorecard.summary(report[0].scorecard()));
+            for (String pe : report[0].plotErrors()) log.println("WARNING: plot not drawn: " + pe);
+            log.println("report: " + dest.resolve("index.html").toAbsolutePath());
+            return dest;
         }
+    }
+
+    /** Writes (or rewrites) {@code index.html} and {@code scorecard.csv} of a run folder from its files. */
+    public static Report.Result report(Path runDir) throws IOException {
+        return Report.write(runDir, Published.bundled(), Experiments.byId().keySet());
+    }
+
+    /** Compares a finished run with a baseline, prints the table; returns true on regression. */
+    public static boolean regress(Path base, Path now, Compare.Options options, PrintWriter out) throws IOException {
+        Compare.Result r = Compare.compare(base, now, options);
+        Compare.print(r, out, false);
+        return r.regressed();
     }
 }

@@ -51,6 +51,20 @@ public final class Progress implements AutoCloseable {
         return new Progress(task, total, log, interactive);
     }
 
+    /**
+     * Whether standard output is a terminal a bar can be redrawn on. From JDK 22 {@code System.console()} exists even
+     * when output is redirected, so its {@code isTerminal()} (looked up reflectively: this code targets 21) decides.
+     */
+    public static boolean isTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true; // JDK 21: a console exists only for a terminal
+        }
+    }
+
     public void step() { stepBy(1); }
 
     /** Advances by one and shows {@code message} (e.g. the point just measured) beside the bar. */

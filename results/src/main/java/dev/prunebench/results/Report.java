@@ -76,25 +76,47 @@ public final class Report {
     }
 
     private static void summary(StringBuilder h, List<Scorecard.Entry> card) {
-        h.append("<section id=\"summary\"><h2>Summary: published claims and ours</h2>\n<p>")
-                .append(esc(Scorecard.summary(card))).append(". <i>reproduced</i>: ours lies in the row's tolerance band; ")
+        h.append("<section id=\"summary\"><h2>Summary: published claims and ours</h2>\n<p><b>")
+                .append(esc(Scorecard.summary(card))).append(".</b> <i>reproduced</i>: ours lies in the row's tolerance band; ")
                 .append("<i>differs</i>: outside it (the reason names the hardware when the paper's differs); ")
-                .append("<i>not run</i>: with the reason. Also in <code>scorecard.csv</code>.</p>\n");
-        h.append("<table class=\"score\"><thead><tr><th>experiment</th><th>claim</th><th>published</th><th>ours</th><th>unit</th>")
-                .append("<th>band</th><th>hardware (paper → ours)</th><th>verdict</th><th>reason</th><th>source</th></tr></thead><tbody>\n");
-        for (Scorecard.Entry e : card) {
-            Published.Row r = e.row();
-            h.append("<tr class=\"v-").append(e.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(r.experiment()))
-                    .append("</td><td>").append(esc(r.quantity())).append("<br><code>").append(esc(r.metric())).append("</code>")
-                    .append(r.note().isBlank() ? "" : "<br><small>" + esc(r.note()) + "</small>")
-                    .append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value()))).append("</td><td class=\"n\">")
-                    .append(Double.isNaN(e.ours()) ? "—" : esc(Scorecard.num(e.ours())) + (e.modelled() ? " <small>(modelled)</small>" : ""))
-                    .append("</td><td>").append(esc(r.unit())).append("</td><td>").append(esc(r.band())).append("</td><td>")
-                    .append(esc(r.hardware())).append(e.hardware().isBlank() ? "" : " → " + esc(e.hardware()))
-                    .append("</td><td class=\"verdict\">").append(esc(e.verdict().label)).append("</td><td>").append(esc(e.reason()))
-                    .append("</td><td>").append(esc(r.source())).append("</td></tr>\n");
+                .append("<i>not run</i>: with the reason. All rows are in <code>scorecard.csv</code>.</p>\n");
+        List<Scorecard.Entry> ran = card.stream().filter(e -> e.verdict() != Scorecard.Verdict.NOT_RUN).toList();
+        List<Scorecard.Entry> notRun = card.stream().filter(e -> e.verdict() == Scorecard.Verdict.NOT_RUN).toList();
+        if (ran.isEmpty()) h.append("<p>No published number was measured in this run.</p>\n");
+        else {
+            h.append("<div class=\"scroll-x\"><table class=\"score\"><thead><tr><th>experiment</th><th>claim</th><th>published</th><th>ours</th>")
+                    .append("<th>unit</th><th>band</th><th>hardware: paper → ours</th><th>verdict</th><th>reason</th></tr></thead><tbody>\n");
+            for (Scorecard.Entry e : ran) {
+                Published.Row r = e.row();
+                h.append("<tr class=\"v-").append(e.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(r.experiment()))
+                        .append("</td><td>").append(claim(r)).append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value())))
+                        .append("</td><td class=\"n\">").append(esc(Scorecard.num(e.ours()))).append(e.modelled() ? " <small>(modelled)</small>" : "")
+                        .append("</td><td>").append(esc(r.unit())).append("</td><td>").append(esc(r.band())).append("</td><td>")
+                        .append(esc(r.hardware())).append(" → ").append(esc(e.hardware()))
+                        .append("</td><td class=\"verdict\">").append(esc(e.verdict().label)).append("</td><td>").append(esc(e.reason()))
+                        .append("</td></tr>\n");
+            }
+            h.append("</tbody></table></div>\n");
         }
-        h.append("</tbody></table></section>\n");
+        if (!notRun.isEmpty()) {
+            h.append("<details class=\"notrun\"><summary>").append(notRun.size()).append(" published numbers not run here, with the reason</summary>\n")
+                    .append("<div class=\"scroll-x\"><table class=\"score\"><thead><tr><th>experiment</th><th>claim</th><th>published</th>")
+                    .append("<th>unit</th><th>hardware (paper)</th><th>verdict</th><th>reason</th></tr></thead><tbody>\n");
+            for (Scorecard.Entry e : notRun) {
+                Published.Row r = e.row();
+                h.append("<tr class=\"v-not_run\"><td>").append(esc(r.experiment())).append("</td><td>").append(claim(r))
+                        .append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value()))).append("</td><td>").append(esc(r.unit()))
+                        .append("</td><td>").append(esc(r.hardware())).append("</td><td class=\"verdict\">not run</td><td>")
+                        .append(esc(e.reason())).append("</td></tr>\n");
+            }
+            h.append("</tbody></table></div></details>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private static String claim(Published.Row r) {
+        return esc(r.quantity()) + "<br><code>" + esc(r.metric()) + "</code><br><small>" + esc(r.source())
+                + (r.note().isBlank() ? "" : "; " + esc(r.note())) + "</small>";
     }
 
     private static void experiment(StringBuilder h, RunData.ExperimentData e, List<String> errors, int[] plots) {
@@ -225,6 +247,7 @@ public final class Report {
             figure{margin:0;border:1px solid #e3e3e3;padding:.4em;background:#fff}figcaption{font-size:.8em;color:#555}
             img.plot{display:block;max-width:100%;height:auto}.plot-error{background:#fde2e2;color:#8a1010;padding:.5em;border:1px solid #e99}
             .skipped{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em .8em;margin:.5em 0}.note{border-left:4px solid #9bb8e0;padding-left:.6em}
-            .scroll{max-height:28em;overflow:auto}.dirty{color:#a40000}footer{margin-top:3em;color:#666;font-size:.85em}
+            .scroll{max-height:28em;overflow:auto}.scroll-x{overflow-x:auto}table.score td:nth-child(2){min-width:14em;max-width:28em}table.score code{word-break:break-all}table.score td:last-child{min-width:14em}
+            details.notrun{margin:.8em 0}details.notrun>summary{cursor:pointer;font-weight:bold}.dirty{color:#a40000}footer{margin-top:3em;color:#666;font-size:.85em}
             """;
 }

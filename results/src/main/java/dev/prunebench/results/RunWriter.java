@@ -43,6 +43,7 @@ public final class RunWriter implements AutoCloseable {
     private final Instant started = Instant.now();
     private final List<String> experiments = new ArrayList<>();
     private boolean finished;
+    private Environment environment;
 
     public RunWriter(Path root, String commit, Scale scale, long seed, PrintStream log, boolean interactive) {
         this.root = root;
@@ -64,6 +65,12 @@ public final class RunWriter implements AutoCloseable {
     public Path tmpDir() { return tmp; }
 
     public Scale scale() { return scale; }
+
+    /** The run's environment, captured on first use; experiments add to it through {@link ExperimentContext#environment}. */
+    public synchronized Environment environment() {
+        if (environment == null) environment = Environment.capture();
+        return environment;
+    }
 
     /** Starts one experiment's folder; close the returned context when the experiment ends. */
     public Context experiment(String id, String paper) {
@@ -179,6 +186,11 @@ public final class RunWriter implements AutoCloseable {
         }
 
         @Override public void parameter(String key, Object value) { params.put(key, value); }
+
+        @Override public void environment(String key, Object value) {
+            RunWriter.this.environment().put(key, value);
+            params.put(key, value);
+        }
         @Override public void note(String text) { notes.add(text); }
 
         @Override public void skipped(String what, String reason) {

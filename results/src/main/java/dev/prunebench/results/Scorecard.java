@@ -133,6 +133,9 @@ public final class Scorecard {
     static String num(double v) {
         if (Double.isNaN(v)) return "";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return String.format(Locale.ROOT, "%.4g", v);
+        String t = String.format(Locale.ROOT, "%.4g", v);
+        // 4 significant digits, without the trailing zeros %g pads with (0.9300 → 0.93)
+        if (t.contains(".") && !t.contains("e")) t = t.replaceAll("0+$", "").replaceAll("\\.$", "");
+        return t;
     }
 }
