@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ReportCommand.class,
                 CompareCommand.class,
+                ListBackendsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -3,7 +3,6 @@ package dev.prunebench.experiments.cli;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.Experiments;
 import dev.prunebench.experiments.RunSupport;
-import dev.prunebench.results.RunWriter;
 import dev.prunebench.results.Scale;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "ID", description = "experiment ids, or 'all'")
+    @Parameters(arity = "1..*", split = ",", paramLabel = "ID", description = "experiment ids (space- or comma-separated), or 'all'")
     List<String> ids;
 
     @Option(names = "--scale", defaultValue = "standard", description = "quick | standard | full (default: ${DEFAULT-VALUE})")

@@ -1,0 +1,71 @@
+package dev.prunebench.kernels.mcu;
+
+import dev.prunebench.core.backend.Availability;
+import dev.prunebench.core.backend.Backend;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Cortex-M4 backend: C kernels generated from core formats, cross-compiled with {@code arm-none-eabi-gcc} and
+ * run on QEMU's {@code mps2-an386} board, counting instructions with SysTick under {@code -icount shift=0}
+ * (see FACTS.md). Results from it are instruction counts on an emulator: {@link #modelled()} is true, and every
+ * table labels them as emulated, never as time on a real MCU.
+ *
+ * <p>Kernels are not built yet; the probe is: it finds the cross-compiler and the emulator (absolute paths, from
+ * {@code PATH}) and reports their versions or what is missing and how to install it.
+ */
+public final class QemuCortexM4Backend implements Backend {
+    static final String GCC = "arm-none-eabi-gcc";
+    static final String QEMU = "qemu-system-arm";
+    private volatile Availability cached;
+
+    @Override public String id() { return "mcu-qemu"; }
+
+    @Override public String description() { return "Cortex-M4 (QEMU mps2-an386, instruction counts under -icount), arm-none-eabi-gcc"; }
+
+    @Override public boolean modelled() { return true; }
+
+    @Override public Availability probe() {
+        Availability a = cached;
+        if (a == null) cached = a = doProbe();
+        return a;
+    }
+
+    private static Availability doProbe() {
+        Path gcc = which(GCC), qemu = which(QEMU);
+        StringBuilder missing = new StringBuilder();
+        if (gcc == null) missing.append(GCC).append(" (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)");
+        if (qemu == null) missing.append(missing.isEmpty() ? "" : " and ").append(QEMU).append(" (apt-get install qemu-system-arm)");
+        if (!missing.isEmpty()) return Availability.no(missing + " not found on PATH");
+        return Availability.yes(firstLine(gcc, "--version") + "; " + firstLine(qemu, "--version")
+                + "; generated kernels are not built yet");
+    }
+
+    static Path which(String exe) {
+        String path = System.getenv("PATH");
+        if (path == null) return null;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, exe);
+            if (Files.isExecutable(p)) return p.toAbsolutePath();
+        }
+        return null;
+    }
+
+    private static String firstLine(Path exe, String arg) {
+        try {
+            Process p = new ProcessBuilder(exe.toString(), arg).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse(exe.toString()).trim();
+        } catch (IOException e) {
+            return exe + " (version unknown: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return exe.toString();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.prunebench.kernels.mcu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prunebench.core.backend.Availability;
+import org.junit.jupiter.api.Test;
+
+class QemuCortexM4BackendTest {
+    @Test
+    void probeAnswersWithAReasonAndIsLabelledModelled() {
+        QemuCortexM4Backend b = new QemuCortexM4Backend();
+        Availability a = b.probe();
+        assertThat(a.reason()).isNotBlank();
+        assertThat(b.modelled()).isTrue();
+        boolean toolsPresent = QemuCortexM4Backend.which(QemuCortexM4Backend.GCC) != null
+                && QemuCortexM4Backend.which(QemuCortexM4Backend.QEMU) != null;
+        assertThat(a.available()).isEqualTo(toolsPresent);
+        if (!toolsPresent) assertThat(a.reason()).contains("not found on PATH").contains("apt-get install");
+    }
+
+    @Test
+    void whichFindsAStandardToolAndNotAMadeUpOne() {
+        assertThat(QemuCortexM4Backend.which("sh")).isNotNull();
+        assertThat(QemuCortexM4Backend.which("no-such-tool-prunebench")).isNull();
+    }
+}
