@@ -25,6 +25,7 @@ public final class RunSupport {
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
         boolean interactive = !quiet && Progress.isTerminal();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
+            recordBackends(run);
             log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
                     + "; vector " + run.environment().get("vector_species"));
             for (Experiment e : todo) {
@@ -46,6 +47,22 @@ public final class RunSupport {
             log.println("report: " + dest.resolve("index.html").toAbsolutePath());
             return dest;
         }
+    }
+
+    /** Each known backend's probe answer ("available (…)" / "unavailable because …") goes into the manifest. */
+    private static void recordBackends(RunWriter run) {
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (dev.prunebench.core.backend.Backend b : Backends.all()) {
+            String answer;
+            try {
+                answer = b.probe().toString();
+            } catch (RuntimeException | LinkageError e) {
+                // probes must not throw; one that does is recorded, not allowed to stop the run
+                answer = "unavailable because its probe failed: " + e;
+            }
+            answers.put(b.id(), answer);
+        }
+        run.environment().put("backends", answers);
     }
 
     /** Writes (or rewrites) {@code index.html} and {@code scorecard.csv} of a run folder from its files. */

@@ -26,8 +26,9 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  *   <li>{@link Metric.Kind#INFO}: listed, never compared.</li>
  * </ul>
  *
- * Direction: a timing whose unit is a time ({@code ns, us, µs, ms, s}) is worse when larger; any other timing
- * (speedups {@code x}, rates {@code GFLOP/s}) is worse when smaller.
+ * Direction: a timing whose unit is a time ({@code ns, us, µs, ms, s}) or whose name starts with one of
+ * {@link #LOWER_IS_BETTER} (e.g. {@code break_even_rate}: breaking even later is worse) is worse when larger; any
+ * other timing (speedups {@code x}, rates {@code GFLOP/s}) is worse when smaller.
  *
  * <p>Different hardware fingerprints: said in {@link Result#hardwareNote()}; timings are then listed as "not compared
  * (hardware differs)" and only EXACT metrics decide.
@@ -132,13 +133,22 @@ public final class Compare {
         if (bs.length < o.minSamples() || ns.length < o.minSamples())
             return new Row(exp, b.name(), b.kind(), b.unit(), mb, mn, change, Double.NaN, Verdict.TOO_FEW);
         double p = new MannWhitneyUTest().mannWhitneyUTest(bs, ns);
-        boolean lowerIsBetter = isTimeUnit(b.unit());
+        boolean lowerIsBetter = lowerIsBetter(b.name(), b.unit());
         double worse = lowerIsBetter ? change : -change;
         Verdict v;
         if (Double.isNaN(p) || p >= o.alpha()) v = Math.abs(change) >= o.minEffect() ? Verdict.CHANGED_NOT_SIGNIFICANT : Verdict.OK;
         else if (Math.abs(change) < o.minEffect()) v = Verdict.SMALL_CHANGE;
         else v = worse > 0 ? Verdict.REGRESSION : Verdict.IMPROVED;
         return new Row(exp, b.name(), b.kind(), b.unit(), mb, mn, change, p, v);
+    }
+
+    /** Names of quantities where a larger value is worse, besides anything measured in a unit of time. */
+    static final List<String> LOWER_IS_BETTER = List.of("time", "latency", "break_even", "error", "bytes", "overhead", "cycles", "instructions");
+
+    static boolean lowerIsBetter(String name, String unit) {
+        if (isTimeUnit(unit)) return true;
+        for (String p : LOWER_IS_BETTER) if (name.startsWith(p)) return true;
+        return false;
     }
 
     static boolean isTimeUnit(String unit) {

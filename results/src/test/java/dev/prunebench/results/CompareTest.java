@@ -63,6 +63,14 @@ class CompareTest {
         assertThat(timing(draw(r, 15, 10.0, 0.02), draw(r, 15, 8.0, 0.02), "ms").verdict()).isEqualTo(Compare.Verdict.IMPROVED);
     }
 
+    @Test void laterBreakEvenIsARegression() {
+        Random r = new Random(6);
+        double[] base = draw(r, 15, 0.80, 0.01), later = draw(r, 15, 0.90, 0.01);
+        Compare.Row row = Compare.timing("e", Metric.timing("break_even_rate[kernel=k,g=1,n=50]", 0.8, "fraction", base),
+                Metric.timing("break_even_rate[kernel=k,g=1,n=50]", 0.9, "fraction", later), Compare.Options.DEFAULT);
+        assertThat(row.verdict()).isEqualTo(Compare.Verdict.REGRESSION);
+    }
+
     @Test void tooFewRepeatsNeverFail() {
         assertThat(timing(new double[] {1, 1.01, 0.99}, new double[] {2, 2.01, 1.99}, "ms").verdict()).isEqualTo(Compare.Verdict.TOO_FEW);
     }

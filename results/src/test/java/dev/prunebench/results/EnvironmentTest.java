@@ -12,7 +12,7 @@ class EnvironmentTest {
 
     @Test void captureRecordsWhatTheIssueAsksFor() {
         Environment e = Environment.capture();
-        assertThat(e.asMap()).containsKeys("cpu_model", "cpu_mhz_nominal", "cpu_flags", "cores", "memory_total", "os", "jdk_vendor",
+        assertThat(e.asMap()).containsKeys("cpu_model", "cpu_mhz_nominal", "cpu_mhz_at_capture", "cpu_flags", "cores", "memory_total", "os", "jdk_vendor",
                 "jdk_version", "jvm_flags", "vector_species", "gpu", "git_commit", "git_dirty", "fingerprint");
         assertThat(e.get("cores")).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(e.get("jdk_version")).isEqualTo(Runtime.version().toString());
