@@ -19,10 +19,12 @@ import picocli.CommandLine.Spec;
 final class CompareCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BASE", description = "baseline run folder")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "BASE", defaultValue = "results/baseline",
+            description = "baseline run folder (default: ${DEFAULT-VALUE})")
     Path base;
 
-    @Parameters(index = "1", paramLabel = "NEW", description = "new run folder")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NEW", defaultValue = "results/latest",
+            description = "new run folder (default: ${DEFAULT-VALUE})")
     Path now;
 
     @Option(names = "--alpha", defaultValue = "0.01", description = "significance level of the Mann-Whitney U test (default: ${DEFAULT-VALUE})")
