@@ -20,10 +20,23 @@ import java.util.Map;
 public final class RunSupport {
     private RunSupport() {}
 
+    /** A finished run: its folder and the experiments that threw (recorded in the manifest and the report). */
+    public record Outcome(Path dir, List<String> failed) {}
+
     public static Path run(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
+        return runAll(todo, scale, root, seed, quiet, err).dir();
+    }
+
+    /**
+     * Runs every experiment even when one throws: a failed experiment keeps what it wrote, is marked skipped with the
+     * exception in its report section and listed under {@code failed_experiments} in the manifest, and the caller
+     * decides the exit code from {@link Outcome#failed()}.
+     */
+    public static Outcome runAll(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
         Files.createDirectories(root);
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
         boolean interactive = !quiet && Progress.isTerminal();
+        List<String> failed = new java.util.ArrayList<>();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
             recordBackends(run);
             log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
@@ -32,20 +45,28 @@ public final class RunSupport {
                 log.println("== " + e.id() + " (" + scale.id() + ") — " + e.paper());
                 long t0 = System.nanoTime();
                 try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
-                    e.run(ctx);
+                    try {
+                        e.run(ctx);
+                    } catch (Exception ex) {
+                        failed.add(e.id());
+                        ctx.skipped("the rest of " + e.id(), "failed: " + ex);
+                        err.println("prunebench: experiment " + e.id() + " failed: " + ex);
+                        ex.printStackTrace(log);
+                    }
                 }
                 log.printf("   %s done in %.1f s%n", e.id(), (System.nanoTime() - t0) / 1e9);
             }
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("git_commit", GitInfo.commit());
             manifest.put("git_dirty", GitInfo.dirty());
+            manifest.put("failed_experiments", failed);
             manifest.put("command", "prunebench run " + String.join(" ", todo.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
             Report.Result[] report = new Report.Result[1];
             Path dest = run.finish(manifest, run.environment(), dir -> report[0] = report(dir));
             log.println("scorecard: " + Scorecard.summary(report[0].scorecard()));
             for (String pe : report[0].plotErrors()) log.println("WARNING: plot not drawn: " + pe);
             log.println("report: " + dest.resolve("index.html").toAbsolutePath());
-            return dest;
+            return new Outcome(dest, List.copyOf(failed));
         }
     }
 

@@ -56,6 +56,9 @@ public final class Report {
                 .append(" · started ").append(esc(str(mf.get("started")))).append(" · finished ").append(esc(str(mf.get("finished"))))
                 .append(" · git ").append(esc(str(run.environment().asMap().getOrDefault("git_commit", mf.get("git_commit")))))
                 .append(dirty(run)).append("<br>hardware: ").append(esc(run.environment().fingerprint())).append("</p>\n");
+        if (mf.get("failed_experiments") instanceof List<?> failed && !failed.isEmpty())
+            h.append("<p class=\"plot-error\"><b>Failed experiments:</b> ").append(esc(String.join(", ", failed.stream().map(String::valueOf).toList())))
+                    .append(" — their sections say why; their numbers are incomplete.</p>\n");
         h.append("<nav>Contents: <a href=\"#summary\">summary</a>");
         for (RunData.ExperimentData e : run.experiments()) h.append(" · <a href=\"#exp-").append(esc(e.id())).append("\">").append(esc(e.id())).append("</a>");
         h.append(" · <a href=\"#environment\">environment</a></nav></header>\n");

@@ -45,11 +45,16 @@ final class RunCommand implements Callable<Integer> {
             else todo.add(Experiments.get(id));
         }
         if (regress != null) dev.prunebench.results.RunData.read(regress); // a bad baseline fails before the run, not after
-        Path dest = RunSupport.run(todo, sc, out, seed, quiet, spec.commandLine().getErr());
+        RunSupport.Outcome outcome = RunSupport.runAll(todo, sc, out, seed, quiet, spec.commandLine().getErr());
+        Path dest = outcome.dir();
         spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
         if (regress != null) {
             spec.commandLine().getOut().println("regression check against " + regress + ":");
             if (RunSupport.regress(regress, dest, dev.prunebench.results.Compare.Options.DEFAULT, spec.commandLine().getOut())) return 1;
+        }
+        if (!outcome.failed().isEmpty()) {
+            spec.commandLine().getErr().println("prunebench: failed experiments: " + String.join(", ", outcome.failed()) + " (see their sections in the report)");
+            return 1;
         }
         return 0;
     }
