@@ -1,7 +1,6 @@
 package dev.prunebench.results;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,8 +11,8 @@ import java.util.Map;
 import tech.tablesaw.api.Table;
 
 /**
- * {@code index.html} of a run: one self-contained page (inline style, plots as SVG data URIs, no request to the
- * network), drawn from the run folder's files alone so {@code prunebench report RUN_DIR} can redo it.
+ * {@code index.html} of a run: one self-contained page (inline style, plots as PNG data URIs drawn at twice their
+ * CSS size, no request to the network), drawn from the run folder's files alone so {@code prunebench report RUN_DIR} can redo it.
  *
  * <p>Order: the scorecard summary (each published number, ours, verdict), then one section per experiment with its
  * notes, skipped parts, plots, metrics, tables and parameters, then the environment.
@@ -139,11 +138,11 @@ public final class Report {
             for (PlotSpec p : e.plots()) {
                 try {
                     Table t = e.table(p.table());
-                    String svg = Plots.svg(p, t);
+                    byte[] png = Plots.png(p, t, 2);
                     h.append("<figure><img class=\"plot\" id=\"plot-").append(esc(e.id())).append("-").append(esc(p.id()))
                             .append("\" width=\"").append(Plots.WIDTH).append("\" height=\"").append(Plots.HEIGHT).append("\" alt=\"")
-                            .append(esc(p.title())).append("\" src=\"data:image/svg+xml;base64,")
-                            .append(Base64.getEncoder().encodeToString(svg.getBytes(StandardCharsets.UTF_8)))
+                            .append(esc(p.title())).append("\" src=\"data:image/png;base64,")
+                            .append(Base64.getEncoder().encodeToString(png))
                             .append("\"><figcaption>").append(esc(p.title())).append(" — from <code>").append(esc(p.table()))
                             .append(".csv</code></figcaption></figure>\n");
                     plots[0]++;

@@ -27,6 +27,9 @@ class PlotsTest {
         assertThat(chart.getSeriesMap().get("g=1").getXData()).containsExactly(0.8, 0.9);
         String svg = Plots.svg(p, table());
         assertThat(svg).startsWith("<svg").contains("</svg>").doesNotContain("<!DOCTYPE");
+        byte[] png = Plots.png(p, table(), 2);
+        var img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertThat(img.getWidth()).isEqualTo(2 * Plots.WIDTH);
     }
 
     @Test void filterAndBar() throws Exception {

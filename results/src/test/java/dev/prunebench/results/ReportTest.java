@@ -28,13 +28,14 @@ class ReportTest {
         assertThat(html.indexOf("id=\"summary\"")).isLessThan(html.indexOf("id=\"exp-hartenstein-spmm-cpu\""));
         assertThat(html).contains("reproduced", "not run", "scalpel-mcu not built yet", "no CUDA device", "Test CPU 9000",
                 "synthetic numbers for tests", "spmm.csv");
-        // every plot is an SVG data URI that decodes to an SVG document with no external reference either
-        Matcher m = Pattern.compile("<img class=\"plot\"[^>]*src=\"data:image/svg\\+xml;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+        // every plot is a PNG data URI that decodes, at twice the size it is shown at
+        Matcher m = Pattern.compile("<img class=\"plot\"[^>]*src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
         int n = 0;
         while (m.find()) {
-            String svg = new String(Base64.getDecoder().decode(m.group(1)), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(svg).startsWith("<svg").contains("</svg>");
-            assertThat(EXTERNAL.matcher(svg).find()).isFalse();
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+            assertThat(img).isNotNull();
+            assertThat(img.getWidth()).isEqualTo(2 * Plots.WIDTH);
+            assertThat(img.getHeight()).isEqualTo(2 * Plots.HEIGHT);
             n++;
         }
         assertThat(n).isEqualTo(SyntheticRun.PLOTS);
