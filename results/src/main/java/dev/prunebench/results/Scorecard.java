@@ -76,15 +76,23 @@ public final class Scorecard {
                 continue;
             }
             if (row.inBand(ours)) {
-                out.add(new Entry(row, ours, hw, m.modelled(), Verdict.REPRODUCED, "within " + row.band() + (m.modelled() ? " (modelled)" : "")));
+                out.add(new Entry(row, ours, hw, m.modelled(), Verdict.REPRODUCED, bandPhrase(row, true) + (m.modelled() ? " (modelled)" : "")));
             } else {
-                String why = "outside " + row.band();
+                String why = bandPhrase(row, false);
                 if (!row.hardware().isBlank() && !row.hardware().startsWith("any"))
                     why = "hardware: published on " + row.hardware() + ", " + (m.modelled() ? "modelled" : "measured on " + hw) + "; " + why;
                 out.add(new Entry(row, ours, hw, m.modelled(), Verdict.DIFFERS, why));
             }
         }
         return out;
+    }
+
+    /** "in [0.91, 0.97]" / "not in [0.91, 0.97]", "≤ 0.5" / "not ≤ 0.5", "exactly as published" / "not equal to 2". */
+    static String bandPhrase(Published.Row row, boolean inside) {
+        String b = row.band();
+        if (b.startsWith("= ")) return inside ? "exactly as published" : "not equal to " + b.substring(2);
+        if (b.startsWith("[")) return (inside ? "in " : "outside ") + b;
+        return (inside ? "" : "not ") + b;
     }
 
     private static String hardwareOf(Published.Row row, String cpu, Object gpu) {
