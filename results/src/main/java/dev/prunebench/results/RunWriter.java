@@ -42,6 +42,8 @@ public final class RunWriter implements AutoCloseable {
     private final boolean interactive;
     private final Instant started = Instant.now();
     private final List<String> experiments = new ArrayList<>();
+    /** Each closed experiment's experiment.json content, repeated in the manifest so one file describes the run. */
+    private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
     private boolean finished;
     private Environment environment;
 
@@ -109,6 +111,14 @@ public final class RunWriter implements AutoCloseable {
         m.put("started", started.toString());
         m.put("finished", Instant.now().toString());
         m.put("experiments", experiments);
+        Map<String, Object> d = new LinkedHashMap<>();
+        details.forEach((id, info) -> {
+            Map<String, Object> x = new LinkedHashMap<>(info);
+            x.remove("plots");
+            x.remove("tables");
+            d.put(id, x);
+        });
+        m.put("experiment_details", d);
         JSON.writeValue(tmp.resolve("manifest.json").toFile(), m);
         beforeMove.accept(tmp);
         Path dest = root.resolve(runId);
@@ -209,6 +219,7 @@ public final class RunWriter implements AutoCloseable {
             info.put("tables", tables);
             info.put("plots", plots);
             JSON.writeValue(dir.resolve("experiment.json").toFile(), info);
+            details.put(id, new LinkedHashMap<>(info));
         }
     }
 

@@ -36,6 +36,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--min-repeats", defaultValue = "5", description = "repeats a timing needs on each side to be tested (default: ${DEFAULT-VALUE})")
     int minRepeats;
 
+    @Option(names = "--exact-tolerance", defaultValue = "1e-9",
+            description = "relative tolerance for exact metrics, for accuracies that are not bitwise reproducible (default: ${DEFAULT-VALUE})")
+    double exactTolerance;
+
     @Option(names = "--all", description = "also list info metrics")
     boolean all;
 
@@ -43,7 +47,7 @@ final class CompareCommand implements Callable<Integer> {
     Path csv;
 
     @Override public Integer call() throws Exception {
-        Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, Compare.Options.DEFAULT.exactTolerance());
+        Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, exactTolerance);
         Compare.Result r = Compare.compare(base, now, o);
         PrintWriter out = spec.commandLine().getOut();
         Compare.print(r, out, all);
