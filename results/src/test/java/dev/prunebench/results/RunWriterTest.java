@@ -25,9 +25,9 @@ class RunWriterTest {
         assertThat(e.plots().get(1).filter()).containsExactly("g=8");
         assertThat(e.metric("time[kernel=gcsr-vector,g=32,rate=0.90,n=50]").samples()).hasSize(20);
         // the manifest alone names each experiment's parameters, seed and times
-        Map<?, ?> details = (Map<?, ?>) d.manifest().get("experiment_details");
+        @SuppressWarnings("unchecked") Map<String, Object> details = (Map<String, Object>) d.manifest().get("experiment_details");
         assertThat(details.keySet()).containsExactly("hartenstein-spmm-cpu", "formats-storage");
-        Map<?, ?> h = (Map<?, ?>) details.get("hartenstein-spmm-cpu");
+        @SuppressWarnings("unchecked") Map<String, Object> h = (Map<String, Object>) details.get("hartenstein-spmm-cpu");
         assertThat(h.get("parameters")).isEqualTo(Map.of("n", 50));
         assertThat(h.keySet()).contains("seed", "started", "finished", "skipped", "notes");
         try (var s = Files.list(tmp)) {
