@@ -21,7 +21,8 @@ public record Dense(int rows, int cols, float[] data) implements SparseFormat {
     }
 
     public static Dense zeros(int rows, int cols) {
-        return new Dense(rows, cols, new float[Math.multiplyExact(rows, cols)]);
+        Checks.dims(rows, cols);
+        return new Dense(rows, cols, new float[rows * cols]);
     }
 
     public float get(int r, int c) { return data[r * cols + c]; }

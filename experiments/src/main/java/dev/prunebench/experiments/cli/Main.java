@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 CompareCommand.class,
                 ListBackendsCommand.class,
+                PruneCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
