@@ -185,29 +185,48 @@ public final class Environment {
                 for (String line : Files.readAllLines(d.resolve("information"), StandardCharsets.UTF_8))
                     if (line.startsWith("Model:")) names.add(line.substring(6).trim());
             }
-            return names.isEmpty() ? "none" : String.join(", ", names);
+            if (!names.isEmpty()) return String.join(", ", names);
         } catch (IOException | RuntimeException e) {
-            return "none";
+            // containers often hide /proc/driver/nvidia: ask the driver's tool instead
         }
+        String smi = run(5, "nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader");
+        if (smi.startsWith("unknown") || smi.isBlank()) return "none";
+        return String.join("; ", smi.lines().map(l -> l.replaceFirst(",\\s*", " (driver ") + ")").toList());
     }
 
     private static String git(String... args) {
         String[] cmd = new String[args.length + 1];
         cmd[0] = "git";
         System.arraycopy(args, 0, cmd, 1, args.length);
+        String out = run(10, cmd);
+        return out.startsWith("unknown (exit") ? "unknown (not a git work tree)" : out;
+    }
+
+    /** Output of a short command, or "unknown (…)" when it is missing, fails or hangs. */
+    private static String run(int timeoutSeconds, String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroy();
-                return "unknown (git timed out)";
+            // read on another thread so a hanging command can not block us past the timeout
+            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "unknown (" + cmd[0] + " timed out)";
             }
-            return p.exitValue() == 0 ? out : "unknown (not a git work tree)";
+            String text = out.get(timeoutSeconds, TimeUnit.SECONDS);
+            return p.exitValue() == 0 ? text : "unknown (exit " + p.exitValue() + " from " + cmd[0] + ")";
         } catch (IOException e) {
-            return "unknown (git not found)";
+            return "unknown (" + cmd[0] + " not found)";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "unknown (interrupted)";
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "unknown (" + cmd[0] + ": " + e + ")";
         }
     }
 
