@@ -94,7 +94,8 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
             }
         }
         if (ids.isEmpty() && manifest.isEmpty())
-            throw new IOException(dir + ": not a run folder (no manifest.json and no <experiment>/experiment.json)");
+            throw new IOException(dir + ": not a run folder (no manifest.json and no <experiment>/experiment.json)"
+                    + (Files.exists(real.resolve("latest")) ? "; did you mean " + dir.resolve("latest") + "?" : ""));
         List<ExperimentData> exps = new ArrayList<>();
         for (String id : ids) exps.add(readExperiment(real.resolve(id), id));
         return new RunData(real, manifest, exps);

@@ -47,6 +47,9 @@ final class CompareCommand implements Callable<Integer> {
     Path csv;
 
     @Override public Integer call() throws Exception {
+        if (!java.nio.file.Files.exists(base))
+            throw new java.nio.file.NoSuchFileException(base.toString(), null,
+                    "baseline run not found (make one with scripts/refresh-baseline.sh, or name a run folder)");
         Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, exactTolerance);
         Compare.Result r = Compare.compare(base, now, o);
         PrintWriter out = spec.commandLine().getOut();
