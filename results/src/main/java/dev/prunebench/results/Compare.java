@@ -126,8 +126,11 @@ public final class Compare {
 
     /** The statistical comparison of two timing metrics' repeats. */
     static Row timing(String exp, Metric b, Metric n, Options o) {
-        double[] bs = b.samples().length > 0 ? b.samples() : new double[] {b.value()};
-        double[] ns = n.samples().length > 0 ? n.samples() : new double[] {n.value()};
+        // a repeat that could not be measured is NaN: it carries no rank, so it is left out of the test
+        double[] bs = finite(b.samples().length > 0 ? b.samples() : new double[] {b.value()});
+        double[] ns = finite(n.samples().length > 0 ? n.samples() : new double[] {n.value()});
+        if (bs.length == 0 || ns.length == 0)
+            return new Row(exp, b.name(), b.kind(), b.unit(), b.value(), n.value(), Double.NaN, Double.NaN, Verdict.TOO_FEW);
         double mb = median(bs), mn = median(ns);
         double change = mb == 0 ? Double.NaN : mn / mb - 1;
         if (bs.length < o.minSamples() || ns.length < o.minSamples())
@@ -156,6 +159,8 @@ public final class Compare {
         return u.equals("ns") || u.equals("us") || u.equals("µs") || u.equals("ms") || u.equals("s") || u.equals("cycles")
                 || u.equals("instructions") || u.startsWith("s/") || u.startsWith("ms/") || u.startsWith("ns/");
     }
+
+    private static double[] finite(double[] v) { return Arrays.stream(v).filter(Double::isFinite).toArray(); }
 
     static double median(double[] v) { return new Median().evaluate(Arrays.copyOf(v, v.length)); }
 

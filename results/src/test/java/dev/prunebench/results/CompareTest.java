@@ -71,6 +71,12 @@ class CompareTest {
         assertThat(row.verdict()).isEqualTo(Compare.Verdict.REGRESSION);
     }
 
+    @Test void unmeasuredRepeatsAreLeftOut() {
+        double[] base = {1, 1.01, 0.99, 1.02, 0.98, Double.NaN};
+        assertThat(timing(base, base.clone(), "ms").verdict()).isEqualTo(Compare.Verdict.OK);
+        assertThat(timing(new double[] {Double.NaN}, base, "ms").verdict()).isEqualTo(Compare.Verdict.TOO_FEW);
+    }
+
     @Test void tooFewRepeatsNeverFail() {
         assertThat(timing(new double[] {1, 1.01, 0.99}, new double[] {2, 2.01, 1.99}, "ms").verdict()).isEqualTo(Compare.Verdict.TOO_FEW);
     }

@@ -19,6 +19,15 @@ class ProgressTest {
         assertThat(out).doesNotContain("\r").contains("100/100 (100 %)");
     }
 
+    @Test void terminalFormDrawsABar() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (Progress p = Progress.start("train", 4, new PrintStream(b, true, StandardCharsets.UTF_8), true)) {
+            for (int i = 0; i < 4; i++) p.step("epoch " + i);
+        }
+        String out = b.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("train", "4/4", "\r");
+    }
+
     @Test void quietIsSilent() {
         try (Progress p = Progress.start("sweep", 3, RunWriter.nullStream(), false)) {
             p.step("a");
