@@ -63,6 +63,7 @@ public final class Report {
         h.append(" · <a href=\"#environment\">environment</a></nav></header>\n");
 
         summary(h, card, run);
+        overview(h, run);
         for (RunData.ExperimentData e : run.experiments()) experiment(h, e, errors, plots);
         across(h, run, errors, plots);
         environment(h, run);
@@ -116,6 +117,29 @@ public final class Report {
             h.append("</tbody></table></div></details>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** One line per experiment: what ran, for how long, how much it measured and what it skipped. */
+    private static void overview(StringBuilder h, RunData run) {
+        if (run.experiments().isEmpty()) return;
+        List<?> failed = run.manifest().get("failed_experiments") instanceof List<?> l ? l : List.of();
+        h.append("<section id=\"overview\"><h3>Experiments in this run</h3><table><thead><tr><th>experiment</th><th>reproduces</th>")
+                .append("<th>scale</th><th>time</th><th>metrics</th><th>plots</th><th>skipped</th><th>status</th></tr></thead><tbody>\n");
+        for (RunData.ExperimentData e : run.experiments()) {
+            String time = "—";
+            try {
+                time = String.format(Locale.ROOT, "%.1f s", java.time.Duration.between(java.time.Instant.parse(str(e.info().get("started"))),
+                        java.time.Instant.parse(str(e.info().get("finished")))).toMillis() / 1000.0);
+            } catch (RuntimeException ex) {
+                // a hand-written experiment.json without times: leave the cell empty
+            }
+            h.append("<tr><td><a href=\"#exp-").append(esc(e.id())).append("\">").append(esc(e.id())).append("</a></td><td>")
+                    .append(esc(e.paper())).append("</td><td>").append(esc(str(e.info().get("scale")))).append("</td><td class=\"n\">")
+                    .append(time).append("</td><td class=\"n\">").append(e.metrics().size()).append("</td><td class=\"n\">")
+                    .append(e.plots().size()).append("</td><td class=\"n\">").append(e.skipped().size()).append("</td><td>")
+                    .append(failed.contains(e.id()) ? "<b class=\"dirty\">failed</b>" : "finished").append("</td></tr>\n");
+        }
+        h.append("</tbody></table></section>\n");
     }
 
     /** For a timing: how many repeats and their range, so a reader sees the spread behind the median. */
@@ -284,7 +308,7 @@ public final class Report {
             figure{margin:0;border:1px solid #e3e3e3;padding:.4em;background:#fff}figcaption{font-size:.8em;color:#555}
             img.plot{display:block;max-width:100%;height:auto}.plot-error{background:#fde2e2;color:#8a1010;padding:.5em;border:1px solid #e99}
             .skipped{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em .8em;margin:.5em 0}.note{border-left:4px solid #9bb8e0;padding-left:.6em}
-            .scroll{max-height:28em;overflow:auto}.scroll-x{overflow-x:auto}table.score td:nth-child(2){min-width:14em;max-width:28em}table.score code{word-break:break-all}table.score td:last-child{min-width:14em}
+            .scroll{max-height:28em;overflow:auto}.scroll-x{overflow-x:auto}table.score td:nth-child(2){min-width:14em;max-width:28em}table.score code{word-break:break-all}table.score td:last-child{min-width:14em}table.score td:nth-child(4){min-width:7em}
             details.notrun{margin:.8em 0}details.notrun>summary{cursor:pointer;font-weight:bold}.dirty{color:#a40000}footer{margin-top:3em;color:#666;font-size:.85em}
             """;
 }

@@ -26,7 +26,7 @@ class ReportTest {
         String html = Files.readString(r.html());
         assertThat(EXTERNAL.matcher(html).find()).as("external reference").isFalse();
         assertThat(html.indexOf("id=\"summary\"")).isLessThan(html.indexOf("id=\"exp-hartenstein-spmm-cpu\""));
-        assertThat(html).contains("median of 20, range", "reproduced", "not run", "scalpel-mcu not built yet", "no CUDA device", "Test CPU 9000",
+        assertThat(html).contains("Experiments in this run", "median of 20, range", "reproduced", "not run", "scalpel-mcu not built yet", "no CUDA device", "Test CPU 9000",
                 "synthetic numbers for tests", "spmm.csv");
         // every plot is a PNG data URI that decodes, at twice the size it is shown at
         Matcher m = Pattern.compile("<img class=\"plot\"[^>]*src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
