@@ -24,7 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportBrowserTest {
 
-    static final Path CHROMIUM = Path.of(System.getProperty("prunebench.chromium", "/usr/bin/chromium"));
+    /** -Dprunebench.chromium=PATH, else the first of the usual install locations that exists. */
+    static final Path CHROMIUM = locate();
+
+    private static Path locate() {
+        String given = System.getProperty("prunebench.chromium");
+        if (given != null && !given.isBlank()) return Path.of(given);
+        for (String p : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/snap/bin/chromium"))
+            if (Files.isExecutable(Path.of(p))) return Path.of(p);
+        return Path.of("/usr/bin/chromium");
+    }
 
     @Test void reportRendersOfflineWithEveryPlot(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "Chromium not installed at " + CHROMIUM + ": apt-get install -y chromium");
