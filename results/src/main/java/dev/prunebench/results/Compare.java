@@ -18,7 +18,8 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  * <ul>
  *   <li>{@link Metric.Kind#EXACT}: must match (to a relative {@link Options#exactTolerance()}, default 1e-9, which
  *       only absorbs decimal printing).</li>
- *   <li>{@link Metric.Kind#TIMING}: Mann-Whitney U over the two sample arrays (two-sided, Commons Math) and the change
+ *   <li>{@link Metric.Kind#TIMING}: Mann-Whitney U over the two sample arrays (two-sided; exact for up to
+ *       {@link #EXACT_MAX} untied repeats a side, else Commons Math's normal approximation) and the change
  *       of the median. A regression needs both: p below {@link Options#alpha()} <i>and</i> a change in the worse
  *       direction of at least {@link Options#minEffect()}. So noise (large p) and tiny but significant drifts pass, and
  *       a real 10 % slowdown over enough repeats fails. Fewer than {@link Options#minSamples()} repeats on either side
@@ -135,7 +136,7 @@ public final class Compare {
         double change = mb == 0 ? Double.NaN : mn / mb - 1;
         if (bs.length < o.minSamples() || ns.length < o.minSamples())
             return new Row(exp, b.name(), b.kind(), b.unit(), mb, mn, change, Double.NaN, Verdict.TOO_FEW);
-        double p = new MannWhitneyUTest().mannWhitneyUTest(bs, ns);
+        double p = mannWhitneyP(bs, ns);
         boolean lowerIsBetter = lowerIsBetter(b.name(), b.unit());
         double worse = lowerIsBetter ? change : -change;
         Verdict v;
@@ -158,6 +159,54 @@ public final class Compare {
         String u = unit.strip().toLowerCase(Locale.ROOT);
         return u.equals("ns") || u.equals("us") || u.equals("µs") || u.equals("ms") || u.equals("s") || u.equals("cycles")
                 || u.equals("instructions") || u.startsWith("s/") || u.startsWith("ms/") || u.startsWith("ns/");
+    }
+
+    /** Largest sample size per side for which the exact distribution of U is used (no ties). */
+    static final int EXACT_MAX = 30;
+
+    /**
+     * Two-sided p-value of the Mann-Whitney U test. Without ties and with at most {@link #EXACT_MAX} repeats a side
+     * (the usual case for benchmark repeats) it is exact, from the distribution of U over all orderings; the normal
+     * approximation Commons Math uses is poor for the 5–10 repeats a quick run takes. Otherwise Commons Math's
+     * tie-corrected normal approximation.
+     */
+    static double mannWhitneyP(double[] x, double[] y) {
+        int m = x.length, n = y.length;
+        double[] all = new double[m + n];
+        System.arraycopy(x, 0, all, 0, m);
+        System.arraycopy(y, 0, all, m, n);
+        boolean ties = Arrays.stream(all).distinct().count() < all.length;
+        if (ties || m > EXACT_MAX || n > EXACT_MAX) return new MannWhitneyUTest().mannWhitneyUTest(x, y);
+        long u = 0; // pairs where x is below y
+        for (double a : x) for (double b : y) if (a < b) u++;
+        double[] dist = uDistribution(m, n);
+        double total = 0, le = 0, ge = 0;
+        for (int k = 0; k < dist.length; k++) {
+            total += dist[k];
+            if (k <= u) le += dist[k];
+            if (k >= u) ge += dist[k];
+        }
+        return Math.min(1.0, 2 * Math.min(le, ge) / total);
+    }
+
+    /** Number of orderings of m x's and n y's with U = k (pairs x below y), k = 0 … m·n. Doubles: C(60, 30) overflows no double. */
+    static double[] uDistribution(int m, int n) {
+        // f[i][j] = distribution for i x's and j y's; f(i,j,k) = f(i-1,j,k) [largest is an x: it is below no y]
+        //                                                      + f(i,j-1,k-i) [largest is a y: every x is below it]
+        double[][][] f = new double[m + 1][n + 1][];
+        for (int i = 0; i <= m; i++) {
+            for (int j = 0; j <= n; j++) {
+                double[] d = new double[i * j + 1];
+                if (i == 0 || j == 0) d[0] = 1;
+                else {
+                    double[] a = f[i - 1][j], b = f[i][j - 1];
+                    for (int k = 0; k < a.length; k++) d[k] += a[k];
+                    for (int k = 0; k < b.length; k++) d[k + i] += b[k];
+                }
+                f[i][j] = d;
+            }
+        }
+        return f[m][n];
     }
 
     private static double[] finite(double[] v) { return Arrays.stream(v).filter(Double::isFinite).toArray(); }

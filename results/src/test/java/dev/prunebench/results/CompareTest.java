@@ -77,6 +77,28 @@ class CompareTest {
         assertThat(timing(new double[] {Double.NaN}, base, "ms").verdict()).isEqualTo(Compare.Verdict.TOO_FEW);
     }
 
+    @Test void exactMannWhitneyMatchesTheTextbook() {
+        // 3 vs 3, fully separated: one ordering of C(6,3) = 20 at each extreme
+        assertThat(Compare.mannWhitneyP(new double[] {1, 2, 3}, new double[] {4, 5, 6})).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+        // 5 vs 5, fully separated: 2 / C(10,5) = 2 / 252
+        assertThat(Compare.mannWhitneyP(new double[] {1, 2, 3, 4, 5}, new double[] {6, 7, 8, 9, 10}))
+                .isCloseTo(2.0 / 252, org.assertj.core.data.Offset.offset(1e-12));
+        // interleaved: no evidence
+        assertThat(Compare.mannWhitneyP(new double[] {1, 3, 5, 7}, new double[] {2, 4, 6, 8})).isGreaterThan(0.5);
+        // the distribution counts every ordering once
+        assertThat(java.util.Arrays.stream(Compare.uDistribution(7, 9)).sum()).isEqualTo(11440.0); // C(16,7)
+        // larger samples agree with the normal approximation
+        Random r = new Random(9);
+        double[] a = draw(r, 25, 10, 0.05), b = draw(r, 25, 10.4, 0.05);
+        assertThat(Compare.mannWhitneyP(a, b))
+                .isCloseTo(new org.apache.commons.math3.stat.inference.MannWhitneyUTest().mannWhitneyUTest(a, b), org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test void sevenRepeatsCanCatchAClearSlowdown() {
+        Random r = new Random(8);
+        assertThat(timing(draw(r, 7, 10.0, 0.02), draw(r, 7, 11.0, 0.02), "ms").verdict()).isEqualTo(Compare.Verdict.REGRESSION);
+    }
+
     @Test void tooFewRepeatsNeverFail() {
         assertThat(timing(new double[] {1, 1.01, 0.99}, new double[] {2, 2.01, 1.99}, "ms").verdict()).isEqualTo(Compare.Verdict.TOO_FEW);
     }
