@@ -61,9 +61,16 @@ public final class Compare {
         }
     }
 
-    /** One compared metric. {@code change} is relative (new/base − 1), {@code p} NaN when no test ran. */
+    /**
+     * One compared metric. {@code change} is relative (new/base − 1), {@code p} NaN when no test ran; {@code spread}
+     * is the interquartile range of the repeats over their median (larger of the two runs), NaN when not a timing.
+     */
     public record Row(String experiment, String metric, Metric.Kind kind, String unit, double base, double now,
-                      double change, double p, Verdict verdict) {}
+                      double change, double p, Verdict verdict, double spread) {
+        public Row(String experiment, String metric, Metric.Kind kind, String unit, double base, double now, double change, double p, Verdict verdict) {
+            this(experiment, metric, kind, unit, base, now, change, p, verdict, Double.NaN);
+        }
+    }
 
     /** All rows, whether the fingerprints matched, and the hardware sentence to print (null when they matched). */
     public record Result(List<Row> rows, boolean sameHardware, String hardwareNote) {
@@ -143,7 +150,15 @@ public final class Compare {
         if (Double.isNaN(p) || p >= o.alpha()) v = Math.abs(change) >= o.minEffect() ? Verdict.CHANGED_NOT_SIGNIFICANT : Verdict.OK;
         else if (Math.abs(change) < o.minEffect()) v = Verdict.SMALL_CHANGE;
         else v = worse > 0 ? Verdict.REGRESSION : Verdict.IMPROVED;
-        return new Row(exp, b.name(), b.kind(), b.unit(), mb, mn, change, p, v);
+        return new Row(exp, b.name(), b.kind(), b.unit(), mb, mn, change, p, v, Math.max(spread(bs), spread(ns)));
+    }
+
+    /** Interquartile range over median. */
+    static double spread(double[] v) {
+        if (v.length < 4) return Double.NaN;
+        org.apache.commons.math3.stat.descriptive.rank.Percentile q = new org.apache.commons.math3.stat.descriptive.rank.Percentile();
+        double med = median(v);
+        return med == 0 ? Double.NaN : Math.abs((q.evaluate(v, 75) - q.evaluate(v, 25)) / med);
     }
 
     /** Names of quantities where a larger value is worse, besides anything measured in a unit of time. */
@@ -224,8 +239,14 @@ public final class Compare {
             out.printf(Locale.ROOT, fmt, cut(row.experiment(), 22), cut(row.metric(), 58), row.kind().name().toLowerCase(Locale.ROOT),
                     Scorecard.num(row.base()) + pad(row.unit()), Scorecard.num(row.now()) + pad(row.unit()),
                     Double.isNaN(row.change()) || Double.isInfinite(row.change()) ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * row.change()),
-                    Double.isNaN(row.p()) ? "" : String.format(Locale.ROOT, "%.2g", row.p()), row.verdict().label);
+                    Double.isNaN(row.p()) ? "" : String.format(Locale.ROOT, "%.2g", row.p()),
+                    row.verdict().label + (row.verdict() == Verdict.CHANGED_NOT_SIGNIFICANT && !Double.isNaN(row.spread())
+                            ? String.format(Locale.ROOT, " (repeats spread %.0f%%)", 100 * row.spread()) : ""));
         }
+        long noisy = r.rows().stream().filter(x -> x.kind() == Metric.Kind.TIMING && !Double.isNaN(x.spread()) && x.spread() > 0.10).count();
+        if (noisy > 0)
+            out.println(noisy + " timing metrics have repeats spread (interquartile range / median) above 10 %: a 10 % change "
+                    + "there is not detectable; take more repeats (a larger --scale) or run on a quieter machine.");
         if (hidden > 0) out.println("(" + hidden + " info metrics not compared; --all lists them)");
         long fails = r.rows().stream().filter(x -> x.verdict().fails()).count();
         out.println(fails == 0 ? "no regression (" + r.rows().size() + " metrics)"

@@ -49,6 +49,10 @@ class CompareTest {
         Compare.Row row = timing(draw(r, 6, 10.0, 0.4), draw(r, 6, 11.0, 0.4), "ms");
         assertThat(row.p()).isGreaterThan(0.01);
         assertThat(row.verdict().fails()).isFalse();
+        assertThat(row.spread()).isGreaterThan(0.10);
+        StringWriter sw = new StringWriter();
+        Compare.print(new Compare.Result(java.util.List.of(row), true, null), new PrintWriter(sw), false);
+        assertThat(sw.toString()).contains("1 timing metrics have repeats spread", "not detectable");
     }
 
     @Test void tinySignificantDriftIsBelowMinimumEffect() {
