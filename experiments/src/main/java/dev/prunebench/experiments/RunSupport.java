@@ -41,8 +41,9 @@ public final class RunSupport {
             recordBackends(run);
             log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
                     + "; vector " + run.environment().get("vector_species"));
+            int i = 0;
             for (Experiment e : todo) {
-                log.println("== " + e.id() + " (" + scale.id() + ") — " + e.paper());
+                log.println("== [" + ++i + "/" + todo.size() + "] " + e.id() + " (" + scale.id() + ") — " + e.paper());
                 long t0 = System.nanoTime();
                 try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
                     try {
