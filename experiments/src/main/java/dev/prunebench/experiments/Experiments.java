@@ -9,6 +9,7 @@ public final class Experiments {
     private Experiments() {}
 
     public static final List<Experiment> ALL = List.of(
+            new dev.prunebench.experiments.formats.FormatsStorage()
     );
 
     public static Map<String, Experiment> byId() {

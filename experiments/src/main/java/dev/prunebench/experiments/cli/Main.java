@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
                 CompareCommand.class,
                 ListBackendsCommand.class,
                 PruneCommand.class,
+                StorageCommand.class,
+                ConvertCommand.class,
+                InfoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
