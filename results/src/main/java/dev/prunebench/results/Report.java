@@ -239,7 +239,7 @@ public final class Report {
                 Map.Entry<PlotSpec, Table> built = CrossPlots.build(run, j);
                 if (built == null) continue;
                 figures.add(figure("across", built.getKey(), Plots.png(built.getKey(), built.getValue(), 2),
-                        "joined from the metrics of " + j.x().experiment() + " and " + j.y().experiment()));
+                        "joined from the metrics of " + esc(j.x().experiment()) + " and " + esc(j.y().experiment())));
                 plots[0]++;
             } catch (IOException | RuntimeException ex) {
                 errors.add("across / " + j.id() + ": " + ex.getMessage());
