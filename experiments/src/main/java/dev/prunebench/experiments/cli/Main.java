@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListCommand.class,
                 RunCommand.class,
+                ReportCommand.class,
+                CompareCommand.class,
                 ListBackendsCommand.class,
                 SpmmCommand.class,
                 PruneCommand.class,

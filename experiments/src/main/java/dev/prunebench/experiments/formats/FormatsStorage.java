@@ -198,7 +198,7 @@ public final class FormatsStorage implements Experiment {
      * such names is merged — then this separator is the one line to change.
      */
     static String metric(String name, String... params) {
-        return name + "[" + String.join(";", params) + "]";
+        return name + "[" + String.join(",", params) + "]";
     }
 
     /** Measures the N:M figures from encoded matrices of the headline shape at their densest. */
