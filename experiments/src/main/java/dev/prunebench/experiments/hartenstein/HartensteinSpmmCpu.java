@@ -451,18 +451,6 @@ public final class HartensteinSpmmCpu implements Experiment {
                 speedup[rate.length - 1], rate[rate.length - 1]));
     }
 
-    private static final String SEP = separator();
-
-    /** The scorecard's names use commas inside brackets; fall back to ';' only if this build's Metric rejects commas. */
-    private static String separator() {
-        try {
-            Metric.exact("probe[a=1,b=2]", 0, "");
-            return ",";
-        } catch (IllegalArgumentException e) {
-            return ";";
-        }
-    }
-
     /** Two decimals (0.90) for whole percents, more only when needed (0.995). */
     static String rate(double r) {
         if (Math.abs(r * 100 - Math.rint(r * 100)) < 1e-9) return String.format(Locale.ROOT, "%.2f", r);
@@ -474,7 +462,7 @@ public final class HartensteinSpmmCpu implements Experiment {
     static String name(String base, Object... kv) {
         StringBuilder s = new StringBuilder(base).append('[');
         for (int i = 0; i < kv.length; i += 2) {
-            if (i > 0) s.append(SEP);
+            if (i > 0) s.append(',');
             Object v = kv[i + 1];
             s.append(kv[i]).append('=').append(v instanceof Double d ? rate(d) : v);
         }
