@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 CompareCommand.class,
                 ListBackendsCommand.class,
                 SpmmCommand.class,
+                TrainCommand.class,
                 PruneCommand.class,
                 StorageCommand.class,
                 ConvertCommand.class,

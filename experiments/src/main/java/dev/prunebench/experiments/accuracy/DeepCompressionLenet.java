@@ -1,0 +1,84 @@
+package dev.prunebench.experiments.accuracy;
+
+import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
+
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.models.data.Mnist;
+import dev.prunebench.models.nn.Network;
+import dev.prunebench.models.nn.Param;
+import dev.prunebench.core.prune.Score;
+import dev.prunebench.models.train.TrainConfig;
+import dev.prunebench.results.ExperimentContext;
+import dev.prunebench.results.Metric;
+import dev.prunebench.results.PlotSpec;
+import dev.prunebench.results.Scale;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Han et al. ("Learning both weights and connections", the pruning stage of Deep Compression): LeNet-300-100 and
+ * LeNet-5 pruned to 92 % of their weights by iterative magnitude pruning with retraining; test error before and after.
+ */
+public final class DeepCompressionLenet implements Experiment {
+    static final double TARGET = 0.92;
+
+    @Override public String id() { return "deepcompression-lenet"; }
+    @Override public String paper() { return "Han et al., Deep Compression (LeNet)"; }
+    @Override public String description() { return "LeNet-300-100 and LeNet-5: error dense and after iterative magnitude pruning to 92 % with retraining"; }
+
+    /** The rates of the iterative schedule; the last is the target. */
+    static List<Double> schedule(Scale s) {
+        return s == Scale.QUICK ? List.of(0.7, TARGET) : List.of(0.5, 0.75, 0.88, TARGET);
+    }
+
+    @Override public void run(ExperimentContext ctx) throws Exception {
+        AccuracySupport.Budget b = AccuracySupport.Budget.of(ctx.scale());
+        AccuracySupport.recordEnvironment(ctx);
+        Mnist.Split split = AccuracySupport.split(AccuracySupport.mnist(ctx), b, AccuracySupport.LENET_VALIDATION);
+        ctx.parameter("split", split.name() + " train/validation (validation unused here; shared dense models with scalpel-accuracy), test " + split.test().size());
+        ctx.parameter("schedule", schedule(ctx.scale()).toString());
+        ctx.parameter("lenet5_retrain_images_per_epoch", Math.min(b.retrainImages(), split.train().size()));
+        ctx.parameter("retrain_per_step", AccuracySupport.retrainConfig("lenet300", b, ctx.seed()).describe() + " (lenet5: lr " + AccuracySupport.retrainConfig("lenet5", b, ctx.seed()).lr() + ")");
+        ctx.parameter("retrain_after_last_step", b.finalRetrainEpochs() + " epochs over all " + split.train().size() + " training images");
+        ctx.note("Pruning: unstructured (g = 1) magnitude, one global threshold over all weight matrices of the network, exactly "
+                + "round(rate × weights) removed at each step of the schedule; the mask only grows; retraining after every step with the mask held.");
+        ctx.note("Dense models are trained on the first " + split.train().size() + " training images (the last " + split.validation().size()
+                + " are held out for scalpel-accuracy's decisions); Han et al. train on all 60 000.");
+        ctx.note("Conv weight matrices are out_channels × (in_channels·5·5); biases are never pruned.");
+
+        TableBuilder err = new TableBuilder("error", "net", "stage", "rate", "pruned_fraction", "error_before_retrain", "error", "retrain_seconds");
+        TableBuilder layers = new TableBuilder("layers", "net", "layer", "rows", "cols", "weights", "kept", "pruned_fraction");
+        for (String net : List.of("lenet300", "lenet5")) {
+            Network dense = AccuracySupport.dense(ctx, net, split.train(), b).network();
+            double denseErr = dense.evaluate(split.test(), 250).errorPercent();
+            err.row(net, "dense", 0.0, 0.0, round3(denseErr), round3(denseErr), 0.0);
+            ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",dense]", round3(denseErr), "%"));
+            Network p = AccuracySupport.copy(dense);
+            var retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
+            int step = 0;
+            List<Double> sched = schedule(ctx.scale());
+            for (double rate : sched) {
+                AccuracySupport.pruneGlobally(p, 1, Score.MAGNITUDE, rate);
+                double before = p.evaluate(split.test(), 250).errorPercent();
+                boolean last = step == sched.size() - 1;
+                TrainConfig rc = last ? AccuracySupport.finalRetrainConfig(net, b, ctx.seed() + 100 + step)
+                        : AccuracySupport.retrainConfig(net, b, ctx.seed() + 100 + step);
+                step++;
+                var r = AccuracySupport.retrain(ctx, p, last ? split.train() : retrainSet, rc, net + " " + Math.round(rate * 100) + " %");
+                double after = p.evaluate(split.test(), 250).errorPercent();
+                err.row(net, "pruned", rate, round3(AccuracySupport.prunedFraction(p)), round3(before), round3(after), round3(r.seconds()));
+                ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", net, 100 * rate, before, after);
+            }
+            double finalErr = p.evaluate(split.test(), 250).errorPercent();
+            ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
+            ctx.metric(AccuracySupport.accuracy("weights_reduction[net=" + net + ",pruned=0.92]", round3(1 / (1 - AccuracySupport.prunedFraction(p))), "x"));
+            ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",deepcompression]", round3(AccuracySupport.prunedFraction(p)), "fraction"));
+            for (Param w : p.weights())
+                layers.row(net, w.name().replace(".weight", ""), w.rows(), w.cols(), w.size(), w.kept(), round3(1 - (double) w.kept() / w.size()));
+        }
+        ctx.table("error", err.build());
+        ctx.table("layers", layers.build());
+        ctx.plot(new PlotSpec("error-vs-rate", "Test error along the pruning schedule", "error", "rate", "error", "net",
+                List.of(), "pruned fraction (target)", "test error (%)", false, PlotSpec.Style.LINE, Double.NaN));
+    }
+}

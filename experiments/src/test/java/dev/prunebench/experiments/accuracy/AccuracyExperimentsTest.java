@@ -1,0 +1,104 @@
+package dev.prunebench.experiments.accuracy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.models.data.Idx;
+import dev.prunebench.models.data.MnistFiles;
+import dev.prunebench.results.MetricsCsv;
+import dev.prunebench.results.Metric;
+import dev.prunebench.results.RunWriter;
+import dev.prunebench.results.Scale;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three accuracy experiments end to end at quick scale on a tiny synthetic MNIST (written as IDX files into a
+ * temporary data root, so nothing is downloaded): they finish, write their tables and the scorecard's metrics.
+ */
+class AccuracyExperimentsTest {
+    @TempDir static Path tmp;
+    static String oldData;
+
+    @BeforeAll static void tinyMnist() throws IOException {
+        oldData = System.getProperty("prunebench.data");
+        System.setProperty("prunebench.data", tmp.resolve("data").toString());
+        Path dir = Files.createDirectories(tmp.resolve("data").resolve("mnist"));
+        write(dir, MnistFiles.TRAIN_IMAGES, MnistFiles.TRAIN_LABELS, 400, 1);
+        write(dir, MnistFiles.TEST_IMAGES, MnistFiles.TEST_LABELS, 100, 2);
+    }
+
+    @AfterAll static void restore() {
+        if (oldData == null) System.clearProperty("prunebench.data");
+        else System.setProperty("prunebench.data", oldData);
+    }
+
+    /** Class k: a bright 6×6 block at a class-specific place on a noisy background. */
+    static void write(Path dir, String images, String labels, int n, long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] px = new byte[n * 784], lb = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int k = r.nextInt(10);
+            lb[i] = (byte) k;
+            for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) r.nextInt(60);
+            int r0 = 2 + (k / 5) * 13, c0 = 1 + (k % 5) * 5;
+            for (int y = 0; y < 6; y++) for (int x = 0; x < 5; x++) px[i * 784 + (r0 + y) * 28 + c0 + x] = (byte) 230;
+        }
+        Files.write(dir.resolve(images), Idx.encode(Idx.IMAGES_MAGIC, new int[] {n, 28, 28}, px));
+        Files.write(dir.resolve(labels), Idx.encode(Idx.LABELS_MAGIC, new int[] {n}, lb));
+    }
+
+    static List<String> run(Experiment e, String... tables) throws Exception {
+        return runWithSpeedups(e, null, tables);
+    }
+
+    /** Runs {@code e}; {@code speedupCsv}, when given, is placed as hartenstein-spmm-cpu's table in the same run first. */
+    static List<String> runWithSpeedups(Experiment e, String speedupCsv, String... tables) throws Exception {
+        try (RunWriter run = new RunWriter(tmp.resolve("results"), "test", Scale.QUICK, 7, RunWriter.nullStream(), false)) {
+            if (speedupCsv != null) {
+                Path d = Files.createDirectories(run.tmpDir().resolve("hartenstein-spmm-cpu"));
+                Files.writeString(d.resolve("speedup.csv"), speedupCsv);
+            }
+            try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
+                e.run(ctx);
+            }
+            Path out = run.tmpDir().resolve(e.id());
+            for (String t : tables) assertThat(out.resolve(t + ".csv")).as(t).isRegularFile();
+            if (speedupCsv != null) {
+                // rate 0.9, n = 50 only, finite speedups, g measured here (1, 8, 64): three points
+                List<String> rows = Files.readAllLines(out.resolve("accuracy_vs_speedup.csv"));
+                assertThat(rows).hasSize(4);
+                assertThat(rows.get(0)).isEqualTo("kernel,n,g,speedup,accuracy");
+                assertThat(rows.subList(1, 4)).allMatch(r -> r.startsWith("csr-vector,50,1,0.8,") || r.startsWith("csr-vector,50,8,1.5,") || r.startsWith("mkl-sparse-csr,50,8,1.2,"));
+            }
+            return MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).map(n -> n.replace(';', ',')).collect(Collectors.toList());
+        }
+    }
+
+    @Test void hartenstein() throws Exception {
+        String speedups = "n,g,rate,kernel,speedup\n50,1,0.9,csr-vector,0.8\n50,8,0.9,csr-vector,1.5\n50,8,0.9,mkl-sparse-csr,1.2\n"
+                + "50,8,0.8,csr-vector,1.1\n10,8,0.9,csr-vector,9.9\n50,64,0.9,gcsr-vector,NaN\n";
+        List<String> m = runWithSpeedups(new HartensteinAccuracy(), speedups, "accuracy_by_g", "aggregation", "accuracy_vs_speedup");
+        assertThat(m).contains("accuracy[net=mlp,dense]", "accuracy[net=mlp,g=8,rate=0.90]", "accuracy[net=mlp,g=1,rate=0.90]");
+    }
+
+    @Test void deepCompression() throws Exception {
+        List<String> m = run(new DeepCompressionLenet(), "error", "layers");
+        assertThat(m).contains("error[net=lenet300,dense]", "error[net=lenet300,pruned=0.92]", "error[net=lenet5,dense]", "error[net=lenet5,pruned=0.92]");
+    }
+
+    @Test void scalpel() throws Exception {
+        List<String> m = run(new ScalpelAccuracy(), "simd", "node", "summary");
+        assertThat(m).contains("kept_nodes[net=lenet300,layer=fc1]", "kept_nodes[net=lenet300,layer=fc2]", "kept_nodes[net=lenet5,layer=conv1]",
+                "kept_nodes[net=lenet5,layer=conv2]", "kept_nodes[net=lenet5,layer=fc1]", "accuracy[net=lenet300,node]", "accuracy[net=lenet5,node]",
+                "pruned_fraction[net=lenet300,g=8]", "pruned_fraction[net=lenet5,g=8]");
+    }
+}
