@@ -12,6 +12,7 @@ public final class Backends {
 
     public static List<Backend> all() {
         List<Backend> all = new ArrayList<>();
+        for (var e : dev.prunebench.kernels.cpu.CpuBackends.all()) all.add(e.backend());
         all.add(new CudaBackend());
         all.add(new QemuCortexM4Backend());
         return all;

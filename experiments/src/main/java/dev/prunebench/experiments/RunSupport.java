@@ -1,7 +1,13 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.results.Compare;
+import dev.prunebench.results.Progress;
+import dev.prunebench.results.Published;
+import dev.prunebench.results.Report;
 import dev.prunebench.results.RunWriter;
 import dev.prunebench.results.Scale;
+import dev.prunebench.results.Scorecard;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,27 +16,86 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a list of experiments into one run folder. */
+/** Runs a list of experiments into one run folder, with its environment, scorecard and report. */
 public final class RunSupport {
     private RunSupport() {}
 
+    /** A finished run: its folder and the experiments that threw (recorded in the manifest and the report). */
+    public record Outcome(Path dir, List<String> failed) {}
+
     public static Path run(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
+        return runAll(todo, scale, root, seed, quiet, err).dir();
+    }
+
+    /**
+     * Runs every experiment even when one throws: a failed experiment keeps what it wrote, is marked skipped with the
+     * exception in its report section and listed under {@code failed_experiments} in the manifest, and the caller
+     * decides the exit code from {@link Outcome#failed()}.
+     */
+    public static Outcome runAll(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
         Files.createDirectories(root);
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
-        boolean interactive = !quiet && System.console() != null;
+        boolean interactive = !quiet && Progress.isTerminal();
+        List<String> failed = new java.util.ArrayList<>();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
+            recordBackends(run);
+            log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
+                    + "; vector " + run.environment().get("vector_species"));
+            int i = 0;
             for (Experiment e : todo) {
-                log.println("== " + e.id() + " (" + scale.id() + ") — " + e.paper());
+                log.println("== [" + ++i + "/" + todo.size() + "] " + e.id() + " (" + scale.id() + ") — " + e.paper());
                 long t0 = System.nanoTime();
                 try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
-                    e.run(ctx);
+                    try {
+                        e.run(ctx);
+                    } catch (Exception ex) {
+                        failed.add(e.id());
+                        ctx.skipped("the rest of " + e.id(), "failed: " + ex);
+                        err.println("prunebench: experiment " + e.id() + " failed: " + ex);
+                        ex.printStackTrace(log);
+                    }
                 }
                 log.printf("   %s done in %.1f s%n", e.id(), (System.nanoTime() - t0) / 1e9);
             }
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("git_commit", GitInfo.commit());
             manifest.put("git_dirty", GitInfo.dirty());
-            return run.finish(manifest);
+            manifest.put("failed_experiments", failed);
+            manifest.put("command", "prunebench run " + String.join(" ", todo.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
+            Report.Result[] report = new Report.Result[1];
+            Path dest = run.finish(manifest, run.environment(), dir -> report[0] = report(dir));
+            log.println("scorecard: " + Scorecard.summary(report[0].scorecard()));
+            for (String pe : report[0].plotErrors()) log.println("WARNING: plot not drawn: " + pe);
+            log.println("report: " + dest.resolve("index.html").toAbsolutePath());
+            return new Outcome(dest, List.copyOf(failed));
         }
+    }
+
+    /** Each known backend's probe answer ("available (…)" / "unavailable because …") goes into the manifest. */
+    private static void recordBackends(RunWriter run) {
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (dev.prunebench.core.backend.Backend b : Backends.all()) {
+            String answer;
+            try {
+                answer = b.probe().toString();
+            } catch (RuntimeException | LinkageError e) {
+                // probes must not throw; one that does is recorded, not allowed to stop the run
+                answer = "unavailable because its probe failed: " + e;
+            }
+            answers.put(b.id(), answer);
+        }
+        run.environment().put("backends", answers);
+    }
+
+    /** Writes (or rewrites) {@code index.html} and {@code scorecard.csv} of a run folder from its files. */
+    public static Report.Result report(Path runDir) throws IOException {
+        return Report.write(runDir, Published.bundled(), Experiments.byId().keySet());
+    }
+
+    /** Compares a finished run with a baseline, prints the table; returns true on regression. */
+    public static boolean regress(Path base, Path now, Compare.Options options, PrintWriter out) throws IOException {
+        Compare.Result r = Compare.compare(base, now, options);
+        Compare.print(r, out, false);
+        return r.regressed();
     }
 }

@@ -41,4 +41,11 @@ public interface ExperimentContext {
 
     /** Whether progress bars may be drawn (a terminal, and not --quiet). */
     boolean interactive();
+
+    /**
+     * Records a fact about the machine or its libraries in the run's environment (manifest.json) and as a parameter
+     * of this experiment, e.g. {@code environment("mkl_version", "2025.0")} or {@code environment("emulator",
+     * "qemu-system-arm 7.2")}. Contexts that keep no run-level environment record it as a parameter only.
+     */
+    default void environment(String key, Object value) { parameter(key, value); }
 }

@@ -14,7 +14,8 @@ import java.util.Arrays;
  *   <li>{@link Kind#INFO}: recorded, never compared.</li>
  * </ul>
  *
- * @param name     stable name, e.g. {@code break_even_rate[g=8,n=50]}; scorecard rows refer to it
+ * @param name     stable name, e.g. {@code break_even_rate[kernel=gcsr-vector,g=8,n=50]}; scorecard rows and
+ *                 {@code compare} refer to it; no double quotes or line breaks
  * @param kind     how it is compared
  * @param value    the headline value (median for timings)
  * @param unit     e.g. {@code x}, {@code bytes}, {@code %}, {@code ms}, {@code fraction}
@@ -26,8 +27,9 @@ public record Metric(String name, Kind kind, double value, String unit, double[]
     public enum Kind { EXACT, TIMING, INFO }
 
     public Metric {
-        if (name == null || name.isBlank() || name.contains(",") || name.contains("\n"))
-            throw new IllegalArgumentException("metric name: must be non-blank without commas or newlines, got '" + name + "'");
+        // Commas are allowed (names like speedup[kernel=csr,g=8]); metrics.csv quotes such names.
+        if (name == null || name.isBlank() || name.contains("\"") || name.contains("\n") || name.contains("\r"))
+            throw new IllegalArgumentException("metric name: must be non-blank without double quotes or newlines, got '" + name + "'");
         if (kind == null) throw new IllegalArgumentException("metric " + name + ": kind must not be null");
         unit = unit == null ? "" : unit;
         samples = samples == null ? new double[0] : samples.clone();

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code metrics.csv}: {@code name,kind,value,unit,modelled,samples} with samples space-separated.
+ * {@code metrics.csv}: {@code name,kind,value,unit,modelled,samples} with samples space-separated; a name holding
+ * commas is double-quoted (RFC 4180).
  * Written and read here only, so the format has one definition.
  */
 public final class MetricsCsv {
@@ -26,7 +27,8 @@ public final class MetricsCsv {
             for (Metric m : metrics) {
                 StringBuilder s = new StringBuilder();
                 for (double d : m.samples()) s.append(s.isEmpty() ? "" : " ").append(fmt(d));
-                w.write(m.name() + "," + m.kind().name().toLowerCase(Locale.ROOT) + "," + fmt(m.value()) + ","
+                String name = m.name().contains(",") ? "\"" + m.name() + "\"" : m.name();
+                w.write(name + "," + m.kind().name().toLowerCase(Locale.ROOT) + "," + fmt(m.value()) + ","
                         + m.unit().replace(",", ";") + "," + m.modelled() + "," + s);
                 w.newLine();
             }
@@ -41,7 +43,7 @@ public final class MetricsCsv {
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) continue;
-            String[] f = line.split(",", -1);
+            String[] f = Published.splitCsv(line, file.toString(), i + 1).toArray(String[]::new);
             if (f.length != 6) throw new IOException(file + ": line " + (i + 1) + ": expected 6 fields, got " + f.length);
             try {
                 Metric.Kind kind = Metric.Kind.valueOf(f[1].toUpperCase(Locale.ROOT));

@@ -42,7 +42,10 @@ public final class RunWriter implements AutoCloseable {
     private final boolean interactive;
     private final Instant started = Instant.now();
     private final List<String> experiments = new ArrayList<>();
+    /** Each closed experiment's experiment.json content, repeated in the manifest so one file describes the run. */
+    private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
     private boolean finished;
+    private Environment environment;
 
     public RunWriter(Path root, String commit, Scale scale, long seed, PrintStream log, boolean interactive) {
         this.root = root;
@@ -65,6 +68,12 @@ public final class RunWriter implements AutoCloseable {
 
     public Scale scale() { return scale; }
 
+    /** The run's environment, captured on first use; experiments add to it through {@link ExperimentContext#environment}. */
+    public synchronized Environment environment() {
+        if (environment == null) environment = Environment.capture();
+        return environment;
+    }
+
     /** Starts one experiment's folder; close the returned context when the experiment ends. */
     public Context experiment(String id, String paper) {
         if (!id.matches("[a-z0-9][a-z0-9_-]*")) throw new IllegalArgumentException("experiment id: must match [a-z0-9][a-z0-9_-]*, got '" + id + "'");
@@ -74,6 +83,27 @@ public final class RunWriter implements AutoCloseable {
 
     /** Moves the finished run into place and points {@code latest} at it; returns the final folder. */
     public Path finish(Map<String, Object> runManifest) throws IOException {
+        return finish(runManifest, dir -> {});
+    }
+
+    /** Work done on the complete run folder before it moves into place (the report, the scorecard). */
+    @FunctionalInterface
+    public interface BeforeMove {
+        void accept(Path tmpRunDir) throws IOException;
+    }
+
+    /**
+     * As {@link #finish(Map)}, with {@code environment} recorded in the manifest and {@code beforeMove} run on the
+     * temporary folder once the manifest is written, so that the report is part of the folder when it appears.
+     * If {@code beforeMove} throws, the run stays in its {@code .tmp-} folder.
+     */
+    public Path finish(Map<String, Object> runManifest, Environment environment, BeforeMove beforeMove) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>(runManifest);
+        m.put("environment", environment.asMap());
+        return finish(m, beforeMove);
+    }
+
+    private Path finish(Map<String, Object> runManifest, BeforeMove beforeMove) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(runManifest);
         m.put("run_id", runId);
         m.put("scale", scale.id());
@@ -81,7 +111,16 @@ public final class RunWriter implements AutoCloseable {
         m.put("started", started.toString());
         m.put("finished", Instant.now().toString());
         m.put("experiments", experiments);
+        Map<String, Object> d = new LinkedHashMap<>();
+        details.forEach((id, info) -> {
+            Map<String, Object> x = new LinkedHashMap<>(info);
+            x.remove("plots");
+            x.remove("tables");
+            d.put(id, x);
+        });
+        m.put("experiment_details", d);
         JSON.writeValue(tmp.resolve("manifest.json").toFile(), m);
+        beforeMove.accept(tmp);
         Path dest = root.resolve(runId);
         try {
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
@@ -157,6 +196,11 @@ public final class RunWriter implements AutoCloseable {
         }
 
         @Override public void parameter(String key, Object value) { params.put(key, value); }
+
+        @Override public void environment(String key, Object value) {
+            RunWriter.this.environment().put(key, value);
+            params.put(key, value);
+        }
         @Override public void note(String text) { notes.add(text); }
 
         @Override public void skipped(String what, String reason) {
@@ -175,6 +219,7 @@ public final class RunWriter implements AutoCloseable {
             info.put("tables", tables);
             info.put("plots", plots);
             JSON.writeValue(dir.resolve("experiment.json").toFile(), info);
+            details.put(id, new LinkedHashMap<>(info));
         }
     }
 

@@ -57,7 +57,9 @@ public record GroupedCsr(int rows, int cols, int g, int[] groupPtr, int[] groupI
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < gpr; j++) if (groupNonZero(dense, r, cols, j, g)) kept++;
         int[] ptr = new int[rows + 1], gi = new int[kept];
-        float[] vs = new float[Math.multiplyExact(kept, g)];
+        if ((long) kept * g > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("values: " + kept + " kept groups x g = " + g + " exceed " + Integer.MAX_VALUE + " slots");
+        float[] vs = new float[kept * g];
         int k = 0;
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < gpr; j++) {

@@ -68,7 +68,10 @@ public record NmSparse(int rows, int cols, int n, int m, float[] values, byte[] 
         Checks.length("dense", dense, (long) rows * cols);
         Checks.finite("dense", dense);
         int windows = (cols + m - 1) / m, b = bits(m);
-        int slots = Math.multiplyExact(Math.multiplyExact(rows, windows), n);
+        long slotCount = (long) rows * windows * n;
+        if (slotCount > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("values: " + rows + " rows x " + windows + " windows x N = " + n + " exceed " + Integer.MAX_VALUE + " slots");
+        int slots = (int) slotCount;
         float[] vs = new float[slots];
         byte[] meta = new byte[metaBytes(slots, b)];
         int[] pos = new int[m];

@@ -89,6 +89,22 @@ class MatrixFilesTest {
     }
 
     @Test
+    void failedWriteLeavesNothingBehind() throws IOException {
+        // the target is a non-empty directory: the final move fails, and the temporary file must be gone
+        Path target = dir.resolve("taken.mtx");
+        Files.createDirectories(target.resolve("inside"));
+        assertThatThrownBy(() -> MatrixFiles.write(target, Dense.zeros(2, 2))).isInstanceOf(IOException.class);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("taken.mtx");
+        }
+        // an existing file is replaced whole
+        Path f = dir.resolve("f.npy");
+        MatrixFiles.write(f, new Dense(1, 3, new float[] {1, 2, 3}));
+        MatrixFiles.write(f, new Dense(2, 1, new float[] {4, 5}));
+        assertThat(MatrixFiles.read(f, 0).matrix()).isEqualTo(new Dense(2, 1, new float[] {4, 5}));
+    }
+
+    @Test
     void npyWrittenLikeNumpy() throws IOException {
         Path p = dir.resolve("w.npy");
         MatrixFiles.write(p, new Dense(2, 3, new float[] {1, 2, 3, 4, 5, 6}));

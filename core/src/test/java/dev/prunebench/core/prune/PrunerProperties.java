@@ -219,6 +219,6 @@ class PrunerProperties {
             else maxRemoved = Math.max(maxRemoved, s);
         }
         assertThat(maxRemoved).isLessThanOrEqualTo(minKept);
-        assertThat(res.removedUnits()).isEqualTo(Math.round(rate * rows * cols));
+        assertThat(res.removedUnits()).isEqualTo(Math.round(rate * (rows * cols)));
     }
 }

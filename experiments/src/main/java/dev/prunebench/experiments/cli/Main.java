@@ -13,9 +13,15 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListCommand.class,
                 RunCommand.class,
+                ReportCommand.class,
+                CompareCommand.class,
                 ListBackendsCommand.class,
+                SpmmCommand.class,
                 TrainCommand.class,
                 PruneCommand.class,
+                StorageCommand.class,
+                ConvertCommand.class,
+                InfoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -33,6 +33,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--regress", paramLabel = "BASE_DIR",
+            description = "after the run, compare it with this baseline run (e.g. results/baseline) and exit 1 on a regression")
+    Path regress;
+
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
         List<Experiment> todo = new ArrayList<>();
@@ -40,8 +44,18 @@ final class RunCommand implements Callable<Integer> {
             if (id.equals("all")) todo.addAll(Experiments.ALL);
             else todo.add(Experiments.get(id));
         }
-        Path dest = RunSupport.run(todo, sc, out, seed, quiet, spec.commandLine().getErr());
+        if (regress != null) dev.prunebench.results.RunData.read(regress); // a bad baseline fails before the run, not after
+        RunSupport.Outcome outcome = RunSupport.runAll(todo, sc, out, seed, quiet, spec.commandLine().getErr());
+        Path dest = outcome.dir();
         spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
+        if (regress != null) {
+            spec.commandLine().getOut().println("regression check against " + regress + ":");
+            if (RunSupport.regress(regress, dest, dev.prunebench.results.Compare.Options.DEFAULT, spec.commandLine().getOut())) return 1;
+        }
+        if (!outcome.failed().isEmpty()) {
+            spec.commandLine().getErr().println("prunebench: failed experiments: " + String.join(", ", outcome.failed()) + " (see their sections in the report)");
+            return 1;
+        }
         return 0;
     }
 }

@@ -1,0 +1,144 @@
+package dev.prunebench.experiments.cli;
+
+import dev.prunebench.core.format.FormatSpec;
+import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.io.LoadedMatrix;
+import dev.prunebench.core.io.MatrixFiles;
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.cpu.CpuBackends;
+import dev.prunebench.kernels.cpu.measure.Budget;
+import dev.prunebench.kernels.cpu.measure.Environment;
+import dev.prunebench.kernels.cpu.measure.SpmmBench;
+import dev.prunebench.kernels.cpu.patterns.Patterns;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "spmm", description = {
+        "Time C = W · X for one matrix on every CPU kernel that takes the chosen formats, each interleaved with a dense baseline in one run.",
+        "W from a file (--matrix: .npy, .mtx, .smtx) or generated (--shape, --rate, --pattern); X is seeded N(0,1), K×N."})
+final class SpmmCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--matrix", paramLabel = "FILE", description = "W from .npy (dense float32), .mtx or .smtx")
+    Path matrix;
+
+    @Option(names = "--shape", paramLabel = "MxK", defaultValue = "4096x4096", description = "generated W's shape when no --matrix (default: ${DEFAULT-VALUE})")
+    String shape;
+
+    @Option(names = "--rate", defaultValue = "0.9", description = "generated W's pruning rate (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--pattern", defaultValue = "uniform", description = "generated W's pattern: uniform, grouped, magnitude, group-rms, power-law (default: ${DEFAULT-VALUE})")
+    String pattern;
+
+    @Option(names = "--g", defaultValue = "1", description = "group size for the grouped patterns (default: ${DEFAULT-VALUE})")
+    int g;
+
+    @Option(names = "--n", defaultValue = "50", description = "columns of X (1 = SpMV; default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--formats", split = ",", defaultValue = "csr", description = "formats: dense, coo, csr, gcsr:G, nm:N:M (default: ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--backends", split = ",", description = "backend ids to include (default: every available CPU backend)")
+    List<String> backends;
+
+    @Option(names = "--kernels", split = ",", description = "kernel ids to include (default: all of the chosen backends)")
+    List<String> kernels;
+
+    @Option(names = "--baseline", description = "baseline kernel id (default: mkl-sgemm, or mkl-sgemv for N = 1, else openblas-sgemm); a sparse one such as mkl-sparse-csr gets W as csr")
+    String baseline;
+
+    @Option(names = "--threads", defaultValue = "1", description = "threads per kernel (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--repeats", defaultValue = "11", description = "timed pairs (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--min-sample-ms", defaultValue = "10", description = "a sample lasts at least this long; short runs are batched (default: ${DEFAULT-VALUE})")
+    double minSampleMs;
+
+    @Option(names = "--seed", defaultValue = "20260101", description = "seed for X, generated W and the bootstrap (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (n < 1) throw new IllegalArgumentException("--n: must be >= 1, got " + n);
+        if (threads < 1) throw new IllegalArgumentException("--threads: must be >= 1, got " + threads);
+        if (repeats < 3) throw new IllegalArgumentException("--repeats: must be >= 3, got " + repeats);
+        if (!(minSampleMs >= 0)) throw new IllegalArgumentException("--min-sample-ms: must be >= 0, got " + minSampleMs);
+        List<FormatSpec> specs = new ArrayList<>();
+        for (String f : formats) specs.add(FormatSpec.parse(f));
+
+        SparseFormat w;
+        String what;
+        if (matrix != null) {
+            LoadedMatrix l = MatrixFiles.read(matrix, seed);
+            w = l.matrix();
+            what = matrix + (l.note() == null ? "" : " (" + l.note() + ")");
+        } else {
+            String[] mk = shape.toLowerCase(Locale.ROOT).split("x");
+            if (mk.length != 2) throw new IllegalArgumentException("--shape: expected MxK, e.g. 4096x4096, got '" + shape + "'");
+            int m, k;
+            try {
+                m = Integer.parseInt(mk[0].trim());
+                k = Integer.parseInt(mk[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--shape: expected MxK with integers, got '" + shape + "'");
+            }
+            w = Patterns.generate(Patterns.Kind.parse(pattern), m, k, rate, g, seed);
+            what = String.format(Locale.ROOT, "generated %dx%d, %s, rate %.4f%s, seed %d", m, k, pattern, rate, g > 1 ? ", g " + g : "", seed);
+        }
+
+        List<MatMul> avail = CpuBackends.availableKernels();
+        for (var e : CpuBackends.all())
+            if (!e.availability().available() && (backends == null || backends.contains(e.backend().id())))
+                err.println("skipped backend " + e.backend().id() + ": " + e.availability());
+        if (backends != null)
+            for (String b : backends)
+                if (CpuBackends.backend(b).isEmpty())
+                    throw new IllegalArgumentException("--backends: unknown backend '" + b + "' (known: "
+                            + String.join(", ", CpuBackends.all().stream().map(e -> e.backend().id()).toList()) + ")");
+        List<MatMul> chosen = new ArrayList<>();
+        for (MatMul k : avail) {
+            if (backends != null && !backends.contains(k.backendId())) continue;
+            if (kernels != null && !kernels.contains(k.id())) continue;
+            chosen.add(k);
+        }
+        if (kernels != null)
+            for (String id : kernels)
+                if (avail.stream().noneMatch(k -> k.id().equals(id)))
+                    throw new IllegalArgumentException("--kernels: no available kernel '" + id + "' (available: "
+                            + String.join(", ", avail.stream().map(MatMul::id).toList()) + ")");
+        MatMul base = pickBaseline(avail);
+        if (chosen.isEmpty()) throw new IllegalArgumentException("no kernel left after --backends/--kernels");
+
+        out.printf("W: %s — %d×%d, nnz %d (%.2f %% zeros); X: %d×%d; threads %d%n", what, w.rows(), w.cols(), w.nnz(), 100 * w.sparsity(),
+                w.cols(), n, threads);
+        out.printf("CPU: %s; %s%n", Environment.capture(threads).get("cpu_model"), Environment.vectorSpecies());
+        Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed);
+        List<SpmmBench.Result> rs = SpmmBench.run(w, specs, chosen, base, n, threads, budget, seed, err);
+        if (rs.isEmpty()) out.println("no chosen kernel takes any of the formats " + formats);
+        out.print(SpmmBench.table(rs));
+        out.flush();
+        return rs.stream().anyMatch(r -> !r.status().equals("ok")) ? 1 : 0;
+    }
+
+    private MatMul pickBaseline(List<MatMul> avail) {
+        List<String> order = baseline != null ? List.of(baseline)
+                : n == 1 ? List.of("mkl-sgemv", "mkl-sgemm", "openblas-sgemm", "dense-vector") : List.of("mkl-sgemm", "openblas-sgemm", "dense-vector");
+        for (String id : order)
+            for (MatMul k : avail) if (k.id().equals(id)) return k;
+        throw new IllegalArgumentException(baseline != null ? "--baseline: no available kernel '" + baseline + "'"
+                : "no dense baseline available (tried " + String.join(", ", order) + ")");
+    }
+
+}

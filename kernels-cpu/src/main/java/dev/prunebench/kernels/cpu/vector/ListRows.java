@@ -1,0 +1,45 @@
+package dev.prunebench.kernels.cpu.vector;
+
+import dev.prunebench.kernels.cpu.rows.RowKernel;
+import dev.prunebench.kernels.cpu.rows.RowSplit;
+
+/**
+ * Prepared state of a kernel over (column, value) lists per row: CSR (explicit row pointers) or N:M
+ * (every row holds exactly {@code rowLength} slots, so no pointers are read).
+ *
+ * <p>Invariants: for N ≥ 2, {@code xp} is X at stride N followed by {@code ldc − N} zeros (see {@link Lanes#pad}) and
+ * C has stride {@code ldc = Lanes.rowWidth(n)}; for N = 1, {@code xp} is a copy of x and C has stride 1. Column
+ * indices are within [0, K).
+ */
+final class ListRows extends RowKernel {
+    private final int[] ptr;
+    private final int[] col;
+    private final float[] val;
+    private final int rowLength;
+    private final float[] xp;
+
+    /**
+     * @param ptr       row pointers (rows + 1), or null when every row holds {@code rowLength} entries
+     * @param rowLength entries per row when ptr is null
+     */
+    ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
+        super(rows, n, Lanes.rowWidth(n),
+                ptr != null ? RowSplit.balanced(ptr, threads) : RowSplit.even(rows, threads), name);
+        this.ptr = ptr;
+        this.col = col;
+        this.val = val;
+        this.rowLength = rowLength;
+        this.xp = n == 1 ? x.clone() : Lanes.pad(x, k, n, k, ldc);
+    }
+
+    @Override protected void rows(int from, int to) {
+        int[] ptr = this.ptr;
+        if (n == 1) {
+            if (ptr != null) for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, ptr[i], ptr[i + 1], xp);
+            else for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, i * rowLength, (i + 1) * rowLength, xp);
+        } else {
+            if (ptr != null) for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, ptr[i], ptr[i + 1], xp, n, c, i * ldc, ldc);
+            else for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, i * rowLength, (i + 1) * rowLength, xp, n, c, i * ldc, ldc);
+        }
+    }
+}

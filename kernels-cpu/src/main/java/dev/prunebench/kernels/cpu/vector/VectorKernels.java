@@ -1,0 +1,94 @@
+package dev.prunebench.kernels.cpu.vector;
+
+import dev.prunebench.core.backend.Availability;
+import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.kernel.MatMul;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Vector API kernels (backend {@code cpu-vector}), behind a probe.
+ *
+ * <p>This class and the kernel fronts it lists never touch {@code jdk.incubator.vector} themselves: the probe first
+ * checks that the module is in the boot layer and readable, and only then loads {@link Lanes}, which holds the
+ * species chosen at run time ({@code FloatVector.SPECIES_PREFERRED}). A kernel whose probe answered unavailable
+ * refuses to {@code prepare} with the probe's reason; nothing is ever silently run on another backend.
+ *
+ * <p>Kernel ids: {@code dense-vector} (also node-pruned layers, which are a smaller Dense), {@code csr-vector},
+ * {@code gcsr-vector} (any g), {@code nm-vector} (any N:M). Each has an SpMM path for N ≥ 2 (X and C padded to a
+ * whole number of vectors, register-blocked over N) and an SpMV path for N = 1.
+ */
+public final class VectorKernels {
+    public static final String BACKEND_ID = "cpu-vector";
+
+    private static final Availability AVAILABILITY = probe();
+
+    private static final List<MatMul> ALL = List.of(new DenseVector(), new CsrVector(), new GroupedCsrVector(), new NmVector());
+
+    private VectorKernels() {}
+
+    /** Every vector kernel, one per format (listed whether or not available: check {@link #availability()}). */
+    public static List<MatMul> all() { return ALL; }
+
+    /** The kernel with this id, e.g. {@code csr-vector}. */
+    public static Optional<MatMul> kernel(String id) {
+        return ALL.stream().filter(k -> k.id().equals(id)).findFirst();
+    }
+
+    /** Whether the Vector API can run here, e.g. "Float512 species, 16 lanes", or why not. */
+    public static Availability availability() { return AVAILABILITY; }
+
+    /** The backend, for listings. */
+    public static Backend backend() { return BACKEND; }
+
+    private static final Backend BACKEND = new Backend() {
+        @Override public String id() { return BACKEND_ID; }
+
+        @Override public String description() {
+            return "Vector API (jdk.incubator.vector) kernels for dense, csr, gcsr:G, nm:N:M; SpMM and SpMV, row-parallel";
+        }
+
+        @Override public Availability probe() { return availability(); }
+
+        @Override public String toString() { return id() + ": " + probe(); }
+    };
+
+    static void requireAvailable(String kernel) {
+        if (!AVAILABILITY.available())
+            throw new IllegalStateException(kernel + ": backend " + BACKEND_ID + " is " + AVAILABILITY);
+    }
+
+    private static Availability probe() {
+        try {
+            Optional<Module> mod = ModuleLayer.boot().findModule("jdk.incubator.vector");
+            if (mod.isEmpty())
+                return Availability.no("module jdk.incubator.vector is not in the boot layer (run java with --add-modules jdk.incubator.vector)");
+            if (!VectorKernels.class.getModule().canRead(mod.get()))
+                return Availability.no("module jdk.incubator.vector is present but not readable by " + VectorKernels.class.getModule());
+            String c2 = c2Problem();
+            if (c2 != null) return Availability.no(c2);
+            int lanes = Lanes.L;
+            if (lanes < 4)
+                return Availability.no("the preferred float species has only " + lanes + " lane(s) on this CPU (" + Lanes.describe() + ")");
+            return Availability.yes(Lanes.describe());
+        } catch (Throwable t) {
+            return Availability.no("the Vector API failed to load: " + t);
+        }
+    }
+
+    /** Without C2 the Vector API runs as boxed Java objects, hundreds of times slower: report it, don't time it. */
+    private static String c2Problem() {
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (bean == null) return null;
+            String stop = bean.getVMOption("TieredStopAtLevel").getValue();
+            if (Integer.parseInt(stop) < 4) return "C2 is off (-XX:TieredStopAtLevel=" + stop + "), so vector operations are not intrinsified";
+            String vs = bean.getVMOption("EnableVectorSupport").getValue();
+            if ("false".equals(vs)) return "-XX:-EnableVectorSupport: vector operations are not intrinsified";
+        } catch (RuntimeException | LinkageError e) {
+            // option unknown to this VM (not HotSpot): nothing to say
+        }
+        return null;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.prunebench.results;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Plots that join two experiments' metrics, e.g. Hartenstein et al.'s Fig. 5 (accuracy of the MLP at a group size and
+ * rate, against the SpMM speedup at the same group size and rate): neither experiment can draw it alone, and the report
+ * can, from the two {@code metrics.csv} files.
+ *
+ * <p>A metric name {@code base[k1=v1,k2=v2]} is read as a base and key/value pairs. Two metrics join when their
+ * {@link Join#on()} keys have equal values; the fixed keys select which metrics take part.
+ */
+public final class CrossPlots {
+
+    /**
+     * @param id     file-name-safe id
+     * @param x      the metric on the x axis: experiment, base name and fixed keys
+     * @param y      the metric on the y axis
+     * @param on     keys whose values must agree (e.g. g, rate)
+     * @param series key whose value names a series (e.g. g)
+     */
+    public record Join(String id, String title, Side x, Side y, List<String> on, String series) {}
+
+    /** One side of a join: metrics of {@code experiment} named {@code base[...]} whose keys include {@code fixed}. */
+    public record Side(String experiment, String base, Map<String, String> fixed, String label) {}
+
+    /** The joins the report draws when both experiments ran. */
+    public static final List<Join> ALL = List.of(
+            new Join("hartenstein-fig5", "Accuracy vs SpMM speedup per group size (Hartenstein et al., Fig. 5)",
+                    new Side("hartenstein-spmm-cpu", "speedup", Map.of("kernel", "gcsr-vector", "n", "50"), "speedup over dense (x)"),
+                    new Side("hartenstein-accuracy", "accuracy", Map.of("net", "mlp"), "test accuracy (%)"),
+                    List.of("g", "rate"), "g"));
+
+    private CrossPlots() {}
+
+    /** A parsed metric name; null when the name has no {@code [k=v,…]} part. */
+    record Name(String base, Map<String, String> keys) {
+        static Name parse(String name) {
+            int open = name.indexOf('[');
+            if (open <= 0 || !name.endsWith("]")) return null;
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (String kv : name.substring(open + 1, name.length() - 1).split(",")) {
+                int eq = kv.indexOf('=');
+                keys.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
+            }
+            return new Name(name.substring(0, open), keys);
+        }
+
+        boolean matches(Side s) {
+            if (!base.equals(s.base())) return false;
+            for (var f : s.fixed().entrySet()) if (!f.getValue().equals(keys.get(f.getKey()))) return false;
+            return true;
+        }
+    }
+
+    /**
+     * The joined points as a table ({@code series, x, y, modelled}) with its plot spec, or null when the run lacks one
+     * of the experiments or no pair of metrics joins.
+     */
+    public static Map.Entry<PlotSpec, Table> build(RunData run, Join j) {
+        RunData.ExperimentData xe = run.experiment(j.x().experiment()), ye = run.experiment(j.y().experiment());
+        if (xe == null || ye == null) return null;
+        Map<String, Metric> ys = new TreeMap<>();
+        for (Metric m : ye.metrics()) {
+            Name n = Name.parse(m.name());
+            if (n == null || !n.matches(j.y()) || !n.keys().keySet().containsAll(j.on())) continue;
+            ys.put(joinKey(n, j.on()), m);
+        }
+        StringColumn series = StringColumn.create(j.series());
+        DoubleColumn x = DoubleColumn.create("x"), y = DoubleColumn.create("y");
+        StringColumn modelled = StringColumn.create("modelled");
+        List<String> seen = new ArrayList<>();
+        for (Metric m : xe.metrics()) {
+            Name n = Name.parse(m.name());
+            if (n == null || !n.matches(j.x()) || !n.keys().keySet().containsAll(j.on())) continue;
+            String key = joinKey(n, j.on());
+            Metric ym = ys.get(key);
+            if (ym == null || Double.isNaN(m.value()) || Double.isNaN(ym.value()) || seen.contains(key)) continue;
+            seen.add(key);
+            series.append(n.keys().get(j.series()));
+            x.append(m.value());
+            y.append(ym.value());
+            modelled.append(String.valueOf(m.modelled() || ym.modelled()));
+        }
+        if (x.isEmpty()) return null;
+        Table t = Table.create(j.id(), series, x, y, modelled);
+        PlotSpec spec = new PlotSpec(j.id(), j.title(), j.id(), "x", "y", j.series(), List.of(), j.x().label(), j.y().label(),
+                false, PlotSpec.Style.SCATTER, Double.NaN);
+        return Map.entry(spec, t);
+    }
+
+    private static String joinKey(Name n, List<String> on) {
+        StringBuilder s = new StringBuilder();
+        for (String k : on) {
+            String v = n.keys().get(k);
+            // 0.9 and 0.90 are the same rate
+            try {
+                v = Double.toString(Double.parseDouble(v));
+            } catch (NumberFormatException e) {
+                // not a number: compare as text
+            }
+            s.append(k).append('=').append(v).append(';');
+        }
+        return s.toString();
+    }
+}

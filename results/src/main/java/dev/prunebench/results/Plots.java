@@ -1,0 +1,208 @@
+package dev.prunebench.results;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * Draws a {@link PlotSpec} from its table as an SVG (XChart's vector encoder), so the report embeds plots that need
+ * nothing from the network and stay sharp when zoomed.
+ *
+ * <p>Conventions read from the table: a boolean-ish column {@code modelled} marks rows that come from a model of the
+ * hardware rather than a measurement; a series whose rows are modelled is labelled "(modelled)", and so is the title
+ * when every plotted row is.
+ */
+public final class Plots {
+
+    public static final int WIDTH = 760;
+    public static final int HEIGHT = 440;
+
+    private Plots() {}
+
+    /** The SVG document for one plot (without XML prolog or DOCTYPE). */
+    public static String svg(PlotSpec spec, Table table) throws IOException {
+        Chart<?, ?> chart = chart(spec, table);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        String s = out.toString(StandardCharsets.UTF_8);
+        // The encoder writes a DOCTYPE naming the W3C DTD by URL; a self-contained page carries no such reference.
+        int start = s.indexOf("<svg");
+        if (start < 0) throw new IOException("plot " + spec.id() + ": the SVG encoder produced no <svg> element");
+        return s.substring(start);
+    }
+
+    /**
+     * The plot as a PNG drawn at {@code scale} times its CSS size (2 gives sharp lines on high-density screens).
+     * XChart draws every glyph as an outline, which makes its SVGs ten times larger than this.
+     */
+    public static byte[] png(PlotSpec spec, Table table, int scale) throws IOException {
+        if (scale < 1 || scale > 4) throw new IllegalArgumentException("plot scale: must be 1..4, got " + scale);
+        Chart<?, ?> chart = chart(spec, table);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(WIDTH * scale, HEIGHT * scale, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            g.scale(scale, scale);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            chart.paint(g, WIDTH, HEIGHT);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!javax.imageio.ImageIO.write(img, "png", out)) throw new IOException("plot " + spec.id() + ": no PNG writer in this JVM");
+        return out.toByteArray();
+    }
+
+    /** Points of one series, in table order. */
+    record Series(String name, List<Double> x, List<Double> y, List<String> categories, boolean modelled) {}
+
+    /** Builds the XChart chart; throws IllegalArgumentException naming the plot, table and column when data is unusable. */
+    static Chart<?, ?> chart(PlotSpec spec, Table table) {
+        String where = "plot " + spec.id() + " (table " + spec.table() + ")";
+        Column<?> xc = column(table, spec.x(), where, "x");
+        Column<?> yc = column(table, spec.y(), where, "y");
+        if (!(yc instanceof NumericColumn<?>))
+            throw new IllegalArgumentException(where + ": y column '" + spec.y() + "' is not numeric (" + yc.type().name() + ")");
+        Column<?> sc = spec.series() == null || spec.series().isBlank() ? null : column(table, spec.series(), where, "series");
+        Column<?> mc = table.columnNames().contains("modelled") ? table.column("modelled") : null;
+        List<String[]> conds = new ArrayList<>();
+        for (String f : spec.filter()) {
+            int eq = f.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException(where + ": filter '" + f + "' is not column=value");
+            column(table, f.substring(0, eq), where, "filter");
+            conds.add(new String[] {f.substring(0, eq), f.substring(eq + 1)});
+        }
+        boolean bar = spec.style() == PlotSpec.Style.BAR;
+        if (!bar && !(xc instanceof NumericColumn<?>))
+            throw new IllegalArgumentException(where + ": x column '" + spec.x() + "' is not numeric (" + xc.type().name()
+                    + "); use style BAR for categories");
+
+        Map<String, Series> series = new LinkedHashMap<>();
+        int points = 0;
+        boolean allModelled = true;
+        for (int r = 0; r < table.rowCount(); r++) {
+            if (!matches(table, r, conds)) continue;
+            double y = ((NumericColumn<?>) yc).getDouble(r);
+            if (Double.isNaN(y)) continue;
+            String key = sc == null ? spec.y() : spec.series() + "=" + sc.getString(r);
+            boolean modelled = mc != null && isTrue(mc.getString(r));
+            allModelled &= modelled;
+            if (modelled) key = key + " (modelled)";
+            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
+            if (bar) s.categories().add(xc.getString(r));
+            else {
+                double x = ((NumericColumn<?>) xc).getDouble(r);
+                if (Double.isNaN(x)) continue;
+                s.x().add(x);
+            }
+            s.y().add(y);
+            points++;
+        }
+        if (points == 0) throw new IllegalArgumentException(where + ": no rows to plot" + (conds.isEmpty() ? "" : " after filter " + spec.filter()));
+        String title = spec.title() + (allModelled && mc != null ? " (modelled)" : "");
+        return bar ? barChart(spec, title, series) : xyChart(spec, title, series);
+    }
+
+    private static XYChart xyChart(PlotSpec spec, String title, Map<String, Series> series) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(label(spec.xLabel(), spec.x())).yAxisTitle(label(spec.yLabel(), spec.y())).build();
+        style(c.getStyler(), series.size() + (Double.isNaN(spec.refY()) ? 0 : 1));
+        c.getStyler().setYAxisLogarithmic(spec.logY());
+        c.getStyler().setDefaultSeriesRenderStyle(spec.style() == PlotSpec.Style.SCATTER
+                ? XYSeries.XYSeriesRenderStyle.Scatter : XYSeries.XYSeriesRenderStyle.Line);
+        double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
+        for (Series s : series.values()) {
+            int n = s.x().size();
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            if (spec.style() == PlotSpec.Style.LINE) java.util.Arrays.sort(order, (a, b) -> Double.compare(s.x().get(a), s.x().get(b)));
+            double[] x = new double[n], y = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = s.x().get(order[i]);
+                y[i] = s.y().get(order[i]);
+                xmin = Math.min(xmin, x[i]);
+                xmax = Math.max(xmax, x[i]);
+            }
+            XYSeries xs = c.addSeries(s.name(), x, y);
+            if (s.modelled()) xs.setLineStyle(SeriesLines.DOT_DOT);
+        }
+        if (!Double.isNaN(spec.refY())) {
+            XYSeries ref = c.addSeries("reference y = " + fmt(spec.refY()), new double[] {xmin, xmax}, new double[] {spec.refY(), spec.refY()});
+            ref.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            ref.setMarker(SeriesMarkers.NONE);
+            ref.setLineStyle(SeriesLines.DASH_DASH);
+            ref.setLineColor(java.awt.Color.GRAY);
+        }
+        return c;
+    }
+
+    private static CategoryChart barChart(PlotSpec spec, String title, Map<String, Series> series) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(label(spec.xLabel(), spec.x())).yAxisTitle(label(spec.yLabel(), spec.y())).build();
+        style(c.getStyler(), series.size());
+        c.getStyler().setYAxisLogarithmic(spec.logY());
+        // Category charts need every series on the same categories: take the union, in first-seen order.
+        List<String> cats = new ArrayList<>();
+        for (Series s : series.values()) for (String k : s.categories()) if (!cats.contains(k)) cats.add(k);
+        for (Series s : series.values()) {
+            List<Double> y = new ArrayList<>();
+            for (String k : cats) {
+                int i = s.categories().indexOf(k);
+                y.add(i < 0 ? null : s.y().get(i)); // a gap, not a bar of height 0
+            }
+            c.addSeries(s.name(), cats, y);
+        }
+        return c;
+    }
+
+    private static void style(Styler st, int seriesCount) {
+        st.setLegendVisible(seriesCount > 1);
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setChartBackgroundColor(java.awt.Color.WHITE);
+        st.setPlotBackgroundColor(java.awt.Color.WHITE);
+        st.setAntiAlias(true);
+    }
+
+    private static Column<?> column(Table t, String name, String where, String role) {
+        if (name == null || !t.columnNames().contains(name))
+            throw new IllegalArgumentException(where + ": " + role + " column '" + name + "' not in table (columns: " + t.columnNames() + ")");
+        return t.column(name);
+    }
+
+    private static boolean matches(Table t, int r, List<String[]> conds) {
+        for (String[] c : conds) {
+            String v = t.column(c[0]).getString(r);
+            if (v.equals(c[1])) continue;
+            try {
+                if (Double.parseDouble(v) == Double.parseDouble(c[1])) continue;
+            } catch (NumberFormatException e) {
+                // not both numbers: the string comparison above decided
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isTrue(String s) { return s.equalsIgnoreCase("true") || s.equals("1") || s.equalsIgnoreCase("yes"); }
+
+    private static String label(String given, String column) { return given == null || given.isBlank() ? column : given; }
+
+    static String fmt(double d) { return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d); }
+}

@@ -1,0 +1,148 @@
+package dev.prunebench.results;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The published numbers the scorecard compares with: {@code results/published/*.csv}, transcribed from
+ * {@code ANCHORS.md}, one row per number. Columns (header required, in this order):
+ *
+ * <pre>experiment,quantity,metric,published_value,unit,tolerance_low,tolerance_high,source,hardware,note,if_absent</pre>
+ *
+ * <ul>
+ *   <li>{@code metric}: the name of the {@link Metric} of {@code experiment} this row is compared with.</li>
+ *   <li>{@code tolerance_low}/{@code tolerance_high}: the inclusive band of measured values that counts as
+ *       "reproduced", in {@code unit}; an empty bound is open (a published "more than 2× slower" is {@code ,0.5}).</li>
+ *   <li>{@code hardware}: where the paper measured; a measurement outside the band on other hardware "differs
+ *       (hardware …)".</li>
+ *   <li>{@code if_absent}: why the row can not be run when its experiment does not exist yet.</li>
+ * </ul>
+ *
+ * The CSVs are packaged into the jar under {@value #RESOURCE_DIR}, so a scorecard needs no checkout.
+ */
+public final class Published {
+
+    static final String HEADER = "experiment,quantity,metric,published_value,unit,tolerance_low,tolerance_high,source,hardware,note,if_absent";
+    static final String RESOURCE_DIR = "dev/prunebench/results/published/";
+    /** The files packaged in the jar (kept in step with results/published/ by PublishedTest). */
+    static final List<String> BUNDLED = List.of("scalpel.csv", "hartenstein.csv", "deepcompression.csv", "spdy.csv",
+            "sparsert.csv", "formats.csv", "sputnik.csv");
+
+    /** One published number. {@code low}/{@code high} are NaN when open. */
+    public record Row(String file, int line, String experiment, String quantity, String metric, double value, String unit,
+                      double low, double high, String source, String hardware, String note, String ifAbsent) {
+
+        public boolean inBand(double v) {
+            return (Double.isNaN(low) || v >= low) && (Double.isNaN(high) || v <= high);
+        }
+
+        /** The band as text, e.g. {@code [0.91, 0.97]} or {@code ≤ 0.5}. */
+        public String band() {
+            if (Double.isNaN(low) && Double.isNaN(high)) return "any";
+            if (Double.isNaN(low)) return "≤ " + Plots.fmt(high);
+            if (Double.isNaN(high)) return "≥ " + Plots.fmt(low);
+            if (low == high) return "= " + Plots.fmt(low);
+            return "[" + Plots.fmt(low) + ", " + Plots.fmt(high) + "]";
+        }
+    }
+
+    private Published() {}
+
+    /** The rows packaged with prunebench. */
+    public static List<Row> bundled() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (String f : BUNDLED) {
+            try (InputStream in = Published.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + f)) {
+                if (in == null) throw new IOException("published table " + f + " missing from the classpath (" + RESOURCE_DIR + ")");
+                rows.addAll(parse(f, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
+        }
+        checkUnique(rows);
+        return rows;
+    }
+
+    /** Every {@code *.csv} of a folder (e.g. an edited {@code results/published}). */
+    public static List<Row> read(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IOException(dir + ": published folder not found");
+        List<Row> rows = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList())
+                rows.addAll(parse(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+        }
+        checkUnique(rows);
+        return rows;
+    }
+
+    static List<Row> parse(String file, String text) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new java.io.StringReader(text))) {
+            String header = r.readLine();
+            if (header == null || !header.strip().equals(HEADER)) throw new IOException(file + ": line 1: expected header '" + HEADER + "'");
+            String line;
+            int n = 1;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) continue;
+                List<String> f = splitCsv(line, file, n);
+                if (f.size() != 11) throw new IOException(file + ": line " + n + ": expected 11 fields, got " + f.size());
+                for (int i : new int[] {0, 1, 2, 4, 7}) if (f.get(i).isBlank())
+                    throw new IOException(file + ": line " + n + ": field " + HEADER.split(",")[i] + " must not be empty");
+                double value = number(f.get(3), file, n, "published_value", false);
+                double low = number(f.get(5), file, n, "tolerance_low", true);
+                double high = number(f.get(6), file, n, "tolerance_high", true);
+                if (!Double.isNaN(low) && !Double.isNaN(high) && low > high)
+                    throw new IOException(file + ": line " + n + ": tolerance_low " + low + " > tolerance_high " + high);
+                rows.add(new Row(file, n, f.get(0), f.get(1), f.get(2), value, f.get(4), low, high, f.get(7), f.get(8), f.get(9), f.get(10)));
+            }
+        }
+        return rows;
+    }
+
+    private static double number(String s, String file, int line, String field, boolean optional) throws IOException {
+        if (s.isBlank()) {
+            if (optional) return Double.NaN;
+            throw new IOException(file + ": line " + line + ": " + field + " must not be empty");
+        }
+        try {
+            return Double.parseDouble(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": line " + line + ": " + field + " is not a number: '" + s + "'");
+        }
+    }
+
+    private static void checkUnique(List<Row> rows) throws IOException {
+        Set<String> seen = new HashSet<>();
+        for (Row r : rows)
+            if (!seen.add(r.experiment() + "/" + r.metric()))
+                throw new IOException(r.file() + ": line " + r.line() + ": metric " + r.metric() + " of " + r.experiment() + " listed twice");
+    }
+
+    /** RFC 4180 fields of one line: commas split, double quotes group, "" is a quote. */
+    static List<String> splitCsv(String line, String file, int n) throws IOException {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cur.append(c);
+            } else if (c == '"') quoted = true;
+            else if (c == ',') { out.add(cur.toString()); cur.setLength(0); }
+            else cur.append(c);
+        }
+        if (quoted) throw new IOException(file + ": line " + n + ": unterminated quote");
+        out.add(cur.toString());
+        return out;
+    }
+}

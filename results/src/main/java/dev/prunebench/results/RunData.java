@@ -1,0 +1,145 @@
+package dev.prunebench.results;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+/**
+ * A finished run read back from its folder alone ({@code manifest.json}, and per experiment {@code experiment.json},
+ * {@code metrics.csv}, {@code <table>.csv}): what the report, the scorecard and {@code compare} work from, so each can
+ * be redone from the files without rerunning anything.
+ *
+ * @param dir         the run folder (a {@code latest} link is resolved)
+ * @param manifest    {@code manifest.json} as a map (empty if the file is missing: a run folder written by hand)
+ * @param experiments in the manifest's order, else by folder name
+ */
+public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentData> experiments) {
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    /**
+     * One experiment's folder.
+     *
+     * @param info    {@code experiment.json} as a map (id, paper, scale, seed, parameters, notes, skipped, tables, …)
+     * @param plots   the plot specs from {@code experiment.json}
+     * @param metrics {@code metrics.csv} (empty when the file is missing)
+     */
+    public record ExperimentData(String id, Path dir, Map<String, Object> info, List<PlotSpec> plots, List<Metric> metrics) {
+
+        public String paper() { return String.valueOf(info.getOrDefault("paper", "")); }
+
+        @SuppressWarnings("unchecked")
+        public List<String> notes() { return (List<String>) info.getOrDefault("notes", List.of()); }
+
+        @SuppressWarnings("unchecked")
+        public List<Map<String, String>> skipped() { return (List<Map<String, String>>) info.getOrDefault("skipped", List.of()); }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> parameters() { return (Map<String, Object>) info.getOrDefault("parameters", Map.of()); }
+
+        /** Table names: those recorded in experiment.json, else every CSV in the folder but metrics.csv. */
+        @SuppressWarnings("unchecked")
+        public List<String> tables() throws IOException {
+            Object t = info.get("tables");
+            if (t instanceof List<?> l && !l.isEmpty()) return (List<String>) l;
+            List<String> out = new ArrayList<>();
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv") && !n.equals("metrics.csv"))
+                        .sorted().forEach(n -> out.add(n.substring(0, n.length() - 4)));
+            }
+            return out;
+        }
+
+        /** Reads {@code <name>.csv} with Tablesaw. */
+        public Table table(String name) throws IOException {
+            Path f = dir.resolve(name + ".csv");
+            if (!Files.isRegularFile(f)) throw new NoSuchFileException(f.toString(), null, "table '" + name + "' of experiment " + id + " not found");
+            try {
+                return Table.read().csv(CsvReadOptions.builder(f.toFile()).tableName(name).build());
+            } catch (RuntimeException e) {
+                throw new IOException(f + ": unreadable CSV: " + e.getMessage(), e);
+            }
+        }
+
+        public Metric metric(String name) {
+            for (Metric m : metrics) if (m.name().equals(name)) return m;
+            return null;
+        }
+    }
+
+    /** Reads a run folder. Throws an IOException naming the file when something required is missing or malformed. */
+    public static RunData read(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "not a run folder");
+        Path real = dir.toRealPath();
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        Path mf = real.resolve("manifest.json");
+        if (Files.isRegularFile(mf)) manifest.putAll(readJson(mf));
+        List<String> ids = new ArrayList<>();
+        if (manifest.get("experiments") instanceof List<?> l) for (Object o : l) ids.add(String.valueOf(o));
+        if (ids.isEmpty()) {
+            try (Stream<Path> s = Files.list(real)) {
+                s.filter(p -> Files.isRegularFile(p.resolve("experiment.json"))).map(p -> p.getFileName().toString()).sorted().forEach(ids::add);
+            }
+        }
+        if (ids.isEmpty() && manifest.isEmpty())
+            throw new IOException(dir + ": not a run folder (no manifest.json and no <experiment>/experiment.json)"
+                    + (Files.exists(real.resolve("latest")) ? "; did you mean " + dir.resolve("latest") + "?" : ""));
+        List<ExperimentData> exps = new ArrayList<>();
+        for (String id : ids) exps.add(readExperiment(real.resolve(id), id));
+        return new RunData(real, manifest, exps);
+    }
+
+    private static ExperimentData readExperiment(Path dir, String id) throws IOException {
+        Path ej = dir.resolve("experiment.json");
+        if (!Files.isRegularFile(ej)) throw new NoSuchFileException(ej.toString(), null, "experiment " + id + " is listed in the manifest but has no experiment.json");
+        Map<String, Object> info = readJson(ej);
+        List<PlotSpec> plots = new ArrayList<>();
+        if (info.get("plots") instanceof List<?> l) {
+            int i = 0;
+            for (Object o : l) {
+                try {
+                    plots.add(JSON.convertValue(o, PlotSpec.class));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(ej + ": plots[" + i + "]: " + e.getMessage(), e);
+                }
+                i++;
+            }
+        }
+        Path mc = dir.resolve("metrics.csv");
+        List<Metric> metrics = Files.isRegularFile(mc) ? MetricsCsv.read(mc) : List.of();
+        return new ExperimentData(id, dir, info, plots, metrics);
+    }
+
+    static Map<String, Object> readJson(Path f) throws IOException {
+        try {
+            return JSON.readValue(f.toFile(), MAP);
+        } catch (IOException e) {
+            throw new IOException(f + ": malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public String runId() { return String.valueOf(manifest.getOrDefault("run_id", dir.getFileName().toString())); }
+
+    /** The environment recorded in the manifest (empty when there is none). */
+    @SuppressWarnings("unchecked")
+    public Environment environment() {
+        return Environment.of(manifest.get("environment") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    }
+
+    public ExperimentData experiment(String id) {
+        for (ExperimentData e : experiments) if (e.id().equals(id)) return e;
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.prunebench.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+    /** src/href attributes and CSS url() references that point off the machine. */
+    static final Pattern EXTERNAL = Pattern.compile("(?i)(?:src|href)\\s*=\\s*[\"']?\\s*(?:https?:)?//|url\\(\\s*[\"']?\\s*(?:https?:)?//|@import");
+
+    @Test void selfContainedPageWithSummaryFirstAndEveryPlot(@TempDir Path tmp) throws Exception {
+        Path run = SyntheticRun.write(tmp, 7, 1.0, SyntheticRun.FINGERPRINT);
+        Report.Result r = Report.write(run, Published.bundled(), Set.of("hartenstein-spmm-cpu", "formats-storage"));
+        assertThat(r.plotErrors()).isEmpty();
+        assertThat(r.plots()).isEqualTo(SyntheticRun.PLOTS);
+
+        String html = Files.readString(r.html());
+        assertThat(EXTERNAL.matcher(html).find()).as("external reference").isFalse();
+        assertThat(html.indexOf("id=\"summary\"")).isLessThan(html.indexOf("id=\"exp-hartenstein-spmm-cpu\""));
+        assertThat(html).contains("Experiments in this run", "median of 20, range", "reproduced", "not run", "scalpel-mcu not built yet", "no CUDA device", "Test CPU 9000",
+                "synthetic numbers for tests", "spmm.csv");
+        // every plot is a PNG data URI that decodes, at twice the size it is shown at
+        Matcher m = Pattern.compile("<img class=\"plot\"[^>]*src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+        int n = 0;
+        while (m.find()) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+            assertThat(img).isNotNull();
+            assertThat(img.getWidth()).isEqualTo(2 * Plots.WIDTH);
+            assertThat(img.getHeight()).isEqualTo(2 * Plots.HEIGHT);
+            n++;
+        }
+        assertThat(n).isEqualTo(SyntheticRun.PLOTS);
+        List<String> card = Files.readAllLines(r.scorecardCsv());
+        assertThat(card).hasSize(Published.bundled().size() + 1);
+    }
+
+    @Test void brokenPlotSpecBecomesAVisibleErrorNotACrash(@TempDir Path tmp) throws Exception {
+        Path run = SyntheticRun.write(tmp, 7, 1.0, SyntheticRun.FINGERPRINT);
+        Path ej = run.resolve("formats-storage/experiment.json");
+        Files.writeString(ej, Files.readString(ej).replace("\"y\" : \"bytes\"", "\"y\" : \"kilobytes\""));
+        Report.Result r = Report.write(run, Published.bundled(), null);
+        assertThat(r.plotErrors()).singleElement().asString().contains("formats-storage / bytes-vs-sparsity", "'kilobytes' not in table");
+        assertThat(Files.readString(r.html())).contains("plot could not be drawn");
+    }
+
+    @Test void regeneratesFromFilesAlone(@TempDir Path tmp) throws Exception {
+        Path run = SyntheticRun.write(tmp, 7, 1.0, SyntheticRun.FINGERPRINT);
+        Report.write(run, Published.bundled(), null);
+        String first = Files.readString(run.resolve("index.html"));
+        Files.delete(run.resolve("index.html"));
+        Files.delete(run.resolve("scorecard.csv"));
+        Report.write(run, Published.bundled(), null);
+        assertThat(Files.readString(run.resolve("index.html"))).isEqualTo(first);
+    }
+
+    @Test void escapesText() {
+        assertThat(Report.esc("<a href=\"x\">&'")).isEqualTo("&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}
