@@ -171,17 +171,8 @@ final class AccuracySupport {
         return new Trainer(ctx.log(), ctx.interactive(), label).train(net, train, null, c);
     }
 
-    /**
-     * An INFO metric. Names follow the scorecard ({@code accuracy[net=mlp,g=8,rate=0.90]}); where this build's
-     * {@link Metric} still refuses commas in names, they are written with ';' instead.
-     */
-    static Metric info(String name, double value, String unit) {
-        try {
-            return Metric.info(name, value, unit);
-        } catch (IllegalArgumentException e) {
-            return Metric.info(name.replace(',', ';'), value, unit);
-        }
-    }
+    /** An INFO metric; names follow the scorecard ({@code accuracy[net=mlp,g=8,rate=0.90]}). */
+    static Metric info(String name, double value, String unit) { return Metric.info(name, value, unit); }
 
     /**
      * An accuracy-type metric: EXACT when training is bitwise reproducible here (MKL in CNR mode, or the plain-Java

@@ -79,7 +79,7 @@ class AccuracyExperimentsTest {
                 assertThat(rows.get(0)).isEqualTo("kernel,n,g,speedup,accuracy");
                 assertThat(rows.subList(1, 4)).allMatch(r -> r.startsWith("csr-vector,50,1,0.8,") || r.startsWith("csr-vector,50,8,1.5,") || r.startsWith("mkl-sparse-csr,50,8,1.2,"));
             }
-            return MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).map(n -> n.replace(';', ',')).collect(Collectors.toList());
+            return MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).collect(Collectors.toList());
         }
     }
 
