@@ -142,7 +142,7 @@ public final class ScalpelAccuracy implements Experiment {
             }
             keep.put(layer, NodePruning.topUnits(dense, layer, hi));
             node.row(net, layer, n, hi, round3(pct(accAtHi)));
-            ctx.metric(AccuracySupport.accuracy("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, "units"));
+            ctx.metric(AccuracySupport.accuracy("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, layer.startsWith("conv") ? "channels" : "nodes"));
             ctx.log().printf(Locale.ROOT, "  %s node pruning %s: keep %d of %d%n", net, layer, hi, n);
         }
         Network small = NodePruning.shrink(dense, keep);

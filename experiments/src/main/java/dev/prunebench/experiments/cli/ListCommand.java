@@ -13,8 +13,12 @@ final class ListCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         var out = spec.commandLine().getOut();
-        out.printf("%-26s %-44s %s%n", "id", "reproduces", "what");
-        for (Experiment e : Experiments.ALL) out.printf("%-26s %-44s %s%n", e.id(), e.paper(), e.description());
+        for (Experiment e : Experiments.ALL) {
+            out.printf("%-24s %s%n", e.id(), e.paper());
+            out.printf("%-24s %s%n", "", e.description());
+        }
+        out.println();
+        out.println("run one:  prunebench run <id> --scale quick|standard|full");
         return 0;
     }
 }
