@@ -85,9 +85,9 @@ public final class HartensteinSpmmCpu implements Experiment {
             extendDown = extendDown.clone(); extendUp = extendUp.clone();
         }
 
-        private static final double[] DOWN = {0.70, 0.60, 0.50};
+        private static final double[] DOWN = {0.70, 0.60, 0.50, 0.40, 0.30, 0.20};
         private static final double[] UP = {0.99};
-        private static final double[] FULL_DOWN = {0.75, 0.70, 0.65, 0.60, 0.50, 0.40, 0.30};
+        private static final double[] FULL_DOWN = {0.75, 0.70, 0.65, 0.60, 0.55, 0.50, 0.40, 0.30, 0.20, 0.10};
         private static final double[] FULL_UP = {0.99, 0.995};
 
         public static Config forScale(Scale scale) {
