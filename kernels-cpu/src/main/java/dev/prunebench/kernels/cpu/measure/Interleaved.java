@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
  * (frequency, other tenants, thermal state) hits both alike and the per-pair ratio cancels most of it.
  *
  * <p>Procedure: one untimed call of each (first touch, lazy library set-up); {@link Budget#warmupPairs()} warm-up
- * pairs, in which each kernel runs repeatedly for at least {@link Budget#minSampleNanos()} (enough calls for the JIT
- * to compile a short kernel before anything is decided from its speed); a calibration of each, counting calls over a
+ * pairs, in which each kernel runs repeatedly for {@link Budget#warmupSliceNanos()} (at least one minimum sample, and
+ * together at least {@link Budget#warmupNanos()}: enough calls for the JIT to compile a kernel before anything is
+ * decided from its speed); a calibration of each, counting calls over a
  * quarter of the minimum sample time, fixes its batch size so that one sample lasts at least the minimum; then
  * {@link Budget#repeats()} pairs are timed, the order inside a pair alternating (AB, BA, …) so neither kernel always
  * runs on the other's cache leftovers. Verification of results is the caller's job and
@@ -34,8 +35,8 @@ public final class Interleaved {
         candidate.run();
         baseline.run();
         for (int i = 0; i < budget.warmupPairs(); i++) {
-            runFor(candidate, budget.minSampleNanos());
-            runFor(baseline, budget.minSampleNanos());
+            runFor(candidate, budget.warmupSliceNanos());
+            runFor(baseline, budget.warmupSliceNanos());
         }
         int bc = batch(candidate, budget.minSampleNanos());
         int bb = batch(baseline, budget.minSampleNanos());

@@ -111,20 +111,41 @@ public final class Patterns {
             order = rank(score);
         }
 
-        /** Unit indices by ascending score, ties by index. Scores are &ge; 0, so their IEEE bits sort like the values. */
+        /**
+         * Unit indices by ascending score, ties by index. Sorted first by the score rounded to float (packed with the
+         * index into one long, a primitive sort), then each run of equal float keys is put in exact (score, index)
+         * order: rounding to float is monotone, so that is the exact order overall. (A rank lookup by binary search
+         * over 16 M scores was 20× slower: every probe a cache miss.)
+         */
         static int[] rank(double[] score) {
             int units = score.length;
-            long[] bits = new long[units];
-            for (int u = 0; u < units; u++) bits[u] = Double.doubleToLongBits(score[u] + 0.0);  // + 0.0: -0.0 becomes 0.0
-            long[] sorted = bits.clone();
-            Arrays.sort(sorted);
-            // dense rank of each score (equal scores share it), then (rank, index) packed in one long and sorted
             long[] keys = new long[units];
-            for (int u = 0; u < units; u++) keys[u] = ((long) Arrays.binarySearch(sorted, bits[u]) << 32) | u;
+            for (int u = 0; u < units; u++) {
+                if (!(score[u] >= 0)) throw new IllegalArgumentException("score[" + u + "]: must be >= 0, got " + score[u]);
+                keys[u] = ((long) Float.floatToIntBits((float) score[u]) << 32) | u;
+            }
             Arrays.sort(keys);
             int[] order = new int[units];
             for (int i = 0; i < units; i++) order[i] = (int) keys[i];
+            for (int i = 0; i < units; ) {
+                int j = i + 1;
+                while (j < units && (keys[j] >>> 32) == (keys[i] >>> 32)) j++;
+                if (j - i > 1) exactOrder(order, i, j, score);
+                i = j;
+            }
             return order;
+        }
+
+        /** Insertion sort of order[from, to) by (score, index); runs are short. */
+        private static void exactOrder(int[] order, int from, int to, double[] score) {
+            for (int i = from + 1; i < to; i++) {
+                int u = order[i], k = i - 1;
+                while (k >= from && (score[order[k]] > score[u] || (score[order[k]] == score[u] && order[k] > u))) {
+                    order[k + 1] = order[k];
+                    k--;
+                }
+                order[k + 1] = u;
+            }
         }
 
         public int units() { return order.length; }

@@ -80,6 +80,17 @@ class InterleavedTest {
     }
 
     @Test
+    void aTotalWarmUpTimeIsSpreadOverThePairs() {
+        FakeClock clock = new FakeClock();
+        int[] ca = {0}, cb = {0};
+        var a = planted(clock, 1_000, 0, 5, ca);
+        var b = planted(clock, 1_000, 0, 6, cb);
+        // 2 pairs sharing 100 µs: 50 calls of each per pair instead of 20
+        new Interleaved(() -> clock.now).run(a, b, new Budget(2, 3, 20_000, 200, 1, 100_000));
+        assertThat(ca[0]).isEqualTo(1 + 2 * 50 + 5 + 3 * 20);
+    }
+
+    @Test
     void bootstrapIsReproducibleAndBracketsTheMedian() {
         double[] xs = {1.0, 1.2, 0.9, 1.1, 1.05, 0.95, 1.3, 1.0, 0.98};
         var a = Stats.bootstrapMedian(xs, 1000, 9, 0.95);

@@ -60,6 +60,13 @@ class PatternsTest {
     }
 
     @Test
+    void rankOrdersByExactScoreEvenWhenFloatRoundingTies() {
+        double base = 1.0, next = Math.nextUp(1.0);  // distinct doubles, the same float
+        int[] order = Patterns.GroupRanking.rank(new double[] {next, base, 0.5, next, base});
+        assertThat(order).containsExactly(2, 1, 4, 0, 3);
+    }
+
+    @Test
     void powerLawRowsAreReallySkewed() {
         int rows = 512, cols = 512;
         Dense d = Patterns.powerLaw(rows, cols, 0.9, 1.0, 3);
