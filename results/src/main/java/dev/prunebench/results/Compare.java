@@ -38,7 +38,8 @@ public final class Compare {
 
     public enum Verdict {
         OK("ok"), REGRESSION("REGRESSION"), IMPROVED("improved"), CHANGED_NOT_SIGNIFICANT("noise"), SMALL_CHANGE("below min effect"),
-        TOO_FEW("too few repeats"), MISMATCH("MISMATCH"), MISSING("MISSING"), ABSENT("experiment not in new run"), NEW("new"), INFO("info"), HARDWARE("not compared (hardware differs)");
+        TOO_FEW("too few repeats"), MISMATCH("MISMATCH"), MISSING("MISSING"), ABSENT("experiment not in new run"), NEW("new"), INFO("info"), HARDWARE("not compared (hardware differs)"),
+        NOT_TESTED("not tested (--exact-only)");
         public final String label;
         Verdict(String label) { this.label = label; }
         public boolean fails() { return this == REGRESSION || this == MISMATCH || this == MISSING; }
@@ -86,10 +87,20 @@ public final class Compare {
     }
 
     public static Result compare(RunData base, RunData now, Options o) {
+        return compare(base, now, o, false);
+    }
+
+    /**
+     * As {@link #compare(RunData, RunData, Options)}; with {@code exactOnly} timings are listed but not tested, as
+     * on different hardware (for gates that must not depend on a shared machine's noise, e.g. CI).
+     */
+    public static Result compare(RunData base, RunData now, Options o, boolean exactOnly) {
         String fb = base.environment().fingerprint(), fn = now.environment().fingerprint();
-        boolean same = fb.equals(fn) && !fb.equals("unknown");
-        String note = same ? null : "hardware differs: base ran on [" + fb + "], new on [" + fn
-                + "]; timings are not compared, only exact (hardware-independent) metrics";
+        boolean sameHw = fb.equals(fn) && !fb.equals("unknown");
+        boolean same = sameHw && !exactOnly;
+        String note = !sameHw ? "hardware differs: base ran on [" + fb + "], new on [" + fn
+                + "]; timings are not compared, only exact (hardware-independent) metrics"
+                : exactOnly ? "timings are not compared (--exact-only); exact metrics must match" : null;
         List<Row> rows = new ArrayList<>();
         Map<String, RunData.ExperimentData> newById = new LinkedHashMap<>();
         for (RunData.ExperimentData e : now.experiments()) newById.put(e.id(), e);
@@ -102,7 +113,7 @@ public final class Compare {
                     rows.add(new Row(be.id(), bm.name(), bm.kind(), bm.unit(), bm.value(), Double.NaN, Double.NaN, Double.NaN, v));
                     continue;
                 }
-                rows.add(row(be.id(), bm, nm, same, o));
+                rows.add(row(be.id(), bm, nm, same, o, sameHw ? Verdict.NOT_TESTED : Verdict.HARDWARE));
             }
             if (ne != null) for (Metric nm : ne.metrics()) if (be.metric(nm.name()) == null)
                 rows.add(new Row(be.id(), nm.name(), nm.kind(), nm.unit(), Double.NaN, nm.value(), Double.NaN, Double.NaN, Verdict.NEW));
@@ -110,10 +121,14 @@ public final class Compare {
         for (RunData.ExperimentData ne : newById.values())
             for (Metric nm : ne.metrics())
                 rows.add(new Row(ne.id(), nm.name(), nm.kind(), nm.unit(), Double.NaN, nm.value(), Double.NaN, Double.NaN, Verdict.NEW));
-        return new Result(rows, same, note);
+        return new Result(rows, sameHw, note);
     }
 
     static Row row(String exp, Metric b, Metric n, boolean sameHardware, Options o) {
+        return row(exp, b, n, sameHardware, o, Verdict.HARDWARE);
+    }
+
+    static Row row(String exp, Metric b, Metric n, boolean sameHardware, Options o, Verdict untested) {
         double change = b.value() == 0 ? (n.value() == 0 ? 0 : Double.POSITIVE_INFINITY) : n.value() / b.value() - 1;
         if (b.kind() != n.kind())
             return new Row(exp, b.name(), n.kind(), n.unit(), b.value(), n.value(), change, Double.NaN, Verdict.MISMATCH);
@@ -126,7 +141,7 @@ public final class Compare {
                 return new Row(exp, b.name(), b.kind(), b.unit(), b.value(), n.value(), change, Double.NaN, eq ? Verdict.OK : Verdict.MISMATCH);
             }
             default -> {
-                if (!sameHardware) return new Row(exp, b.name(), b.kind(), b.unit(), b.value(), n.value(), change, Double.NaN, Verdict.HARDWARE);
+                if (!sameHardware) return new Row(exp, b.name(), b.kind(), b.unit(), b.value(), n.value(), change, Double.NaN, untested);
                 return timing(exp, b, n, o);
             }
         }

@@ -145,6 +145,19 @@ class CompareTest {
         assertThat(sw.toString()).startsWith("NOTE: hardware differs");
     }
 
+    @Test void exactOnlyListsTimingsWithoutTestingThem(@TempDir Path tmp) throws Exception {
+        Path base = SyntheticRun.write(tmp.resolve("a"), 11, 1.0, SyntheticRun.FINGERPRINT);
+        Path slow = SyntheticRun.write(tmp.resolve("c"), 13, 1.10, SyntheticRun.FINGERPRINT);
+        Compare.Result r = Compare.compare(RunData.read(base), RunData.read(slow), Compare.Options.DEFAULT, true);
+        assertThat(r.sameHardware()).isTrue();
+        assertThat(r.regressed()).isFalse();
+        assertThat(r.count(Compare.Verdict.NOT_TESTED)).isEqualTo(2);
+        assertThat(r.count(Compare.Verdict.OK)).isEqualTo(3);
+        assertThat(r.hardwareNote()).contains("--exact-only");
+        // the same pair without the flag is a regression: the flag, not the data, made the difference
+        assertThat(Compare.compare(base, slow, Compare.Options.DEFAULT).regressed()).isTrue();
+    }
+
     @Test void missingMetricFails(@TempDir Path tmp) throws Exception {
         Path base = SyntheticRun.write(tmp.resolve("a"), 11, 1.0, SyntheticRun.FINGERPRINT);
         Path now = SyntheticRun.write(tmp.resolve("b"), 11, 1.0, SyntheticRun.FINGERPRINT);

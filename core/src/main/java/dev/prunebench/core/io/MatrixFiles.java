@@ -2,11 +2,9 @@ package dev.prunebench.core.io;
 
 import dev.prunebench.core.format.SparseFormat;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -65,20 +63,9 @@ public final class MatrixFiles {
         if (m == null) throw new IllegalArgumentException("matrix: must not be null");
         Kind k = kind(file);
         if (k == Kind.SMTX) throw new IllegalArgumentException("file " + file + ": writing .smtx is not supported (it holds no values); write .mtx or .npy");
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
+        AtomicWrite.write(file, tmp -> {
             if (k == Kind.NPY) Npy.write(tmp, m);
             else MatrixMarket.write(tmp, m);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

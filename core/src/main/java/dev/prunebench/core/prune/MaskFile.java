@@ -3,10 +3,8 @@ package dev.prunebench.core.prune;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
 
 /**
@@ -56,20 +54,7 @@ public final class MaskFile {
     public static void write(Path file, Mask m) throws IOException {
         if (file == null) throw new IllegalArgumentException("mask file: path must not be null");
         if (m == null) throw new IllegalArgumentException("mask file: mask must not be null");
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, toBytes(m));
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.prunebench.core.io.AtomicWrite.write(file, toBytes(m));
     }
 
     public static Mask read(Path file) throws IOException {

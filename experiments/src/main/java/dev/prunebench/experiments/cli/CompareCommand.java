@@ -1,6 +1,7 @@
 package dev.prunebench.experiments.cli;
 
 import dev.prunebench.results.Compare;
+import dev.prunebench.results.RunData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,6 +41,9 @@ final class CompareCommand implements Callable<Integer> {
             description = "relative tolerance for exact metrics, for accuracies that are not bitwise reproducible (default: ${DEFAULT-VALUE})")
     double exactTolerance;
 
+    @Option(names = "--exact-only", description = "list timings but test only exact metrics (a gate that shared-machine noise cannot fail)")
+    boolean exactOnly;
+
     @Option(names = "--all", description = "also list info metrics")
     boolean all;
 
@@ -51,7 +55,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new java.nio.file.NoSuchFileException(base.toString(), null,
                     "baseline run not found (make one with scripts/refresh-baseline.sh, or name a run folder)");
         Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, exactTolerance);
-        Compare.Result r = Compare.compare(base, now, o);
+        Compare.Result r = Compare.compare(RunData.read(base), RunData.read(now), o, exactOnly);
         PrintWriter out = spec.commandLine().getOut();
         Compare.print(r, out, all);
         if (csv != null) Compare.writeCsv(csv, r);

@@ -5,10 +5,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -188,17 +186,7 @@ public final class MnistFetch {
     }
 
     static void writeAtomically(Path dest, byte[] data) throws IOException {
-        Path t = dest.resolveSibling("." + dest.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            Files.write(t, data);
-            try {
-                Files.move(t, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException ex) {
-                Files.move(t, dest, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(t);
-        }
+        dev.prunebench.core.io.AtomicWrite.write(dest, data);
     }
 
     private static boolean readFully(InputStream in, byte[] buf) throws IOException {
