@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>SpMV (N = 1): the values are re-laid out with a group stride {@code gs ≥ g} that is a whole number of vectors
  * of the species used, zero-padded, and x is padded with zeros so that a group's gs inputs can always be loaded:
  * <ul>
- *   <li>g = 2: scalar (a vector would be mostly padding; g = 1 never gets here, it runs the CSR gather);</li>
+ *   <li>g = 2: not used ({@code GroupedCsrVector} expands g = 2 SpMV to (column, value) pairs for the CSR gather, which
+ *       ran twice as fast as a scalar group loop; g = 1 runs the CSR gather too);</li>
  *   <li>3 ≤ g ≤ 4: one 128-bit (4-lane) vector per group; 5 ≤ g ≤ 8: one 256-bit (8-lane) vector (when the CPU
  *       has them);</li>
  *   <li>otherwise ⌈g / L⌉ vectors of the preferred species per group.</li>
