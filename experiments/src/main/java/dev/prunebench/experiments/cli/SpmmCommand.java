@@ -124,7 +124,7 @@ final class SpmmCommand implements Callable<Integer> {
         out.printf("W: %s — %d×%d, nnz %d (%.2f %% zeros); X: %d×%d; threads %d%n", what, w.rows(), w.cols(), w.nnz(), 100 * w.sparsity(),
                 w.cols(), n, threads);
         out.printf("CPU: %s; %s%n", Environment.capture(threads).get("cpu_model"), Environment.vectorSpecies());
-        Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed, Math.max(Math.round(minSampleMs * 1e6), 100_000_000L));
+        Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed, Math.max(Math.round(minSampleMs * 1e6), 400_000_000L));
         List<SpmmBench.Result> rs = SpmmBench.run(w, specs, chosen, base, n, threads, budget, seed, err);
         if (rs.isEmpty()) out.println("no chosen kernel takes any of the formats " + formats);
         out.print(SpmmBench.table(rs));

@@ -97,7 +97,7 @@ public final class HartensteinSpmmCpu implements Experiment {
             return switch (scale) {
                 case QUICK -> new Config(1024, 1024, new int[] {50, 1}, new double[] {0.80, 0.90, 0.98}, new int[] {1, 8, 32},
                         Budget.quick(), 1, DEFAULT_KERNELS, DOWN, UP);
-                case STANDARD -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, new Budget(2, 9, 10_000_000L, 2000, 1L, 100_000_000L), 1, DEFAULT_KERNELS,
+                case STANDARD -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, new Budget(2, 9, 10_000_000L, 2000, 1L, 400_000_000L), 1, DEFAULT_KERNELS,
                         DOWN, UP);
                 case FULL -> new Config(4096, 4096, new int[] {50, 1}, grid, allG, Budget.full(), 1, DEFAULT_KERNELS, FULL_DOWN, FULL_UP);
             };

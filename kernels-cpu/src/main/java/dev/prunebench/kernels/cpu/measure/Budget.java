@@ -33,14 +33,17 @@ public record Budget(int warmupPairs, int repeats, long minSampleNanos, int boot
         return warmupPairs == 0 ? 0 : Math.max(minSampleNanos, warmupNanos / warmupPairs);
     }
 
-    /** CI: a few pairs, 5 ms samples. */
-    public static Budget quick() { return new Budget(2, 7, 5_000_000L, 1000, 1L, 50_000_000L); }
+    /**
+     * CI: a few pairs, 5 ms samples. Warm-up 400 ms: with 50 ms, the first kernel timed at a point was sometimes
+     * still being compiled (sub-0.1 ms SpMV at 1024², intervals up to 20× the median); 400 ms gave tight intervals.
+     */
+    public static Budget quick() { return new Budget(2, 7, 5_000_000L, 1000, 1L, 400_000_000L); }
 
     /** Tables: 15 pairs of at least 20 ms each. */
-    public static Budget standard() { return new Budget(3, 15, 20_000_000L, 2000, 1L, 100_000_000L); }
+    public static Budget standard() { return new Budget(3, 15, 20_000_000L, 2000, 1L, 400_000_000L); }
 
     /** Paper budgets: 31 pairs of at least 50 ms each. */
-    public static Budget full() { return new Budget(5, 31, 50_000_000L, 5000, 1L, 500_000_000L); }
+    public static Budget full() { return new Budget(5, 31, 50_000_000L, 5000, 1L, 1_000_000_000L); }
 
     public Budget withRepeats(int r) { return new Budget(warmupPairs, r, minSampleNanos, bootstrapResamples, seed, warmupNanos); }
 
