@@ -4,18 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** The git commit of the working tree, if there is one (runs are labelled with it). */
+/**
+ * The short git commit that labels a run id. The full commit and the dirty flag are recorded by
+ * {@code results.Environment} in every run's manifest.
+ */
 public final class GitInfo {
     private GitInfo() {}
-
-    public static String commit() { return git("rev-parse", "HEAD"); }
 
     public static String shortCommit() {
         String c = git("rev-parse", "--short=7", "HEAD");
         return c.equals("unknown") ? "nogit" : c;
     }
-
-    public static boolean dirty() { return !git("status", "--porcelain", "--untracked-files=no").isEmpty(); }
 
     private static String git(String... args) {
         String[] cmd = new String[args.length + 1];

@@ -23,10 +23,6 @@ public final class RunSupport {
     /** A finished run: its folder and the experiments that threw (recorded in the manifest and the report). */
     public record Outcome(Path dir, List<String> failed) {}
 
-    public static Path run(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
-        return runAll(todo, scale, root, seed, quiet, err).dir();
-    }
-
     /**
      * Runs every experiment even when one throws: a failed experiment keeps what it wrote, is marked skipped with the
      * exception in its report section and listed under {@code failed_experiments} in the manifest, and the caller
@@ -58,8 +54,7 @@ public final class RunSupport {
                 log.printf("   %s done in %.1f s%n", e.id(), (System.nanoTime() - t0) / 1e9);
             }
             Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("git_commit", GitInfo.commit());
-            manifest.put("git_dirty", GitInfo.dirty());
+            // git commit and dirty flag are in the run environment (written under "environment")
             manifest.put("failed_experiments", failed);
             manifest.put("command", "prunebench run " + String.join(" ", todo.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
             Report.Result[] report = new Report.Result[1];

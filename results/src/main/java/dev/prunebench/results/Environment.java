@@ -1,5 +1,6 @@
 package dev.prunebench.results;
 
+import dev.prunebench.core.env.Machine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -105,24 +106,8 @@ public final class Environment {
         return String.join(" ", out);
     }
 
-    /** The first processor's block of a cpuinfo file, key → value; empty when unreadable. */
-    static Map<String, String> cpuInfo(Path file) {
-        Map<String, String> m = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    if (!m.isEmpty()) break;
-                    continue;
-                }
-                int c = line.indexOf(':');
-                if (c < 0) continue;
-                m.putIfAbsent(line.substring(0, c).trim(), line.substring(c + 1).trim());
-            }
-        } catch (IOException | RuntimeException e) {
-            m.put("model name", "unknown (" + file + " unreadable: " + e.getMessage() + ")");
-        }
-        return m;
-    }
+    /** The first processor's block of a cpuinfo file, key → value (see {@link Machine#cpuInfo}). */
+    static Map<String, String> cpuInfo(Path file) { return Machine.cpuInfo(file); }
 
     /** The rated clock: cpufreq's base frequency where the kernel exposes it, else the "@ x.xxGHz" of the model name. */
     private static String nominalMhz(Map<String, String> cpu) {
@@ -157,25 +142,7 @@ public final class Environment {
         }
     }
 
-    /**
-     * The Vector API's preferred float species, read reflectively: the results module must not require
-     * {@code jdk.incubator.vector} at run time, and a JVM started without it has none.
-     */
-    static String vectorSpecies() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
-            return "unavailable (jdk.incubator.vector not in the module graph: add --add-modules jdk.incubator.vector)";
-        try {
-            Class<?> fv = Class.forName("jdk.incubator.vector.FloatVector");
-            Object species = fv.getField("SPECIES_PREFERRED").get(null);
-            // Through the exported interface: the implementing classes are not accessible from outside the module.
-            Class<?> vs = Class.forName("jdk.incubator.vector.VectorSpecies");
-            Object bits = vs.getMethod("vectorBitSize").invoke(species);
-            Object lanes = vs.getMethod("length").invoke(species);
-            return "float " + bits + "-bit (" + lanes + " lanes)";
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return "unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-        }
-    }
+    static String vectorSpecies() { return Machine.vectorSpecies(); }
 
     private static String gpu() {
         Path nv = Path.of("/proc/driver/nvidia/gpus");

@@ -1,5 +1,6 @@
 package dev.prunebench.kernels.cpu.measure;
 
+import dev.prunebench.core.env.Machine;
 import dev.prunebench.kernels.cpu.nativeblas.MklBackend;
 import dev.prunebench.kernels.cpu.nativeblas.OpenBlasBackend;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -64,21 +64,8 @@ public final class Environment {
         return s.isEmpty() ? "none found" : s.toString();
     }
 
-    /** "FloatVector 512-bit, 16 lanes", or why the Vector API is not there. */
-    public static String vectorSpecies() {
-        try {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
-                return "unavailable (jdk.incubator.vector not in the boot layer: add --add-modules jdk.incubator.vector)";
-            Class<?> fv = Class.forName("jdk.incubator.vector.FloatVector");
-            Object species = fv.getField("SPECIES_PREFERRED").get(null);
-            Class<?> vs = Class.forName("jdk.incubator.vector.VectorSpecies");
-            int lanes = (int) vs.getMethod("length").invoke(species);
-            int bits = (int) vs.getMethod("vectorBitSize").invoke(species);
-            return "FloatVector " + bits + "-bit, " + lanes + " lanes";
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "unavailable (" + e + ")";
-        }
-    }
+    /** E.g. "float 512-bit (16 lanes)", or why the Vector API is not there ({@link Machine#vectorSpecies}). */
+    public static String vectorSpecies() { return Machine.vectorSpecies(); }
 
     private static String cpuinfo() {
         try {
@@ -90,12 +77,6 @@ public final class Environment {
     }
 
     static java.util.Optional<String> field(String cpuinfo, String name) {
-        for (String line : cpuinfo.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) continue;
-            if (line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
-                return java.util.Optional.of(line.substring(colon + 1).trim());
-        }
-        return java.util.Optional.empty();
+        return java.util.Optional.ofNullable(Machine.parseCpuInfo(cpuinfo).get(name));
     }
 }
