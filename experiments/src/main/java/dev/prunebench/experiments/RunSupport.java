@@ -28,7 +28,7 @@ public final class RunSupport {
      * exception in its report section and listed under {@code failed_experiments} in the manifest, and the caller
      * decides the exit code from {@link Outcome#failed()}.
      */
-    public static Outcome runAll(List<Experiment> todo, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
+    public static Outcome runAll(List<Experiment> selected, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
         Files.createDirectories(root);
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
         boolean interactive = !quiet && Progress.isTerminal();
@@ -38,8 +38,8 @@ public final class RunSupport {
             log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
                     + "; vector " + run.environment().get("vector_species"));
             int i = 0;
-            for (Experiment e : todo) {
-                log.println("== [" + ++i + "/" + todo.size() + "] " + e.id() + " (" + scale.id() + ") — " + e.paper());
+            for (Experiment e : selected) {
+                log.println("== [" + ++i + "/" + selected.size() + "] " + e.id() + " (" + scale.id() + ") — " + e.paper());
                 long t0 = System.nanoTime();
                 try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
                     try {
@@ -56,7 +56,7 @@ public final class RunSupport {
             Map<String, Object> manifest = new LinkedHashMap<>();
             // git commit and dirty flag are in the run environment (written under "environment")
             manifest.put("failed_experiments", failed);
-            manifest.put("command", "prunebench run " + String.join(" ", todo.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
+            manifest.put("command", "prunebench run " + String.join(" ", selected.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
             Report.Result[] report = new Report.Result[1];
             Path dest = run.finish(manifest, run.environment(), dir -> report[0] = report(dir));
             log.println("scorecard: " + Scorecard.summary(report[0].scorecard()));

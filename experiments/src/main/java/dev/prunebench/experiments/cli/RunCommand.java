@@ -39,13 +39,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
-        List<Experiment> todo = new ArrayList<>();
+        List<Experiment> selected = new ArrayList<>();
         for (String id : ids) {
-            if (id.equals("all")) todo.addAll(Experiments.ALL);
-            else todo.add(Experiments.get(id));
+            if (id.equals("all")) selected.addAll(Experiments.ALL);
+            else selected.add(Experiments.get(id));
         }
         if (regress != null) dev.prunebench.results.RunData.read(regress); // a bad baseline fails before the run, not after
-        RunSupport.Outcome outcome = RunSupport.runAll(todo, sc, out, seed, quiet, spec.commandLine().getErr());
+        RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
         Path dest = outcome.dir();
         spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
         if (regress != null) {
