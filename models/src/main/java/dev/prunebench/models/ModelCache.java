@@ -60,7 +60,7 @@ public final class ModelCache {
         meta.put("gemm", Blas.backend());
         meta.put("reproducibility", Reproducibility.status());
         if (useCache) {
-            ModelFiles.save(n, dir, meta);
+            ModelFiles.save(n, dir, meta, ModelFiles.Existing.REPLACE_MODEL);
             if (log != null) log.println("  saved dense " + net + " to " + dir);
         }
         return new Entry(n, false, dir, r.seconds(), meta);

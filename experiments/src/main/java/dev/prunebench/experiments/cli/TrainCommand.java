@@ -39,12 +39,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-images", description = "use only the first N training images (default: all)") Integer trainImages;
     @Option(names = "--validation", defaultValue = "0", description = "hold out the last N training images and report accuracy on them (Hartenstein: 6000)") int validation;
     @Option(names = "--mnist", description = "folder with the four IDX files (plain or .gz); default: the cache, fetched when missing") Path mnistDir;
-    @Option(names = "--save", description = "save the trained model into this folder") Path save;
+    @Option(names = "--save", description = "save the trained model into this folder (it must not exist, or be empty)") Path save;
+    @Option(names = "--overwrite", description = "with --save: replace the saved model already in that folder (only a folder holding a saved model and nothing else)") boolean overwrite;
     @Option(names = {"-q", "--quiet"}, description = "no per-epoch output") boolean quiet;
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Networks.defaultWidths(net);
+        // refuse a destination before minutes of training, not after
+        if (save != null) ModelFiles.checkDestination(save, overwrite ? ModelFiles.Existing.REPLACE_MODEL : ModelFiles.Existing.REFUSE);
         Mnist m = mnistDir != null ? Mnist.load(mnistDir) : Mnist.loadOrFetch(System.err);
         Dataset train = trainImages == null ? m.train() : m.train().head(trainImages);
         Dataset val = null;
@@ -75,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
             meta.put("seconds_per_epoch", r.secondsPerEpoch());
             meta.put("gemm", Blas.backend());
             meta.put("mnist_dir", m.dir().toString());
-            ModelFiles.save(n, save, meta);
+            ModelFiles.save(n, save, meta, overwrite ? ModelFiles.Existing.REPLACE_MODEL : ModelFiles.Existing.REFUSE);
             out.println("saved " + save.toAbsolutePath());
         }
         return 0;

@@ -55,4 +55,20 @@ class TrainCommandTest {
         assertThat(m[0]).isEqualTo("2");
         assertThat(m[2]).contains("MNIST not found in").contains("nothing");
     }
+
+    @Test void saveNeverDeletesAnExistingFolderOrFile() throws IOException {
+        Path mine = Files.createDirectories(tmp.resolve("mine").resolve("deep"));
+        Files.writeString(mine.resolve("paper.tex"), "draft");
+        Path file = Files.writeString(tmp.resolve("f"), "x");
+        for (Path target : new Path[] {tmp.resolve("mine"), file})
+            for (String[] extra : new String[][] {{}, {"--overwrite"}}) {
+                java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("train", "--net", "mlp", "--epochs", "1", "--save", target.toString()));
+                a.addAll(java.util.List.of(extra));
+                String[] r = run(a.toArray(String[]::new));
+                assertThat(r[0]).as(r[2]).isEqualTo("2");
+                assertThat(r[2]).contains(target.toString()).contains("not overwritten").doesNotContain("Exception");
+            }
+        assertThat(Files.readString(mine.resolve("paper.tex"))).isEqualTo("draft");
+        assertThat(Files.readString(file)).isEqualTo("x");
+    }
 }

@@ -11,10 +11,12 @@ import dev.prunebench.models.nn.Param;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -38,10 +40,34 @@ public final class ModelFiles {
 
     private ModelFiles() {}
 
+    /** What {@link #save} does when its destination already exists. */
+    public enum Existing {
+        /** Refuse anything at the destination but an empty folder. */
+        REFUSE,
+        /**
+         * Replace a folder that holds a saved model (a {@code model.json} and nothing but regular {@code .npy} files
+         * beside it), atomically; refuse anything else.
+         */
+        REPLACE_MODEL
+    }
+
+    /** Saves into {@code dir}, which must not exist or be an empty folder ({@link Existing#REFUSE}). */
     public static void save(Network net, Path dir, Map<String, Object> meta) throws IOException {
+        save(net, dir, meta, Existing.REFUSE);
+    }
+
+    /**
+     * Saves into {@code dir}. Nothing the program did not write is ever deleted: an existing file, a non-empty folder
+     * that is not a saved model, or (with {@link Existing#REFUSE}) any non-empty folder is refused with an
+     * {@link IOException} naming it, before anything is written. A saved model being replaced is moved aside, the new
+     * one moved into place, and only then the old one deleted; if the move fails, the old model is put back.
+     */
+    public static void save(Network net, Path dir, Map<String, Object> meta, Existing existing) throws IOException {
+        checkDestination(dir, existing);
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
+        Path old = null;
         try {
             ObjectNode root = JSON.createObjectNode();
             root.put("format", FORMAT);
@@ -65,15 +91,61 @@ public final class ModelFiles {
             }
             root.set("meta", JSON.valueToTree(meta == null ? Map.of() : meta));
             JSON.writeValue(tmp.resolve("model.json").toFile(), root);
-            if (Files.exists(dir)) deleteTree(dir);
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir);
+            checkDestination(dir, existing); // again: the folder may have changed while the model was written
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                old = parent.resolve("." + dir.getFileName() + ".old-" + Long.toUnsignedString(System.nanoTime(), 36));
+                move(dir, old);
             }
+            try {
+                move(tmp, dir);
+            } catch (IOException e) {
+                if (old != null) move(old, dir);
+                old = null;
+                throw e;
+            }
+            if (old != null) deleteModelFolder(old);
+            old = null;
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    /** Refuses a destination that save must not touch; an absent path or an empty folder is fine. */
+    public static void checkDestination(Path dir, Existing existing) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isSymbolicLink(dir)) throw new IOException(dir + ": is a symbolic link; not overwritten (save into a new folder)");
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw new IOException(dir + ": exists and is not a folder; not overwritten (save into a new folder)");
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.sorted().toList();
+        }
+        if (entries.isEmpty()) return;
+        if (existing == Existing.REFUSE)
+            throw new IOException(dir + ": folder exists and is not empty (" + entries.size() + " entries); not overwritten"
+                    + (Files.isRegularFile(dir.resolve("model.json")) ? " (pass --overwrite to replace the saved model in it)" : ""));
+        if (!Files.isRegularFile(dir.resolve("model.json"), LinkOption.NOFOLLOW_LINKS))
+            throw new IOException(dir + ": folder holds no model.json, so it is not a saved model; not overwritten");
+        for (Path e : entries) {
+            String name = e.getFileName().toString();
+            boolean ours = Files.isRegularFile(e, LinkOption.NOFOLLOW_LINKS) && (name.equals("model.json") || name.endsWith(".npy"));
+            if (!ours) throw new IOException(dir + ": holds '" + name + "', which is not part of a saved model; not overwritten");
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    /** Deletes a replaced model folder: only the regular files checked by {@link #checkDestination}, then the folder. */
+    private static void deleteModelFolder(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path q : s.toList()) if (Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS)) Files.delete(q);
+        }
+        Files.delete(dir);
     }
 
     /** A loaded model with the free-form metadata it was saved with. */

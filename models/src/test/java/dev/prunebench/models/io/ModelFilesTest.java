@@ -64,4 +64,40 @@ class ModelFilesTest {
         assertThatThrownBy(() -> ModelFiles.load(dir)).hasMessageContaining("expected float32 4×784 for fc1.weight");
         assertThatThrownBy(() -> ModelFiles.load(tmp.resolve("none"))).hasMessageContaining("no model.json");
     }
+
+    @Test void neverDeletesWhatItDidNotWrite() throws IOException {
+        Network net = Networks.build("lenet300", new int[] {4, 3}, 1);
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "mine");
+        for (ModelFiles.Existing e : ModelFiles.Existing.values())
+            assertThatThrownBy(() -> ModelFiles.save(net, file, Map.of(), e)).hasMessageContaining("notes.txt").hasMessageContaining("not a folder");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+        Path dir = Files.createDirectories(tmp.resolve("work").resolve("sub"));
+        Files.writeString(dir.resolve("data.csv"), "1,2");
+        Path work = tmp.resolve("work");
+        for (ModelFiles.Existing e : ModelFiles.Existing.values())
+            assertThatThrownBy(() -> ModelFiles.save(net, work, Map.of(), e)).hasMessageContaining("not overwritten");
+        assertThat(Files.readString(dir.resolve("data.csv"))).isEqualTo("1,2");
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(x -> x.getFileName().toString()).sorted().toList()).containsExactly("notes.txt", "work");
+        }
+    }
+
+    @Test void replacesASavedModelOnlyWhenAskedAndOnlyIfNothingElseIsThere() throws IOException {
+        Path dir = tmp.resolve("m");
+        ModelFiles.save(Networks.build("lenet300", new int[] {4, 3}, 1), dir, Map.of("v", 1));
+        Network second = Networks.build("lenet300", new int[] {5, 2}, 2);
+        assertThatThrownBy(() -> ModelFiles.save(second, dir, Map.of())).hasMessageContaining("not empty").hasMessageContaining("--overwrite");
+        assertThat(ModelFiles.load(dir).meta()).containsEntry("v", 1);
+        ModelFiles.save(second, dir, Map.of("v", 2), ModelFiles.Existing.REPLACE_MODEL);
+        assertThat(ModelFiles.load(dir).network().shape()).isEqualTo("784-5-2-10");
+        Files.writeString(dir.resolve("README"), "keep");
+        assertThatThrownBy(() -> ModelFiles.save(second, dir, Map.of(), ModelFiles.Existing.REPLACE_MODEL)).hasMessageContaining("'README'");
+        assertThat(Files.readString(dir.resolve("README"))).isEqualTo("keep");
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly("m");
+        }
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        ModelFiles.save(second, empty, Map.of());
+        assertThat(ModelFiles.load(empty).network().shape()).isEqualTo("784-5-2-10");
+    }
 }
