@@ -1,20 +1,32 @@
 package dev.prunebench.experiments;
 
 import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.kernels.cpu.CpuBackends;
 import dev.prunebench.kernels.cuda.CudaBackend;
 import dev.prunebench.kernels.mcu.QemuCortexM4Backend;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every backend prunebench knows, for {@code list-backends} and for the run manifest. */
+/**
+ * Every backend prunebench knows, from every kernel module: the one place a new platform is registered. The CLI,
+ * the run manifest and every experiment use {@link #registry()}.
+ */
 public final class Backends {
     private Backends() {}
 
+    /** CPU (cpu-vector, cpu-scalar, mkl, openblas), then cuda, then mcu-qemu. */
     public static List<Backend> all() {
-        List<Backend> all = new ArrayList<>();
-        for (var e : dev.prunebench.kernels.cpu.CpuBackends.all()) all.add(e.backend());
+        List<Backend> all = new ArrayList<>(CpuBackends.backends());
         all.add(new CudaBackend());
         all.add(new QemuCortexM4Backend());
-        return all;
+        return List.copyOf(all);
     }
+
+    private static final class Holder {
+        static final KernelRegistry REGISTRY = KernelRegistry.probe(all());
+    }
+
+    /** Every backend probed once per JVM, with the kernels of those available. */
+    public static KernelRegistry registry() { return Holder.REGISTRY; }
 }

@@ -34,7 +34,7 @@ public final class RunSupport {
         boolean interactive = !quiet && Progress.isTerminal();
         List<String> failed = new java.util.ArrayList<>();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
-            recordBackends(run);
+            run.kernels(Backends.registry());
             log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
                     + "; vector " + run.environment().get("vector_species"));
             int i = 0;
@@ -64,22 +64,6 @@ public final class RunSupport {
             log.println("report: " + dest.resolve("index.html").toAbsolutePath());
             return new Outcome(dest, List.copyOf(failed));
         }
-    }
-
-    /** Each known backend's probe answer ("available (…)" / "unavailable because …") goes into the manifest. */
-    private static void recordBackends(RunWriter run) {
-        Map<String, String> answers = new LinkedHashMap<>();
-        for (dev.prunebench.core.backend.Backend b : Backends.all()) {
-            String answer;
-            try {
-                answer = b.probe().toString();
-            } catch (RuntimeException | LinkageError e) {
-                // probes must not throw; one that does is recorded, not allowed to stop the run
-                answer = "unavailable because its probe failed: " + e;
-            }
-            answers.put(b.id(), answer);
-        }
-        run.environment().put("backends", answers);
     }
 
     /** Writes (or rewrites) {@code index.html} and {@code scorecard.csv} of a run folder from its files. */

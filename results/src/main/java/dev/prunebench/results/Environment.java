@@ -50,7 +50,7 @@ public final class Environment {
         Environment e = new Environment();
         Map<String, String> cpu = cpuInfo(Path.of("/proc/cpuinfo"));
         e.values.put("cpu_model", cpu.getOrDefault("model name", System.getProperty("os.arch")));
-        e.values.put("cpu_mhz_nominal", nominalMhz(cpu));
+        e.values.put("cpu_mhz_nominal", Machine.nominalClock().toString());
         e.values.put("cpu_mhz_at_capture", cpu.getOrDefault("cpu MHz", "unknown"));
         String flags = cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""));
         Set<String> flagSet = new TreeSet<>(List.of(flags.trim().split("\\s+")));
@@ -108,21 +108,6 @@ public final class Environment {
 
     /** The first processor's block of a cpuinfo file, key → value (see {@link Machine#cpuInfo}). */
     static Map<String, String> cpuInfo(Path file) { return Machine.cpuInfo(file); }
-
-    /** The rated clock: cpufreq's base frequency where the kernel exposes it, else the "@ x.xxGHz" of the model name. */
-    private static String nominalMhz(Map<String, String> cpu) {
-        for (String f : List.of("base_frequency", "cpuinfo_max_freq")) {
-            try {
-                String khz = Files.readString(Path.of("/sys/devices/system/cpu/cpu0/cpufreq", f)).trim();
-                return Long.parseLong(khz) / 1000 + " (cpufreq " + f + ")";
-            } catch (IOException | RuntimeException e) {
-                // not exposed (virtual machines often hide cpufreq): try the next source
-            }
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("@\\s*([0-9.]+)\\s*GHz").matcher(cpu.getOrDefault("model name", ""));
-        if (m.find()) return Math.round(Double.parseDouble(m.group(1)) * 1000) + " (model name)";
-        return "unknown (no cpufreq, no clock in the model name)";
-    }
 
     private static String memTotal(Path meminfo) {
         try {

@@ -1,5 +1,7 @@
 package dev.prunebench.results;
 
+import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.backend.KernelRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import tech.tablesaw.api.Table;
@@ -23,6 +25,17 @@ public interface ExperimentContext {
 
     /** Records one metric (written to {@code metrics.csv}). */
     void metric(Metric metric);
+
+    /**
+     * Records a metric measured on a backend: flagged modelled when the backend's numbers are emulated or modelled,
+     * so no experiment has to remember it. Every measurement taken through a kernel is recorded this way.
+     */
+    default void metric(Metric metric, Backend ranOn) {
+        metric(ranOn.modelled() && !metric.modelled() ? metric.asModelled() : metric);
+    }
+
+    /** The run's kernels: every backend probed once, with the kernels of those available. */
+    KernelRegistry kernels();
 
     /** Adds a plot drawn from one of this experiment's tables. */
     void plot(PlotSpec plot);

@@ -75,6 +75,20 @@ public final class RunWriter implements AutoCloseable {
     }
 
     /** Starts one experiment's folder; close the returned context when the experiment ends. */
+    private dev.prunebench.core.backend.KernelRegistry kernels;
+
+    /**
+     * The kernel registry every experiment of this run gets ({@link ExperimentContext#kernels()}); its backends'
+     * answers are recorded in the environment under {@code backends}.
+     */
+    public RunWriter kernels(dev.prunebench.core.backend.KernelRegistry registry) {
+        this.kernels = registry;
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (var e : registry.entries()) answers.put(e.backend().id(), e.status());
+        environment().put("backends", answers);
+        return this;
+    }
+
     public Context experiment(String id, String paper) {
         if (!id.matches("[a-z0-9][a-z0-9_-]*")) throw new IllegalArgumentException("experiment id: must match [a-z0-9][a-z0-9_-]*, got '" + id + "'");
         experiments.add(id);
@@ -176,6 +190,11 @@ public final class RunWriter implements AutoCloseable {
         @Override public Path dir() { return dir; }
         @Override public PrintStream log() { return log; }
         @Override public boolean interactive() { return interactive; }
+
+        @Override public dev.prunebench.core.backend.KernelRegistry kernels() {
+            if (kernels == null) throw new IllegalStateException("this run was given no kernel registry (RunWriter.kernels)");
+            return kernels;
+        }
 
         @Override public void table(String name, Table table) {
             if (!name.matches("[a-z0-9][a-z0-9_-]*")) throw new IllegalArgumentException("table name: must match [a-z0-9][a-z0-9_-]*, got '" + name + "'");

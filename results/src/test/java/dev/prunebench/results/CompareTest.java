@@ -70,8 +70,8 @@ class CompareTest {
     @Test void laterBreakEvenIsARegression() {
         Random r = new Random(6);
         double[] base = draw(r, 15, 0.80, 0.01), later = draw(r, 15, 0.90, 0.01);
-        Compare.Row row = Compare.timing("e", Metric.timing("break_even_rate[kernel=k,g=1,n=50]", 0.8, "fraction", base),
-                Metric.timing("break_even_rate[kernel=k,g=1,n=50]", 0.9, "fraction", later), Compare.Options.DEFAULT);
+        Compare.Row row = Compare.timing("e", Metric.timing("break_even_rate[kernel=k,over=fastest-dense,g=1,n=50]", 0.8, "fraction", base),
+                Metric.timing("break_even_rate[kernel=k,over=fastest-dense,g=1,n=50]", 0.9, "fraction", later), Compare.Options.DEFAULT);
         assertThat(row.verdict()).isEqualTo(Compare.Verdict.REGRESSION);
     }
 

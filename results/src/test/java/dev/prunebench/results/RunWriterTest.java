@@ -57,7 +57,7 @@ class RunWriterTest {
     }
 
     @Test void metricNamesWithCommasRoundTrip(@TempDir Path tmp) throws IOException {
-        Metric m = Metric.timing("speedup[kernel=gcsr-vector,g=8,rate=0.90,n=50]", 1.5, "x", new double[] {1.4, 1.5, 1.6});
+        Metric m = Metric.timing("speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]", 1.5, "x", new double[] {1.4, 1.5, 1.6});
         MetricsCsv.write(tmp.resolve("metrics.csv"), java.util.List.of(m, Metric.exact("bytes[format=csr]", 12, "bytes")));
         assertThat(MetricsCsv.read(tmp.resolve("metrics.csv"))).containsExactly(m, Metric.exact("bytes[format=csr]", 12, "bytes"));
         assertThatThrownBy(() -> Metric.exact("a\"b", 1, "")).hasMessageContaining("double quotes");

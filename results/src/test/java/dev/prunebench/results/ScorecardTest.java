@@ -23,13 +23,13 @@ class ScorecardTest {
         assertThat(entry(card, "bytes[format=csr,rows=4096,cols=4096,precision=fp32,policy=minimal,sparsity=0.90]").verdict())
                 .isEqualTo(Scorecard.Verdict.REPRODUCED);
         // 0.93 lies in [0.91, 0.97]
-        assertThat(entry(card, "break_even_rate[kernel=gcsr-vector,g=1,n=50]").verdict()).isEqualTo(Scorecard.Verdict.REPRODUCED);
+        assertThat(entry(card, "break_even_rate[kernel=gcsr-vector,over=fastest-dense,g=1,n=50]").verdict()).isEqualTo(Scorecard.Verdict.REPRODUCED);
         // speedup 1.5 at g=8 lies in [1.27, 1.71]; fraction 0.5 for 2:4
-        assertThat(entry(card, "speedup[kernel=gcsr-vector,g=8,rate=0.90,n=50]").verdict()).isEqualTo(Scorecard.Verdict.REPRODUCED);
+        assertThat(entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]").verdict()).isEqualTo(Scorecard.Verdict.REPRODUCED);
         assertThat(entry(card, "nm_sparsity[n=2,m=4]").ours()).isEqualTo(0.5);
 
         // experiment ran but did not produce the metric: not run, with its skip reasons
-        Scorecard.Entry g32 = entry(card, "speedup[kernel=gcsr-vector,g=32,rate=0.90,n=50]");
+        Scorecard.Entry g32 = entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=32,rate=0.90,n=50]");
         assertThat(g32.verdict()).isEqualTo(Scorecard.Verdict.NOT_RUN);
         assertThat(g32.reason()).contains("metric not produced", "cuda backend", "error 35");
         // built but not in this run vs not built at all
@@ -41,7 +41,7 @@ class ScorecardTest {
     @Test void outsideTheBandOnOtherHardwareSaysSo(@TempDir Path tmp) throws Exception {
         Path dir = SyntheticRun.write(tmp, 1, 2.0, SyntheticRun.FINGERPRINT); // speedups halved: 0.75
         List<Scorecard.Entry> card = Scorecard.compute(RunData.read(dir), Published.bundled(), null);
-        Scorecard.Entry e = entry(card, "speedup[kernel=gcsr-vector,g=8,rate=0.90,n=50]");
+        Scorecard.Entry e = entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]");
         assertThat(e.verdict()).isEqualTo(Scorecard.Verdict.DIFFERS);
         assertThat(e.reason()).contains("hardware: published on NVIDIA GTX 950M", "measured on Test CPU 9000", "outside [1.27, 1.71]");
 

@@ -59,11 +59,11 @@ final class SyntheticRun {
                         List.of("rate=0.90"), "group size g", "speedup (x)", false, PlotSpec.Style.BAR, Double.NaN));
                 double[] samples = new double[20];
                 for (int i = 0; i < samples.length; i++) samples[i] = 1.5 * (1 + 0.02 * rnd.nextGaussian()) / slowdown;
-                ctx.metric(Metric.timing("speedup[kernel=gcsr-vector,g=8,rate=0.90,n=50]", Compare.median(samples), "x", samples));
+                ctx.metric(Metric.timing("speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]", Compare.median(samples), "x", samples));
                 double[] ms = new double[20];
                 for (int i = 0; i < ms.length; i++) ms[i] = 12.0 * (1 + 0.02 * rnd.nextGaussian()) * slowdown;
                 ctx.metric(Metric.timing("time[kernel=gcsr-vector,g=32,rate=0.90,n=50]", Compare.median(ms), "ms", ms));
-                ctx.metric(Metric.exact("break_even_rate[kernel=gcsr-vector,g=1,n=50]", 0.93, "fraction"));
+                ctx.metric(Metric.exact("break_even_rate[kernel=gcsr-vector,over=fastest-dense,g=1,n=50]", 0.93, "fraction"));
                 ctx.metric(Metric.info("threads", 1, ""));
                 ctx.parameter("n", 50);
                 ctx.note("synthetic numbers for tests");

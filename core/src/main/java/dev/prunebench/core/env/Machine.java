@@ -59,4 +59,41 @@ public final class Machine {
             return "unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
         }
     }
+
+    /** A clock rate with where it was read: {@code cpufreq base_frequency}, {@code model name}, {@code cpu MHz at capture}. */
+    public record Clock(double mhz, String source) {
+        @Override public String toString() {
+            return Double.isNaN(mhz) ? "unknown (" + source + ")" : Math.round(mhz) + " (" + source + ")";
+        }
+    }
+
+    /**
+     * The processor's rated clock, the one figure both the run manifest and the harness's cycles-per-non-zero use:
+     * cpufreq's {@code base_frequency} or {@code cpuinfo_max_freq} where the kernel exposes them, else the
+     * "@ x.xxGHz" of the model name, else the first "cpu MHz" of cpuinfo (the current clock on machines that scale:
+     * the best figure available, said so), else NaN.
+     */
+    public static Clock nominalClock() {
+        return nominalClock(cpuInfo(Path.of("/proc/cpuinfo")), Path.of("/sys/devices/system/cpu/cpu0/cpufreq"));
+    }
+
+    static Clock nominalClock(Map<String, String> cpu, Path cpufreq) {
+        for (String f : new String[] {"base_frequency", "cpuinfo_max_freq"}) {
+            try {
+                String khz = Files.readString(cpufreq.resolve(f)).trim();
+                return new Clock(Long.parseLong(khz) / 1000.0, "cpufreq " + f);
+            } catch (IOException | RuntimeException e) {
+                // not exposed (virtual machines often hide cpufreq): try the next source
+            }
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("@\\s*([0-9.]+)\\s*GHz").matcher(cpu.getOrDefault("model name", ""));
+        if (m.find()) return new Clock(Double.parseDouble(m.group(1)) * 1000, "model name");
+        try {
+            String mhz = cpu.get("cpu MHz");
+            if (mhz != null) return new Clock(Double.parseDouble(mhz.trim()), "cpu MHz at capture");
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        return new Clock(Double.NaN, "no cpufreq, no clock in the model name, no cpu MHz");
+    }
 }

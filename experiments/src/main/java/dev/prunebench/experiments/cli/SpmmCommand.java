@@ -5,11 +5,12 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.io.LoadedMatrix;
 import dev.prunebench.core.io.MatrixFiles;
 import dev.prunebench.core.kernel.MatMul;
-import dev.prunebench.kernels.cpu.CpuBackends;
-import dev.prunebench.kernels.cpu.measure.Budget;
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.experiments.Backends;
+import dev.prunebench.measure.Budget;
 import dev.prunebench.kernels.cpu.measure.Environment;
-import dev.prunebench.kernels.cpu.measure.SpmmBench;
-import dev.prunebench.kernels.cpu.patterns.Patterns;
+import dev.prunebench.measure.SpmmBench;
+import dev.prunebench.measure.Patterns;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "spmm", description = {
-        "Time C = W · X for one matrix on every CPU kernel that takes the chosen formats, each interleaved with a dense baseline in one run.",
+@Command(name = "spmm", mixinStandardHelpOptions = true, description = {
+        "Time C = W · X for one matrix on every CPU kernel that takes the chosen formats, in the same interleaved rounds as every dense kernel of the platform (MKL, OpenBLAS, Vector API): speedup over the fastest and over each.",
         "W from a file (--matrix: .npy, .mtx, .smtx) or generated (--shape, --rate, --pattern); X is seeded N(0,1), K×N."})
 final class SpmmCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -54,8 +55,9 @@ final class SpmmCommand implements Callable<Integer> {
     @Option(names = "--kernels", split = ",", description = "kernel ids to include (default: all of the chosen backends)")
     List<String> kernels;
 
-    @Option(names = "--baseline", description = "baseline kernel id (default: mkl-sgemm, or mkl-sgemv for N = 1, else openblas-sgemm); a sparse one such as mkl-sparse-csr gets W as csr")
-    String baseline;
+    @Option(names = "--baseline", split = ",", description = "baseline kernel ids (default: every dense kernel of the candidates' platform: "
+            + "the speedup is over the fastest, and over each); a sparse one such as mkl-sparse-csr gets W as csr")
+    List<String> baseline;
 
     @Option(names = "--threads", defaultValue = "1", description = "threads per kernel (default: ${DEFAULT-VALUE})")
     int threads;
@@ -98,47 +100,61 @@ final class SpmmCommand implements Callable<Integer> {
             what = String.format(Locale.ROOT, "generated %dx%d, %s, rate %.4f%s, seed %d", m, k, pattern, rate, g > 1 ? ", g " + g : "", seed);
         }
 
-        List<MatMul> avail = CpuBackends.availableKernels();
-        for (var e : CpuBackends.all())
-            if (!e.availability().available() && (backends == null || backends.contains(e.backend().id())))
-                err.println("skipped backend " + e.backend().id() + ": " + e.availability());
+        KernelRegistry reg = Backends.registry();
         if (backends != null)
             for (String b : backends)
-                if (CpuBackends.backend(b).isEmpty())
+                if (reg.entry(b).isEmpty())
                     throw new IllegalArgumentException("--backends: unknown backend '" + b + "' (known: "
-                            + String.join(", ", CpuBackends.all().stream().map(e -> e.backend().id()).toList()) + ")");
-        List<MatMul> chosen = new ArrayList<>();
-        for (MatMul k : avail) {
-            if (backends != null && !backends.contains(k.backendId())) continue;
-            if (kernels != null && !kernels.contains(k.id())) continue;
-            chosen.add(k);
-        }
+                            + String.join(", ", reg.entries().stream().map(e -> e.backend().id()).toList()) + ")");
+        for (var e : reg.entries())
+            if (!e.usable() && (backends != null ? backends.contains(e.backend().id()) : e.backend().platform().equals("cpu")))
+                err.println("skipped backend " + e.backend().id() + ": " + e.status());
         if (kernels != null)
             for (String id : kernels)
-                if (avail.stream().noneMatch(k -> k.id().equals(id)))
-                    throw new IllegalArgumentException("--kernels: no available kernel '" + id + "' (available: "
-                            + String.join(", ", avail.stream().map(MatMul::id).toList()) + ")");
-        MatMul base = pickBaseline(avail);
-        if (chosen.isEmpty()) throw new IllegalArgumentException("no kernel left after --backends/--kernels");
+                if (reg.kernel(id).isEmpty()) throw new IllegalArgumentException("--kernels: " + id + ": " + reg.whyMissing(id));
+        List<MatMul> chosen = new ArrayList<>();
+        List<String> why = new ArrayList<>();
+        for (MatMul k : reg.kernels()) {
+            String platform = reg.backendOf(k).platform();
+            if (backends != null ? !backends.contains(k.backendId()) : kernels == null && !platform.equals("cpu")) continue;
+            if (kernels != null && !kernels.contains(k.id())) continue;
+            List<String> reasons = new ArrayList<>();
+            for (FormatSpec f : specs) {
+                String r = k.refuses(f, n);
+                if (r != null) reasons.add(r);
+            }
+            if (reasons.size() == specs.size()) why.add(k.id() + ": " + reasons.get(0));
+            else chosen.add(k);
+        }
+        if (chosen.isEmpty())
+            throw new IllegalArgumentException("no chosen kernel takes any of the formats " + formats + " at N = " + n
+                    + (why.isEmpty() ? " (no kernel left after --backends/--kernels)" : " (" + String.join("; ", why) + ")"));
+        for (String w1 : why) err.println("left out " + w1);
+        List<MatMul> base = null;
+        if (baseline != null) {
+            base = new ArrayList<>();
+            for (String id : baseline) {
+                MatMul b = reg.kernel(id).orElseThrow(() -> new IllegalArgumentException("--baseline: " + id + ": " + reg.whyMissing(id)));
+                String r = b.refuses(b.supports(FormatSpec.DENSE) ? FormatSpec.DENSE : FormatSpec.CSR, n);
+                if (r != null) throw new IllegalArgumentException("--baseline: " + id + " " + r);
+                base.add(b);
+            }
+        }
 
         out.printf("W: %s — %d×%d, nnz %d (%.2f %% zeros); X: %d×%d; threads %d%n", what, w.rows(), w.cols(), w.nnz(), 100 * w.sparsity(),
                 w.cols(), n, threads);
         out.printf("CPU: %s; %s%n", Environment.capture(threads).get("cpu_model"), Environment.vectorSpecies());
         Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed, Math.max(Math.round(minSampleMs * 1e6), 400_000_000L));
-        List<SpmmBench.Result> rs = SpmmBench.run(w, specs, chosen, base, n, threads, budget, seed, err);
-        if (rs.isEmpty()) out.println("no chosen kernel takes any of the formats " + formats);
+        List<SpmmBench.Result> rs;
+        try {
+            rs = SpmmBench.run(reg, w, specs, chosen, base, n, threads, budget, seed, System.err);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("format ")) throw new IllegalArgumentException("W (" + what + "): " + e.getMessage(), e);
+            throw e;
+        }
         out.print(SpmmBench.table(rs));
         out.flush();
         return rs.stream().anyMatch(r -> !r.status().equals("ok")) ? 1 : 0;
-    }
-
-    private MatMul pickBaseline(List<MatMul> avail) {
-        List<String> order = baseline != null ? List.of(baseline)
-                : n == 1 ? List.of("mkl-sgemv", "mkl-sgemm", "openblas-sgemm", "dense-vector") : List.of("mkl-sgemm", "openblas-sgemm", "dense-vector");
-        for (String id : order)
-            for (MatMul k : avail) if (k.id().equals(id)) return k;
-        throw new IllegalArgumentException(baseline != null ? "--baseline: no available kernel '" + baseline + "'"
-                : "no dense baseline available (tried " + String.join(", ", order) + ")");
     }
 
 }

@@ -24,19 +24,20 @@ class SpmmCommandTest {
         Run r = run("spmm", "--shape", "64x48", "--rate", "0.8", "--pattern", "grouped", "--g", "4", "--n", "4",
                 "--formats", "csr,gcsr:4", "--repeats", "3", "--min-sample-ms", "0");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("generated 64x48").contains("mkl-sparse-csr").contains("speedup over mkl-sgemm")
+        assertThat(r.out()).contains("generated 64x48").contains("mkl-sparse-csr").contains("speedup over the fastest baseline")
+                .contains("dense-vector").contains("openblas-sgemm")
                 .contains("gcsr:4").contains(" ok");
     }
 
     @Test
     void readsAMatrixFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeTrue(new MklBackend().probe().available(), "MKL: " + new MklBackend().probe());
-        var w = dev.prunebench.kernels.cpu.patterns.Patterns.uniform(40, 30, 0.75, 3);
+        var w = dev.prunebench.measure.Patterns.uniform(40, 30, 0.75, 3);
         var file = dir.resolve("w.mtx");
         dev.prunebench.core.io.MatrixFiles.write(file, w);
         Run r = run("spmm", "--matrix", file.toString(), "--n", "1", "--formats", "csr,gcsr:2", "--repeats", "3", "--min-sample-ms", "0");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("w.mtx").contains("40×30, nnz 300").contains("speedup over mkl-sgemv");
+        assertThat(r.out()).contains("w.mtx").contains("40×30, nnz 300").contains("mkl-sgemv").contains("baseline");
     }
 
     @Test
@@ -53,5 +54,38 @@ class SpmmCommandTest {
         Run b = run("spmm", "--shape", "8x8", "--backends", "gpu9000");
         assertThat(b.code()).isEqualTo(2);
         assertThat(b.err()).contains("gpu9000");
+    }
+
+    @Test
+    void kernelsThatDoNotApplyAreLeftOutWithTheirReason() {
+        Run r = run("spmm", "--shape", "32x24", "--n", "4", "--formats", "dense", "--repeats", "3", "--min-sample-ms", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        if (new MklBackend().probe().available()) assertThat(r.err()).contains("left out mkl-sgemv").contains("N = 1");
+        assertThat(r.out()).contains("dense-vector").contains("baseline");
+    }
+
+    @Test
+    void aPatternThatCannotMakeTheFormatIsAnErrorNamingBoth() {
+        Run r = run("spmm", "--shape", "32x24", "--rate", "0.5", "--n", "4", "--formats", "nm:2:4", "--repeats", "3", "--min-sample-ms", "0");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("nm:2:4").contains("uniform").doesNotContain("Exception");
+    }
+
+    @Test
+    void anEmptySelectionIsAnError() {
+        assumeTrue(new MklBackend().probe().available(), "MKL: " + new MklBackend().probe());
+        Run r = run("spmm", "--shape", "32x24", "--formats", "csr", "--kernels", "mkl-sgemm");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no chosen kernel takes any of the formats [csr]").contains("mkl-sgemm");
+        Run u = run("spmm", "--shape", "32x24", "--kernels", "warp-magic");
+        assertThat(u.code()).isEqualTo(2);
+        assertThat(u.err()).contains("warp-magic").contains("no available backend declares it");
+    }
+
+    @Test
+    void answersHelp() {
+        Run r = run("spmm", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--formats").contains("--baseline");
     }
 }

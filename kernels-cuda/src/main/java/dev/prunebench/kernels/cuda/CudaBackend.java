@@ -19,6 +19,8 @@ public final class CudaBackend implements Backend {
 
     @Override public String description() { return "NVIDIA GPU through JCuda 12.6 (cuBLAS SGEMM, cuSPARSE CSR SpMM)"; }
 
+    @Override public String platform() { return "gpu"; }
+
     @Override public Availability probe() {
         Availability a = cached;
         if (a == null) cached = a = doProbe();
@@ -52,7 +54,6 @@ public final class CudaBackend implements Backend {
             return Availability.no(count[0] + " CUDA device(s), but cuBLAS/cuSPARSE could not be loaded (toolkit libraries "
                     + "libcublas.so.12 / libcusparse.so.12 missing?): " + t);
         }
-        return Availability.yes(count[0] + " CUDA device(s); GPU kernels are not built yet (planned: cuSPARSE CSR SpMM, "
-                + "grouped kernels, warp memory-access model)");
+        return Availability.yes(count[0] + " CUDA device(s)");
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Cortex-M4 backend: C kernels generated from core formats, cross-compiled with {@code arm-none-eabi-gcc} and
  * run on QEMU's {@code mps2-an386} board, counting instructions with SysTick under {@code -icount shift=0}
- * (see FACTS.md). Results from it are instruction counts on an emulator: {@link #modelled()} is true, and every
+ * (see FACTS.md). Results from it are instruction counts on an emulator: {@link #provenance()} is emulated, and every
  * table labels them as emulated, never as time on a real MCU.
  *
  * <p>Kernels are not built yet; the probe is: it finds the cross-compiler and the emulator (absolute paths, from
@@ -26,7 +26,9 @@ public final class QemuCortexM4Backend implements Backend {
 
     @Override public String description() { return "Cortex-M4 (QEMU mps2-an386, instruction counts under -icount), arm-none-eabi-gcc"; }
 
-    @Override public boolean modelled() { return true; }
+    @Override public String platform() { return "mcu"; }
+
+    @Override public Provenance provenance() { return Provenance.EMULATED; }
 
     @Override public Availability probe() {
         Availability a = cached;

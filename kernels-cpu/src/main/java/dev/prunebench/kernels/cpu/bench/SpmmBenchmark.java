@@ -5,8 +5,8 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cpu.CpuBackends;
-import dev.prunebench.kernels.cpu.measure.Verification;
-import dev.prunebench.kernels.cpu.patterns.Patterns;
+import dev.prunebench.measure.Verification;
+import dev.prunebench.measure.Patterns;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -88,8 +88,7 @@ public class SpmmBenchmark {
         String[] p = shape.toLowerCase(Locale.ROOT).split("x");
         if (p.length != 3) throw new IllegalArgumentException("shape: expected MxKxN, got " + shape);
         int m = Integer.parseInt(p[0]), k = Integer.parseInt(p[1]), n = Integer.parseInt(p[2]);
-        MatMul mm = CpuBackends.kernel(kernel).orElseThrow(() -> new IllegalStateException("kernel " + kernel + " is not available: "
-                + CpuBackends.all().stream().map(e -> e.backend().id() + " " + e.availability()).toList()));
+        MatMul mm = CpuBackends.registry().require(kernel);
         Dense w = Patterns.generate(Patterns.Kind.parse(pattern), m, k, rate, g, seed);
         FormatSpec spec = format.equals("auto") ? auto(mm, g) : FormatSpec.parse(format);
         if (!mm.supports(spec)) throw new IllegalArgumentException("kernel " + kernel + " does not take format " + spec);

@@ -31,8 +31,7 @@ public final class Environment {
         m.put("cpu_model", field(cpuinfo, "model name").orElse(System.getProperty("os.arch")));
         m.put("cpu_simd_flags", simdFlags(cpuinfo));
         m.put("cpu_logical_cores", Runtime.getRuntime().availableProcessors());
-        double mhz = nominalMhz(cpuinfo);
-        m.put("cpu_nominal_mhz", Double.isNaN(mhz) ? "unknown" : mhz);
+        m.put("cpu_nominal_mhz", Machine.nominalClock().toString());
         m.put("threads", threads);
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")");
@@ -40,20 +39,6 @@ public final class Environment {
         m.put("mkl", MklBackend.version());
         m.put("openblas", OpenBlasBackend.version());
         return m;
-    }
-
-    /**
-     * Nominal clock in MHz: the "@ x.xxGHz" in the model name when present (Intel), else the first "cpu MHz" line
-     * (current, not nominal, on machines that scale; recorded as the best figure available). NaN when unknown.
-     */
-    public static double nominalMhz() { return nominalMhz(cpuinfo()); }
-
-    static double nominalMhz(String cpuinfo) {
-        Matcher at = Pattern.compile("@\\s*([0-9.]+)\\s*GHz").matcher(field(cpuinfo, "model name").orElse(""));
-        if (at.find()) return Double.parseDouble(at.group(1)) * 1000;
-        return field(cpuinfo, "cpu MHz").map(s -> {
-            try { return Double.parseDouble(s); } catch (NumberFormatException e) { return Double.NaN; }
-        }).orElse(Double.NaN);
     }
 
     static String simdFlags(String cpuinfo) {

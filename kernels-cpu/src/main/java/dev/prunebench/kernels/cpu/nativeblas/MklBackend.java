@@ -69,7 +69,7 @@ public final class MklBackend implements Backend {
     public static String version() { return Probe.RESULT.available() ? Probe.VERSION : "unavailable"; }
 
     /** The kernels of this backend; use them only after {@link #probe()} answered available. */
-    public static List<MatMul> kernels() {
+    @Override public List<MatMul> kernels() {
         return List.of(new MklSgemm(), new MklSgemv(), new MklSparseCsr());
     }
 }

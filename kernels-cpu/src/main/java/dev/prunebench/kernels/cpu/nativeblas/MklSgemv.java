@@ -17,8 +17,13 @@ public final class MklSgemv implements MatMul {
 
     @Override public boolean supports(FormatSpec spec) { return spec.kind() == FormatSpec.Kind.DENSE; }
 
+    @Override public String refuses(FormatSpec spec, int n) {
+        if (!supports(spec)) return "takes W as dense only, not " + spec;
+        return n == 1 ? null : "is matrix-vector only (N = 1), not N = " + n + " (" + MklSgemm.ID + " covers N > 1)";
+    }
+
     @Override public Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
-        Native.checkShapes(ID, w, x, n, threads);
+        MatMul.checkArguments(this, w, x, n, threads);
         if (n != 1) throw new IllegalArgumentException(ID + ": is matrix-vector only (N = 1), got N = " + n + "; use " + MklSgemm.ID);
         if (!(w instanceof Dense d)) throw new IllegalArgumentException(ID + ": takes W as dense, got " + w.spec());
         FloatPointer a = null, b = null, c = null;

@@ -41,7 +41,7 @@ public final class MklSparseCsr implements MatMul {
     @Override public boolean supports(FormatSpec spec) { return spec.kind() != FormatSpec.Kind.DENSE; }
 
     @Override public Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
-        Native.checkShapes(ID, w, x, n, threads);
+        MatMul.checkArguments(this, w, x, n, threads);
         if (!supports(w.spec())) throw new IllegalArgumentException(ID + ": takes a sparse format (csr, coo, gcsr:G, nm:N:M), got " + w.spec());
         Csr csr = w instanceof Csr c ? c : Csr.fromDense(w.toDense(), w.rows(), w.cols());
         IntPointer ptr = null, end = null, idx = null;

@@ -47,17 +47,4 @@ final class Native {
         }
         if (first != null) throw first;
     }
-
-    static void checkShapes(String kernel, SparseFormat w, float[] x, int n, int threads) {
-        if (w == null) throw new IllegalArgumentException(kernel + ": W must not be null");
-        if (x == null) throw new IllegalArgumentException(kernel + ": X must not be null");
-        if (n < 1) throw new IllegalArgumentException(kernel + ": n must be >= 1, got " + n);
-        if (threads < 1) throw new IllegalArgumentException(kernel + ": threads must be >= 1, got " + threads);
-        long expect = (long) w.cols() * n;
-        if (x.length != expect)
-            throw new IllegalArgumentException(kernel + ": X has " + x.length + " values, expected K×N = " + w.cols() + "×" + n + " = " + expect
-                    + " for W " + w.rows() + "×" + w.cols());
-        if ((long) w.rows() * n > Integer.MAX_VALUE)
-            throw new IllegalArgumentException(kernel + ": C would have " + (long) w.rows() * n + " values, more than a Java array holds");
-    }
 }

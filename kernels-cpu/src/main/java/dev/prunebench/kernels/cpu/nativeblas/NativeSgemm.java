@@ -26,7 +26,7 @@ abstract class NativeSgemm implements MatMul {
     abstract void sgemm(int threads, int m, int n, int k, FloatPointer a, FloatPointer b, FloatPointer c);
 
     @Override public final Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
-        Native.checkShapes(id, w, x, n, threads);
+        MatMul.checkArguments(this, w, x, n, threads);
         if (!(w instanceof Dense d)) throw new IllegalArgumentException(id + ": takes W as dense, got " + w.spec());
         FloatPointer a = null, b = null, c = null;
         try {

@@ -68,5 +68,5 @@ public final class OpenBlasBackend implements Backend {
     }
 
     /** The kernels of this backend; use them only after {@link #probe()} answered available. */
-    public static List<MatMul> kernels() { return List.of(new OpenBlasSgemm()); }
+    @Override public List<MatMul> kernels() { return List.of(new OpenBlasSgemm()); }
 }

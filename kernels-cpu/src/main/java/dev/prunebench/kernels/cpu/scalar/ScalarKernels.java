@@ -38,6 +38,10 @@ public final class ScalarKernels {
     private static final Backend BACKEND = new Backend() {
         @Override public String id() { return BACKEND_ID; }
 
+        @Override public List<MatMul> kernels() { return ALL; }
+
+        @Override public boolean referenceOnly() { return true; }
+
         @Override public String description() { return "plain-Java reference kernels (dense, csr, gcsr:G, nm:N:M), row-parallel"; }
 
         @Override public Availability probe() { return availability(); }

@@ -45,6 +45,8 @@ public final class VectorKernels {
     private static final Backend BACKEND = new Backend() {
         @Override public String id() { return BACKEND_ID; }
 
+        @Override public List<MatMul> kernels() { return ALL; }
+
         @Override public String description() {
             return "Vector API (jdk.incubator.vector) kernels for dense, csr, gcsr:G, nm:N:M; SpMM and SpMV, row-parallel";
         }

@@ -10,8 +10,8 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cpu.CpuBackends;
-import dev.prunebench.kernels.cpu.measure.Verification;
-import dev.prunebench.kernels.cpu.patterns.Patterns;
+import dev.prunebench.measure.Verification;
+import dev.prunebench.measure.Patterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -115,7 +115,7 @@ class NativeKernelsTest {
         assertThatThrownBy(() -> new MklSgemv().prepare(d, new float[6], 2, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("N = 2");
         assertThatThrownBy(() -> new MklSparseCsr().prepare(d, new float[3], 1, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sparse format");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format dense");
         assertThatThrownBy(() -> new MklSparseCsr().prepare(FormatSpec.CSR.encode(d), new float[3], 1, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads");
     }
@@ -123,13 +123,16 @@ class NativeKernelsTest {
     @Test
     void registryListsEveryBackendWithItsAnswer() {
         var sw = new java.io.StringWriter();
-        CpuBackends.print(new java.io.PrintWriter(sw));
+        CpuBackends.registry().print(new java.io.PrintWriter(sw));
         assertThat(sw.toString()).contains("mkl").contains("openblas");
-        for (var e : CpuBackends.all()) {
-            assertThat(sw.toString()).contains(e.availability().toString());
+        for (var e : CpuBackends.registry().entries()) {
+            assertThat(sw.toString()).contains(e.status());
             if (!e.availability().available()) assertThat(e.kernels()).isEmpty();
         }
-        if (new MklBackend().probe().available())
-            assertThat(CpuBackends.kernel("mkl-sparse-csr")).isPresent();
+        if (new MklBackend().probe().available()) {
+            assertThat(CpuBackends.registry().kernel("mkl-sparse-csr")).isPresent();
+            assertThat(CpuBackends.registry().require("mkl-sgemv").refuses(FormatSpec.DENSE, 50)).contains("N = 1");
+            assertThat(CpuBackends.registry().require("mkl-sgemv").refuses(FormatSpec.DENSE, 1)).isNull();
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.cpu.measure;
+package dev.prunebench.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -109,14 +109,5 @@ class InterleavedTest {
         assertThat(Verification.compare(new float[] {1, 2, 3, 4.1f}, ref, 100).passed()).isFalse();
         assertThat(Verification.compare(new float[] {1, 2, 3, Float.NaN}, ref, 100).passed()).isFalse();
         assertThat(Verification.compare(new float[] {1, 2, 3}, ref, 100).passed()).isFalse();
-    }
-
-    @Test
-    void environmentNamesTheMachine() {
-        var env = Environment.capture(1);
-        assertThat(env).containsKeys("cpu_model", "cpu_simd_flags", "cpu_nominal_mhz", "jdk", "vector_species", "mkl", "openblas", "threads");
-        assertThat(Environment.nominalMhz("model name\t: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz\ncpu MHz\t: 3100.0\n")).isEqualTo(2500.0);
-        assertThat(Environment.nominalMhz("model name\t: AMD EPYC\ncpu MHz\t\t: 2596.152\n")).isEqualTo(2596.152);
-        assertThat(Environment.simdFlags("flags\t: fpu sse4_2 avx avx2 fma avx512f\n")).isEqualTo("sse4_2 avx avx2 fma avx512f");
     }
 }

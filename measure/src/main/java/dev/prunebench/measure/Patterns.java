@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.cpu.patterns;
+package dev.prunebench.measure;
 
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.prune.Layer;

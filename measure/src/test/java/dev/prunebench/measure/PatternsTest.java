@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.cpu.patterns;
+package dev.prunebench.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

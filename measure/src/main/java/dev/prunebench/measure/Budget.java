@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.cpu.measure;
+package dev.prunebench.measure;
 
 /**
  * How much time an interleaved comparison spends.

@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.cpu.measure;
+package dev.prunebench.measure;
 
 /**
  * The outcome of one interleaved comparison of a candidate kernel with its baseline.

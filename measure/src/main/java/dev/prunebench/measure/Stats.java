@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.cpu.measure;
+package dev.prunebench.measure;
 
 import java.util.Arrays;
 import org.apache.commons.math3.random.RandomGenerator;

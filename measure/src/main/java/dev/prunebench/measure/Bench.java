@@ -1,0 +1,199 @@
+package dev.prunebench.measure;
+
+import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.kernel.MatMul;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One measurement point, backend-neutral: candidate kernels against every dense baseline of their platform, all
+ * verified first, then timed in the same interleaved rounds ({@link Interleaved#group}) or, on an emulator or a
+ * hardware model, counted ({@link MatMul.Counted}). Each candidate gets its speedup over the fastest dense kernel of
+ * its platform (the baseline a user would otherwise run) and over each dense kernel, named.
+ *
+ * <p>Platforms are never mixed: a GPU kernel is compared with GPU dense kernels, a Cortex-M4 kernel with the
+ * Cortex-M4 dense kernel. Counted and timed kernels are never compared with each other.
+ */
+public final class Bench {
+    private Bench() {}
+
+    /** A kernel bound for one measurement: the kernel, the backend that runs it, and W in a format it takes. */
+    public record Entry(MatMul kernel, Backend backend, SparseFormat w) {
+        public Entry {
+            if (!kernel.backendId().equals(backend.id()))
+                throw new IllegalArgumentException("entry: kernel " + kernel.id() + " runs on " + kernel.backendId() + ", not " + backend.id());
+            if (!kernel.supports(w.spec())) throw new IllegalArgumentException("entry: kernel " + kernel.id() + " does not take " + w.spec());
+        }
+
+        public String format() { return w.spec().toString(); }
+    }
+
+    /**
+     * What one kernel gave at the point.
+     *
+     * @param entry        the kernel, backend and W
+     * @param dense        whether it is one of the dense baselines
+     * @param status       {@code ok}, {@code failed: …} (verification), {@code error: …} (refused the input) or
+     *                     {@code no baseline: …}
+     * @param setupMs      its {@code prepare} (wall clock), NaN when it was refused
+     * @param verification the check against the reference, null when it never ran
+     * @param time         median and interval of its time in ns (timed kernels; null when counted or not ok)
+     * @param counts       exact counts of one run (counted kernels; null otherwise)
+     * @param clock        {@code host} or the kernel's own clock, or {@code counted}
+     * @param fastestDense id of the fastest dense kernel of its platform at this point (null when there was none)
+     * @param speedup      over the fastest dense kernel (median and interval; an exact ratio for counts)
+     * @param speedupSamples per-round speedups over the fastest (empty for counts)
+     * @param speedupOver  over each dense kernel of its platform, by id, with the per-round samples
+     */
+    public record Outcome(Entry entry, boolean dense, String status, double setupMs, Verification verification, Stats.Interval time,
+                          double[] timeSamples, MatMul.Counts counts, String clock, String fastestDense, Stats.Interval speedup,
+                          double[] speedupSamples, Map<String, Speedup> speedupOver) {
+        public boolean ok() { return "ok".equals(status); }
+
+        public String kernelId() { return entry.kernel().id(); }
+
+        /** {@code measured}, {@code emulated} or {@code modelled}, from the backend. */
+        public String provenance() { return entry.backend().provenance().label(); }
+    }
+
+    /** A speedup over one named baseline with its per-round samples. */
+    public record Speedup(Stats.Interval interval, double[] samples) {}
+
+    /**
+     * Measures one point.
+     *
+     * @param candidates sparse (or any) kernels with W in their format
+     * @param dense      dense baselines with W as dense; those on a candidate's platform are its baselines
+     * @param x          K×N row-major, shared by every kernel
+     * @param reference  the double-precision dense reference C (M×N) for fp32 verification
+     * @param k          K (for the fp32 tolerance)
+     */
+    public static List<Outcome> run(List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
+                                    float[] reference, int k, PrintStream log) {
+        List<Outcome> out = new ArrayList<>();
+        Map<String, List<Entry>> candByPlatform = new LinkedHashMap<>(), denseByPlatform = new LinkedHashMap<>();
+        for (Entry e : candidates) candByPlatform.computeIfAbsent(e.backend().platform(), p -> new ArrayList<>()).add(e);
+        for (Entry e : dense) denseByPlatform.computeIfAbsent(e.backend().platform(), p -> new ArrayList<>()).add(e);
+        for (String platform : candByPlatform.keySet()) denseByPlatform.putIfAbsent(platform, List.of());
+        for (var pe : denseByPlatform.entrySet())
+            out.addAll(platform(pe.getKey(), candByPlatform.getOrDefault(pe.getKey(), List.of()), pe.getValue(), x, n, threads, budget, reference, k, log));
+        return out;
+    }
+
+    /** A prepared, verified kernel waiting to be timed or counted. */
+    private record Ready(Entry entry, boolean dense, MatMul.Prepared prepared, double setupMs, Verification v) {}
+
+    private static List<Outcome> platform(String platform, List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
+                                          float[] reference, int k, PrintStream log) {
+        List<Outcome> out = new ArrayList<>();
+        List<Ready> ready = new ArrayList<>();
+        try {
+            for (Entry e : dense) prepare(e, true, x, n, threads, reference, k, ready, out);
+            for (Entry e : candidates) prepare(e, false, x, n, threads, reference, k, ready, out);
+            List<Ready> counted = ready.stream().filter(r -> r.prepared() instanceof MatMul.Counted).toList();
+            List<Ready> timed = ready.stream().filter(r -> !(r.prepared() instanceof MatMul.Counted)).toList();
+            out.addAll(counted(platform, counted));
+            out.addAll(timed(platform, timed, budget, log));
+        } finally {
+            for (Ready r : ready) r.prepared().close();
+        }
+        return out;
+    }
+
+    private static void prepare(Entry e, boolean dense, float[] x, int n, int threads, float[] reference, int k, List<Ready> ready, List<Outcome> out) {
+        String why = e.kernel().refuses(e.w().spec(), n);
+        if (why != null) {
+            out.add(failed(e, dense, "error: " + why, Double.NaN, null));
+            return;
+        }
+        long t0 = System.nanoTime();
+        MatMul.Prepared p;
+        try {
+            p = e.kernel().prepare(e.w(), x, n, threads);
+        } catch (IllegalArgumentException ex) {
+            out.add(failed(e, dense, "error: " + ex.getMessage(), Double.NaN, null));
+            return;
+        }
+        double setup = (System.nanoTime() - t0) / 1e6;
+        Verification v;
+        try {
+            v = Verification.verify(p, reference, k);
+        } catch (RuntimeException ex) {
+            p.close();
+            throw ex;
+        }
+        if (!v.passed()) {
+            p.close();
+            out.add(failed(e, dense, v.rule().startsWith("bit-exact") ? "failed: " + v.rule()
+                    : String.format(Locale.ROOT, "failed: rel error %.3g > tolerance %.3g", v.relError(), v.tolerance()), setup, v));
+            return;
+        }
+        ready.add(new Ready(e, dense, p, setup, v));
+    }
+
+    private static Outcome failed(Entry e, boolean dense, String status, double setup, Verification v) {
+        return new Outcome(e, dense, status, setup, v, null, new double[0], null, "-", null, null, new double[0], Map.of());
+    }
+
+    private static List<Outcome> counted(String platform, List<Ready> rs) {
+        List<Outcome> out = new ArrayList<>();
+        if (rs.isEmpty()) return out;
+        Map<Ready, MatMul.Counts> counts = new LinkedHashMap<>();
+        for (Ready r : rs) counts.put(r, ((MatMul.Counted) r.prepared()).counts());
+        Ready fastest = null;
+        for (Ready r : rs) if (r.dense() && (fastest == null || counts.get(r).costValue() < counts.get(fastest).costValue())) fastest = r;
+        for (Ready r : rs) {
+            MatMul.Counts c = counts.get(r);
+            if (fastest == null) {
+                out.add(new Outcome(r.entry(), r.dense(), "no baseline: no counted dense kernel on platform " + platform, r.setupMs(), r.v(), null,
+                        new double[0], c, "counted", null, null, new double[0], Map.of()));
+                continue;
+            }
+            Map<String, Speedup> over = new LinkedHashMap<>();
+            for (Ready d : rs)
+                if (d.dense()) {
+                    double ratio = (double) counts.get(d).costValue() / Math.max(1, c.costValue());
+                    over.put(d.entry().kernel().id(), new Speedup(new Stats.Interval(ratio, ratio, ratio, 1.0), new double[0]));
+                }
+            out.add(new Outcome(r.entry(), r.dense(), "ok", r.setupMs(), r.v(), null, new double[0], c, "counted", fastest.entry().kernel().id(),
+                    over.get(fastest.entry().kernel().id()).interval(), new double[0], over));
+        }
+        return out;
+    }
+
+    private static List<Outcome> timed(String platform, List<Ready> rs, Budget budget, PrintStream log) {
+        List<Outcome> out = new ArrayList<>();
+        if (rs.isEmpty()) return out;
+        Interleaved.Group g = Interleaved.timeGroup(rs.stream().map(Ready::prepared).toList(), budget);
+        int[] denseIdx = java.util.stream.IntStream.range(0, rs.size()).filter(i -> rs.get(i).dense()).toArray();
+        int fastest = denseIdx.length == 0 ? -1 : g.fastest(denseIdx);
+        for (int i = 0; i < rs.size(); i++) {
+            Ready r = rs.get(i);
+            String clock = r.prepared() instanceof MatMul.SelfTimed st ? st.clock() : "host";
+            if (fastest < 0) {
+                out.add(new Outcome(r.entry(), r.dense(), "no baseline: no dense kernel available on platform " + platform, r.setupMs(), r.v(),
+                        g.time(i), g.nanos()[i], null, clock, null, null, new double[0], Map.of()));
+                continue;
+            }
+            Map<String, Speedup> over = new LinkedHashMap<>();
+            for (int j : denseIdx) {
+                Comparison c = g.compare(i, j);
+                over.put(rs.get(j).entry().kernel().id(), new Speedup(c.speedup(), c.speedups()));
+            }
+            Speedup best = over.get(rs.get(fastest).entry().kernel().id());
+            Outcome o = new Outcome(r.entry(), r.dense(), "ok", r.setupMs(), r.v(), g.time(i), g.nanos()[i], null, clock,
+                    rs.get(fastest).entry().kernel().id(), best.interval(), best.samples(), over);
+            out.add(o);
+            if (log != null && !r.dense())
+                log.printf(Locale.ROOT, "    %-16s %-8s %9.4f ms  %.2f× [%.2f, %.2f] over %s (fastest dense, %.4f ms)%n", o.kernelId(), o.entry().format(),
+                        o.time().median() / 1e6, o.speedup().median(), o.speedup().low(), o.speedup().high(), o.fastestDense(),
+                        g.time(fastest).median() / 1e6);
+        }
+        return out;
+    }
+}
