@@ -15,6 +15,9 @@ RUN="$(readlink -f "$ROOT/results/latest")"
 TMP="$ROOT/results/.baseline-new"
 rm -rf "$TMP" "$ROOT/results/.baseline-old"
 cp -r "$RUN" "$TMP"
+# the networks the accuracy experiments keep (<experiment>/models/) are inputs for later experiments of a run, not
+# reference numbers: the committed baseline holds tables and metrics only
+find "$TMP" -mindepth 2 -maxdepth 2 -type d -name models -exec rm -rf {} +
 [ -d "$ROOT/results/baseline" ] && mv "$ROOT/results/baseline" "$ROOT/results/.baseline-old"
 mv "$TMP" "$ROOT/results/baseline"
 rm -rf "$ROOT/results/.baseline-old"

@@ -1,6 +1,7 @@
 package dev.prunebench.experiments;
 
 import dev.prunebench.results.ExperimentContext;
+import java.util.List;
 
 /**
  * One reproduced table or figure. Implementations are registered in {@link Experiments#ALL}.
@@ -20,4 +21,16 @@ public interface Experiment {
 
     /** Runs at {@code ctx.scale()}, writing tables, metrics and plots through {@code ctx}. */
     void run(ExperimentContext ctx) throws Exception;
+
+    /**
+     * Experiments whose output this one needs (their kept models, latency tables): {@code run} adds them to the run
+     * when they were not chosen and runs them first, and says so; this one reads them with {@code ctx.input(id)}.
+     */
+    default List<String> needs() { return List.of(); }
+
+    /**
+     * Experiments whose output this one uses when they are in the same run (a joined figure): {@code run} orders them
+     * first but does not add them; {@code ctx.input(id)} is empty when they did not run.
+     */
+    default List<String> uses() { return List.of(); }
 }

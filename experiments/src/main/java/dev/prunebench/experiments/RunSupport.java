@@ -28,9 +28,10 @@ public final class RunSupport {
      * exception in its report section and listed under {@code failed_experiments} in the manifest, and the caller
      * decides the exit code from {@link Outcome#failed()}.
      */
-    public static Outcome runAll(List<Experiment> selected, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
+    public static Outcome runAll(List<Experiment> chosen, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
         Files.createDirectories(root);
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
+        List<Experiment> selected = order(chosen, Experiments.byId(), log);
         boolean interactive = !quiet && Progress.isTerminal();
         List<String> failed = new java.util.ArrayList<>();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
@@ -41,8 +42,13 @@ public final class RunSupport {
             for (Experiment e : selected) {
                 log.println("== [" + ++i + "/" + selected.size() + "] " + e.id() + " (" + scale.id() + ") — " + e.paper());
                 long t0 = System.nanoTime();
+                List<String> missing = e.needs().stream().filter(failed::contains).toList();
                 try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
                     try {
+                        if (!missing.isEmpty()) throw new IllegalStateException("needs " + String.join(", ", missing) + ", which failed in this run");
+                        for (String u : e.needs()) log.println("   " + e.id() + " reads " + u + " from this run");
+                        for (String u : e.uses())
+                            log.println("   " + e.id() + (ctx.input(u).isPresent() ? " uses " + u + " from this run" : " would use " + u + " (not in this run)"));
                         e.run(ctx);
                     } catch (Exception ex) {
                         failed.add(e.id());
@@ -64,6 +70,39 @@ public final class RunSupport {
             log.println("report: " + dest.resolve("index.html").toAbsolutePath());
             return new Outcome(dest, List.copyOf(failed));
         }
+    }
+
+    /**
+     * The chosen experiments with everything they need added, each after the experiments it needs or uses (needed
+     * ones added to the run are announced on the log); chosen order otherwise kept. A cycle is an error.
+     */
+    static List<Experiment> order(List<Experiment> chosen, Map<String, Experiment> known, PrintStream log) {
+        List<Experiment> all = new java.util.ArrayList<>(chosen);
+        for (int i = 0; i < all.size(); i++)
+            for (String n : all.get(i).needs()) {
+                if (all.stream().anyMatch(x -> x.id().equals(n))) continue;
+                Experiment d = known.get(n);
+                if (d == null) throw new IllegalStateException(all.get(i).id() + " needs unknown experiment " + n);
+                {
+                    all.add(d);
+                    log.println("running " + n + " too: " + all.get(i).id() + " needs its output");
+                }
+            }
+        List<Experiment> out = new java.util.ArrayList<>();
+        java.util.Set<String> visiting = new java.util.HashSet<>();
+        for (Experiment e : all) visit(e, all, out, visiting);
+        return out;
+    }
+
+    private static void visit(Experiment e, List<Experiment> all, List<Experiment> out, java.util.Set<String> visiting) {
+        if (out.contains(e)) return;
+        if (!visiting.add(e.id())) throw new IllegalStateException("experiments need each other in a cycle through " + e.id());
+        List<String> before = new java.util.ArrayList<>(e.needs());
+        before.addAll(e.uses());
+        for (String id : before)
+            for (Experiment d : all) if (d.id().equals(id)) visit(d, all, out, visiting);
+        visiting.remove(e.id());
+        out.add(e);
     }
 
     /** Writes (or rewrites) {@code index.html} and {@code scorecard.csv} of a run folder from its files. */

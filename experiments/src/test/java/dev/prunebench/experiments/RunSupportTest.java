@@ -42,4 +42,38 @@ class RunSupportTest {
         assertThat(html).contains("Failed experiments:", "planted failure", "reproduced");
         assertThat(tmp.resolve("latest")).exists();
     }
+
+    /** Writes a file, or checks that the experiment it needs wrote one. */
+    record Chain(String id, List<String> needs, List<String> uses) implements Experiment {
+        @Override public String paper() { return "test"; }
+        @Override public String description() { return "test"; }
+        @Override public void run(ExperimentContext ctx) throws Exception {
+            Files.writeString(ctx.dir().resolve("out.txt"), id);
+            for (String n : needs) {
+                Path in = ctx.input(n).orElseThrow(() -> new IllegalStateException(id + ": no input " + n));
+                ctx.note("read " + Files.readString(in.resolve("out.txt")));
+            }
+        }
+    }
+
+    @Test void whatAnExperimentNeedsIsAddedAndRunFirst() {
+        Experiment a = new Chain("a", List.of(), List.of()), b = new Chain("b", List.of("a"), List.of()), c = new Chain("c", List.of(), List.of("b"));
+        Map<String, Experiment> known = Map.of("a", a, "b", b, "c", c);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        List<Experiment> order = RunSupport.order(List.of(c, b), known, new java.io.PrintStream(log, true));
+        assertThat(order).extracting(Experiment::id).containsExactly("a", "b", "c");
+        assertThat(log.toString()).contains("running a too: b needs its output");
+        // uses only orders: c alone runs alone
+        assertThat(RunSupport.order(List.of(c), known, new java.io.PrintStream(log, true))).extracting(Experiment::id).containsExactly("c");
+        Experiment x = new Chain("x", List.of("y"), List.of()), y = new Chain("y", List.of("x"), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunSupport.order(List.of(x), Map.of("x", x, "y", y), new java.io.PrintStream(log, true)))
+                .hasMessageContaining("cycle");
+    }
+
+    @Test void anExperimentReadsWhatItNeedsThroughTheRun(@TempDir Path tmp) throws Exception {
+        Experiment a = new Chain("formats-storage", List.of(), List.of()), b = new Chain("reader", List.of("formats-storage"), List.of());
+        RunSupport.Outcome o = RunSupport.runAll(List.of(b, a), Scale.QUICK, tmp, 1, true, new PrintWriter(new StringWriter(), true));
+        assertThat(o.failed()).isEmpty();
+        assertThat(RunData.read(o.dir()).experiment("reader").notes()).contains("read formats-storage");
+    }
 }

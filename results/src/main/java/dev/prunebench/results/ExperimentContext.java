@@ -34,6 +34,13 @@ public interface ExperimentContext {
         metric(ranOn.modelled() && !metric.modelled() ? metric.asModelled() : metric);
     }
 
+    /**
+     * The output folder of another experiment that finished earlier in this run (declared by the caller as needed or
+     * used), read-only by convention; empty when it did not run. Experiments get each other's outputs only this way,
+     * never by a path to a sibling folder.
+     */
+    default java.util.Optional<Path> input(String experimentId) { return java.util.Optional.empty(); }
+
     /** The run's kernels: every backend probed once, with the kernels of those available. */
     KernelRegistry kernels();
 

@@ -89,6 +89,8 @@ public final class RunWriter implements AutoCloseable {
         return this;
     }
 
+    private final java.util.Set<String> completed = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
     public Context experiment(String id, String paper) {
         if (!id.matches("[a-z0-9][a-z0-9_-]*")) throw new IllegalArgumentException("experiment id: must match [a-z0-9][a-z0-9_-]*, got '" + id + "'");
         experiments.add(id);
@@ -191,6 +193,11 @@ public final class RunWriter implements AutoCloseable {
         @Override public PrintStream log() { return log; }
         @Override public boolean interactive() { return interactive; }
 
+        @Override public java.util.Optional<Path> input(String experimentId) {
+            if (experimentId.equals(id)) throw new IllegalArgumentException("input: an experiment cannot read its own output as an input");
+            return completed.contains(experimentId) ? java.util.Optional.of(tmp.resolve(experimentId)) : java.util.Optional.empty();
+        }
+
         @Override public dev.prunebench.core.backend.KernelRegistry kernels() {
             if (kernels == null) throw new IllegalStateException("this run was given no kernel registry (RunWriter.kernels)");
             return kernels;
@@ -239,6 +246,7 @@ public final class RunWriter implements AutoCloseable {
             info.put("plots", plots);
             JSON.writeValue(dir.resolve("experiment.json").toFile(), info);
             details.put(id, new LinkedHashMap<>(info));
+            completed.add(id);
         }
     }
 

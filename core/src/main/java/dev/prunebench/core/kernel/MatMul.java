@@ -44,8 +44,9 @@ public interface MatMul {
     static void checkArguments(MatMul k, SparseFormat w, float[] x, int n, int threads) {
         String id = k.id();
         if (w == null) throw new IllegalArgumentException(id + ": w must not be null");
-        if (!k.supports(w.spec())) throw new IllegalArgumentException(id + ": does not take W in format " + w.spec());
         if (n < 1) throw new IllegalArgumentException(id + ": n (columns of X) must be >= 1, got " + n);
+        String why = k.refuses(w.spec(), n);
+        if (why != null) throw new IllegalArgumentException(id + ": " + why);
         if (threads < 1 || threads > MAX_THREADS)
             throw new IllegalArgumentException(id + ": threads must be in [1, " + MAX_THREADS + "], got " + threads);
         if (x == null) throw new IllegalArgumentException(id + ": x must not be null");

@@ -17,6 +17,7 @@ import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,6 +121,29 @@ final class AccuracySupport {
         }
         return e;
     }
+
+    /**
+     * Keeps a network whose accuracy this experiment measured: saved (weights, masks, shape) under
+     * {@code <experiment>/models/<name>/}, so a later experiment of the run times exactly this network
+     * ({@code ctx.input(experiment).resolve("models/" + name)}). Recorded as a parameter.
+     */
+    static void keep(ExperimentContext ctx, String name, Network n, double testAccuracy) throws IOException {
+        java.nio.file.Path dir = ctx.dir().resolve(MODELS).resolve(name);
+        Map<String, Object> meta = new java.util.LinkedHashMap<>();
+        meta.put("experiment_model", name);
+        meta.put("test_accuracy", testAccuracy);
+        meta.put("pruned_fraction", prunedFraction(n));
+        dev.prunebench.models.io.ModelFiles.save(n, dir, meta);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kept = (Map<String, Object>) KEPT.computeIfAbsent(ctx, c -> new java.util.LinkedHashMap<String, Object>());
+        kept.put(name, MODELS + "/" + name + " (" + n.shape() + ", test accuracy " + String.format(java.util.Locale.ROOT, "%.2f", 100 * testAccuracy) + " %)");
+        ctx.parameter("models", kept);
+    }
+
+    /** The folder, inside an accuracy experiment's output, that holds the networks it kept. */
+    public static final String MODELS = "models";
+
+    private static final Map<ExperimentContext, Object> KEPT = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** A deep copy of a network (weights and masks). */
     static Network copy(Network n) {

@@ -73,6 +73,8 @@ public final class DeepCompressionLenet implements Experiment {
             ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
             ctx.metric(AccuracySupport.accuracy("weights_reduction[net=" + net + ",pruned=0.92]", round3(1 / (1 - AccuracySupport.prunedFraction(p))), "x"));
             ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",deepcompression]", round3(AccuracySupport.prunedFraction(p)), "fraction"));
+            AccuracySupport.keep(ctx, net + "-dense", dense, 1 - denseErr / 100);
+            AccuracySupport.keep(ctx, net + "-deepcompression", p, 1 - finalErr / 100);
             for (Param w : p.weights())
                 layers.row(net, w.name().replace(".weight", ""), w.rows(), w.cols(), w.size(), w.kept(), round3(1 - (double) w.kept() / w.size()));
         }

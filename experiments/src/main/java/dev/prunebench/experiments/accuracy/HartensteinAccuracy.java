@@ -51,6 +51,11 @@ public final class HartensteinAccuracy implements Experiment {
         };
     }
 
+    static final String SPMM = "hartenstein-spmm-cpu";
+
+    /** Fig. 5 joins this experiment's accuracies with the SpMM speedups when both run. */
+    @Override public List<String> uses() { return List.of(SPMM); }
+
     @Override public void run(ExperimentContext ctx) throws Exception {
         AccuracySupport.Budget b = AccuracySupport.Budget.of(ctx.scale());
         AccuracySupport.recordEnvironment(ctx);
@@ -66,6 +71,7 @@ public final class HartensteinAccuracy implements Experiment {
         Network dense = AccuracySupport.dense(ctx, "mlp", split.train(), b).network();
         double denseTest = dense.accuracy(split.test(), 500), denseVal = dense.accuracy(split.validation(), 500);
         ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,dense]", round3(pct(denseTest)), "%"));
+        AccuracySupport.keep(ctx, "mlp-dense", dense, denseTest);
 
         TableBuilder byG = new TableBuilder("accuracy_by_g", "g", "aggregate", "rate", "pruned_fraction", "accuracy_before_retrain",
                 "validation_accuracy", "accuracy", "dense_accuracy", "delta_points");
@@ -97,7 +103,7 @@ public final class HartensteinAccuracy implements Experiment {
     }
 
     /** {pruned fraction, accuracy before retraining (test), validation accuracy after, test accuracy after}. */
-    private double[] pruneAndRetrain(ExperimentContext ctx, Network dense, Mnist.Split split, AccuracySupport.Budget b, int g, String agg) {
+    private double[] pruneAndRetrain(ExperimentContext ctx, Network dense, Mnist.Split split, AccuracySupport.Budget b, int g, String agg) throws IOException {
         Network net = AccuracySupport.copy(dense);
         AccuracySupport.pruneEachLayer(net, g, score(agg, ctx.seed() + g), RATE);
         double before = net.accuracy(split.test(), 500);
@@ -105,19 +111,22 @@ public final class HartensteinAccuracy implements Experiment {
         AccuracySupport.retrain(ctx, net, split.train(), rc, "mlp g=" + g + " " + agg);
         double val = net.accuracy(split.validation(), 500), test = net.accuracy(split.test(), 500);
         ctx.log().printf(Locale.ROOT, "  mlp g=%d %s: pruned %.4f, before retrain %.2f %%, after %.2f %% (test)%n", g, agg, AccuracySupport.prunedFraction(net), pct(before), pct(test));
+        AccuracySupport.keep(ctx, "mlp-g" + g + "-" + agg, net, test);
         return new double[] {AccuracySupport.prunedFraction(net), before, val, test};
     }
 
     /** Fig. 5: joins accuracy per g with the CPU speedup per g at 90 % from hartenstein-spmm-cpu in the same run. */
     private void scatter(ExperimentContext ctx, Table byG) {
-        Path sp = ctx.dir().getParent().resolve("hartenstein-spmm-cpu").resolve("speedup.csv");
-        if (!Files.isRegularFile(sp)) {
-            ctx.skipped("accuracy-vs-speedup scatter (Fig. 5)", "hartenstein-spmm-cpu did not run in this run (no " + sp.getParent().getFileName() + "/speedup.csv); run both in one run, e.g. 'prunebench run hartenstein-spmm-cpu hartenstein-accuracy'");
+        java.util.Optional<Path> in = ctx.input(SPMM);
+        if (in.isEmpty() || !Files.isRegularFile(in.get().resolve("speedup.csv"))) {
+            ctx.skipped("accuracy-vs-speedup scatter (Fig. 5)", SPMM + " did not run in this run; run both in one run, e.g. 'prunebench run hartenstein-spmm-cpu hartenstein-accuracy'");
             return;
         }
+        Path sp = in.get().resolve("speedup.csv");
         try {
             Table s = Table.read().csv(sp.toFile());
             String gCol = find(s, "g"), speedCol = find(s, "speedup"), rateCol = findOrNull(s, "rate"), kernelCol = findOrNull(s, "kernel"), nCol = findOrNull(s, "n");
+            String denseCol = s.columnNames().contains("dense") ? "dense" : null;
             java.util.Map<Integer, Double> accByG = new java.util.HashMap<>();
             for (int i = 0; i < byG.rowCount(); i++) if (byG.intColumn("g").get(i) > 0) accByG.put(byG.intColumn("g").get(i), byG.doubleColumn("accuracy").get(i));
             // Hartenstein et al. multiply by a 4096 × 50 activation matrix: prefer n = 50 when the sweep has it
@@ -128,6 +137,7 @@ public final class HartensteinAccuracy implements Experiment {
                 int g = (int) num(s, gCol, r);
                 double speed = num(s, speedCol, r);
                 if (!accByG.containsKey(g) || !Double.isFinite(speed)) continue;
+                if (denseCol != null && "true".equalsIgnoreCase(String.valueOf(s.column(denseCol).get(r)))) continue;
                 if (rateCol != null && Math.abs(num(s, rateCol, r) - RATE) > 1e-6) continue;
                 int n = nCol == null ? -1 : (int) num(s, nCol, r);
                 if (has50 && n != 50) continue;
@@ -139,7 +149,7 @@ public final class HartensteinAccuracy implements Experiment {
             }
             ctx.table("accuracy_vs_speedup", out.build());
             ctx.plot(new PlotSpec("accuracy-vs-speedup", "Accuracy vs CPU speedup at 90 % (Fig. 5), one point per g and kernel", "accuracy_vs_speedup", "speedup", "accuracy",
-                    "kernel", List.of(), "speedup over dense (CPU, measured in this run)", "test accuracy (%)", false, PlotSpec.Style.SCATTER, Double.NaN));
+                    "kernel", List.of(), "speedup over the fastest dense kernel (CPU, measured in this run)", "test accuracy (%)", false, PlotSpec.Style.SCATTER, Double.NaN));
             ctx.note("Fig. 5 scatter: speedups at rate 0.90" + (has50 ? ", N = 50" : "") + " from " + sp.getParent().getFileName()
                     + "/speedup.csv (each kernel its own series), joined on g with this experiment's accuracies.");
         } catch (RuntimeException | IOException e) {

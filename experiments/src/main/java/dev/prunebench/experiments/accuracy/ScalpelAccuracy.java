@@ -80,6 +80,7 @@ public final class ScalpelAccuracy implements Experiment {
             double denseVal = dense.accuracy(split.validation(), 250), denseTest = dense.accuracy(split.test(), 250);
             Dataset retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
             summary.row(net, "dense", dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
+            AccuracySupport.keep(ctx, net + "-dense", dense, denseTest);
             ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",dense]", round3(pct(denseTest)), "%"));
             for (int g : groupSizes(ctx.scale())) {
                 Network p = AccuracySupport.copy(dense), accepted = null;
@@ -111,6 +112,7 @@ public final class ScalpelAccuracy implements Experiment {
                 ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", round3(pf), "fraction"));
                 ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",simd]", round3(pct(acc)), "%"));
                 ctx.log().printf(Locale.ROOT, "  %s g=%d: %.1f %% pruned (grid rate %.2f), test accuracy %.2f %%%n", net, g, 100 * pf, acceptedRate, pct(acc));
+                AccuracySupport.keep(ctx, net + "-simd-g" + g, accepted, acc);
             }
             nodePrune(ctx, net, dense, denseVal, denseTest, split, retrainSet, b, node, summary);
         }
@@ -124,7 +126,7 @@ public final class ScalpelAccuracy implements Experiment {
     }
 
     private void nodePrune(ExperimentContext ctx, String net, Network dense, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
-                           AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) {
+                           AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws java.io.IOException {
         Map<String, int[]> keep = new LinkedHashMap<>();
         for (String layer : NodePruning.prunableLayers(dense)) {
             int n = dense.param(layer + ".weight").rows();
@@ -153,6 +155,7 @@ public final class ScalpelAccuracy implements Experiment {
         double removed = 1 - (double) weightCount(small) / weightCount(dense);
         summary.row(net, "node", small.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
         ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",node]", round3(pct(acc)), "%"));
+        AccuracySupport.keep(ctx, net + "-node", small, acc);
         ctx.metric(AccuracySupport.accuracy("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
         ctx.log().printf(Locale.ROOT, "  %s node-pruned %s: accuracy %.2f %% before retraining, %.2f %% after (dense %.2f %%)%n", net, small.shape(), pct(before), pct(acc), pct(denseTest));
     }

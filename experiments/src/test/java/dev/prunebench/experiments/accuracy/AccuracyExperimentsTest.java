@@ -63,15 +63,21 @@ class AccuracyExperimentsTest {
     /** Runs {@code e}; {@code speedupCsv}, when given, is placed as hartenstein-spmm-cpu's table in the same run first. */
     static List<String> runWithSpeedups(Experiment e, String speedupCsv, String... tables) throws Exception {
         try (RunWriter run = new RunWriter(tmp.resolve("results"), "test", Scale.QUICK, 7, RunWriter.nullStream(), false)) {
-            if (speedupCsv != null) {
-                Path d = Files.createDirectories(run.tmpDir().resolve("hartenstein-spmm-cpu"));
-                Files.writeString(d.resolve("speedup.csv"), speedupCsv);
-            }
+            if (speedupCsv != null)
+                try (RunWriter.Context c = run.experiment("hartenstein-spmm-cpu", "fig 3")) {
+                    Files.writeString(c.dir().resolve("speedup.csv"), speedupCsv);
+                }
             try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
                 e.run(ctx);
             }
             Path out = run.tmpDir().resolve(e.id());
             for (String t : tables) assertThat(out.resolve(t + ".csv")).as(t).isRegularFile();
+            // the networks whose accuracy was measured are kept for later experiments of the run
+            try (var kept = Files.list(out.resolve("models"))) {
+                List<Path> models = kept.toList();
+                assertThat(models).isNotEmpty();
+                for (Path m : models) assertThat(dev.prunebench.models.io.ModelFiles.load(m).meta()).containsKey("test_accuracy");
+            }
             if (speedupCsv != null) {
                 // rate 0.9, n = 50 only, finite speedups, g measured here (1, 8, 64): three points
                 List<String> rows = Files.readAllLines(out.resolve("accuracy_vs_speedup.csv"));
@@ -84,8 +90,8 @@ class AccuracyExperimentsTest {
     }
 
     @Test void hartenstein() throws Exception {
-        String speedups = "n,g,rate,kernel,speedup\n50,1,0.9,csr-vector,0.8\n50,8,0.9,csr-vector,1.5\n50,8,0.9,mkl-sparse-csr,1.2\n"
-                + "50,8,0.8,csr-vector,1.1\n10,8,0.9,csr-vector,9.9\n50,64,0.9,gcsr-vector,NaN\n";
+        String speedups = "n,g,rate,kernel,dense,speedup\n50,1,0.9,csr-vector,false,0.8\n50,8,0.9,csr-vector,false,1.5\n50,8,0.9,mkl-sparse-csr,false,1.2\n"
+                + "50,8,0.8,csr-vector,false,1.1\n10,8,0.9,csr-vector,false,9.9\n50,64,0.9,gcsr-vector,false,NaN\n50,8,0.9,mkl-sgemm,true,0.7\n";
         List<String> m = runWithSpeedups(new HartensteinAccuracy(), speedups, "accuracy_by_g", "aggregation", "accuracy_vs_speedup");
         assertThat(m).contains("accuracy[net=mlp,dense]", "accuracy[net=mlp,g=8,rate=0.90]", "accuracy[net=mlp,g=1,rate=0.90]");
     }

@@ -40,6 +40,10 @@ public final class MklSparseCsr implements MatMul {
 
     @Override public boolean supports(FormatSpec spec) { return spec.kind() != FormatSpec.Kind.DENSE; }
 
+    @Override public String refuses(FormatSpec spec, int n) {
+        return supports(spec) ? null : "takes a sparse format (csr, coo, gcsr:G, nm:N:M), not " + spec;
+    }
+
     @Override public Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
         MatMul.checkArguments(this, w, x, n, threads);
         if (!supports(w.spec())) throw new IllegalArgumentException(ID + ": takes a sparse format (csr, coo, gcsr:G, nm:N:M), got " + w.spec());

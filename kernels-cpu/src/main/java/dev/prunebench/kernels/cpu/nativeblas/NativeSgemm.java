@@ -22,6 +22,8 @@ abstract class NativeSgemm implements MatMul {
 
     @Override public final boolean supports(FormatSpec spec) { return spec.kind() == FormatSpec.Kind.DENSE; }
 
+    @Override public String refuses(FormatSpec spec, int n) { return supports(spec) ? null : "takes W as dense only, not " + spec; }
+
     /** One {@code C = A · B} with the library's thread count pinned to {@code threads} first. */
     abstract void sgemm(int threads, int m, int n, int k, FloatPointer a, FloatPointer b, FloatPointer c);
 

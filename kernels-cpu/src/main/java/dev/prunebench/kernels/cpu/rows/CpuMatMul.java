@@ -26,6 +26,10 @@ public abstract class CpuMatMul implements MatMul {
 
     @Override public final boolean supports(FormatSpec spec) { return spec != null && spec.kind() == kind; }
 
+    @Override public String refuses(FormatSpec spec, int n) {
+        return supports(spec) ? null : "does not take W in format " + spec + " (it takes " + kind.name().toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+
     @Override public final Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
         MatMul.checkArguments(this, w, x, n, threads);
         Prepared p = bind(w, x, n, threads);
