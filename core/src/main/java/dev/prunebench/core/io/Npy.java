@@ -15,21 +15,88 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NumPy {@code .npy}: format versions 1.0, 2.0 and 3.0; dtypes {@code <f4}, {@code >f4}, {@code <f8},
- * {@code >f8}; C or Fortran order; two dimensions only. float64 values are rounded to float32; one that overflows
- * float32, or any non-finite value, is an error naming its flat index (in file order) and its (row, column).
- * The data section must hold exactly rows × cols values: a short or long file is an error.
+ * NumPy {@code .npy}, the project's one reader and writer: format versions 1.0, 2.0 and 3.0; dtypes {@code <f4},
+ * {@code >f4}, {@code <f8}, {@code >f8} for values and {@code |u1} / {@code |b1} for masks; C or Fortran order; two
+ * dimensions only. float64 values are rounded to float32; one that overflows float32, or any non-finite value, is an
+ * error naming its flat index (in file order) and its (row, column). The data section must hold exactly rows × cols
+ * values: a short or long file is an error.
  *
- * <p>Writes version 1.0, {@code <f4}, C order, header padded to 64 bytes as NumPy does.
+ * <p>Writes version 1.0, {@code <f4} or {@code |u1}, C order, header padded to 64 bytes as NumPy does
+ * ({@code numpy.load} reads every file written here).
  */
-final class Npy {
+public final class Npy {
     private Npy() {}
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
-    static LoadedMatrix read(Path file) throws IOException {
+    /** A 2-D {@code |u1} / {@code |b1} array, C order. */
+    public record Bytes(int rows, int cols, byte[] data) {}
+
+    /** A 2-D float array ({@code <f4}, {@code >f4}, {@code <f8}, {@code >f8}) as a dense matrix, row-major. */
+    public static Dense readFloats(Path file) throws IOException {
+        return (Dense) read(file).matrix();
+    }
+
+    /** A 2-D {@code |u1} / {@code |b1} array (a mask), row-major. */
+    public static Bytes readBytes(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
+            Opened o = open(file, ch, size);
+            Header h = o.header;
+            if (h.itemSize != 1) throw FileProblem.atByte(file, o.dataStart, "dtype '" + h.descr + "' holds values, expected a |u1 or |b1 mask");
+            long count = (long) h.rows * h.cols;
+            if (size - o.dataStart != count)
+                throw FileProblem.atByte(file, o.dataStart, "data section has " + (size - o.dataStart) + " bytes, a " + h.rows + "x" + h.cols + " '"
+                        + h.descr + "' array needs " + count);
+            ByteBuffer data = ByteBuffer.allocate((int) count);
+            readFully(ch, data, o.dataStart);
+            byte[] raw = data.array(), out = new byte[raw.length];
+            for (long i = 0; i < count; i++) {
+                int r = (int) (h.fortran ? i % h.rows : i / h.cols), c = (int) (h.fortran ? i / h.rows : i % h.cols);
+                out[r * h.cols + c] = raw[(int) i];
+            }
+            return new Bytes(h.rows, h.cols, out);
+        }
+    }
+
+    /** Version 1.0 {@code <f4} C-order bytes of a rows × cols array. */
+    public static byte[] encodeFloats(int rows, int cols, float[] v) {
+        if (v.length != (long) rows * cols) throw new IllegalArgumentException("npy: " + v.length + " values for shape " + rows + "×" + cols);
+        byte[] header = header("<f4", rows, cols);
+        ByteBuffer bb = ByteBuffer.allocate(header.length + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(header);
+        for (float f : v) bb.putFloat(f);
+        return bb.array();
+    }
+
+    /** Version 1.0 {@code |u1} C-order bytes of a rows × cols 0/1 mask. */
+    public static byte[] encodeBools(int rows, int cols, boolean[] v) {
+        if (v.length != (long) rows * cols) throw new IllegalArgumentException("npy: " + v.length + " values for shape " + rows + "×" + cols);
+        byte[] header = header("|u1", rows, cols);
+        byte[] out = new byte[header.length + v.length];
+        System.arraycopy(header, 0, out, 0, header.length);
+        for (int i = 0; i < v.length; i++) out[header.length + i] = (byte) (v[i] ? 1 : 0);
+        return out;
+    }
+
+    /** Preamble, dict and padding of a version 1.0 file. */
+    private static byte[] header(String descr, int rows, int cols) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String h = dict + " ".repeat(pad) + "\n";
+        if (h.length() > 0xffff) throw new IllegalArgumentException("shape " + rows + "x" + cols + ": .npy 1.0 header too long");
+        ByteBuffer pre = ByteBuffer.allocate(10 + h.length()).order(ByteOrder.LITTLE_ENDIAN);
+        pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length());
+        pre.put(h.getBytes(StandardCharsets.ISO_8859_1));
+        return pre.array();
+    }
+
+    /** The parsed header and where the data starts. */
+    private record Opened(Header header, long dataStart) {}
+
+    private static Opened open(Path file, FileChannel ch, long size) throws IOException {
+        {
             ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, pre, 0);
             int got = pre.position();
@@ -58,7 +125,17 @@ final class Npy {
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             readFully(ch, hb, headerStart);
             String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Header h = Header.parse(file, headerStart, header);
+            return new Opened(Header.parse(file, headerStart, header), dataStart);
+        }
+    }
+
+    static LoadedMatrix read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            Opened o = open(file, ch, size);
+            Header h = o.header;
+            long dataStart = o.dataStart;
+            if (h.itemSize == 1) throw FileProblem.atByte(file, dataStart, "dtype '" + h.descr + "' is a mask (0/1 bytes), expected float values");
 
             long count = (long) h.rows * h.cols;
             long expected = count * h.itemSize;
@@ -134,7 +211,8 @@ final class Npy {
                 case ">f4" -> { order = ByteOrder.BIG_ENDIAN; item = 4; }
                 case "<f8" -> { order = ByteOrder.LITTLE_ENDIAN; item = 8; }
                 case ">f8" -> { order = ByteOrder.BIG_ENDIAN; item = 8; }
-                default -> throw FileProblem.atByte(file, at, "unsupported dtype '" + descr + "' (expected <f4, >f4, <f8 or >f8)");
+                case "|u1", "|b1", "<u1", ">u1" -> { order = ByteOrder.LITTLE_ENDIAN; item = 1; }
+                default -> throw FileProblem.atByte(file, at, "unsupported dtype '" + descr + "' (expected <f4, >f4, <f8, >f8, or |u1 / |b1 for a mask)");
             }
             if (shape.size() != 2)
                 throw FileProblem.atByte(file, at, "shape " + shape + " has " + shape.size() + " dimension(s), expected 2-D");
@@ -213,16 +291,8 @@ final class Npy {
 
     static void write(Path tmp, SparseFormat m) throws IOException {
         float[] d = m instanceof Dense dense ? dense.data() : m.toDense();
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + m.rows() + ", " + m.cols() + "), }";
-        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
-        int pad = (64 - unpadded % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        if (header.length() > 0xffff) throw new IllegalArgumentException("shape " + m.rows() + "x" + m.cols() + ": .npy 1.0 header too long");
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-            out.write(pre.array());
-            out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(header("<f4", m.rows(), m.cols()));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (float v : d) {
                 if (!buf.hasRemaining()) { out.write(buf.array(), 0, buf.position()); buf.clear(); }

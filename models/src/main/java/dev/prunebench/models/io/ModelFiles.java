@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
+import dev.prunebench.core.io.Npy;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -178,18 +179,18 @@ public final class ModelFiles {
             String name = p.path("name").asText();
             Param param = byName.get(name);
             if (param == null) throw new IOException(mf + ": parameter '" + name + "' does not exist in " + id + " " + net.shape());
-            Npy.Array a = Npy.read(dir.resolve(p.path("file").asText()));
-            if (a.floats() == null || a.rows() != param.rows() || a.cols() != param.cols())
-                throw new IOException(dir.resolve(p.path("file").asText()) + ": shape " + a.rows() + "×" + a.cols() + (a.floats() == null ? " (not float32)" : "")
+            dev.prunebench.core.format.Dense a = Npy.readFloats(dir.resolve(p.path("file").asText()));
+            if (a.rows() != param.rows() || a.cols() != param.cols())
+                throw new IOException(dir.resolve(p.path("file").asText()) + ": shape " + a.rows() + "×" + a.cols()
                         + ", expected float32 " + param.rows() + "×" + param.cols() + " for " + name);
             param.setMask(null);
-            param.set(a.floats());
+            param.set(a.data());
             if (p.hasNonNull("mask")) {
-                Npy.Array m = Npy.read(dir.resolve(p.path("mask").asText()));
-                if (m.bytes() == null || m.rows() != param.rows() || m.cols() != param.cols())
+                Npy.Bytes m = Npy.readBytes(dir.resolve(p.path("mask").asText()));
+                if (m.rows() != param.rows() || m.cols() != param.cols())
                     throw new IOException(dir.resolve(p.path("mask").asText()) + ": expected uint8 " + param.rows() + "×" + param.cols() + " mask for " + name);
-                boolean[] keep = new boolean[m.bytes().length];
-                for (int i = 0; i < keep.length; i++) keep[i] = m.bytes()[i] != 0;
+                boolean[] keep = new boolean[m.data().length];
+                for (int i = 0; i < keep.length; i++) keep[i] = m.data()[i] != 0;
                 param.setMask(keep);
             }
             seen.add(name);

@@ -7,9 +7,9 @@ import dev.prunebench.models.nn.Linear;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
+import dev.prunebench.core.prune.Mask;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,61 +62,53 @@ public final class NodePruning {
     /**
      * A new, smaller network holding the kept units' weights. {@code keep} maps a prunable layer's name to the unit
      * indices it keeps (ascending, distinct); layers not named keep all units. Masks are not carried over.
+     *
+     * <p>The cutting is core's ({@link dev.prunebench.core.prune.NodePruning#shrink}): the network's weight layers
+     * become a node chain (a conv layer reads k·k columns per input channel, the first FC layer after a flatten h·w
+     * columns per channel, both blocked as im2col and the flatten lay them out), and the shrunk chain's matrices are
+     * put into a network built with the new widths.
      */
     public static Network shrink(Network net, Map<String, int[]> keep) {
         List<String> prunable = prunableLayers(net);
         for (String k : keep.keySet())
             if (!prunable.contains(k)) throw new IllegalArgumentException("node pruning: '" + k + "' is not a prunable layer of " + net.id() + " (prunable: " + prunable + ")");
         int[] widths = net.widths();
-        Map<String, int[]> units = new LinkedHashMap<>();
-        for (int i = 0; i < prunable.size(); i++) {
-            String name = prunable.get(i);
-            int n = net.param(name + ".weight").rows();
-            int[] u = keep.containsKey(name) ? keep.get(name).clone() : identity(n);
-            for (int j = 0; j < u.length; j++)
-                if (u[j] < 0 || u[j] >= n || (j > 0 && u[j] <= u[j - 1]))
-                    throw new IllegalArgumentException("node pruning: " + name + " keep[" + j + "] = " + u[j] + " (indices must be ascending, distinct, in [0, " + n + "))");
-            if (u.length == 0) throw new IllegalArgumentException("node pruning: " + name + " must keep at least one unit");
-            units.put(name, u);
-            widths[i] = u.length;
-        }
-        Network small = Networks.build(net.id(), widths, 0);
-        int[] prevUnits = null;
-        int block = 1;
-        List<Layer> src = net.layers(), dst = small.layers();
-        for (int li = 0; li < src.size(); li++) {
-            Layer l = src.get(li);
-            if (l instanceof Flatten f) block = f.spatial();
+        List<dev.prunebench.core.prune.NodePruning.NodeLayer> chain = new ArrayList<>();
+        List<Mask> masks = new ArrayList<>();
+        List<Layer> weighted = new ArrayList<>();
+        int span = 1;
+        for (Layer l : net.layers()) {
+            if (l instanceof Flatten f) span = f.spatial();
             if (!(l instanceof Linear || l instanceof Conv2d)) continue;
+            if (l instanceof Conv2d c) span = c.kernel() * c.kernel();
             Param w = l.params().get(0), b = l.params().get(1);
-            Param w2 = dst.get(li).params().get(0), b2 = dst.get(li).params().get(1);
-            int[] rowsKept = units.getOrDefault(l.name(), identity(w.rows()));
-            if (l instanceof Conv2d c) block = c.kernel() * c.kernel();
-            int[] colsKept = prevUnits == null ? identity(w.cols()) : expand(prevUnits, block);
-            float[] nv = new float[rowsKept.length * colsKept.length];
-            float[] v = w.values();
-            for (int r = 0; r < rowsKept.length; r++)
-                for (int c = 0; c < colsKept.length; c++) nv[r * colsKept.length + c] = v[rowsKept[r] * w.cols() + colsKept[c]];
-            w2.set(nv);
-            float[] nb = new float[rowsKept.length];
-            for (int r = 0; r < rowsKept.length; r++) nb[r] = b.values()[rowsKept[r]];
-            b2.set(nb);
-            prevUnits = rowsKept;
-            block = 1;
+            chain.add(new dev.prunebench.core.prune.NodePruning.NodeLayer(l.name(), w.rows(), w.cols(), w.values(), b.values(), chain.isEmpty() ? 1 : span, dev.prunebench.core.prune.NodePruning.InputLayout.BLOCKED));
+            weighted.add(l);
+            span = 1;
+            int[] u = keep.get(l.name());
+            if (u == null) {
+                masks.add(null);
+                continue;
+            }
+            int n = w.rows();
+            if (u.length == 0) throw new IllegalArgumentException("node pruning: " + l.name() + " must keep at least one unit");
+            boolean[] k = new boolean[n * w.cols()];
+            for (int j = 0; j < u.length; j++) {
+                if (u[j] < 0 || u[j] >= n || (j > 0 && u[j] <= u[j - 1]))
+                    throw new IllegalArgumentException("node pruning: " + l.name() + " keep[" + j + "] = " + u[j] + " (indices must be ascending, distinct, in [0, " + n + "))");
+                Arrays.fill(k, u[j] * w.cols(), (u[j] + 1) * w.cols(), true);
+            }
+            masks.add(Mask.of(k, n, w.cols()));
+            widths[prunable.indexOf(l.name())] = u.length;
         }
-        return small;
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        return a;
-    }
-
-    private static int[] expand(int[] units, int block) {
-        int[] out = new int[units.length * block];
-        for (int i = 0; i < units.length; i++)
-            for (int j = 0; j < block; j++) out[i * block + j] = units[i] * block + j;
+        List<dev.prunebench.core.prune.NodePruning.NodeLayer> small = dev.prunebench.core.prune.NodePruning.shrink(chain, masks);
+        Network out = Networks.build(net.id(), widths, 0);
+        Map<String, Param> ps = out.paramsByName();
+        for (int i = 0; i < small.size(); i++) {
+            dev.prunebench.core.prune.NodePruning.NodeLayer l = small.get(i);
+            ps.get(l.name() + ".weight").set(l.weights());
+            ps.get(l.name() + ".bias").set(l.bias());
+        }
         return out;
     }
 }

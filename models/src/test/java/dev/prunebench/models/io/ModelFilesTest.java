@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
+import dev.prunebench.core.io.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class ModelFilesTest {
         String header = new String(b, 10, 118, java.nio.charset.StandardCharsets.US_ASCII);
         assertThat(header).startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }").endsWith("\n");
         Path f = Files.write(tmp.resolve("a.npy"), b);
-        assertThat(Npy.read(f).floats()).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(Npy.readFloats(f).data()).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test void truncatedParameterFileIsAClearError() throws IOException {
