@@ -66,7 +66,8 @@ public final class Environment {
         e.values.put("jdk_vm", System.getProperty("java.vm.name"));
         e.values.put("jvm_flags", jvmFlags());
         e.values.put("vector_species", vectorSpecies());
-        e.values.put("gpu", gpu());
+        // the GPU is the GPU backends' probe (RunWriter.kernels records it); none until a registry is given
+        e.values.put("gpu", "none (no GPU backend probed)");
         e.values.put("git_commit", git("rev-parse", "HEAD"));
         String status = git("status", "--porcelain", "--untracked-files=no");
         e.values.put("git_dirty", status.startsWith("unknown") ? status : String.valueOf(!status.isEmpty()));
@@ -128,23 +129,6 @@ public final class Environment {
     }
 
     static String vectorSpecies() { return Machine.vectorSpecies(); }
-
-    private static String gpu() {
-        Path nv = Path.of("/proc/driver/nvidia/gpus");
-        try (var dirs = Files.list(nv)) {
-            List<String> names = new ArrayList<>();
-            for (Path d : (Iterable<Path>) dirs::iterator) {
-                for (String line : Files.readAllLines(d.resolve("information"), StandardCharsets.UTF_8))
-                    if (line.startsWith("Model:")) names.add(line.substring(6).trim());
-            }
-            if (!names.isEmpty()) return String.join(", ", names);
-        } catch (IOException | RuntimeException e) {
-            // containers often hide /proc/driver/nvidia: ask the driver's tool instead
-        }
-        String smi = run(5, "nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader");
-        if (smi.startsWith("unknown") || smi.isBlank()) return "none";
-        return String.join("; ", smi.lines().map(l -> l.replaceFirst(",\\s*", " (driver ") + ")").toList());
-    }
 
     private static String git(String... args) {
         String[] cmd = new String[args.length + 1];

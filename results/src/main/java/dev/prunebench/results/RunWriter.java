@@ -84,8 +84,14 @@ public final class RunWriter implements AutoCloseable {
     public RunWriter kernels(dev.prunebench.core.backend.KernelRegistry registry) {
         this.kernels = registry;
         Map<String, String> answers = new LinkedHashMap<>();
-        for (var e : registry.entries()) answers.put(e.backend().id(), e.status());
+        List<String> gpus = new ArrayList<>(), gpuDown = new ArrayList<>();
+        for (var e : registry.entries()) {
+            answers.put(e.backend().id(), e.status());
+            if (e.backend().platform().equals("gpu")) (e.availability().available() ? gpus : gpuDown).add(e.backend().id() + ": " + e.status());
+        }
         environment().put("backends", answers);
+        // one GPU probe: the GPU backends' own answer, not a second look at the driver
+        environment().put("gpu", !gpus.isEmpty() ? String.join("; ", gpus) : "none" + (gpuDown.isEmpty() ? "" : " (" + String.join("; ", gpuDown) + ")"));
         return this;
     }
 

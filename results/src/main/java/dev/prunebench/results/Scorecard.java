@@ -97,7 +97,7 @@ public final class Scorecard {
 
     private static String hardwareOf(Published.Row row, String cpu, Object gpu) {
         String hw = row.hardware().toLowerCase(Locale.ROOT);
-        if ((hw.contains("gpu") || hw.contains("nvidia")) && gpu != null && !"none".equals(gpu)) return String.valueOf(gpu);
+        if ((hw.contains("gpu") || hw.contains("nvidia")) && gpu != null && !String.valueOf(gpu).startsWith("none")) return String.valueOf(gpu);
         return cpu;
     }
 

@@ -1,6 +1,7 @@
 package dev.prunebench.kernels.cpu;
 
 import dev.prunebench.core.backend.Availability;
+import dev.prunebench.kernels.cpu.nativeblas.MklBackend;
 
 /**
  * Dense single-precision GEMM on Java arrays for the training code (models) and anything else that needs a fast
@@ -13,17 +14,11 @@ public final class Blas {
 
     private Blas() {}
 
+    /** The one MKL probe ({@link MklBackend}); then MKL's global pool starts at one thread, as before any caller sets it. */
     private static Availability probeMkl() {
-        try {
-            Class.forName("org.bytedeco.mkl.global.mkl_rt");
-            org.bytedeco.mkl.global.mkl_rt.MKL_Set_Num_Threads(1);
-            float[] a = {1, 2, 3, 4}, b = {1, 0, 0, 1}, c = new float[4];
-            org.bytedeco.mkl.global.mkl_rt.cblas_sgemm(101, 111, 111, 2, 2, 2, 1f, a, 2, b, 2, 0f, c, 2);
-            if (c[0] != 1 || c[3] != 4) return Availability.no("MKL cblas_sgemm returned a wrong result in the probe");
-            return Availability.yes("Intel MKL via bytedeco");
-        } catch (Throwable t) {
-            return Availability.no("MKL could not be loaded: " + t);
-        }
+        Availability a = new MklBackend().probe();
+        if (a.available()) org.bytedeco.mkl.global.mkl_rt.MKL_Set_Num_Threads(1);
+        return a;
     }
 
     /** "mkl" or "java" — the implementation that runs {@link #sgemm}. */

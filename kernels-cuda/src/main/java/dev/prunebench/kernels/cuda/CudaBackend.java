@@ -27,6 +27,24 @@ public final class CudaBackend implements Backend {
         return a;
     }
 
+    /** Names, compute capability and driver of the devices, for the run's environment; never throws. */
+    private static String devices(int count) {
+        StringBuilder s = new StringBuilder();
+        try {
+            for (int i = 0; i < count; i++) {
+                jcuda.runtime.cudaDeviceProp p = new jcuda.runtime.cudaDeviceProp();
+                if (jcuda.runtime.JCuda.cudaGetDeviceProperties(p, i) != 0) continue;
+                s.append(s.isEmpty() ? "" : ", ").append(p.getName()).append(" (sm_").append(p.major).append(p.minor).append(')');
+            }
+            int[] driver = {0};
+            if (jcuda.runtime.JCuda.cudaDriverGetVersion(driver) == 0)
+                s.append("; driver supports CUDA ").append(driver[0] / 1000).append('.').append(driver[0] % 1000 / 10);
+        } catch (Throwable t) {
+            s.append(s.isEmpty() ? "" : "; ").append("properties unavailable: ").append(t.getClass().getSimpleName());
+        }
+        return s.toString();
+    }
+
     private static Availability doProbe() {
         int[] count = {0};
         int err;
@@ -54,6 +72,6 @@ public final class CudaBackend implements Backend {
             return Availability.no(count[0] + " CUDA device(s), but cuBLAS/cuSPARSE could not be loaded (toolkit libraries "
                     + "libcublas.so.12 / libcusparse.so.12 missing?): " + t);
         }
-        return Availability.yes(count[0] + " CUDA device(s)");
+        return Availability.yes(count[0] + " CUDA device(s): " + devices(count[0]));
     }
 }
