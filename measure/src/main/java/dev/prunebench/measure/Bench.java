@@ -49,10 +49,11 @@ public final class Bench {
      * @param speedup      over the fastest dense kernel (median and interval; an exact ratio for counts)
      * @param speedupSamples per-round speedups over the fastest (empty for counts)
      * @param speedupOver  over each dense kernel of its platform, by id, with the per-round samples
+     * @param variant      the code path the kernel ran ({@link MatMul.Prepared#variant()}), empty for its only one
      */
     public record Outcome(Entry entry, boolean dense, String status, double setupMs, Verification verification, Stats.Interval time,
                           double[] timeSamples, MatMul.Counts counts, String clock, String fastestDense, Stats.Interval speedup,
-                          double[] speedupSamples, Map<String, Speedup> speedupOver) {
+                          double[] speedupSamples, Map<String, Speedup> speedupOver, String variant) {
         public boolean ok() { return "ok".equals(status); }
 
         public String kernelId() { return entry.kernel().id(); }
@@ -137,7 +138,7 @@ public final class Bench {
     }
 
     private static Outcome failed(Entry e, boolean dense, String status, double setup, Verification v) {
-        return new Outcome(e, dense, status, setup, v, null, new double[0], null, "-", null, null, new double[0], Map.of());
+        return new Outcome(e, dense, status, setup, v, null, new double[0], null, "-", null, null, new double[0], Map.of(), "");
     }
 
     private static List<Outcome> counted(String platform, List<Ready> rs) {
@@ -151,7 +152,7 @@ public final class Bench {
             MatMul.Counts c = counts.get(r);
             if (fastest == null) {
                 out.add(new Outcome(r.entry(), r.dense(), "no baseline: no counted dense kernel on platform " + platform, r.setupMs(), r.v(), null,
-                        new double[0], c, "counted", null, null, new double[0], Map.of()));
+                        new double[0], c, "counted", null, null, new double[0], Map.of(), r.prepared().variant()));
                 continue;
             }
             Map<String, Speedup> over = new LinkedHashMap<>();
@@ -161,7 +162,7 @@ public final class Bench {
                     over.put(d.entry().kernel().id(), new Speedup(new Stats.Interval(ratio, ratio, ratio, 1.0), new double[0]));
                 }
             out.add(new Outcome(r.entry(), r.dense(), "ok", r.setupMs(), r.v(), null, new double[0], c, "counted", fastest.entry().kernel().id(),
-                    over.get(fastest.entry().kernel().id()).interval(), new double[0], over));
+                    over.get(fastest.entry().kernel().id()).interval(), new double[0], over, r.prepared().variant()));
         }
         return out;
     }
@@ -177,7 +178,7 @@ public final class Bench {
             String clock = r.prepared() instanceof MatMul.SelfTimed st ? st.clock() : "host";
             if (fastest < 0) {
                 out.add(new Outcome(r.entry(), r.dense(), "no baseline: no dense kernel available on platform " + platform, r.setupMs(), r.v(),
-                        g.time(i), g.nanos()[i], null, clock, null, null, new double[0], Map.of()));
+                        g.time(i), g.nanos()[i], null, clock, null, null, new double[0], Map.of(), r.prepared().variant()));
                 continue;
             }
             Map<String, Speedup> over = new LinkedHashMap<>();
@@ -187,7 +188,7 @@ public final class Bench {
             }
             Speedup best = over.get(rs.get(fastest).entry().kernel().id());
             Outcome o = new Outcome(r.entry(), r.dense(), "ok", r.setupMs(), r.v(), g.time(i), g.nanos()[i], null, clock,
-                    rs.get(fastest).entry().kernel().id(), best.interval(), best.samples(), over);
+                    rs.get(fastest).entry().kernel().id(), best.interval(), best.samples(), over, r.prepared().variant());
             out.add(o);
             if (log != null && !r.dense())
                 log.printf(Locale.ROOT, "    %-16s %-8s %9.4f ms  %.2f× [%.2f, %.2f] over %s (fastest dense, %.4f ms)%n", o.kernelId(), o.entry().format(),

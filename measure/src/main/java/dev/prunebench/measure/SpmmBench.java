@@ -29,7 +29,7 @@ public final class SpmmBench {
      */
     public record Result(String format, String kernel, String backend, String provenance, boolean isBaseline, String baseline, double medianMs,
                          double lowMs, double highMs, double baselineMs, double speedup, double speedupLow, double speedupHigh,
-                         Map<String, Double> over, double gflops, double setupMs, long nnz, double relError, String status) {}
+                         Map<String, Double> over, double gflops, double setupMs, long nnz, double relError, String status, String variant) {}
 
     /**
      * @param reg       the registry the kernels come from (their backends and platforms)
@@ -83,7 +83,7 @@ public final class SpmmBench {
                     o.time() == null ? Double.NaN : o.time().high() / 1e6, baseMs, sp == null ? Double.NaN : sp.median(),
                     sp == null ? Double.NaN : sp.low(), sp == null ? Double.NaN : sp.high(), over,
                     Double.isNaN(med) ? Double.NaN : 2.0 * nnz * n / (med / 1e3) / 1e9, o.setupMs(), nnz,
-                    o.verification() == null ? Double.NaN : o.verification().relError(), o.status()));
+                    o.verification() == null ? Double.NaN : o.verification().relError(), o.status(), o.variant()));
         }
         return out;
     }
@@ -97,7 +97,8 @@ public final class SpmmBench {
             s.append(String.format(Locale.ROOT, "%-10s %-18s %-10s %-9s %10.4f %-21s %8.2f %8.2f %-21s %-16s %9.2e %s%n", r.format(), r.kernel(), r.backend(),
                     r.isBaseline() ? "baseline" : "candidate", r.medianMs(), String.format(Locale.ROOT, "[%.4f, %.4f]", r.lowMs(), r.highMs()), r.gflops(),
                     r.setupMs(), String.format(Locale.ROOT, "%.2f× [%.2f, %.2f]", r.speedup(), r.speedupLow(), r.speedupHigh()), r.baseline(),
-                    r.relError(), r.status() + (r.provenance().equals("measured") ? "" : " (" + r.provenance() + ")")));
+                    r.relError(), r.status() + (r.provenance().equals("measured") ? "" : " (" + r.provenance() + ")")
+                            + (r.variant().isEmpty() ? "" : "; ran " + r.variant())));
         }
         if (!rs.isEmpty()) {
             s.append("speedup over the fastest baseline of each row's platform, measured in the same interleaved rounds (column 'over');\n");

@@ -86,6 +86,12 @@ public interface MatMul {
 
         /** Frees native memory; idempotent. */
         @Override void close();
+
+        /**
+         * Which code path runs, when a kernel has more than one for its format (e.g. {@code csr path} for
+         * {@code gcsr-vector} at g = 1): tables print it beside the kernel id; empty for the kernel's only path.
+         */
+        default String variant() { return ""; }
     }
 
     /**

@@ -92,7 +92,7 @@ public final class SpmmSweep {
     public record Row(int n, int g, double rate, String kernel, String backend, String provenance, String format, boolean dense,
                       String fastestDense, double medianMs, double ciLowMs, double ciHighMs, double fastestDenseMs, double speedup,
                       double spLow, double spHigh, double gflops, double cyclesPerNnz, double setupMs, long nnz, long bytes, double relError,
-                      String counts, String clock, String status, String grid, Map<String, Bench.Speedup> over) {
+                      String counts, String clock, String status, String grid, Map<String, Bench.Speedup> over, String variant) {
         public boolean ok() { return "ok".equals(status); }
     }
 
@@ -251,7 +251,7 @@ public final class SpmmSweep {
                     Double.isNaN(sec) ? Double.NaN : 2.0 * nnz * n / sec / 1e9,
                     !cpu || Double.isNaN(sec) || Double.isNaN(clock.mhz()) || nnz == 0 ? Double.NaN : sec * clock.mhz() * 1e6 / nnz,
                     o.setupMs(), nnz, bytes, o.verification() == null ? Double.NaN : o.verification().relError(), counts, o.clock(), o.status(), grid,
-                    o.speedupOver());
+                    o.speedupOver(), o.variant());
         }
     }
 
@@ -291,7 +291,8 @@ public final class SpmmSweep {
                 DoubleColumn.create("fastest_dense_ms"), DoubleColumn.create("speedup"), DoubleColumn.create("speedup_ci_low"),
                 DoubleColumn.create("speedup_ci_high"), DoubleColumn.create("gflops"), DoubleColumn.create("cycles_per_nnz"),
                 DoubleColumn.create("setup_ms"), LongColumn.create("nnz"), LongColumn.create("bytes"), DoubleColumn.create("rel_error"),
-                StringColumn.create("counts"), StringColumn.create("clock"), StringColumn.create("status"), StringColumn.create("grid"));
+                StringColumn.create("counts"), StringColumn.create("clock"), StringColumn.create("status"), StringColumn.create("grid"),
+                StringColumn.create("variant"));
         Table by = Table.create("speedup_by_baseline", IntColumn.create("n"), IntColumn.create("g"), DoubleColumn.create("rate"),
                 StringColumn.create("kernel"), StringColumn.create("baseline"), BooleanColumn.create("fastest"), DoubleColumn.create("speedup"),
                 DoubleColumn.create("speedup_ci_low"), DoubleColumn.create("speedup_ci_high"), StringColumn.create("grid"));
@@ -322,6 +323,7 @@ public final class SpmmSweep {
             t.stringColumn("clock").append(r.clock());
             t.stringColumn("status").append(r.status());
             t.stringColumn("grid").append(r.grid());
+            t.stringColumn("variant").append(r.variant());
             if (r.dense()) continue;
             for (var e : r.over().entrySet()) {
                 by.intColumn("n").append(r.n());

@@ -32,12 +32,16 @@ class HartensteinSpmmCpuTest {
         List<String> speed = Files.readAllLines(dir.resolve("speedup.csv"));
         assertThat(speed.get(0)).startsWith("n,g,rate,kernel,backend,provenance,format,dense,fastest_dense,median_ms");
         // 2 n × 2 g × 3 rates for csr-vector, each against the fastest dense kernel of the CPU
-        assertThat(speed.stream().filter(l -> l.contains(",csr-vector,cpu-vector,measured,csr,false,") && l.endsWith(",ok,fixed"))).hasSize(12);
+        assertThat(speed.stream().filter(l -> l.contains(",csr-vector,cpu-vector,measured,csr,false,") && l.contains(",ok,fixed,"))).hasSize(12);
         // the dense baselines are rows too, and dense-vector is always among them
         assertThat(speed.stream().filter(l -> l.contains(",dense-vector,cpu-vector,measured,dense,true,"))).hasSizeGreaterThanOrEqualTo(12);
         assertThat(speed.stream().filter(l -> l.contains("dense-scalar"))).as("reference kernels are never baselines").isEmpty();
-        assertThat(speed.stream().filter(l -> l.endsWith(",extended"))).allMatch(l -> l.contains(",0.3,") || l.contains(",0.99,"));
+        assertThat(speed.stream().filter(l -> l.contains(",extended,"))).allMatch(l -> l.contains(",0.3,") || l.contains(",0.99,"));
         assertThat(speed.stream().filter(l -> l.contains("gcsr-nowhere"))).isEmpty();
+        // gcsr-vector at g = 1 runs its CSR path, and the row says so
+        assertThat(speed.stream().filter(l -> l.contains(",gcsr-vector,") && l.startsWith("8,1,") && l.contains(",ok,")))
+                .isNotEmpty().allMatch(l -> l.endsWith(",csr path (g = 1)"));
+        assertThat(speed.stream().filter(l -> l.contains(",gcsr-vector,") && l.startsWith("8,4,") && l.contains(",ok,"))).allMatch(l -> l.endsWith(",fixed,") || l.endsWith(",extended,"));
         String by = Files.readString(dir.resolve("speedup_by_baseline.csv"));
         assertThat(by).contains(",csr-vector,dense-vector,");
         List<String> be = Files.readAllLines(dir.resolve("break_even.csv"));

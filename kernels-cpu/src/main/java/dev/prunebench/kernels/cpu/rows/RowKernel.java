@@ -20,6 +20,7 @@ public abstract class RowKernel implements MatMul.Prepared {
     private RowPool pool;
     private boolean ran;
     private boolean closed;
+    private String variant = "";
 
     /**
      * @param bounds chunk boundaries (see {@link RowSplit}); its length − 1 is the thread count
@@ -42,6 +43,14 @@ public abstract class RowKernel implements MatMul.Prepared {
         if (chunks > 1 && pool == null) pool = new RowPool(chunks, i -> rows(bounds[i], bounds[i + 1]), name);
         return this;
     }
+
+    /** Names the code path this prepared kernel runs, for tables ({@link MatMul.Prepared#variant()}). */
+    public final RowKernel variant(String v) {
+        this.variant = v;
+        return this;
+    }
+
+    @Override public final String variant() { return variant; }
 
     /** Computes C rows [from, to). */
     protected abstract void rows(int from, int to);

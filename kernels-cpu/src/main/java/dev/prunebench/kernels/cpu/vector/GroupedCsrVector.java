@@ -24,11 +24,12 @@ final class GroupedCsrVector extends CpuMatMul {
         VectorKernels.requireAvailable(id());
         GroupedCsr s = (GroupedCsr) w;
         if (s.g() == 1)
-            return new ListRows(s.rows(), s.cols(), s.groupPtr().clone(), s.groupIndex().clone(), s.values().clone(), 0, x, n, threads, id());
+            return new ListRows(s.rows(), s.cols(), s.groupPtr().clone(), s.groupIndex().clone(), s.values().clone(), 0, x, n, threads, id())
+                    .variant("csr path (g = 1)");
         // SpMV with g = 2: a 2-lane group wastes most of a vector, and the scalar group loop ran at half the speed of
         // the CSR gather; so the groups are expanded to (column, value) pairs and the gather runs (values of a kept
         // group that are zero stay as stored zeros: same work as the format pays).
-        if (s.g() == 2 && n == 1) return expandedPairs(s, x, threads);
+        if (s.g() == 2 && n == 1) return expandedPairs(s, x, threads).variant("csr gather on expanded pairs (g = 2, N = 1)");
         return new GroupRows(s, x, n, threads, id());
     }
 
