@@ -208,6 +208,23 @@ class InferKernelNetworkTest {
         }
     }
 
+    @Test void nativeKernelsWhenAvailable() {
+        List<String[]> picks = new ArrayList<>();
+        for (String[] kf : new String[][] {{"mkl-sgemm", "dense"}, {"openblas-sgemm", "dense"}, {"mkl-sparse-csr", "csr"}})
+            if (CPU.kernel(kf[0]).isPresent()) picks.add(kf);
+        org.junit.jupiter.api.Assumptions.assumeFalse(picks.isEmpty(), "no native backend available: " + CPU.unusable());
+        Network net = pruned(network("lenet5", 8), Structure.UNSTRUCTURED, 0.9);
+        for (String[] kf : picks)
+            for (int batch : new int[] {1, 7})
+                try (KernelNetwork plan = KernelNetwork.plan(net, CPU, n -> Choice.of(kf[0], kf[1]), batch, 1)) {
+                    Verification v = plan.verify();
+                    record("lenet5 b" + batch + " " + kf[0] + " pruned", v.relError());
+                    assertThat(v.passed()).as("%s %s", plan, v).isTrue();
+                    float[] x2 = KernelNetwork.randomInput(net, batch, 21);
+                    assertThat(relErr(plan.forward(x2), net.forward(x2.clone(), batch, false))).isLessThanOrEqualTo(KernelNetwork.TOLERANCE);
+                }
+    }
+
     @Test void closeIsIdempotentAndStopsRuns() {
         KernelNetwork plan = KernelNetwork.plan(network("lenet300", 1), CPU, n -> Choice.of("csr-vector", "csr"), 1, 1);
         plan.close();
