@@ -485,7 +485,11 @@ public final class KernelNetwork implements MatMul.Prepared {
         };
     }
 
-    /** im2col from CNHW: X row (c, ky, kx), column (image, oy, ox) = a[c][image][oy + ky][ox + kx]. */
+    /**
+     * im2col from CNHW: X row (c, ky, kx), column (image, oy, ox) = a[c][image][oy + ky][ox + kx]. Each (row, image)
+     * is oh runs of ow floats; short runs (LeNet-5's conv2 has ow = 8) are copied by a loop, not System.arraycopy,
+     * whose call costs more than 8 floats.
+     */
     private Stage convStage(KernelLayer kl, Conv2d cv) {
         int inC = cv.inChannels(), inH = cv.inH(), inW = cv.inW(), k = cv.kernel(), oh = cv.outH(), ow = cv.outW();
         int p = oh * ow, bp = batch * p, plane = inH * inW;
@@ -497,16 +501,38 @@ public final class KernelNetwork implements MatMul.Prepared {
                         int row = ((c * k + ky) * k + kx) * bp;
                         for (int n = 0; n < batch; n++) {
                             int src = (c * batch + n) * plane + ky * inW + kx, dst = row + n * p;
-                            for (int oy = 0; oy < oh; oy++) System.arraycopy(in, src + oy * inW, x, dst + oy * ow, ow);
+                            if (ow >= 32) {
+                                for (int oy = 0; oy < oh; oy++) System.arraycopy(in, src + oy * inW, x, dst + oy * ow, ow);
+                            } else {
+                                for (int oy = 0; oy < oh; oy++) {
+                                    int s0 = src + oy * inW, d0 = dst + oy * ow;
+                                    for (int ox = 0; ox < ow; ox++) x[d0 + ox] = in[s0 + ox];
+                                }
+                            }
                         }
                     }
             return runKernel(kl, bp);
         };
     }
 
+    /** Max-pooling of every inH × inW plane (channel and image); inputs are finite, so a plain comparison is exact. */
     private static Stage pool(MaxPool2d mp, int batch) {
         int h = mp.inH(), w = mp.inW(), s = mp.size(), oh = mp.outH(), ow = mp.outW(), planes = mp.channels() * batch;
         float[] out = new float[planes * oh * ow];
+        if (s == 2) return in -> {
+            for (int q = 0; q < planes; q++) {
+                int base = q * h * w, o = q * oh * ow;
+                for (int py = 0; py < oh; py++) {
+                    int r0 = base + 2 * py * w, r1 = r0 + w, d = o + py * ow;
+                    for (int px = 0; px < ow; px++) {
+                        float a = in[r0 + 2 * px], b = in[r0 + 2 * px + 1], c = in[r1 + 2 * px], e = in[r1 + 2 * px + 1];
+                        float m0 = a >= b ? a : b, m1 = c >= e ? c : e;
+                        out[d + px] = m0 >= m1 ? m0 : m1;
+                    }
+                }
+            }
+            return out;
+        };
         return in -> {
             for (int q = 0; q < planes; q++) {
                 int base = q * h * w, o = q * oh * ow;
@@ -515,7 +541,10 @@ public final class KernelNetwork implements MatMul.Prepared {
                         int b0 = base + py * s * w + px * s;
                         float best = in[b0];
                         for (int dy = 0; dy < s; dy++)
-                            for (int dx = 0; dx < s; dx++) best = Math.max(best, in[b0 + dy * w + dx]);
+                            for (int dx = 0; dx < s; dx++) {
+                                float v = in[b0 + dy * w + dx];
+                                if (v > best) best = v;
+                            }
                         out[o + py * ow + px] = best;
                     }
             }
@@ -526,27 +555,45 @@ public final class KernelNetwork implements MatMul.Prepared {
     private static Stage relu(int size) {
         float[] out = new float[size];
         return in -> {
-            for (int i = 0; i < size; i++) out[i] = Math.max(in[i], 0f);
+            for (int i = 0; i < size; i++) {
+                float v = in[i];
+                out[i] = v > 0f ? v : 0f;
+            }
             return out;
         };
+    }
+
+    /** Tile side of the blocked transposes: 16 × 16 floats, one cache line per row of a tile. */
+    private static final int TILE = 16;
+
+    /** {@code out[off + c·rows + r] = in[off + r·cols + c]}: a rows × cols block transposed, tile by tile. */
+    private static void transpose(float[] in, float[] out, int off, int rows, int cols) {
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                int c1 = Math.min(cols, c0 + TILE);
+                for (int r = r0; r < r1; r++) {
+                    int src = off + r * cols;
+                    for (int c = c0; c < c1; c++) out[off + c * rows + r] = in[src + c];
+                }
+            }
+        }
     }
 
     /** batch × f (batch-major) → f × batch. */
     private static Stage batchToFeature(int batch, int f) {
         float[] out = new float[batch * f];
         return in -> {
-            for (int n = 0; n < batch; n++)
-                for (int j = 0; j < f; j++) out[j * batch + n] = in[n * f + j];
+            transpose(in, out, 0, batch, f);
             return out;
         };
     }
 
-    /** f × batch → batch × f (the logits). A fresh array, handed out as the pass's result. */
+    /** f × batch → batch × f (the logits). */
     private static Stage featureToBatch(int f, int batch) {
         float[] out = new float[batch * f];
         return in -> {
-            for (int j = 0; j < f; j++)
-                for (int n = 0; n < batch; n++) out[n * f + j] = in[j * batch + n];
+            transpose(in, out, 0, f, batch);
             return out;
         };
     }
@@ -571,28 +618,20 @@ public final class KernelNetwork implements MatMul.Prepared {
         };
     }
 
-    /** CNHW → (c·hw) × batch, feature c·hw + p (the order {@link Flatten} gives). */
+    /** CNHW → (c·hw) × batch, feature c·hw + p (the order {@link Flatten} gives): per channel, batch × hw transposed. */
     private static Stage channelToFeature(int c, int hw, int batch) {
         float[] out = new float[c * hw * batch];
         return in -> {
-            for (int ch = 0; ch < c; ch++)
-                for (int n = 0; n < batch; n++) {
-                    int src = (ch * batch + n) * hw, dst = ch * hw * batch + n;
-                    for (int p = 0; p < hw; p++) out[dst + p * batch] = in[src + p];
-                }
+            for (int ch = 0; ch < c; ch++) transpose(in, out, ch * hw * batch, batch, hw);
             return out;
         };
     }
 
-    /** (c·hw) × batch → CNHW. */
+    /** (c·hw) × batch → CNHW: per channel, hw × batch transposed. */
     private static Stage featureToChannel(int c, int hw, int batch) {
         float[] out = new float[c * hw * batch];
         return in -> {
-            for (int ch = 0; ch < c; ch++)
-                for (int n = 0; n < batch; n++) {
-                    int dst = (ch * batch + n) * hw, src = ch * hw * batch + n;
-                    for (int p = 0; p < hw; p++) out[dst + p] = in[src + p * batch];
-                }
+            for (int ch = 0; ch < c; ch++) transpose(in, out, ch * hw * batch, hw, batch);
             return out;
         };
     }

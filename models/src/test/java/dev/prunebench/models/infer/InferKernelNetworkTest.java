@@ -225,6 +225,32 @@ class InferKernelNetworkTest {
                 }
     }
 
+    /** Every layout change: pooling the input (window 3), fc after pool without flatten, conv after fc, ending in a conv. */
+    @Test void unusualLayerOrders() {
+        var rng = new java.util.SplittableRandom(12);
+        var a = new Network("custom", new int[0], List.of(
+                new dev.prunebench.models.nn.MaxPool2d("p0", 1, 12, 12, 3),
+                new dev.prunebench.models.nn.Flatten("f0", 1, 4, 4),
+                new dev.prunebench.models.nn.Linear("fc1", 16, 50).init(rng),
+                new dev.prunebench.models.nn.Relu("r1", 50),
+                new dev.prunebench.models.nn.Conv2d("conv1", 2, 5, 5, 3, 2).init(rng),
+                new dev.prunebench.models.nn.MaxPool2d("p1", 3, 4, 4, 2),
+                new dev.prunebench.models.nn.Linear("fc2", 12, 4).init(rng)));
+        var b = new Network("custom-conv-last", new int[0], List.of(
+                new dev.prunebench.models.nn.Conv2d("conv0", 1, 6, 6, 2, 3).init(rng),
+                new dev.prunebench.models.nn.Relu("r0", 2 * 4 * 4),
+                new dev.prunebench.models.nn.Linear("fc1", 32, 18).init(rng),
+                new dev.prunebench.models.nn.Conv2d("conv1", 2, 3, 3, 3, 2).init(rng)));
+        for (Network net : List.of(a, b))
+            for (int batch : new int[] {1, 7})
+                for (String[] kf : new String[][] {{"dense-vector", "dense"}, {"csr-vector", "csr"}, {"gcsr-vector", "gcsr:8"}})
+                    try (KernelNetwork plan = KernelNetwork.plan(net, CPU, n -> Choice.of(kf[0], kf[1]), batch, 1)) {
+                        Verification v = plan.verify();
+                        record(net.id() + " b" + batch + " " + kf[0], v.relError());
+                        assertThat(v.passed()).as("%s %s", plan, v).isTrue();
+                    }
+    }
+
     @Test void closeIsIdempotentAndStopsRuns() {
         KernelNetwork plan = KernelNetwork.plan(network("lenet300", 1), CPU, n -> Choice.of("csr-vector", "csr"), 1, 1);
         plan.close();
