@@ -25,6 +25,10 @@ public final class MaxPool2d implements Layer {
     public int channels() { return c; }
     public int outH() { return oh; }
     public int outW() { return ow; }
+    public int inH() { return h; }
+    public int inW() { return w; }
+    /** Window side (and stride). */
+    public int size() { return size; }
 
     @Override public String name() { return name; }
     @Override public int inSize() { return c * h * w; }
