@@ -88,6 +88,12 @@ final class PruneCommand implements Callable<Integer> {
         }
         String outKind = extension(out, "--out", ".npy", ".mtx", ".pbmask");
         if (maskOut != null) extension(maskOut, "--mask", ".pbmask");
+        Outputs.checkFile("--out", out);
+        if (maskOut != null) Outputs.checkFile("--mask", maskOut);
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--out " + out + ": is the input file");
+        if (maskOut != null && maskOut.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--mask " + maskOut + ": is the same file as --out");
 
         LoadedMatrix lm = MatrixFiles.read(in, seed);
         SparseFormat m = lm.matrix();

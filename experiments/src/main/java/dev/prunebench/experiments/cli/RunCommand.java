@@ -39,6 +39,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
+        Outputs.checkFolder("--out", out);
         List<Experiment> selected = new ArrayList<>();
         for (String id : ids) {
             if (id.equals("all")) selected.addAll(Experiments.ALL);
