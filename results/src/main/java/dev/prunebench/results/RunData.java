@@ -105,14 +105,24 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
         Path ej = dir.resolve("experiment.json");
         if (!Files.isRegularFile(ej)) throw new NoSuchFileException(ej.toString(), null, "experiment " + id + " is listed in the manifest but has no experiment.json");
         Map<String, Object> info = readJson(ej);
+        // a field of the wrong type is an error naming it, never silently dropped (the report would lose its plots)
+        expect(ej, info, "plots", List.class, "a list of plot specs");
+        expect(ej, info, "notes", List.class, "a list of strings");
+        expect(ej, info, "skipped", List.class, "a list of {what, reason} objects");
+        expect(ej, info, "tables", List.class, "a list of table names");
+        expect(ej, info, "parameters", Map.class, "an object");
+        expectElements(ej, info, "notes", String.class, "a string");
+        expectElements(ej, info, "tables", String.class, "a table name (string)");
+        expectElements(ej, info, "skipped", Map.class, "a {what, reason} object");
         List<PlotSpec> plots = new ArrayList<>();
         if (info.get("plots") instanceof List<?> l) {
             int i = 0;
             for (Object o : l) {
+                if (!(o instanceof Map<?, ?>)) throw new IOException(ej + ": plots[" + i + "]: expected a plot spec (an object), got " + describe(o));
                 try {
                     plots.add(JSON.convertValue(o, PlotSpec.class));
                 } catch (IllegalArgumentException e) {
-                    throw new IOException(ej + ": plots[" + i + "]: " + e.getMessage(), e);
+                    throw new IOException(ej + ": plots[" + i + "]: not a valid plot spec: " + jsonReason(e), e);
                 }
                 i++;
             }
@@ -125,9 +135,50 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
     static Map<String, Object> readJson(Path f) throws IOException {
         try {
             return JSON.readValue(f.toFile(), MAP);
-        } catch (IOException e) {
-            throw new IOException(f + ": malformed JSON: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new IOException(f + ": " + where(e) + "expected a JSON object" + (e.getLocation() != null && e.getLocation().getLineNr() <= 1
+                    && e.getLocation().getColumnNr() <= 2 && e.getMessage() != null && e.getMessage().contains("end-of-input") ? ", the file is empty" : ""), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(f + ": malformed JSON: " + where(e) + jsonReason(e), e);
         }
+    }
+
+    /** "line L, column C: " of a parse error, or nothing when the parser does not know. */
+    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var l = e.getLocation();
+        return l == null || l.getLineNr() < 1 ? "" : "line " + l.getLineNr() + ", column " + l.getColumnNr() + ": ";
+    }
+
+    /** What a Jackson error says was wrong, without the parser's source excerpt, reference chain or Java type names. */
+    static String jsonReason(Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof com.fasterxml.jackson.core.JsonProcessingException) && t.getCause() != null) t = t.getCause();
+        String m = t instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
+        if (m == null) return "unreadable";
+        m = m.strip().split("\\R", 2)[0];
+        m = m.replaceAll("`[^`]*`", "value").replaceAll("\\(code \\d+\\)", "").replaceAll("\\s+", " ");
+        return m.isBlank() ? "unreadable" : m;
+    }
+
+    private static void expect(Path f, Map<String, Object> info, String field, Class<?> type, String what) throws IOException {
+        Object v = info.get(field);
+        if (v != null && !type.isInstance(v)) throw new IOException(f + ": field '" + field + "': expected " + what + ", got " + describe(v));
+    }
+
+    private static void expectElements(Path f, Map<String, Object> info, String field, Class<?> type, String what) throws IOException {
+        if (!(info.get(field) instanceof List<?> l)) return;
+        for (int i = 0; i < l.size(); i++)
+            if (!type.isInstance(l.get(i))) throw new IOException(f + ": field '" + field + "'[" + i + "]: expected " + what + ", got " + describe(l.get(i)));
+    }
+
+    private static String describe(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return "the string \"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
+        if (v instanceof Number n) return "the number " + n;
+        if (v instanceof Boolean b) return "the boolean " + b;
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof Map<?, ?>) return "an object";
+        return "a value";
     }
 
     public String runId() { return String.valueOf(manifest.getOrDefault("run_id", dir.getFileName().toString())); }

@@ -1,7 +1,6 @@
 package dev.prunebench.experiments.cli;
 
 import dev.prunebench.results.Compare;
-import dev.prunebench.results.RunData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,7 +62,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new java.nio.file.NoSuchFileException(base.toString(), null,
                     "baseline run not found (make one with scripts/refresh-baseline.sh, or name a run folder)");
         Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, exactTolerance);
-        Compare.Result r = Compare.compare(RunData.read(base), RunData.read(now), o, exactOnly);
+        Compare.Result r = Compare.compare(RunFolders.read("BASE", base), RunFolders.read("NEW", now), o, exactOnly);
         PrintWriter out = spec.commandLine().getOut();
         Compare.print(r, out, all);
         if (csv != null) Compare.writeCsv(csv, r);

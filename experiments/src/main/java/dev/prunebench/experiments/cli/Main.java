@@ -2,6 +2,7 @@ package dev.prunebench.experiments.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,12 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> Failure.report(ex, cmd.getErr(), debug));
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("prunebench: " + Failure.oneLine(ex.getMessage()) + " (see: " + c.getCommandSpec().qualifiedName() + " --help)");
+            String message = ex.getMessage();
+            // a mistyped option is the culprit, not the required options picocli finds missing because of it
+            List<String> unmatched = c.getUnmatchedArguments();
+            if (ex instanceof CommandLine.MissingParameterException && !unmatched.isEmpty())
+                message = (unmatched.get(0).startsWith("-") ? "Unknown option: '" : "Unmatched argument: '") + unmatched.get(0) + "'";
+            c.getErr().println("prunebench: " + Failure.oneLine(message) + " (see: " + c.getCommandSpec().qualifiedName() + " --help)");
             if (debug) ex.printStackTrace(c.getErr());
             c.getErr().flush();
             return 2;

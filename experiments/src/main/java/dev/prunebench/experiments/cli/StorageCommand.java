@@ -113,9 +113,11 @@ final class StorageCommand implements Callable<Integer> {
                     FormatsStorage.BreakEven b = FormatsStorage.breakEven(f, rows, cols, p, pol, seed, encode);
                     long bytes = b.encodedBytes() >= 0 ? b.encodedBytes() : b.formulaBytes();
                     String check = b.confirmation() + (b.note().isEmpty() ? "" : "; " + b.note());
-                    out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14d %14d %7.2f%%  %s%n", f, p.id(), pol.id(),
+                    // "never" has no break-even point, hence no bytes there
+                    out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14s %14d %8s  %s%n", f, p.id(), pol.id(),
                             Double.isNaN(b.sparsity()) ? "never" : String.format(Locale.ROOT, "%.6f", b.sparsity()),
-                            b.kept() < 0 ? "-" : b.kept() + "/" + b.units(), bytes, b.denseBytes(), 100.0 * bytes / b.denseBytes(),
+                            b.kept() < 0 ? "-" : b.kept() + "/" + b.units(), bytes < 0 ? "-" : Long.toString(bytes), b.denseBytes(),
+                            bytes < 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * bytes / b.denseBytes()),
                             encode ? check : "closed form only");
                 }
         out.println("gcsr:G break-even is the fraction of groups removed; nm:N:M has a fixed size, so its break-even is the lowest sparsity it holds.");

@@ -91,15 +91,16 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final int MAX_EPOCHS = 100_000, MAX_THREADS = 1024, MAX_BATCH = 1 << 20;
+    /** A learning rate above this diverges on every network here: it is a typo, not a setting. */
+    static final double MAX_LR = 100;
 
     /** Every number is checked before MNIST is read or anything trains; NaN and infinities are refused by name. */
     private void checkNumbers() {
         if (epochs < 1 || epochs > MAX_EPOCHS) throw new IllegalArgumentException("--epochs: must be in [1, " + MAX_EPOCHS + "], got " + epochs);
         if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("--batch: must be in [1, " + MAX_BATCH + "], got " + batch);
-        if (lr != null && !(lr > 0 && Double.isFinite(lr))) throw new IllegalArgumentException("--lr: must be a finite number > 0, got " + lr);
+        if (lr != null && !(lr > 0 && lr <= MAX_LR)) throw new IllegalArgumentException("--lr: must be in (0, " + (int) MAX_LR + "], got " + lr);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum: must be in [0, 1), got " + momentum);
-        if (!(weightDecay >= 0 && Double.isFinite(weightDecay)))
-            throw new IllegalArgumentException("--weight-decay: must be a finite number >= 0, got " + weightDecay);
+        if (!(weightDecay >= 0 && weightDecay < 1)) throw new IllegalArgumentException("--weight-decay: must be in [0, 1), got " + weightDecay);
         if (threads < 1 || threads > MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MAX_THREADS + "], got " + threads);
         if (trainImages != null && trainImages < 1) throw new IllegalArgumentException("--train-images: must be >= 1, got " + trainImages);
         if (validation < 0) throw new IllegalArgumentException("--validation: must be >= 0, got " + validation);
