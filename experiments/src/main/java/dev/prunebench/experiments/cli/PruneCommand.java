@@ -97,6 +97,10 @@ final class PruneCommand implements Callable<Integer> {
 
         LoadedMatrix lm = MatrixFiles.read(in, seed);
         SparseFormat m = lm.matrix();
+        // pruning ranks every weight: the dense matrix, its scores and the pruned copy must fit (a huge sparse file is refused here)
+        long elements = (long) m.rows() * m.cols();
+        Memory.check("IN " + in + ": pruning a " + m.rows() + "x" + m.cols() + " matrix (dense float32, scores, mask and pruned copy)",
+                elements > Long.MAX_VALUE / 16 ? -1 : 13 * elements, elements);
         float[] w = m.toDense();
         PruneResult res = Pruner.prune(new Layer(in.getFileName().toString(), w, m.rows(), m.cols(), sc), s, r);
 

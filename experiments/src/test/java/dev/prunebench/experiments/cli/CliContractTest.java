@@ -195,6 +195,8 @@ class CliContractTest {
         refused("convert", "matrix that violates nm:2:4", "violates 2:4", "convert", nmBreaker.toString(), root.resolve("never.mtx").toString(), "--format", "nm:2:4");
         refusedIf(() -> Runtime.getRuntime().maxMemory() < HUGE_DENSE_BYTES, "convert", "46340x46340 .mtx to a dense .npy", "heap",
                 "convert", huge.toString(), root.resolve("never.npy").toString());
+        refusedIf(() -> Runtime.getRuntime().maxMemory() < 3 * HUGE_DENSE_BYTES, "prune", "46340x46340 .mtx", "heap",
+                "prune", huge.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", root.resolve("never.mtx").toString());
         // prune numbers and names
         String[] pr = {"prune", npy.toString(), "--structure", "unstructured", "--out", root.resolve("never.npy").toString()};
         for (String v : BAD_NUMBERS) if (!v.equals("0")) refused("prune", "--rate " + v, "--rate", with(pr, "--rate", v));
@@ -363,6 +365,12 @@ class CliContractTest {
         Result sub = run("storage", "--bogus");
         assertThat(sub.err()).contains("(see: prunebench storage --help)");
         assertThat(run("storage", "--help").code()).isZero();
+    }
+
+    /** Without a provider SLF4J prints three warning lines on stderr at the first log call of Tablesaw or JavaCPP. */
+    @Test
+    void slf4jHasAProviderSoItPrintsNoWarning() {
+        assertThat(java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class).stream().toList()).isNotEmpty();
     }
 
     @Test
