@@ -104,6 +104,9 @@ final class SpmmCommand implements Callable<Integer> {
             what = String.format(Locale.ROOT, "generated %dx%d, %s, rate %.4f%s, seed %d", m, k, pattern, rate, g > 1 ? ", g " + g : "", seed);
         }
 
+        for (FormatSpec f : specs)
+            if (f.kind() == FormatSpec.Kind.GCSR && f.g() > w.cols())
+                throw new IllegalArgumentException("--formats " + f + ": group size " + f.g() + " is larger than the " + w.cols() + " columns of W");
         List<MatMul> avail = CpuBackends.availableKernels();
         for (var e : CpuBackends.all())
             if (!e.availability().available() && (backends == null || backends.contains(e.backend().id())))

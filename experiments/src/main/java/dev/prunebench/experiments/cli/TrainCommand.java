@@ -49,7 +49,10 @@ final class TrainCommand implements Callable<Integer> {
         checkNumbers();
         LrSchedule sched = LrSchedule.parse(schedule, epochs);
         // refuse a destination before minutes of training, not after
-        if (save != null) ModelFiles.checkDestination(save, overwrite ? ModelFiles.Existing.REPLACE_MODEL : ModelFiles.Existing.REFUSE);
+        if (save != null) {
+            ModelFiles.checkDestination(save, overwrite ? ModelFiles.Existing.REPLACE_MODEL : ModelFiles.Existing.REFUSE);
+            Outputs.checkFolder("--save", save);
+        }
         Mnist m = mnistDir != null ? Mnist.load(mnistDir) : Mnist.loadOrFetch(System.err);
         if (trainImages != null && trainImages > m.train().size())
             throw new IllegalArgumentException("--train-images: " + trainImages + " is more than the " + m.train().size() + " training images in " + m.dir());

@@ -226,6 +226,7 @@ class CliContractTest {
         refused("spmm", "--shape abc", "--shape", "spmm", "--shape", "abc");
         refused("spmm", "--pattern bogus", "bogus", "spmm", "--shape", "64x64", "--pattern", "bogus");
         refused("spmm", "--formats bogus", "bogus", "spmm", "--formats", "bogus");
+        refused("spmm", "--formats gcsr:2147483647", "gcsr:2147483647", "spmm", "--shape", "16x16", "--formats", "gcsr:2147483647");
         // ---- train: every number is checked before MNIST is read (--mnist points nowhere, so a miss would say so instead)
         String[] tr = {"train", "--net", "mlp", "--mnist", root.resolve("no-mnist").toString()};
         for (String v : BAD_NUMBERS) {
@@ -244,6 +245,7 @@ class CliContractTest {
         refused("train", "--schedule bogus", "bogus", with(tr, "--schedule", "bogus"));
         refused("train", "--mnist missing", "no-mnist", tr);
         refused("train", "--save an existing file", aFile.toString(), with(tr, "--save", aFile.toString()));
+        refused("train", "--save under a file", "is a file", with(tr, "--save", notAFolderParent.toString()));
         // ---- run: refused before any experiment runs, and before anything is created
         refused("run", "unknown experiment", "nosuch", "run", "nosuch", "--out", never);
         refused("run", "--scale bogus", "bogus", "run", "formats-storage", "--scale", "bogus", "--out", never);
