@@ -97,6 +97,11 @@ final class PruneCommand implements Callable<Integer> {
 
         LoadedMatrix lm = MatrixFiles.read(in, seed);
         SparseFormat m = lm.matrix();
+        if (s instanceof Structure.Group grp && grp.g() > m.cols())
+            throw new IllegalArgumentException("--structure " + s.id() + ": group size " + grp.g() + " is larger than the " + m.cols() + " columns of " + in);
+        for (FormatSpec f : extra)
+            if (f.kind() == FormatSpec.Kind.GCSR && f.g() > m.cols())
+                throw new IllegalArgumentException("--format " + f + ": group size " + f.g() + " is larger than the " + m.cols() + " columns of " + in);
         // pruning ranks every weight: the dense matrix, its scores and the pruned copy must fit (a huge sparse file is refused here)
         long elements = (long) m.rows() * m.cols();
         Memory.check("IN " + in + ": pruning a " + m.rows() + "x" + m.cols() + " matrix (dense float32, scores, mask and pruned copy)",

@@ -46,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
             if (id.equals("all")) selected.addAll(Experiments.ALL);
             else selected.add(Experiments.get(id));
         }
+        if (selected.isEmpty()) throw new IllegalArgumentException("ID: no experiment named (give ids, or 'all'; see prunebench list)");
         if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
         RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
         Path dest = outcome.dir();

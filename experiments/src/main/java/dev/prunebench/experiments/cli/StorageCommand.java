@@ -78,7 +78,7 @@ final class StorageCommand implements Callable<Integer> {
                         f, fmt(sparsity), f.n(), f.m(), fmt(PrunedMatrices.minSparsityNm(f, rows, cols)));
                 continue;
             }
-            Encoded e = encode ? Encoded.atKept(f, rows, cols, sparsity, kept, seed, buf) : null;
+            Encoded e = encode && encodable(f) ? Encoded.atKept(f, rows, cols, sparsity, kept, seed, buf) : null;
             double actual = e != null ? e.matrix().sparsity()
                     : f.kind() == FormatSpec.Kind.GCSR ? Double.NaN : 1.0 - (double) kept / elements;
             for (Precision p : ps)
@@ -110,7 +110,7 @@ final class StorageCommand implements Callable<Integer> {
         for (FormatSpec f : fs)
             for (Precision p : ps)
                 for (IndexPolicy pol : pols) {
-                    FormatsStorage.BreakEven b = FormatsStorage.breakEven(f, rows, cols, p, pol, seed, encode);
+                    FormatsStorage.BreakEven b = FormatsStorage.breakEven(f, rows, cols, p, pol, seed, encode && encodable(f));
                     long bytes = b.encodedBytes() >= 0 ? b.encodedBytes() : b.formulaBytes();
                     String check = b.confirmation() + (b.note().isEmpty() ? "" : "; " + b.note());
                     // "never" has no break-even point, hence no bytes there
@@ -118,12 +118,17 @@ final class StorageCommand implements Callable<Integer> {
                             Double.isNaN(b.sparsity()) ? "never" : String.format(Locale.ROOT, "%.6f", b.sparsity()),
                             b.kept() < 0 ? "-" : b.kept() + "/" + b.units(), bytes < 0 ? "-" : Long.toString(bytes), b.denseBytes(),
                             bytes < 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * bytes / b.denseBytes()),
-                            encode ? check : "closed form only");
+                            encode && encodable(f) ? check : "closed form only");
                 }
         out.println("gcsr:G break-even is the fraction of groups removed; nm:N:M has a fixed size, so its break-even is the lowest sparsity it holds.");
         out.flush();
         spec.commandLine().getOut().print(text);
         return 0;
+    }
+
+    /** Whether the encoded arrays stay small: a group far wider than the matrix is mostly padding (gcsr:2147483647). */
+    private boolean encodable(FormatSpec f) {
+        return f.kind() != FormatSpec.Kind.GCSR || StorageFormula.units(f, rows, cols) <= ENCODE_LIMIT / f.g();
     }
 
     static String fmt(double d) {

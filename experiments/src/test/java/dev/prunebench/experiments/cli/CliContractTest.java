@@ -207,6 +207,8 @@ class CliContractTest {
         refused("prune", "--out a folder", "is a folder", "prune", npy.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", folderNpy.toString());
         refused("prune", "--out .txt", "--out", "prune", npy.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", textFile.toString());
         refused("prune", "--out the input", "is the input file", "prune", npy.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", npy.toString());
+        refused("prune", "--structure group:2147483647", "group size 2147483647", "prune", npy.toString(), "--structure", "group:2147483647", "--rate", "0.5",
+                "--out", root.resolve("never.npy").toString());
         refused("prune", "--mask .npy", "--mask", with(pr, "--rate", "0.5", "--mask", root.resolve("m.npy").toString()));
         // ---- spmm numbers and shapes (refused before any allocation or timing)
         for (String v : BAD_NUMBERS) {
@@ -248,6 +250,7 @@ class CliContractTest {
         refused("train", "--save under a file", "is a file", with(tr, "--save", notAFolderParent.toString()));
         // ---- run: refused before any experiment runs, and before anything is created
         refused("run", "unknown experiment", "nosuch", "run", "nosuch", "--out", never);
+        refused("run", "no experiment (',')", "ID", "run", ",", "--out", never);
         refused("run", "--scale bogus", "bogus", "run", "formats-storage", "--scale", "bogus", "--out", never);
         refused("run", "--out a file", "is a file", "run", "formats-storage", "--out", aFile.toString());
         refused("run", "results/latest a real folder", "latest", "run", "formats-storage", "--scale", "quick", "--out", latestRoot.toString());
@@ -373,6 +376,19 @@ class CliContractTest {
     @Test
     void slf4jHasAProviderSoItPrintsNoWarning() {
         assertThat(java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class).stream().toList()).isNotEmpty();
+    }
+
+    /** A group far wider than the matrix is sized by the closed form, never by allocating its padding. */
+    @Test
+    void storageOfAGroupWiderThanTheMatrixIsCountedNotAllocated() {
+        Result r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("storage", "--rows", "1", "--cols", "1", "--break-even",
+                "--format", "gcsr:2147483647,gcsr:4", "--precision", "fp32", "--policy", "minimal"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("gcsr:2147483647 fp32\\s+minimal\\s+1\\.000000\\s+0/1\\s+2\\s+4\\s+50\\.00%\\s+closed form only");
+        Result s = run("storage", "--rows", "1", "--cols", "1", "--sparsity", "0", "--format", "gcsr:2147483647", "--precision", "int8", "--policy", "minimal");
+        assertThat(s.code()).as(s.err()).isZero();
+        // one kept group of 2^31 - 1 values (all padding but one), a 1-byte index, 2 one-byte row pointers
+        assertThat(s.out()).containsPattern("gcsr:2147483647 int8\\s+minimal\\s+-\\s+2147483647\\s+1\\s+2\\s+0\\s+2147483650");
     }
 
     @Test
