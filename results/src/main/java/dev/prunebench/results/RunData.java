@@ -26,6 +26,9 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  */
 public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentData> experiments) {
 
+    /** Experiment ids and table names, as {@code RunWriter} writes them (no path separators: nothing outside the run is read). */
+    static final String ID = "[a-z0-9][a-z0-9_-]*";
+
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -86,8 +89,23 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
         Map<String, Object> manifest = new LinkedHashMap<>();
         Path mf = real.resolve("manifest.json");
         if (Files.isRegularFile(mf)) manifest.putAll(readJson(mf));
+        expect(mf, manifest, "experiments", List.class, "a list of experiment ids");
+        expect(mf, manifest, "failed_experiments", List.class, "a list of experiment ids");
+        expect(mf, manifest, "environment", Map.class, "an object");
+        expect(mf, manifest, "experiment_details", Map.class, "an object");
+        expectElements(mf, manifest, "experiments", String.class, "an experiment id (string)");
+        expectElements(mf, manifest, "failed_experiments", String.class, "an experiment id (string)");
         List<String> ids = new ArrayList<>();
-        if (manifest.get("experiments") instanceof List<?> l) for (Object o : l) ids.add(String.valueOf(o));
+        if (manifest.get("experiments") instanceof List<?> l) {
+            int i = 0;
+            for (Object o : l) {
+                String id = (String) o;
+                if (!id.matches(ID))
+                    throw new IOException(mf + ": field 'experiments'[" + i + "]: '" + id + "' is not an experiment id (" + ID + ")");
+                ids.add(id);
+                i++;
+            }
+        }
         if (ids.isEmpty()) {
             try (Stream<Path> s = Files.list(real)) {
                 s.filter(p -> Files.isRegularFile(p.resolve("experiment.json"))).map(p -> p.getFileName().toString()).sorted().forEach(ids::add);
@@ -114,6 +132,15 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
         expectElements(ej, info, "notes", String.class, "a string");
         expectElements(ej, info, "tables", String.class, "a table name (string)");
         expectElements(ej, info, "skipped", Map.class, "a {what, reason} object");
+        if (info.get("skipped") instanceof List<?> l)
+            for (int i = 0; i < l.size(); i++)
+                for (var e : ((Map<?, ?>) l.get(i)).entrySet())
+                    if (!(e.getValue() instanceof String))
+                        throw new IOException(ej + ": field 'skipped'[" + i + "]." + e.getKey() + ": expected a string, got " + describe(e.getValue()));
+        if (info.get("tables") instanceof List<?> l)
+            for (int i = 0; i < l.size(); i++)
+                if (!((String) l.get(i)).matches(ID))
+                    throw new IOException(ej + ": field 'tables'[" + i + "]: '" + l.get(i) + "' is not a table name (" + ID + ")");
         List<PlotSpec> plots = new ArrayList<>();
         if (info.get("plots") instanceof List<?> l) {
             int i = 0;

@@ -131,6 +131,11 @@ class CliContractTest {
         corruptRuns.put("modelled not a boolean", runFolder("bad-modelled", Map.of("e1/metrics.csv", METRICS_HEADER + "m1,exact,1,bytes,maybe,\n")));
         corruptRuns.put("metric given twice", runFolder("dup-metric", Map.of("e1/metrics.csv", METRICS_HEADER + "m1,exact,1,bytes,false,\nm1,exact,2,bytes,false,\n")));
         corruptRuns.put("experiment folder missing", runFolder("missing-experiment", Map.of("manifest.json", "{\"run_id\": \"r\", \"experiments\": [\"e1\", \"e2\"]}")));
+        corruptRuns.put("experiments a string", runFolder("experiments-string", Map.of("manifest.json", "{\"run_id\": \"r\", \"experiments\": \"e1\"}")));
+        corruptRuns.put("experiment id a path", runFolder("experiment-path", Map.of("manifest.json", "{\"run_id\": \"r\", \"experiments\": [\"../good-run/e1\"]}")));
+        corruptRuns.put("skipped reason a number", runFolder("skipped-number", Map.of("e1/experiment.json", "{\"id\": \"e1\", \"skipped\": [{\"what\": 1}]}")));
+        corruptRuns.put("table name a path", runFolder("table-path", Map.of("e1/experiment.json", "{\"id\": \"e1\", \"tables\": [\"../../x\"]}")));
+        corruptRuns.put("environment a string", runFolder("environment-string", Map.of("manifest.json", "{\"run_id\": \"r\", \"experiments\": [\"e1\"], \"environment\": \"x\"}")));
         latestRoot = Files.createDirectories(root.resolve("results-with-real-latest").resolve("latest"));
         latestRoot = latestRoot.getParent();
 
@@ -245,6 +250,8 @@ class CliContractTest {
         refused("train", "--validation >= --train-images", "--validation", with(tr, "--validation", "100", "--train-images", "100"));
         refused("train", "--net bogus", "bogus", "train", "--net", "bogus", "--mnist", root.resolve("no-mnist").toString());
         refused("train", "--schedule bogus", "bogus", with(tr, "--schedule", "bogus"));
+        for (String sch : List.of("step:NaN:1", "step:Infinity:1", "step:-1:1", "step:0.5:0", "step:0.5:-1", "step:x:1"))
+            refused("train", "--schedule " + sch, "step", with(tr, "--schedule", sch));
         refused("train", "--mnist missing", "no-mnist", tr);
         refused("train", "--save an existing file", aFile.toString(), with(tr, "--save", aFile.toString()));
         refused("train", "--save under a file", "is a file", with(tr, "--save", notAFolderParent.toString()));
@@ -269,6 +276,11 @@ class CliContractTest {
                 case "sample not a number" -> "column 6 (samples): 'zz'";
                 case "modelled not a boolean" -> "column 5 (modelled)";
                 case "metric given twice" -> "line 3: metric 'm1'";
+                case "experiments a string" -> "field 'experiments'";
+                case "experiment id a path" -> "'../good-run/e1' is not an experiment id";
+                case "skipped reason a number" -> "field 'skipped'[0].what";
+                case "table name a path" -> "'../../x' is not a table name";
+                case "environment a string" -> "field 'environment'";
                 case "experiment folder missing" -> "no such file: " + e.getValue().resolve("e2").resolve("experiment.json");
                 default -> throw new IllegalStateException(e.getKey());
             };
