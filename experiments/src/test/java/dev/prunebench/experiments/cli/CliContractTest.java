@@ -363,6 +363,9 @@ class CliContractTest {
     void theTableCoversEveryCommand() {
         assertThat(CASES.stream().map(Case::command).distinct().toList())
                 .containsExactlyInAnyOrder("prunebench", "list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare");
+        Map<String, Long> perCommand = new TreeMap<>();
+        for (Case c : CASES) perCommand.merge(c.command(), 1L, Long::sum);
+        System.out.println("CLI contract: " + CASES.size() + " hostile invocations over " + perCommand.size() + " commands: " + perCommand);
     }
 
     @Test
@@ -460,6 +463,27 @@ class CliContractTest {
         } else {
             assertThat(r.err()).isEmpty();
         }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<Double> anyDouble() {
+        return net.jqwik.api.Arbitraries.doubles().withSpecialValue(Double.NaN).withSpecialValue(Double.POSITIVE_INFINITY)
+                .withSpecialValue(Double.NEGATIVE_INFINITY).withSpecialValue(-0.0).withSpecialValue(Double.MAX_VALUE).withSpecialValue(Double.MIN_VALUE);
+    }
+
+    /** Property: a training number outside its range is refused by name before MNIST is looked for (it is nowhere here). */
+    @Property(tries = 200)
+    void trainNumbersOutOfRangeAreRefusedByName(@ForAll("anyDouble") double lr, @ForAll("anyDouble") double momentum,
+                                                 @ForAll("anyDouble") double decay) {
+        Result r = run("train", "--net", "mlp", "--mnist", "/nonexistent/mnist", "--lr", Double.toString(lr), "--momentum", Double.toString(momentum),
+                "--weight-decay", Double.toString(decay));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        String line = r.err();
+        if (!(lr > 0 && lr <= TrainCommand.MAX_LR)) assertThat(line).contains("--lr");
+        else if (!(momentum >= 0 && momentum < 1)) assertThat(line).contains("--momentum");
+        else if (!(decay >= 0 && decay < 1)) assertThat(line).contains("--weight-decay");
+        else assertThat(line).contains("MNIST not found");
     }
 
     @Property(tries = 60)
