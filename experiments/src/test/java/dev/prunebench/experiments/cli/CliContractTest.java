@@ -378,6 +378,13 @@ class CliContractTest {
     }
 
     @Test
+    void noCommandPrintsTheUsageOnTheGivenOutput() {
+        Result r = run();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: prunebench").contains("storage").contains("--debug");
+    }
+
+    @Test
     void theUnknownCommandHintIsACommandThatWorks() {
         Result r = run("bogus");
         assertThat(r.err()).contains("(see: prunebench --help)");
