@@ -35,26 +35,63 @@ public final class MetricsCsv {
         }
     }
 
+    /**
+     * Reads {@code metrics.csv}. A bad field is an IOException naming the file, the line, the column and the value; a
+     * metric given twice (the writer never does) is refused naming both lines, so {@code compare} never picks one.
+     */
     public static List<Metric> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).equals(HEADER))
             throw new IOException(file + ": line 1: expected header '" + HEADER + "'");
         List<Metric> out = new ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
+            int n = i + 1;
             if (line.isBlank()) continue;
-            String[] f = Published.splitCsv(line, file.toString(), i + 1).toArray(String[]::new);
-            if (f.length != 6) throw new IOException(file + ": line " + (i + 1) + ": expected 6 fields, got " + f.length);
+            String[] f = Published.splitCsv(line, file.toString(), n).toArray(String[]::new);
+            if (f.length != 6) throw new IOException(file + ": line " + n + ": expected 6 fields, got " + f.length);
+            Metric.Kind kind = kind(file, n, f[1]);
+            double value = number(file, n, 3, "value", f[2]);
+            String[] xs = f[5].isBlank() ? new String[0] : f[5].trim().split(" +");
+            double[] samples = new double[xs.length];
+            for (int k = 0; k < xs.length; k++) samples[k] = number(file, n, 6, "samples", xs[k]);
+            String modelled = f[4].trim().toLowerCase(Locale.ROOT);
+            if (!modelled.equals("true") && !modelled.equals("false"))
+                throw new IOException(file + ": line " + n + ", column 5 (modelled): expected true or false, got '" + f[4] + "'");
+            Metric m;
             try {
-                Metric.Kind kind = Metric.Kind.valueOf(f[1].toUpperCase(Locale.ROOT));
-                double[] samples = f[5].isBlank() ? new double[0]
-                        : java.util.Arrays.stream(f[5].trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
-                out.add(new Metric(f[0], kind, Double.parseDouble(f[2]), f[3], samples, Boolean.parseBoolean(f[4])));
+                m = new Metric(f[0], kind, value, f[3], samples, modelled.equals("true"));
             } catch (IllegalArgumentException e) {
-                throw new IOException(file + ": line " + (i + 1) + ": " + e.getMessage(), e);
+                throw new IOException(file + ": line " + n + ", column 1 (name): " + e.getMessage(), e);
             }
+            Integer first = seen.putIfAbsent(m.name(), n);
+            if (first != null) {
+                Metric other = out.get(indexOf(out, m.name()));
+                throw new IOException(file + ": line " + n + ": metric '" + m.name() + "' is given again (first on line " + first + ")"
+                        + (other.equals(m) ? "" : " with a different row") + "; each metric must appear once");
+            }
+            out.add(m);
         }
         return out;
+    }
+
+    private static int indexOf(List<Metric> ms, String name) {
+        for (int i = 0; i < ms.size(); i++) if (ms.get(i).name().equals(name)) return i;
+        return -1;
+    }
+
+    private static Metric.Kind kind(Path file, int line, String s) throws IOException {
+        for (Metric.Kind k : Metric.Kind.values()) if (k.name().equalsIgnoreCase(s.trim())) return k;
+        throw new IOException(file + ": line " + line + ", column 2 (kind): unknown kind '" + s + "' (expected exact, timing or info)");
+    }
+
+    private static double number(Path file, int line, int column, String field, String s) throws IOException {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": line " + line + ", column " + column + " (" + field + "): '" + s + "' is not a number");
+        }
     }
 
     static String fmt(double d) {

@@ -26,6 +26,9 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  */
 public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentData> experiments) {
 
+    /** Experiment ids and table names, as {@code RunWriter} writes them (no path separators: nothing outside the run is read). */
+    static final String ID = "[a-z0-9][a-z0-9_-]*";
+
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -86,8 +89,23 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
         Map<String, Object> manifest = new LinkedHashMap<>();
         Path mf = real.resolve("manifest.json");
         if (Files.isRegularFile(mf)) manifest.putAll(readJson(mf));
+        expect(mf, manifest, "experiments", List.class, "a list of experiment ids");
+        expect(mf, manifest, "failed_experiments", List.class, "a list of experiment ids");
+        expect(mf, manifest, "environment", Map.class, "an object");
+        expect(mf, manifest, "experiment_details", Map.class, "an object");
+        expectElements(mf, manifest, "experiments", String.class, "an experiment id (string)");
+        expectElements(mf, manifest, "failed_experiments", String.class, "an experiment id (string)");
         List<String> ids = new ArrayList<>();
-        if (manifest.get("experiments") instanceof List<?> l) for (Object o : l) ids.add(String.valueOf(o));
+        if (manifest.get("experiments") instanceof List<?> l) {
+            int i = 0;
+            for (Object o : l) {
+                String id = (String) o;
+                if (!id.matches(ID))
+                    throw new IOException(mf + ": field 'experiments'[" + i + "]: '" + id + "' is not an experiment id (" + ID + ")");
+                ids.add(id);
+                i++;
+            }
+        }
         if (ids.isEmpty()) {
             try (Stream<Path> s = Files.list(real)) {
                 s.filter(p -> Files.isRegularFile(p.resolve("experiment.json"))).map(p -> p.getFileName().toString()).sorted().forEach(ids::add);
@@ -105,14 +123,33 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
         Path ej = dir.resolve("experiment.json");
         if (!Files.isRegularFile(ej)) throw new NoSuchFileException(ej.toString(), null, "experiment " + id + " is listed in the manifest but has no experiment.json");
         Map<String, Object> info = readJson(ej);
+        // a field of the wrong type is an error naming it, never silently dropped (the report would lose its plots)
+        expect(ej, info, "plots", List.class, "a list of plot specs");
+        expect(ej, info, "notes", List.class, "a list of strings");
+        expect(ej, info, "skipped", List.class, "a list of {what, reason} objects");
+        expect(ej, info, "tables", List.class, "a list of table names");
+        expect(ej, info, "parameters", Map.class, "an object");
+        expectElements(ej, info, "notes", String.class, "a string");
+        expectElements(ej, info, "tables", String.class, "a table name (string)");
+        expectElements(ej, info, "skipped", Map.class, "a {what, reason} object");
+        if (info.get("skipped") instanceof List<?> l)
+            for (int i = 0; i < l.size(); i++)
+                for (var e : ((Map<?, ?>) l.get(i)).entrySet())
+                    if (!(e.getValue() instanceof String))
+                        throw new IOException(ej + ": field 'skipped'[" + i + "]." + e.getKey() + ": expected a string, got " + describe(e.getValue()));
+        if (info.get("tables") instanceof List<?> l)
+            for (int i = 0; i < l.size(); i++)
+                if (!((String) l.get(i)).matches(ID))
+                    throw new IOException(ej + ": field 'tables'[" + i + "]: '" + l.get(i) + "' is not a table name (" + ID + ")");
         List<PlotSpec> plots = new ArrayList<>();
         if (info.get("plots") instanceof List<?> l) {
             int i = 0;
             for (Object o : l) {
+                if (!(o instanceof Map<?, ?>)) throw new IOException(ej + ": plots[" + i + "]: expected a plot spec (an object), got " + describe(o));
                 try {
                     plots.add(JSON.convertValue(o, PlotSpec.class));
                 } catch (IllegalArgumentException e) {
-                    throw new IOException(ej + ": plots[" + i + "]: " + e.getMessage(), e);
+                    throw new IOException(ej + ": plots[" + i + "]: not a valid plot spec: " + jsonReason(e), e);
                 }
                 i++;
             }
@@ -125,9 +162,50 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
     static Map<String, Object> readJson(Path f) throws IOException {
         try {
             return JSON.readValue(f.toFile(), MAP);
-        } catch (IOException e) {
-            throw new IOException(f + ": malformed JSON: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new IOException(f + ": " + where(e) + "expected a JSON object" + (e.getLocation() != null && e.getLocation().getLineNr() <= 1
+                    && e.getLocation().getColumnNr() <= 2 && e.getMessage() != null && e.getMessage().contains("end-of-input") ? ", the file is empty" : ""), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(f + ": malformed JSON: " + where(e) + jsonReason(e), e);
         }
+    }
+
+    /** "line L, column C: " of a parse error, or nothing when the parser does not know. */
+    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var l = e.getLocation();
+        return l == null || l.getLineNr() < 1 ? "" : "line " + l.getLineNr() + ", column " + l.getColumnNr() + ": ";
+    }
+
+    /** What a Jackson error says was wrong, without the parser's source excerpt, reference chain or Java type names. */
+    static String jsonReason(Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof com.fasterxml.jackson.core.JsonProcessingException) && t.getCause() != null) t = t.getCause();
+        String m = t instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
+        if (m == null) return "unreadable";
+        m = m.strip().split("\\R", 2)[0];
+        m = m.replaceAll("`[^`]*`", "value").replaceAll("\\(code \\d+\\)", "").replaceAll("\\s+", " ");
+        return m.isBlank() ? "unreadable" : m;
+    }
+
+    private static void expect(Path f, Map<String, Object> info, String field, Class<?> type, String what) throws IOException {
+        Object v = info.get(field);
+        if (v != null && !type.isInstance(v)) throw new IOException(f + ": field '" + field + "': expected " + what + ", got " + describe(v));
+    }
+
+    private static void expectElements(Path f, Map<String, Object> info, String field, Class<?> type, String what) throws IOException {
+        if (!(info.get(field) instanceof List<?> l)) return;
+        for (int i = 0; i < l.size(); i++)
+            if (!type.isInstance(l.get(i))) throw new IOException(f + ": field '" + field + "'[" + i + "]: expected " + what + ", got " + describe(l.get(i)));
+    }
+
+    private static String describe(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return "the string \"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
+        if (v instanceof Number n) return "the number " + n;
+        if (v instanceof Boolean b) return "the boolean " + b;
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof Map<?, ?>) return "an object";
+        return "a value";
     }
 
     public String runId() { return String.valueOf(manifest.getOrDefault("run_id", dir.getFileName().toString())); }

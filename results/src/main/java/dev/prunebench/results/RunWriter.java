@@ -22,8 +22,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * Writes one run: {@code <root>/.tmp-<runId>/} while it runs, moved to {@code <root>/<runId>/} when it finishes, and
- * {@code <root>/latest} pointed at it. An interrupted run leaves only a {@code .tmp-} folder, never one that looks
- * complete.
+ * {@code <root>/latest} pointed at it. A run that fails or is interrupted (SIGINT, SIGTERM) removes its {@code .tmp-}
+ * folder, and never leaves one that looks complete.
  *
  * <p>Per experiment: {@code <id>/*.csv} (tables), {@code metrics.csv}, {@code experiment.json} (id, paper, scale,
  * parameters, notes, skipped parts, plots, start/end).
@@ -44,7 +44,11 @@ public final class RunWriter implements AutoCloseable {
     private final List<String> experiments = new ArrayList<>();
     /** Each closed experiment's experiment.json content, repeated in the manifest so one file describes the run. */
     private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
-    private boolean finished;
+    private volatile boolean finished;
+    /** The final folder once the run has moved there (set before {@code latest} is pointed at it). */
+    private volatile Path moved;
+    /** Removes the temporary folder if the JVM ends (SIGINT, SIGTERM, System.exit) before the run finished. */
+    private final Thread cleanup;
     private Environment environment;
 
     public RunWriter(Path root, String commit, Scale scale, long seed, PrintStream log, boolean interactive) {
@@ -56,10 +60,50 @@ public final class RunWriter implements AutoCloseable {
         this.log = log;
         this.interactive = interactive;
         try {
+            checkLatest(root);
             Files.createDirectories(tmp);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create run folder " + tmp + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(new IOException("cannot create run folder " + tmp + ": " + e.getMessage(), e));
         }
+        this.cleanup = new Thread(this::removeUnfinished, "prunebench-run-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /**
+     * Refuses a results root whose {@code latest} is not the symbolic link a run points at the newest run (a real
+     * folder or file there would make the run fail at its very end).
+     */
+    public static void checkLatest(Path root) throws IOException {
+        Path link = root.resolve("latest");
+        if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link))
+            throw new IOException(link + ": is a real " + (Files.isDirectory(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "folder" : "file")
+                    + ", not the link to the newest run that prunebench maintains; move it away or choose another results folder");
+    }
+
+    /** Deletes this run's temporary folder, and only it (links inside are removed, never followed). */
+    private synchronized void removeUnfinished() {
+        if (finished || moved != null || !Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        for (int attempt = 0; attempt < 3 && Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS); attempt++) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException | UncheckedIOException e) {
+                // an experiment may still be writing into it: try again
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                Files.deleteIfExists(f);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.deleteIfExists(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     public String runId() { return runId; }
@@ -144,10 +188,13 @@ public final class RunWriter implements AutoCloseable {
         JSON.writeValue(tmp.resolve("manifest.json").toFile(), m);
         beforeMove.accept(tmp);
         Path dest = root.resolve(runId);
-        try {
-            Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dest);
+        synchronized (this) {
+            try {
+                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dest);
+            }
+            moved = dest;
         }
         pointLatest(root, dest);
         finished = true;
@@ -156,14 +203,33 @@ public final class RunWriter implements AutoCloseable {
 
     /** Points {@code root/latest} at {@code dest} (a relative symbolic link, replaced atomically). */
     public static void pointLatest(Path root, Path dest) throws IOException {
+        checkLatest(root);
         Path link = root.resolve("latest");
         Path tmpLink = root.resolve(".latest-" + System.nanoTime());
         Files.createSymbolicLink(tmpLink, root.relativize(dest));
-        Files.move(tmpLink, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmpLink, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmpLink);
+            throw e;
+        }
     }
 
+    /** An unfinished run's temporary folder is removed; a run that moved into place but could not update latest says so. */
     @Override public void close() {
-        if (!finished) log.println("run " + runId + " did not finish; partial output left in " + tmp);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
+        if (finished) return;
+        if (moved != null) {
+            log.println("run " + runId + " is complete in " + moved + ", but " + root.resolve("latest") + " was not pointed at it");
+            return;
+        }
+        removeUnfinished();
+        log.println("run " + runId + " did not finish; its temporary folder " + tmp
+                + (Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? " could not be removed" : " was removed"));
     }
 
     /** The context of one experiment inside this run. */

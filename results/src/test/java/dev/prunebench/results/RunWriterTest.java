@@ -35,18 +35,69 @@ class RunWriterTest {
         }
     }
 
-    @Test void failureBeforeTheMoveLeavesOnlyATempFolder(@TempDir Path tmp) throws Exception {
-        try (RunWriter w = new RunWriter(tmp, "abc", Scale.QUICK, 1, RunWriter.nullStream(), false)) {
+    @Test void failureBeforeTheMoveRemovesTheTempFolder(@TempDir Path tmp) throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try (RunWriter w = new RunWriter(tmp, "abc", Scale.QUICK, 1, new java.io.PrintStream(log, true), false)) {
             try (RunWriter.Context c = w.experiment("x", "p")) {
                 c.metric(Metric.exact("a[b=1]", 1, ""));
             }
+            assertThat(w.tmpDir()).isDirectory();
             assertThatThrownBy(() -> w.finish(Map.of(), Environment.of(Map.of()), dir -> { throw new IOException("report failed"); }))
                     .hasMessage("report failed");
         }
         try (var s = Files.list(tmp)) {
-            assertThat(s.map(p -> p.getFileName().toString()).toList()).singleElement().asString().startsWith(".tmp-");
+            assertThat(s.toList()).isEmpty();
         }
-        assertThat(Files.exists(tmp.resolve("latest"))).isFalse();
+        assertThat(log.toString()).contains("did not finish").contains("was removed").doesNotContain("partial output left");
+    }
+
+    @Test void aLatestThatIsARealFolderIsRefusedBeforeTheRunStarts(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("latest").resolve("mine"));
+        assertThatThrownBy(() -> new RunWriter(tmp, "abc", Scale.QUICK, 1, RunWriter.nullStream(), false))
+                .hasMessageContaining("latest").hasMessageContaining("is a real folder");
+        assertThatThrownBy(() -> RunWriter.checkLatest(tmp)).isInstanceOf(IOException.class);
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("latest");
+        }
+        assertThat(tmp.resolve("latest").resolve("mine")).isDirectory();
+    }
+
+    @Test void aLatestMadeARealFolderDuringTheRunKeepsTheRunAndLeavesNoStrayLink(@TempDir Path tmp) throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Path dest;
+        try (RunWriter w = new RunWriter(tmp, "abc", Scale.QUICK, 1, new java.io.PrintStream(log, true), false)) {
+            w.experiment("x", "p").close();
+            Files.createDirectories(tmp.resolve("latest"));
+            assertThatThrownBy(() -> w.finish(Map.of(), Environment.of(Map.of()), dir -> {})).hasMessageContaining("is a real folder");
+            dest = tmp.resolve(w.runId());
+        }
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("latest", dest.getFileName().toString());
+        }
+        assertThat(dest.resolve("manifest.json")).isRegularFile();
+        assertThat(log.toString()).contains("is complete in").doesNotContain("partial output").doesNotContain("removed");
+    }
+
+    /** SIGINT ends the JVM through its shutdown hooks: the run's temporary folder goes with it, and nothing else. */
+    @Test void sigintRemovesTheTempFolder(@TempDir Path tmp) throws Exception {
+        Path kill = Path.of("/bin/kill");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(kill) || Files.isExecutable(Path.of("/usr/bin/kill")), "no kill command");
+        Path other = Files.createDirectories(tmp.resolve(".tmp-someone-else"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                InterruptedRunMain.class.getName(), tmp.toString()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line = in.readLine();
+            assertThat(line).as("child output").startsWith("tmp ");
+            Path runTmp = Path.of(line.substring(4));
+            assertThat(runTmp.resolve("x").resolve("part.csv")).isRegularFile();
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("child ended").isTrue();
+            assertThat(runTmp).doesNotExist();
+            assertThat(other).isDirectory();
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test void readingSomethingThatIsNotARunNamesIt(@TempDir Path tmp) throws IOException {

@@ -51,6 +51,10 @@ public final class MatrixFiles {
         Kind k = kind(file);
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
         if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, expected a " + k.name().toLowerCase(Locale.ROOT) + " file");
+        // a FIFO would block the read forever, a device (a link to /dev/zero) never ends: only regular files, links resolved
+        if (!Files.isRegularFile(file))
+            throw new IOException(file + ": not a regular file (a FIFO, device or socket), expected a " + k.name().toLowerCase(Locale.ROOT) + " file");
+        if (!Files.isReadable(file)) throw new java.nio.file.AccessDeniedException(file.toString(), null, "not readable");
         return switch (k) {
             case NPY -> Npy.read(file);
             case MTX -> MatrixMarket.read(file, seed);

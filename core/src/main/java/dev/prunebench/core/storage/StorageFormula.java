@@ -23,31 +23,61 @@ import dev.prunebench.core.format.NmSparse;
 public final class StorageFormula {
     private StorageFormula() {}
 
+    /**
+     * The largest byte count a {@link StorageCost} holds: 2^63 − 1. A shape whose bytes would exceed it is refused
+     * (naming this limit) rather than counted wrong; every int × int shape has an exact unit count.
+     */
+    public static final long MAX_BYTES = Long.MAX_VALUE;
+
     /** How many units the format can keep for this shape: elements, groups (gcsr), or value slots (N:M). */
     public static long units(FormatSpec spec, int rows, int cols) {
         checkShape(rows, cols);
         return switch (spec.kind()) {
             case DENSE, COO, CSR -> (long) rows * cols;
-            case GCSR -> (long) rows * ((cols + spec.g() - 1) / spec.g());
-            case NM -> (long) rows * ((cols + spec.m() - 1) / spec.m()) * spec.n();
+            case GCSR -> (long) rows * ceilDiv(cols, spec.g());
+            case NM -> Math.multiplyExact((long) rows * ceilDiv(cols, spec.m()), (long) spec.n());
         };
     }
 
-    /** Exact bytes of {@code spec} for an R×C matrix keeping {@code kept} units. */
+    /** Exact bytes of {@code spec} for an R×C matrix keeping {@code kept} units; refuses a count past {@link #MAX_BYTES}. */
     public static StorageCost of(FormatSpec spec, int rows, int cols, long kept, Precision p, IndexPolicy policy) {
         long units = units(spec, rows, cols);
         if (kept < 0 || kept > units)
             throw new IllegalArgumentException("kept: " + kept + " out of range [0, " + units + "] for " + spec + " at " + rows + "x" + cols);
         long b = p.bytes();
-        return switch (spec.kind()) {
-            case DENSE -> new StorageCost((long) rows * cols * b, 0, 0, 0);
-            case COO -> new StorageCost(kept * b, kept * (policy.width(rows) + policy.width(cols)), 0, 0);
-            case CSR -> new StorageCost(kept * b, kept * policy.width(cols), (rows + 1L) * policy.width(kept + 1), 0);
-            case GCSR -> new StorageCost(kept * spec.g() * b, kept * policy.width((cols + spec.g() - 1) / spec.g()),
-                    (rows + 1L) * policy.width(kept + 1), 0);
-            case NM -> new StorageCost(units * b, 0, 0, (units * NmSparse.bits(spec.m()) + 7) / 8);
-        };
+        try {
+            long[] c = switch (spec.kind()) {
+                case DENSE -> new long[] {Math.multiplyExact((long) rows * cols, b), 0, 0, 0};
+                case COO -> new long[] {Math.multiplyExact(kept, b), Math.multiplyExact(kept, (long) policy.width(rows) + policy.width(cols)), 0, 0};
+                case CSR -> new long[] {Math.multiplyExact(kept, b), Math.multiplyExact(kept, (long) policy.width(cols)),
+                        (rows + 1L) * policy.width(kept + 1), 0};
+                case GCSR -> new long[] {Math.multiplyExact(Math.multiplyExact(kept, (long) spec.g()), b),
+                        Math.multiplyExact(kept, (long) policy.width(ceilDiv(cols, spec.g()))), (rows + 1L) * policy.width(kept + 1), 0};
+                case NM -> new long[] {Math.multiplyExact(units, b), 0, 0, ceilDiv(Math.multiplyExact(units, (long) NmSparse.bits(spec.m())), 8)};
+            };
+            Math.addExact(Math.addExact(c[0], c[1]), Math.addExact(c[2], c[3]));
+            return new StorageCost(c[0], c[1], c[2], c[3]);
+        } catch (ArithmeticException e) {
+            throw tooLarge(spec, rows, cols, kept, p);
+        }
     }
+
+    /** Refuses a shape whose dense form at precision {@code p} takes more than {@link #MAX_BYTES} bytes, naming the limit. */
+    public static void checkDenseFits(int rows, int cols, Precision p) {
+        checkShape(rows, cols);
+        java.math.BigInteger bytes = java.math.BigInteger.valueOf(rows).multiply(java.math.BigInteger.valueOf(cols))
+                .multiply(java.math.BigInteger.valueOf(p.bytes()));
+        if (bytes.bitLength() > 63)
+            throw new IllegalArgumentException("shape " + rows + "x" + cols + ": dense " + p.id() + " takes " + bytes
+                    + " bytes, more than the largest byte count held (2^63 - 1 = " + MAX_BYTES + ")");
+    }
+
+    private static IllegalArgumentException tooLarge(FormatSpec spec, int rows, int cols, long kept, Precision p) {
+        return new IllegalArgumentException("shape " + rows + "x" + cols + ": " + spec + " " + p.id() + " keeping " + kept
+                + " units takes more than the largest byte count held (2^63 - 1 = " + MAX_BYTES + " bytes)");
+    }
+
+    private static long ceilDiv(long a, long b) { return Math.ceilDiv(a, b); }
 
     /**
      * The largest number of kept units at which {@code spec} takes fewer bytes than dense, by bisection (bytes never
@@ -58,15 +88,24 @@ public final class StorageFormula {
         long dense = of(FormatSpec.DENSE, rows, cols, 0, p, policy).total();
         long units = units(spec, rows, cols);
         if (spec.kind() == FormatSpec.Kind.NM || spec.kind() == FormatSpec.Kind.DENSE)
-            return of(spec, rows, cols, units, p, policy).total() < dense ? units : -1;
-        if (of(spec, rows, cols, 0, p, policy).total() >= dense) return -1;
-        if (of(spec, rows, cols, units, p, policy).total() < dense) return units;
+            return bytesOrMax(spec, rows, cols, units, p, policy) < dense ? units : -1;
+        if (bytesOrMax(spec, rows, cols, 0, p, policy) >= dense) return -1;
+        if (bytesOrMax(spec, rows, cols, units, p, policy) < dense) return units;
         long lo = 0, hi = units; // bytes(lo) < dense <= bytes(hi)
         while (hi - lo > 1) {
             long mid = (lo + hi) >>> 1;
-            if (of(spec, rows, cols, mid, p, policy).total() < dense) lo = mid; else hi = mid;
+            if (bytesOrMax(spec, rows, cols, mid, p, policy) < dense) lo = mid; else hi = mid;
         }
         return lo;
+    }
+
+    /** Total bytes, or {@link #MAX_BYTES} where they exceed it (larger than any dense size that is counted). */
+    private static long bytesOrMax(FormatSpec spec, int rows, int cols, long kept, Precision p, IndexPolicy policy) {
+        try {
+            return of(spec, rows, cols, kept, p, policy).total();
+        } catch (IllegalArgumentException e) {
+            return MAX_BYTES;
+        }
     }
 
     private static void checkShape(int rows, int cols) {

@@ -1,7 +1,6 @@
 package dev.prunebench.experiments.cli;
 
 import dev.prunebench.results.Compare;
-import dev.prunebench.results.RunData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -47,15 +46,23 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--all", description = "also list info metrics")
     boolean all;
 
+    static final int MAX_REPEATS = 1_000_000;
+
     @Option(names = "--csv", paramLabel = "FILE", description = "also write the table as CSV")
     Path csv;
 
     @Override public Integer call() throws Exception {
+        if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("--alpha: must be in (0, 1), got " + alpha);
+        if (!(minEffect >= 0 && Double.isFinite(minEffect))) throw new IllegalArgumentException("--min-effect: must be a finite number >= 0, got " + minEffect);
+        if (minRepeats < 2 || minRepeats > MAX_REPEATS) throw new IllegalArgumentException("--min-repeats: must be in [2, " + MAX_REPEATS + "], got " + minRepeats);
+        if (!(exactTolerance >= 0 && Double.isFinite(exactTolerance)))
+            throw new IllegalArgumentException("--exact-tolerance: must be a finite number >= 0, got " + exactTolerance);
+        if (csv != null) Outputs.checkFile("--csv", csv);
         if (!java.nio.file.Files.exists(base))
             throw new java.nio.file.NoSuchFileException(base.toString(), null,
                     "baseline run not found (make one with scripts/refresh-baseline.sh, or name a run folder)");
         Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, exactTolerance);
-        Compare.Result r = Compare.compare(RunData.read(base), RunData.read(now), o, exactOnly);
+        Compare.Result r = Compare.compare(RunFolders.read("BASE", base), RunFolders.read("NEW", now), o, exactOnly);
         PrintWriter out = spec.commandLine().getOut();
         Compare.print(r, out, all);
         if (csv != null) Compare.writeCsv(csv, r);

@@ -1,11 +1,13 @@
 package dev.prunebench.experiments.cli;
 
+import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.io.LoadedMatrix;
 import dev.prunebench.core.io.MatrixFiles;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
+import dev.prunebench.core.storage.StorageCost;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,19 +35,26 @@ final class ConvertCommand implements Callable<Integer> {
         if (outKind == MatrixFiles.Kind.SMTX) throw new IllegalArgumentException("OUT " + out + ": writing .smtx is not supported (it holds no values); use .mtx or .npy");
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
             throw new IllegalArgumentException("OUT " + out + ": is the input file");
+        Outputs.checkFile("OUT", out);
         LoadedMatrix m = MatrixFiles.read(in, seed);
-        SparseFormat encoded;
+        SparseFormat x = m.matrix();
+        // checked on the non-zeros: a huge sparse input is never densified unless OUT is a dense .npy
+        NonZeros nz = NonZeros.of(x);
+        String violation = f.kind() == FormatSpec.Kind.NM ? nz.nmViolation(f) : null;
+        if (violation != null) throw new IllegalArgumentException(in + " does not fit " + f + ": " + violation);
+        StorageCost bytes;
         try {
-            encoded = f.encode(m.matrix());
+            bytes = nz.storage(f, Precision.FP32, IndexPolicy.MINIMAL);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(in + " does not fit " + f + ": " + e.getMessage(), e);
         }
-        MatrixFiles.write(out, encoded);
+        if (outKind == MatrixFiles.Kind.NPY && !(x instanceof Dense)) NonZeros.checkDenseFits("OUT " + out, x.rows(), x.cols());
+        // every format holds the same matrix exactly: what is written is that matrix (.npy dense, .mtx its non-zeros)
+        MatrixFiles.write(out, outKind == MatrixFiles.Kind.NPY && x instanceof Dense ? x : nz.csr());
         PrintWriter o = spec.commandLine().getOut();
         if (m.note() != null) o.println("note: " + m.note());
         o.printf(Locale.ROOT, "%s (%dx%d, %d non-zeros) -> %s, checked as %s: %d bytes at fp32/minimal, %d stored values%n",
-                in, encoded.rows(), encoded.cols(), encoded.nnz(), out, f, encoded.storage(Precision.FP32, IndexPolicy.MINIMAL).total(),
-                encoded.storedValues());
+                in, x.rows(), x.cols(), nz.nnz(), out, f, bytes.total(), nz.storedValues(f));
         return 0;
     }
 }

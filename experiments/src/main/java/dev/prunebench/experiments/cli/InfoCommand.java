@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "info", description = "Shape, non-zeros, sparsity, row-length statistics, empty rows, bytes per format (fp32, minimal and fixed32 "
-        + "indices, by encoding the matrix) and whether it satisfies N:M, for a .npy, .mtx or .smtx file.")
+        + "indices, counted on the matrix's non-zeros: never densified) and whether it satisfies N:M, for a .npy, .mtx or .smtx file.")
 final class InfoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -35,16 +35,13 @@ final class InfoCommand implements Callable<Integer> {
         LoadedMatrix m = MatrixFiles.read(file, seed);
         SparseFormat x = m.matrix();
         int rows = x.rows(), cols = x.cols();
-        float[] d = x.toDense();
+        NonZeros nz = NonZeros.of(x); // never the dense form: a huge sparse file stays small
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "file      %s (read as %s)%n", file, x.spec());
         if (m.note() != null) o.println("note      " + m.note());
-        long nnz = 0;
+        long nnz = nz.nnz();
         int[] len = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) if (d[r * cols + c] != 0f) len[r]++;
-            nnz += len[r];
-        }
+        for (int r = 0; r < rows; r++) len[r] = nz.rowLength(r);
         o.printf(Locale.ROOT, "shape     %d x %d (%d elements)%n", rows, cols, (long) rows * cols);
         o.printf(Locale.ROOT, "nnz       %d (stored in file: %d)%n", nnz, x.storedValues());
         o.printf(Locale.ROOT, "sparsity  %.6f%n", 1.0 - (double) nnz / ((double) rows * cols));
@@ -58,28 +55,20 @@ final class InfoCommand implements Callable<Integer> {
                 sorted[0], StorageCommand.fmt(median), mean, sorted[rows - 1], Math.sqrt(var / rows));
         o.printf(Locale.ROOT, "empty     %d of %d rows%n", empty, rows);
         for (FormatSpec f : NM) {
-            try {
-                f.encode(d, rows, cols);
-                o.printf(Locale.ROOT, "%-9s yes%n", f);
-            } catch (IllegalArgumentException e) {
-                o.printf(Locale.ROOT, "%-9s no: %s%n", f, e.getMessage());
-            }
+            String violation = nz.nmViolation(f);
+            if (violation == null) o.printf(Locale.ROOT, "%-9s yes%n", f);
+            else o.printf(Locale.ROOT, "%-9s no: %s%n", f, violation);
         }
         long dense = (long) rows * cols * Precision.FP32.bytes();
         o.printf(Locale.ROOT, "%nbytes at fp32 (this matrix, encoded)%n%-9s %14s %9s %14s %9s %14s%n", "format", "minimal", "vs dense", "fixed32", "vs dense", "stored values");
         for (FormatSpec f : FORMATS) {
-            SparseFormat e = f.encode(d, rows, cols);
-            StorageCost a = e.storage(Precision.FP32, IndexPolicy.MINIMAL), b = e.storage(Precision.FP32, IndexPolicy.FIXED32);
-            o.printf(Locale.ROOT, "%-9s %14d %8.2f%% %14d %8.2f%% %14d%n", f, a.total(), 100.0 * a.total() / dense, b.total(), 100.0 * b.total() / dense, e.storedValues());
+            StorageCost a = nz.storage(f, Precision.FP32, IndexPolicy.MINIMAL), b = nz.storage(f, Precision.FP32, IndexPolicy.FIXED32);
+            o.printf(Locale.ROOT, "%-9s %14d %8.2f%% %14d %8.2f%% %14d%n", f, a.total(), 100.0 * a.total() / dense, b.total(), 100.0 * b.total() / dense, nz.storedValues(f));
         }
         for (FormatSpec f : NM) {
-            try {
-                SparseFormat e = f.encode(d, rows, cols);
-                StorageCost a = e.storage(Precision.FP32, IndexPolicy.MINIMAL);
-                o.printf(Locale.ROOT, "%-9s %14d %8.2f%% %14d %8.2f%% %14d%n", f, a.total(), 100.0 * a.total() / dense, a.total(), 100.0 * a.total() / dense, e.storedValues());
-            } catch (IllegalArgumentException e) {
-                // already reported above
-            }
+            if (nz.nmViolation(f) != null) continue; // already reported above
+            StorageCost a = nz.storage(f, Precision.FP32, IndexPolicy.MINIMAL);
+            o.printf(Locale.ROOT, "%-9s %14d %8.2f%% %14d %8.2f%% %14d%n", f, a.total(), 100.0 * a.total() / dense, a.total(), 100.0 * a.total() / dense, nz.storedValues(f));
         }
         return 0;
     }

@@ -88,9 +88,24 @@ final class PruneCommand implements Callable<Integer> {
         }
         String outKind = extension(out, "--out", ".npy", ".mtx", ".pbmask");
         if (maskOut != null) extension(maskOut, "--mask", ".pbmask");
+        Outputs.checkFile("--out", out);
+        if (maskOut != null) Outputs.checkFile("--mask", maskOut);
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--out " + out + ": is the input file");
+        if (maskOut != null && maskOut.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--mask " + maskOut + ": is the same file as --out");
 
         LoadedMatrix lm = MatrixFiles.read(in, seed);
         SparseFormat m = lm.matrix();
+        if (s instanceof Structure.Group grp && grp.g() > m.cols())
+            throw new IllegalArgumentException("--structure " + s.id() + ": group size " + grp.g() + " is larger than the " + m.cols() + " columns of " + in);
+        for (FormatSpec f : extra)
+            if (f.kind() == FormatSpec.Kind.GCSR && f.g() > m.cols())
+                throw new IllegalArgumentException("--format " + f + ": group size " + f.g() + " is larger than the " + m.cols() + " columns of " + in);
+        // pruning ranks every weight: the dense matrix, its scores and the pruned copy must fit (a huge sparse file is refused here)
+        long elements = (long) m.rows() * m.cols();
+        Memory.check("IN " + in + ": pruning a " + m.rows() + "x" + m.cols() + " matrix (dense float32, scores, mask and pruned copy)",
+                elements > Long.MAX_VALUE / 16 ? -1 : 13 * elements, elements);
         float[] w = m.toDense();
         PruneResult res = Pruner.prune(new Layer(in.getFileName().toString(), w, m.rows(), m.cols(), sc), s, r);
 

@@ -26,6 +26,7 @@ final class ReportCommand implements Callable<Integer> {
     Path published;
 
     @Override public Integer call() throws Exception {
+        RunFolders.checkFinished("RUN_DIR", runDir);
         Report.Result r = published == null ? RunSupport.report(runDir)
                 : Report.write(runDir, Published.read(published), Experiments.byId().keySet());
         var out = spec.commandLine().getOut();

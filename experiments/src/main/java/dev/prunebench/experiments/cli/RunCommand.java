@@ -39,12 +39,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
+        Outputs.checkFolder("--out", out);
+        dev.prunebench.results.RunWriter.checkLatest(out); // before any experiment runs, not at the end
         List<Experiment> selected = new ArrayList<>();
         for (String id : ids) {
             if (id.equals("all")) selected.addAll(Experiments.ALL);
             else selected.add(Experiments.get(id));
         }
-        if (regress != null) dev.prunebench.results.RunData.read(regress); // a bad baseline fails before the run, not after
+        if (selected.isEmpty()) throw new IllegalArgumentException("ID: no experiment named (give ids, or 'all'; see prunebench list)");
+        if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
         RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
         Path dest = outcome.dir();
         spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());

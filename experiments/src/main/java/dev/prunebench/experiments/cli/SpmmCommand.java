@@ -74,9 +74,12 @@ final class SpmmCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (n < 1) throw new IllegalArgumentException("--n: must be >= 1, got " + n);
-        if (threads < 1) throw new IllegalArgumentException("--threads: must be >= 1, got " + threads);
-        if (repeats < 3) throw new IllegalArgumentException("--repeats: must be >= 3, got " + repeats);
-        if (!(minSampleMs >= 0)) throw new IllegalArgumentException("--min-sample-ms: must be >= 0, got " + minSampleMs);
+        if (threads < 1 || threads > MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MAX_THREADS + "], got " + threads);
+        if (repeats < 3 || repeats > MAX_REPEATS) throw new IllegalArgumentException("--repeats: must be in [3, " + MAX_REPEATS + "], got " + repeats);
+        if (!(minSampleMs >= 0 && minSampleMs <= MAX_SAMPLE_MS))
+            throw new IllegalArgumentException("--min-sample-ms: must be in [0, " + (long) MAX_SAMPLE_MS + "], got " + minSampleMs);
+        if (!(rate >= 0 && rate <= 1)) throw new IllegalArgumentException("--rate: must be in [0, 1], got " + rate);
+        if (g < 1) throw new IllegalArgumentException("--g: must be >= 1, got " + g);
         List<FormatSpec> specs = new ArrayList<>();
         for (String f : formats) specs.add(FormatSpec.parse(f));
 
@@ -85,6 +88,7 @@ final class SpmmCommand implements Callable<Integer> {
         if (matrix != null) {
             LoadedMatrix l = MatrixFiles.read(matrix, seed);
             w = l.matrix();
+            checkFits("--matrix " + matrix, w.rows(), w.cols(), w.storedValues());
             what = matrix + (l.note() == null ? "" : " (" + l.note() + ")");
         } else {
             String[] mk = shape.toLowerCase(Locale.ROOT).split("x");
@@ -96,10 +100,23 @@ final class SpmmCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--shape: expected MxK with integers, got '" + shape + "'");
             }
+            if (m < 1 || k < 1) throw new IllegalArgumentException("--shape: M and K must be >= 1, got '" + shape + "'");
+            checkFits("--shape " + shape, m, k, Math.round((1 - rate) * m * (double) k));
             w = Patterns.generate(Patterns.Kind.parse(pattern), m, k, rate, g, seed);
             what = String.format(Locale.ROOT, "generated %dx%d, %s, rate %.4f%s, seed %d", m, k, pattern, rate, g > 1 ? ", g " + g : "", seed);
         }
 
+        for (FormatSpec f : specs)
+            if (f.kind() == FormatSpec.Kind.GCSR && f.g() > w.cols())
+                throw new IllegalArgumentException("--formats " + f + ": group size " + f.g() + " is larger than the " + w.cols() + " columns of W");
+        // the one format a matrix can fail to fit (N:M keeps at most N of every M): refused before anything is printed
+        for (FormatSpec f : specs)
+            if (f.kind() == FormatSpec.Kind.NM)
+                try {
+                    f.encode(w instanceof dev.prunebench.core.format.Dense d ? d.data() : w.toDense(), w.rows(), w.cols());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("W (" + what + "): format " + f + " cannot hold it: " + e.getMessage(), e);
+                }
         KernelRegistry reg = Backends.registry();
         if (backends != null)
             for (String b : backends)
@@ -155,6 +172,26 @@ final class SpmmCommand implements Callable<Integer> {
         out.print(SpmmBench.table(rs));
         out.flush();
         return rs.stream().anyMatch(r -> !r.status().equals("ok")) ? 1 : 0;
+    }
+
+    static final int MAX_THREADS = 1024, MAX_REPEATS = 100_000;
+    static final double MAX_SAMPLE_MS = 60_000;
+
+    /**
+     * Refuses, before anything is allocated, a W (M×K) and X (K×N) that will not fit: W dense and once more in a
+     * format, its CSR, X, and three M×N results (reference, baseline, kernel) must fit the heap, and each array one
+     * Java array.
+     */
+    private void checkFits(String what, int m, int k, long nnz) {
+        long mk = (long) m * k, kn = (long) k * n, mn = (long) m * n;
+        long bytes;
+        try {
+            bytes = Math.addExact(Math.addExact(Math.multiplyExact(8, mk), Math.multiplyExact(8, nnz)),
+                    Math.addExact(Math.multiplyExact(4, kn), Math.multiplyExact(12, mn)));
+        } catch (ArithmeticException e) {
+            bytes = -1;
+        }
+        Memory.check(what + " with --n " + n + ": W " + m + "x" + k + " and X " + k + "x" + n + " (at least)", bytes, Math.max(mk, Math.max(kn, mn)));
     }
 
 }

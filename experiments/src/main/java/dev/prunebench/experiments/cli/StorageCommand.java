@@ -9,6 +9,7 @@ import dev.prunebench.experiments.formats.Encoded;
 import dev.prunebench.experiments.formats.FormatsStorage;
 import dev.prunebench.experiments.formats.PrunedMatrices;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,6 +47,13 @@ final class StorageCommand implements Callable<Integer> {
         List<Precision> ps = precisions.stream().map(Precision::parse).toList();
         List<IndexPolicy> pols = policies.stream().map(IndexPolicy::parse).toList();
         long elements = (long) rows * cols;
+        for (Precision p : ps) {
+            try {
+                StorageFormula.checkDenseFits(rows, cols, p);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--rows/--cols: " + e.getMessage());
+            }
+        }
         if (breakEven) {
             if (sparsity != null) throw new IllegalArgumentException("--sparsity: not used with --break-even");
             return breakEven(fs, ps, pols, elements);
@@ -54,7 +62,9 @@ final class StorageCommand implements Callable<Integer> {
         if (!(sparsity >= 0 && sparsity <= 1)) throw new IllegalArgumentException("--sparsity: must be in [0, 1], got " + sparsity);
         double sparsity = this.sparsity;
         boolean encode = !closedForm && elements <= ENCODE_LIMIT;
-        PrintWriter out = spec.commandLine().getOut();
+        // everything is computed before anything is printed: a shape refused half-way prints nothing
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
         out.printf(Locale.ROOT, "%dx%d at sparsity %s: %s%n", rows, cols, fmt(sparsity), encode
                 ? "bytes measured by encoding a random matrix pruned to exactly that sparsity (seed " + seed + ")"
                 : "bytes from the closed form (StorageFormula)" + (closedForm ? "" : ", " + elements + " elements is too large to encode here"));
@@ -68,7 +78,7 @@ final class StorageCommand implements Callable<Integer> {
                         f, fmt(sparsity), f.n(), f.m(), fmt(PrunedMatrices.minSparsityNm(f, rows, cols)));
                 continue;
             }
-            Encoded e = encode ? Encoded.atKept(f, rows, cols, sparsity, kept, seed, buf) : null;
+            Encoded e = encode && encodable(f) ? Encoded.atKept(f, rows, cols, sparsity, kept, seed, buf) : null;
             double actual = e != null ? e.matrix().sparsity()
                     : f.kind() == FormatSpec.Kind.GCSR ? Double.NaN : 1.0 - (double) kept / elements;
             for (Precision p : ps)
@@ -84,12 +94,15 @@ final class StorageCommand implements Callable<Integer> {
         for (Precision p : ps) out.printf(Locale.ROOT, "dense %s: %d bytes%n", p.id(), elements * p.bytes());
         if (elements >= 1L << 32)
             out.println("note: past 2^32 stored entries a 4-byte pointer or index overflows; the widths above are IndexPolicy's (at most 4 bytes)");
+        out.flush();
+        spec.commandLine().getOut().print(text);
         return 0;
     }
 
     private int breakEven(List<FormatSpec> fs, List<Precision> ps, List<IndexPolicy> pols, long elements) {
         boolean encode = !closedForm && elements <= ENCODE_LIMIT;
-        PrintWriter out = spec.commandLine().getOut();
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
         out.printf(Locale.ROOT, "%dx%d: smallest sparsity at which each format takes fewer bytes than dense (bisection on the closed form%s)%n",
                 rows, cols, encode ? "; confirmed by encoding random matrices at that point and one unit denser, seed " + seed : "; not encoded");
         out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14s %14s %8s  %s%n",
@@ -97,16 +110,25 @@ final class StorageCommand implements Callable<Integer> {
         for (FormatSpec f : fs)
             for (Precision p : ps)
                 for (IndexPolicy pol : pols) {
-                    FormatsStorage.BreakEven b = FormatsStorage.breakEven(f, rows, cols, p, pol, seed, encode);
+                    FormatsStorage.BreakEven b = FormatsStorage.breakEven(f, rows, cols, p, pol, seed, encode && encodable(f));
                     long bytes = b.encodedBytes() >= 0 ? b.encodedBytes() : b.formulaBytes();
                     String check = b.confirmation() + (b.note().isEmpty() ? "" : "; " + b.note());
-                    out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14d %14d %7.2f%%  %s%n", f, p.id(), pol.id(),
+                    // "never" has no break-even point, hence no bytes there
+                    out.printf(Locale.ROOT, "%-9s %-9s %-8s %12s %14s %14s %14d %8s  %s%n", f, p.id(), pol.id(),
                             Double.isNaN(b.sparsity()) ? "never" : String.format(Locale.ROOT, "%.6f", b.sparsity()),
-                            b.kept() < 0 ? "-" : b.kept() + "/" + b.units(), bytes, b.denseBytes(), 100.0 * bytes / b.denseBytes(),
-                            encode ? check : "closed form only");
+                            b.kept() < 0 ? "-" : b.kept() + "/" + b.units(), bytes < 0 ? "-" : Long.toString(bytes), b.denseBytes(),
+                            bytes < 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * bytes / b.denseBytes()),
+                            encode && encodable(f) ? check : "closed form only");
                 }
         out.println("gcsr:G break-even is the fraction of groups removed; nm:N:M has a fixed size, so its break-even is the lowest sparsity it holds.");
+        out.flush();
+        spec.commandLine().getOut().print(text);
         return 0;
+    }
+
+    /** Whether the encoded arrays stay small: a group far wider than the matrix is mostly padding (gcsr:2147483647). */
+    private boolean encodable(FormatSpec f) {
+        return f.kind() != FormatSpec.Kind.GCSR || StorageFormula.units(f, rows, cols) <= ENCODE_LIMIT / f.g();
     }
 
     static String fmt(double d) {

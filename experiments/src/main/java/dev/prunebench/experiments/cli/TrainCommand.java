@@ -46,11 +46,20 @@ final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Networks.defaultWidths(net);
+        checkNumbers();
+        LrSchedule sched = LrSchedule.parse(schedule, epochs);
         // refuse a destination before minutes of training, not after
-        if (save != null) ModelFiles.checkDestination(save, overwrite ? ModelFiles.Existing.REPLACE_MODEL : ModelFiles.Existing.REFUSE);
+        if (save != null) {
+            ModelFiles.checkDestination(save, overwrite ? ModelFiles.Existing.REPLACE_MODEL : ModelFiles.Existing.REFUSE);
+            Outputs.checkFolder("--save", save);
+        }
         Mnist m = mnistDir != null ? Mnist.load(mnistDir) : Mnist.loadOrFetch(System.err);
+        if (trainImages != null && trainImages > m.train().size())
+            throw new IllegalArgumentException("--train-images: " + trainImages + " is more than the " + m.train().size() + " training images in " + m.dir());
         Dataset train = trainImages == null ? m.train() : m.train().head(trainImages);
         Dataset val = null;
+        if (validation >= train.size())
+            throw new IllegalArgumentException("--validation: " + validation + " leaves no training images (of " + train.size() + "); must be < " + train.size());
         if (validation > 0) {
             Mnist.Split s = new Mnist(train, m.test(), m.dir(), m.verified(), false).holdout(validation);
             train = s.train();
@@ -59,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         // before anything touches MKL: its reproducible mode can only be chosen before the first computation
         Reproducibility.ensureConditionalNumericalReproducibility();
         double baseLr = lr != null ? lr : net.equals("lenet5") ? 0.01 : 0.05;
-        TrainConfig c = new TrainConfig(epochs, batch, baseLr, momentum, weightDecay, LrSchedule.parse(schedule, epochs), seed, threads);
+        TrainConfig c = new TrainConfig(epochs, batch, baseLr, momentum, weightDecay, sched, seed, threads);
         Network n = Networks.build(net, seed);
         out.printf("training %s %s on %d images (%s), GEMM %s; %s%n", net, n.shape(), train.size(), m.verified() ? "MNIST, checksums match" : "IDX files from " + m.dir(),
                 Blas.backend(), c.describe());
@@ -82,5 +91,23 @@ final class TrainCommand implements Callable<Integer> {
             out.println("saved " + save.toAbsolutePath());
         }
         return 0;
+    }
+
+    static final int MAX_EPOCHS = 100_000, MAX_THREADS = 1024, MAX_BATCH = 1 << 20;
+    /** A learning rate above this diverges on every network here: it is a typo, not a setting. */
+    static final double MAX_LR = 100;
+
+    /** Every number is checked before MNIST is read or anything trains; NaN and infinities are refused by name. */
+    private void checkNumbers() {
+        if (epochs < 1 || epochs > MAX_EPOCHS) throw new IllegalArgumentException("--epochs: must be in [1, " + MAX_EPOCHS + "], got " + epochs);
+        if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("--batch: must be in [1, " + MAX_BATCH + "], got " + batch);
+        if (lr != null && !(lr > 0 && lr <= MAX_LR)) throw new IllegalArgumentException("--lr: must be in (0, " + (int) MAX_LR + "], got " + lr);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum: must be in [0, 1), got " + momentum);
+        if (!(weightDecay >= 0 && weightDecay < 1)) throw new IllegalArgumentException("--weight-decay: must be in [0, 1), got " + weightDecay);
+        if (threads < 1 || threads > MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MAX_THREADS + "], got " + threads);
+        if (trainImages != null && trainImages < 1) throw new IllegalArgumentException("--train-images: must be >= 1, got " + trainImages);
+        if (validation < 0) throw new IllegalArgumentException("--validation: must be >= 0, got " + validation);
+        if (trainImages != null && validation >= trainImages)
+            throw new IllegalArgumentException("--validation: " + validation + " must be < --train-images " + trainImages);
     }
 }

@@ -69,6 +69,7 @@ class SpmmCommandTest {
         Run r = run("spmm", "--shape", "32x24", "--rate", "0.5", "--n", "4", "--formats", "nm:2:4", "--repeats", "3", "--min-sample-ms", "0");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).contains("nm:2:4").contains("uniform").doesNotContain("Exception");
+        assertThat(r.err().strip().lines()).hasSize(1);
     }
 
     @Test

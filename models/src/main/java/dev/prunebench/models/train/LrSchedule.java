@@ -24,7 +24,7 @@ public interface LrSchedule {
     };
 
     static LrSchedule step(double gamma, int everyEpochs, int epochs) {
-        if (gamma <= 0 || gamma > 1) throw new IllegalArgumentException("step schedule: gamma must be in (0, 1], got " + gamma);
+        if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("step schedule: gamma must be in (0, 1], got " + gamma);
         if (everyEpochs <= 0) throw new IllegalArgumentException("step schedule: period must be positive, got " + everyEpochs);
         return new LrSchedule() {
             @Override public double factor(double t) { return Math.pow(gamma, Math.floor(t * epochs / everyEpochs)); }
