@@ -9,12 +9,14 @@ import java.util.Locale;
  * is the one stated here (and in docs/mcu.md), whatever the compiler version:
  *
  * <pre>
- * dense (8 MACs)  : ldmia w!,{4 regs}; ldmia x!,{4 regs}; smlad ×4; subs; bne           8 instructions
- * csr (2 nnz)     : ldr{b,h} c0; ldrsh w0; ldr{b,h} c1; ldrsh w1; ldrsh x0; ldrsh x1; smlabb ×2; subs; bne   10
- * gcsr:2 (2 groups): ldr{b,h} j0; ldr w0; ldr{b,h} j1; ldr w1; ldr x0; ldr x1; smlad ×2; subs; bne         10
- * gcsr:4 (2 groups): (ldrd w0,w1; ldr{b,h} j; add; ldrd x0,x1; smlad ×2) ×2; subs; bne                    14
+ * dense, 8 MACs per iteration : ldmia w!,{4 regs}; ldmia x!,{4 regs}; smlad ×4; subs; bne               8 instructions
+ *        then K/2 mod 4 pairs  : ldr; ldr; smlad                                                      3 per pair
+ * csr, two non-zeros (TWO)     : ldr{b,h} c0; ldrsh w0; ldr{b,h} c1; ldrsh w1; ldrsh x0; ldrsh x1; smlabb ×2   8
+ * gcsr:2, two groups (TWO)     : ldr{b,h} j0; ldr w0; ldr{b,h} j1; ldr w1; ldr x0; ldr x1; smlad ×2            8
+ * gcsr:4, one group (ONE)      : ldrd w0,w1; ldr{b,h} j; add; ldrd x0,x1; smlad ×2                            6
  * </pre>
- * Odd tails (a last pair of a dense row, an odd non-zero or group of a row) are the same body once, without the loop.
+ * A sparse row runs its stored entries (non-zeros or groups) four per iteration (TWO twice, then subs; bne), then
+ * two (TWO) and one (ONE, half of TWO) by the count's low bits.
  * Each output is requantised by {@code qadd} + {@code ssat} ({@link Q15#requantise}).
  */
 public final class CGenerator {
@@ -44,9 +46,9 @@ public final class CGenerator {
         s.append(REQUANT);
         switch (l.layout) {
             case DENSE -> dense(s, l);
-            case CSR -> sparse(s, l, CSR_BODY, CSR_ONE, 2);
-            case GCSR2 -> sparse(s, l, G2_BODY, G2_ONE, 2);
-            case GCSR4 -> sparse(s, l, G4_BODY, G4_ONE, 2);
+            case CSR -> sparse(s, l, CSR_TWO, CSR_ONE);
+            case GCSR2 -> sparse(s, l, G2_TWO, G2_ONE);
+            case GCSR4 -> sparse(s, l, G4_TWO, G4_ONE);
         }
         return s.toString();
     }
@@ -69,6 +71,9 @@ public final class CGenerator {
     }
 
     private static final String REQUANT = """
+            /* Hides a pointer's target from the optimiser, so the code never depends on the weights' values. */
+            #define OPAQUE(p) __asm__("" : "+r"(p))
+
             /* y = SSAT(QADD(acc, 2^(SHIFT-1)) ASR SHIFT, 16): round half up, saturate to q15. */
             static inline __attribute__((always_inline)) int32_t requant(int32_t acc) {
                 int32_t y;
@@ -124,19 +129,20 @@ public final class CGenerator {
         s.append("    return acc;\n}\n\n");
         s.append("""
                 void layer(void) {
-                    const int16_t *w = W_vals;
+                    const int16_t *w = W_vals, *x0 = X;
                     int16_t *y = Y;
+                    OPAQUE(w); OPAQUE(x0);
                     for (uint32_t m = 0; m < M_ROWS; m++, w += KP) {
-                        const int16_t *x = X;
+                        const int16_t *x = x0;
                         for (uint32_t n = 0; n < N_COLS; n++, x += XSTRIDE) *y++ = (int16_t) requant(dot(w, x));
                     }
                 }
                 """);
     }
 
-    /* Sparse bodies: operands a (acc), v (values), c (indices), n (pair count), xb (column base), t0..t3 temps. */
-    private static final String CSR_BODY = """
-                    "1:\\n\\t"
+    /* Sparse bodies: operands a (acc), v (values), c (indices), n (loop count), xb (column base), t0..t3 temps.
+       TWO handles two stored entries (non-zeros or groups), ONE a single one; the loop runs TWO twice. */
+    private static final String CSR_TWO = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
                     "ldrsh %[t1], [%[v]], #2\\n\\t"
                     "LDI %[t2], [%[c]], #ISZ\\n\\t"
@@ -145,8 +151,6 @@ public final class CGenerator {
                     "ldrsh %[t2], [%[xb], %[t2], lsl #1]\\n\\t"
                     "smlabb %[a], %[t1], %[t0], %[a]\\n\\t"
                     "smlabb %[a], %[t3], %[t2], %[a]\\n\\t"
-                    "subs %[n], %[n], #1\\n\\t"
-                    "bne 1b\\n\\t"
             """;
     private static final String CSR_ONE = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
@@ -154,8 +158,7 @@ public final class CGenerator {
                     "ldrsh %[t0], [%[xb], %[t0], lsl #1]\\n\\t"
                     "smlabb %[a], %[t1], %[t0], %[a]\\n\\t"
             """;
-    private static final String G2_BODY = """
-                    "1:\\n\\t"
+    private static final String G2_TWO = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
                     "ldr %[t1], [%[v]], #4\\n\\t"
                     "LDI %[t2], [%[c]], #ISZ\\n\\t"
@@ -164,8 +167,6 @@ public final class CGenerator {
                     "ldr %[t2], [%[xb], %[t2], lsl #2]\\n\\t"
                     "smlad %[a], %[t1], %[t0], %[a]\\n\\t"
                     "smlad %[a], %[t3], %[t2], %[a]\\n\\t"
-                    "subs %[n], %[n], #1\\n\\t"
-                    "bne 1b\\n\\t"
             """;
     private static final String G2_ONE = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
@@ -181,43 +182,59 @@ public final class CGenerator {
                     "smlad %[a], %[t0], %[t2], %[a]\\n\\t"
                     "smlad %[a], %[t1], %[t3], %[a]\\n\\t"
             """;
-    private static final String G4_BODY = "        \"1:\\n\\t\"\n" + G4_ONE + G4_ONE + """
+    private static final String G4_TWO = G4_ONE + G4_ONE;
+    private static final String LOOP_HEAD = "                \"1:\\n\\t\"\n";
+    private static final String LOOP_TAIL = """
                     "subs %[n], %[n], #1\\n\\t"
                     "bne 1b\\n\\t"
             """;
 
     private static final String OPERANDS = """
-                    : [a] "+r"(acc), [v] "+r"(v), [c] "+r"(c), [n] "+r"(pairs),
+                    : [a] "+r"(acc), [v] "+r"(v), [c] "+r"(c), [n] "+r"(quads),
                       [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
                     : [xb] "r"(xb)
                     : "cc", "memory");
             """;
 
-    /** CSR and grouped CSR: per row, per column, the stored entries two per loop iteration, then an odd one. */
-    private static void sparse(StringBuilder s, McuLayer l, String body, String one, int unroll) {
+    /**
+     * CSR and grouped CSR: per row (and per column of X), the row's stored entries four per loop iteration, then two
+     * and one by the count's low bits. With N = 1 the value and index pointers run on across rows.
+     */
+    private static void sparse(StringBuilder s, McuLayer l, String two, String one) {
         int iw = l.indexWidth();
         String ldi = iw == 1 ? "ldrb" : iw == 2 ? "ldrh" : "ldr";
-        String b = body.replace("LDI", ldi).replace("ISZ", Integer.toString(iw));
+        String t = two.replace("LDI", ldi).replace("ISZ", Integer.toString(iw));
         String o = one.replace("LDI", ldi).replace("ISZ", Integer.toString(iw));
         int g = l.layout.g;
-        s.append("typedef ").append(ctype(iw)).append(" idx_t;\n\n");
-        s.append("void layer(void) {\n");
-        s.append("    int16_t *y = Y;\n");
-        s.append("    for (uint32_t m = 0; m < M_ROWS; m++) {\n");
-        s.append("        uint32_t start = W_ptr[m], count = W_ptr[m + 1] - start;\n");
-        s.append("        const int16_t *xb = X;\n");
-        s.append("        for (uint32_t n = 0; n < N_COLS; n++, xb += XSTRIDE) {\n");
-        s.append("            const int16_t *v = W_vals + ").append(g == 1 ? "start" : "start * " + g + "u").append(";\n");
-        s.append("            const idx_t *c = W_idx + start;\n");
-        s.append("            int32_t acc = 0;\n");
-        s.append("            uint32_t pairs = count / ").append(unroll).append("u, t0, t1, t2, t3;\n");
-        s.append("            if (pairs) {\n");
-        s.append("                __asm__ volatile(\n").append(b).append(OPERANDS);
-        s.append("            }\n");
-        s.append("            if (count & 1u) {\n");
-        s.append("                __asm__ volatile(\n").append(o).append(OPERANDS);
-        s.append("            }\n");
-        s.append("            *y++ = (int16_t) requant(acc);\n");
-        s.append("        }\n    }\n}\n");
+        s.append("typedef ").append(ctype(iw)).append(" idx_t;\n");
+        s.append("typedef ").append(ctype(l.pointerWidth())).append(" ptr_t;\n\n");
+        s.append("static inline __attribute__((always_inline)) int32_t row(const int16_t **vp, const idx_t **cp, uint32_t count, const int16_t *xb) {\n");
+        s.append("    const int16_t *v = *vp;\n    const idx_t *c = *cp;\n");
+        s.append("    int32_t acc = 0;\n    uint32_t quads = count >> 2, t0, t1, t2, t3;\n");
+        s.append("    if (quads) {\n        __asm__ volatile(\n").append(LOOP_HEAD).append(t).append(t).append(LOOP_TAIL).append(OPERANDS).append("    }\n");
+        s.append("    if (count & 2u) {\n        __asm__ volatile(\n").append(t).append(OPERANDS).append("    }\n");
+        s.append("    if (count & 1u) {\n        __asm__ volatile(\n").append(o).append(OPERANDS).append("    }\n");
+        s.append("    *vp = v;\n    *cp = c;\n    return acc;\n}\n\n");
+        s.append("""
+                void layer(void) {
+                    const int16_t *v = W_vals, *x = X;
+                    const idx_t *c = W_idx;
+                    const ptr_t *p = W_ptr;
+                    int16_t *y = Y;
+                    OPAQUE(v); OPAQUE(c); OPAQUE(p); OPAQUE(x);
+                    uint32_t prev = *p++;
+                    for (uint32_t m = 0; m < M_ROWS; m++) {
+                        uint32_t next = *p++, count = next - prev;
+                        prev = next;
+                """);
+        if (l.n == 1) {
+            s.append("        *y++ = (int16_t) requant(row(&v, &c, count, x));\n");
+        } else {
+            s.append("        const int16_t *vr = v;\n        const idx_t *cr = c;\n        const int16_t *xb = x;\n");
+            s.append("        for (uint32_t n = 0; n < N_COLS; n++, xb += XSTRIDE) {\n");
+            s.append("            v = vr;\n            c = cr;\n");
+            s.append("            *y++ = (int16_t) requant(row(&v, &c, count, xb));\n        }\n");
+        }
+        s.append("    }\n}\n");
     }
 }

@@ -92,14 +92,14 @@ public final class McuKernel implements MatMul {
     private void checkFits(McuLayer l) {
         long flash = l.weightBytes() + 2L * l.xq.length + RUNTIME_FLASH;
         long ram = l.activationBytes() + RUNTIME_RAM;
-        if (flash > FLASH_BYTES)
-            throw new IllegalArgumentException(id + ": the layer does not fit the Cortex-M4's flash: weights, indices and pointers "
-                    + l.weightBytes() + " bytes + X's initial values " + 2L * l.xq.length + " + about " + RUNTIME_FLASH
-                    + " for code and runtime = " + flash + " > " + FLASH_BYTES + " bytes (mps2-an386)");
         if (ram > RAM_BYTES)
             throw new IllegalArgumentException(id + ": the layer's activations do not fit the Cortex-M4's RAM: X and Y "
                     + l.activationBytes() + " bytes + about " + RUNTIME_RAM + " for stack and runtime = " + ram + " > "
                     + RAM_BYTES + " bytes (mps2-an386)");
+        if (flash > FLASH_BYTES)
+            throw new IllegalArgumentException(id + ": the layer does not fit the Cortex-M4's flash: weights, indices and pointers "
+                    + l.weightBytes() + " bytes + X's initial values " + 2L * l.xq.length + " + about " + RUNTIME_FLASH
+                    + " for code and runtime = " + flash + " > " + FLASH_BYTES + " bytes (mps2-an386)");
     }
 
     /** The prepared kernel: the emulator's run, replayed. */
