@@ -157,4 +157,24 @@ class QemuKernelsTest {
                         () -> McuKernel.gcsr().prepare(GroupedCsr.fromDense(w, 4, 8, 8), new float[8], 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("g = 8");
     }
+
+    /**
+     * A whole LeNet-300-100 first layer (300 × 784, N = 1), dense and pruned to 92 %: builds, runs and verifies
+     * bit-exactly in seconds (printed, not asserted: unit tests do not assert speed), with exact counts.
+     */
+    @Test
+    void aLeNetSizedLayerRunsWholeAndExactly() {
+        int m = 300, k = 784;
+        Random r = new Random(300);
+        float[] x = McuGeneratorTest.random(r, k, 1), w = McuGeneratorTest.random(r, m * k, 1);
+        float[] g2 = groups(r, w, m, k, 2, 0.08), un = McuGeneratorTest.random(r, m * k, 0.08);
+        for (String[] c : new String[][] {{"dense", "dense"}, {"gcsr:2", "gcsr:2 (92 % of pairs pruned)"}, {"csr", "csr (92 % pruned)"}}) {
+            long t0 = System.nanoTime();
+            McuKernel.McuPrepared p = prepare(c[0], c[0].equals("dense") ? w : c[0].equals("csr") ? un : g2, m, k, x, 1);
+            assertThat(p.firmwareRun().exact()).isTrue();
+            perMac(p, "LeNet fc1 " + c[1]);
+            System.out.printf(Locale.ROOT, "mcu   prepare (generate, build, run, or cache hit) %.2f s, firmware flash %d B%n",
+                    (System.nanoTime() - t0) / 1e9, p.counts().values().get("firmware_flash_bytes"));
+        }
+    }
 }
