@@ -13,7 +13,7 @@ import dev.prunebench.measure.Verification;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class QemuKernelsTest {
     static final QemuCortexM4Backend BACKEND = new QemuCortexM4Backend();
 
-    @BeforeAll
-    static void tools() {
+    /** Per test (not per class), so each one is reported skipped with the probe's reason. */
+    @BeforeEach
+    void tools() {
         assumeTrue(BACKEND.probe().available(), "mcu-qemu: " + BACKEND.probe().reason());
     }
 
