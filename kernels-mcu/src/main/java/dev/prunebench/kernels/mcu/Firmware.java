@@ -110,7 +110,7 @@ public final class Firmware {
             Path dir = cacheRoot().resolve(key);
             Path out = dir.resolve("run.txt");
             if (!Files.isRegularFile(out)) build(tc, files, dir);
-            return parse(Files.readString(out), outputs, dir, symbolSizes(tc, dir.resolve("firmware.elf")));
+            return parse(Files.readString(out), outputs, dir, readSizes(dir.resolve("sizes.txt")));
         } catch (IOException e) {
             throw new UncheckedIOException("mcu-qemu: " + e.getMessage(), e);
         }
@@ -140,11 +140,15 @@ public final class Firmware {
         if (!run.contains("\nEND"))
             throw new IllegalStateException("mcu-qemu: the firmware did not finish under QEMU (timeout " + RUN_TIMEOUT_S
                     + " s, or a fault): " + tail(run) + " (firmware in " + tmp + ")");
-        Files.writeString(tmp.resolve("run.txt"), run);
+        StringBuilder sizes = new StringBuilder();
+        symbolSizes(tc, tmp.resolve("firmware.elf")).forEach((k, v) -> sizes.append(k).append(' ').append(v).append('\n'));
+        Files.writeString(tmp.resolve("sizes.txt"), sizes);
+        Files.writeString(tmp.resolve("run.txt"), run); // last: its presence marks a complete entry
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            if (!Files.isDirectory(dir)) throw e; // another process built the same firmware first: keep its copy
+            if (!Files.isRegularFile(dir.resolve("run.txt"))) throw e;
+            deleteTree(tmp); // another process built the same firmware first: keep its copy
         }
     }
 
@@ -226,6 +230,21 @@ public final class Firmware {
         m.put("__section_flash", flash);
         m.put("__section_ram", ram);
         return m;
+    }
+
+    private static Map<String, Long> readSizes(Path f) throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String l : Files.readAllLines(f)) {
+            String[] p = l.trim().split(" ");
+            if (p.length == 2) m.put(p[0], Long.parseLong(p[1]));
+        }
+        return m;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     static byte[] resource(String name) throws IOException {
