@@ -2,10 +2,12 @@ package dev.prunebench.kernels.mcu;
 
 import dev.prunebench.core.backend.Availability;
 import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.kernel.MatMul;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * (see FACTS.md). Results from it are instruction counts on an emulator: {@link #provenance()} is emulated, and every
  * table labels them as emulated, never as time on a real MCU.
  *
- * <p>Kernels are not built yet; the probe is: it finds the cross-compiler and the emulator (absolute paths, from
- * {@code PATH}) and reports their versions or what is missing and how to install it.
+ * <p>The probe finds the cross-compiler and the emulator (absolute paths, from {@code PATH}) and reports their
+ * versions, or what is missing and how to install it. Kernels ({@link McuKernel}): {@code mcu-q15-dense},
+ * {@code mcu-q15-csr}, {@code mcu-q15-gcsr} (g = 2 and 4); see docs/mcu.md.
  */
 public final class QemuCortexM4Backend implements Backend {
     static final String GCC = "arm-none-eabi-gcc";
@@ -30,6 +33,8 @@ public final class QemuCortexM4Backend implements Backend {
 
     @Override public Provenance provenance() { return Provenance.EMULATED; }
 
+    @Override public List<MatMul> kernels() { return List.of(McuKernel.dense(), McuKernel.csr(), McuKernel.gcsr()); }
+
     @Override public Availability probe() {
         Availability a = cached;
         if (a == null) cached = a = doProbe();
@@ -42,8 +47,7 @@ public final class QemuCortexM4Backend implements Backend {
         if (gcc == null) missing.append(GCC).append(" (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)");
         if (qemu == null) missing.append(missing.isEmpty() ? "" : " and ").append(QEMU).append(" (apt-get install qemu-system-arm)");
         if (!missing.isEmpty()) return Availability.no(missing + " not found on PATH");
-        return Availability.yes(firstLine(gcc, "--version") + "; " + firstLine(qemu, "--version")
-                + "; generated kernels are not built yet");
+        return Availability.yes(gcc + ": " + firstLine(gcc, "--version") + "; " + qemu + ": " + firstLine(qemu, "--version"));
     }
 
     static Path which(String exe) {
@@ -57,7 +61,7 @@ public final class QemuCortexM4Backend implements Backend {
         return null;
     }
 
-    private static String firstLine(Path exe, String arg) {
+    static String firstLine(Path exe, String arg) {
         try {
             Process p = new ProcessBuilder(exe.toString(), arg).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,0 +1,278 @@
+package dev.prunebench.kernels.mcu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds one layer's firmware (generated {@code layer.c} plus the fixed start-up, harness and linker script),
+ * runs it on QEMU's {@code mps2-an386} under {@code -icount shift=0}, and parses what it prints: the outputs and the
+ * SysTick counts.
+ *
+ * <p>Builds and runs are cached by the SHA-256 of every source, the compiler flags and both tools' version lines, in
+ * {@code <java.io.tmpdir>/prunebench-mcu-cache/<hash>/} (or the folder in the system property
+ * {@code prunebench.mcu.cache}): the firmware and the emulator's output are both deterministic functions of that hash.
+ */
+public final class Firmware {
+    /** Compiler flags; part of the cache key. */
+    static final List<String> CFLAGS = List.of("-mcpu=cortex-m4", "-mthumb", "-O2", "-std=gnu11", "-ffunction-sections",
+            "-fdata-sections", "-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", "-T", "link.ld");
+    static final String[] FIXED = {"startup.c", "main.c", "link.ld"};
+    /** Instructions per SysTick tick under -icount shift=0 with the 25 MHz processor clock of mps2-an386. */
+    public static final int INSTRUCTIONS_PER_TICK = 40;
+    static final long RUN_TIMEOUT_S = Long.getLong("prunebench.mcu.timeout", 120);
+
+    private Firmware() {}
+
+    /** The tools found on PATH, with their version lines; null when either is missing. */
+    record Toolchain(Path gcc, Path nm, Path qemu, String versions) {
+        private static volatile Toolchain found;
+
+        static Toolchain find() {
+            Toolchain t = found;
+            if (t != null) return t;
+            Path gcc = QemuCortexM4Backend.which(QemuCortexM4Backend.GCC), qemu = QemuCortexM4Backend.which(QemuCortexM4Backend.QEMU);
+            if (gcc == null || qemu == null) return null;
+            Path nm = gcc.resolveSibling(gcc.getFileName().toString().replace("gcc", "nm"));
+            String v = QemuCortexM4Backend.firstLine(gcc, "--version") + "; " + QemuCortexM4Backend.firstLine(qemu, "--version");
+            return found = new Toolchain(gcc, nm, qemu, v);
+        }
+
+        static Toolchain require() {
+            Toolchain t = find();
+            if (t == null) throw new IllegalStateException("mcu-qemu: " + new QemuCortexM4Backend().probe().reason());
+            return t;
+        }
+    }
+
+    /**
+     * What one firmware run printed, plus the symbol sizes of its ELF.
+     *
+     * @param outputs       Y as printed (int16, M × N)
+     * @param reps          calls of layer() (and of the empty function) counted
+     * @param ticksLayer    SysTick ticks over the reps calls of layer()
+     * @param ticksEmpty    SysTick ticks over the reps calls of the empty function
+     * @param wrapped       whether SysTick wrapped during a count (the count is then unusable)
+     * @param symbolSizes   symbol → bytes, from {@code nm -S} (layer, W_vals, W_idx, W_ptr, X, Y, …)
+     * @param sectionBytes  text (code + rodata + vectors + .data's load image) and ram (.data + .bss) of the whole firmware
+     * @param dir           the cache folder holding the sources, the ELF and the run's output
+     */
+    public record Run(int[] outputs, int reps, long ticksLayer, long ticksEmpty, boolean wrapped,
+                      Map<String, Long> symbolSizes, long flashBytes, long ramBytes, Path dir) {
+
+        /**
+         * The layer's executed instructions per call (beyond the one {@code bx lr} of the empty function, so including
+         * its own return), exact when the bounds below hold one integer only: each tick count T of I instructions
+         * satisfies 40(T−1) &lt; I &lt; 40(T+1), so the difference D of the two counts bounds
+         * {@code reps · x} within (40(D−2), 40(D+2)), an interval of width 160/reps in x.
+         */
+        public long instructions() {
+            return estimate()[0];
+        }
+
+        /** Whether {@link #instructions()} is the only integer the counts allow. */
+        public boolean exact() { return estimate()[1] == 1; }
+
+        /** Half-width in instructions of the interval the counts allow (0.5 when exact). */
+        public double resolution() { return exact() ? 0.5 : 2.0 * INSTRUCTIONS_PER_TICK / reps; }
+
+        private long[] estimate() {
+            long d = ticksLayer - ticksEmpty;
+            double lo = (double) INSTRUCTIONS_PER_TICK * (d - 2) / reps, hi = (double) INSTRUCTIONS_PER_TICK * (d + 2) / reps;
+            long first = (long) Math.floor(lo) + 1, last = (long) Math.ceil(hi) - 1;
+            long mid = Math.round((double) INSTRUCTIONS_PER_TICK * d / reps);
+            if (first == last && !wrapped) return new long[] {first + 1, 1};
+            return new long[] {Math.max(0, mid + 1), 0};
+        }
+    }
+
+    /** Builds (or finds in the cache) and runs the firmware for the given generated layer source. */
+    public static Run buildAndRun(String layerSource, int outputs) {
+        Toolchain tc = Toolchain.require();
+        try {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put("layer.c", layerSource.getBytes(StandardCharsets.UTF_8));
+            for (String f : FIXED) files.put(f, resource(f));
+            String key = hash(files, String.join(" ", CFLAGS) + "\n" + tc.versions());
+            Path dir = cacheRoot().resolve(key);
+            Path out = dir.resolve("run.txt");
+            if (!Files.isRegularFile(out)) build(tc, files, dir);
+            return parse(Files.readString(out), outputs, dir, readSizes(dir.resolve("sizes.txt")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("mcu-qemu: " + e.getMessage(), e);
+        }
+    }
+
+    static Path cacheRoot() {
+        String p = System.getProperty("prunebench.mcu.cache");
+        return p != null ? Path.of(p) : Path.of(System.getProperty("java.io.tmpdir"), "prunebench-mcu-cache");
+    }
+
+    private static void build(Toolchain tc, Map<String, byte[]> files, Path dir) throws IOException {
+        Files.createDirectories(dir.getParent());
+        Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp");
+        for (var e : files.entrySet()) Files.write(tmp.resolve(e.getKey()), e.getValue());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tc.gcc().toString());
+        cmd.addAll(CFLAGS);
+        cmd.addAll(List.of("startup.c", "main.c", "layer.c", "-o", "firmware.elf"));
+        String cc = exec(cmd, tmp, 300);
+        if (!Files.isRegularFile(tmp.resolve("firmware.elf"))) {
+            String why = cc.contains("will not fit in region") || cc.contains("overflowed by")
+                    ? "the layer does not fit the board's memory (flash 4 MB, RAM 4 MB): " : "the generated layer did not compile: ";
+            throw new IllegalStateException("mcu-qemu: " + why + tail(cc) + " (sources in " + tmp + ")");
+        }
+        String run = exec(List.of(tc.qemu().toString(), "-M", "mps2-an386", "-nographic", "-monitor", "none",
+                "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", "firmware.elf"), tmp, RUN_TIMEOUT_S);
+        if (!run.contains("\nEND"))
+            throw new IllegalStateException("mcu-qemu: the firmware did not finish under QEMU (timeout " + RUN_TIMEOUT_S
+                    + " s, or a fault): " + tail(run) + " (firmware in " + tmp + ")");
+        StringBuilder sizes = new StringBuilder();
+        symbolSizes(tc, tmp.resolve("firmware.elf")).forEach((k, v) -> sizes.append(k).append(' ').append(v).append('\n'));
+        Files.writeString(tmp.resolve("sizes.txt"), sizes);
+        Files.writeString(tmp.resolve("run.txt"), run); // last: its presence marks a complete entry
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            if (!Files.isRegularFile(dir.resolve("run.txt"))) throw e;
+            deleteTree(tmp); // another process built the same firmware first: keep its copy
+        }
+    }
+
+    /** Runs a command in dir, stdout and stderr together; kills it after the timeout. */
+    static String exec(List<String> cmd, Path dir, long timeoutS) throws IOException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        StringBuilder sb = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = p.getInputStream()) {
+                sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // the process was killed
+            }
+        });
+        reader.start();
+        try {
+            if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+
+    static Run parse(String text, int outputs, Path dir, Map<String, Long> sizes) {
+        List<String> lines = text.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        int i = 0;
+        while (i < lines.size() && !lines.get(i).startsWith("Y ")) i++;
+        if (i == lines.size()) throw new IllegalStateException("mcu-qemu: no outputs in the firmware's output: " + tail(text));
+        int count = Integer.parseInt(lines.get(i++).substring(2).trim());
+        if (count != outputs)
+            throw new IllegalStateException("mcu-qemu: firmware printed " + count + " outputs, expected " + outputs);
+        int[] y = new int[count];
+        int k = 0;
+        while (k < count && i < lines.size()) {
+            for (String h : lines.get(i++).split("\\s+")) y[k++] = (short) Integer.parseInt(h, 16);
+        }
+        Map<String, Long> kv = new LinkedHashMap<>();
+        for (; i < lines.size(); i++) {
+            String[] p = lines.get(i).split("\\s+");
+            if (p.length == 2 && p[1].matches("\\d+")) kv.put(p[0], Long.parseLong(p[1]));
+        }
+        for (String need : List.of("R", "TK", "TE", "WRAP"))
+            if (!kv.containsKey(need)) throw new IllegalStateException("mcu-qemu: firmware output lacks " + need + ": " + tail(text));
+        long text_ = sizes.getOrDefault("__section_flash", 0L), ram = sizes.getOrDefault("__section_ram", 0L);
+        return new Run(y, kv.get("R").intValue(), kv.get("TK"), kv.get("TE"), kv.get("WRAP") != 0, sizes, text_, ram, dir);
+    }
+
+    /**
+     * Symbol sizes from {@code nm -S}, plus the whole image's flash and RAM from its section headers (in
+     * {@code __section_flash}, {@code __section_ram}).
+     */
+    static Map<String, Long> symbolSizes(Toolchain tc, Path elf) throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String l : exec(List.of(tc.nm().toString(), "-S", elf.toString()), elf.getParent(), 60).split("\n")) {
+            String[] p = l.trim().split("\\s+");
+            if (p.length == 4 && p[1].matches("[0-9a-fA-F]+")) m.put(p[3], Long.parseLong(p[1], 16));
+        }
+        Path size = tc.nm().resolveSibling(tc.nm().getFileName().toString().replace("nm", "size"));
+        long flash = 0, ram = 0;
+        for (String l : exec(List.of(size.toString(), "-A", elf.toString()), elf.getParent(), 60).split("\n")) {
+            String[] p = l.trim().split("\\s+");
+            if (p.length != 3 || !p[1].matches("\\d+") || !p[2].matches("\\d+")) continue;
+            long bytes = Long.parseLong(p[1]), addr = Long.parseLong(p[2]);
+            switch (p[0]) {
+                case ".text", ".ARM.exidx" -> flash += bytes;
+                case ".data" -> { flash += bytes; ram += bytes; }
+                case ".bss" -> ram += bytes;
+                default -> { if (addr >= 0x20000000L && addr < 0x20400000L) ram += bytes; }
+            }
+        }
+        m.put("__section_flash", flash);
+        m.put("__section_ram", ram);
+        return m;
+    }
+
+    private static Map<String, Long> readSizes(Path f) throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String l : Files.readAllLines(f)) {
+            String[] p = l.trim().split(" ");
+            if (p.length == 2) m.put(p[0], Long.parseLong(p[1]));
+        }
+        return m;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = Firmware.class.getResourceAsStream(name)) {
+            if (in == null) throw new IOException("resource " + name + " missing from kernels-mcu");
+            return in.readAllBytes();
+        }
+    }
+
+    static String hash(Map<String, byte[]> files, String extra) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (var e : files.entrySet()) {
+                md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(Long.toString(e.getValue().length).getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(e.getValue());
+            }
+            md.update(extra.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest()).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String tail(String s) {
+        String t = s.strip();
+        return t.length() <= 1500 ? t : "…" + t.substring(t.length() - 1500);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.prunebench.kernels.mcu;
+
+import dev.prunebench.core.format.FormatSpec;
+import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.kernel.MatMul;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Cortex-M4 q15 FC kernel: {@link #prepare} quantises W and X ({@link Q15}), generates the layer's C
+ * ({@link CGenerator}), cross-compiles it and runs it once under QEMU ({@link Firmware}, cached by content hash).
+ * The prepared kernel is {@link MatMul.Counted} (executed instructions, the cost; estimated cycles; flash and RAM
+ * bytes) and {@link MatMul.FixedPoint} (the q15 outputs read back and the Java integer reference, for bit-exact
+ * verification); {@link Prepared#result()} is the outputs dequantised. {@link Prepared#run()} replays: the counts
+ * of one call are deterministic and the emulator has already run it.
+ *
+ * <ul>
+ *   <li>{@code mcu-q15-dense}: W {@code dense} (a node-pruned layer is a smaller dense one), SMLAD on weight pairs.</li>
+ *   <li>{@code mcu-q15-csr}: W {@code csr}, one SMLABB per stored value (Deep Compression's unstructured CSR).</li>
+ *   <li>{@code mcu-q15-gcsr}: W {@code gcsr:2} (one SMLAD per kept group: Scalpel's SIMD-aware pruning) or
+ *       {@code gcsr:4} (two SMLAD per group); other g refused.</li>
+ * </ul>
+ * Threads must be 1 (one core).
+ */
+public final class McuKernel implements MatMul {
+    /** Flash and RAM of mps2-an386. */
+    public static final long FLASH_BYTES = 4L << 20, RAM_BYTES = 4L << 20;
+    /** Flash reserved for the harness, start-up, newlib's printf and semihosting (about 30 KB measured) and the layer code. */
+    static final long RUNTIME_FLASH = 64 << 10;
+    /** RAM reserved for the stack, the heap newlib's stdio takes and its static data. */
+    static final long RUNTIME_RAM = 64 << 10;
+    /** Repetitions of the counted call; ≥ 160 makes the SysTick count exact (see {@link Firmware.Run#instructions()}). */
+    static final int REPS = 256;
+    /** Most instructions counted in one SysTick window (24-bit counter × 40 instructions per tick is 671 M). */
+    static final long WINDOW = 600_000_000L;
+
+    private final String id;
+    private final McuLayer.Layout[] layouts;
+
+    private McuKernel(String id, McuLayer.Layout... layouts) {
+        this.id = id;
+        this.layouts = layouts;
+    }
+
+    public static McuKernel dense() { return new McuKernel("mcu-q15-dense", McuLayer.Layout.DENSE); }
+
+    public static McuKernel csr() { return new McuKernel("mcu-q15-csr", McuLayer.Layout.CSR); }
+
+    public static McuKernel gcsr() { return new McuKernel("mcu-q15-gcsr", McuLayer.Layout.GCSR2, McuLayer.Layout.GCSR4); }
+
+    @Override public String id() { return id; }
+
+    @Override public String backendId() { return "mcu-qemu"; }
+
+    private McuLayer.Layout layoutOf(FormatSpec spec) {
+        for (McuLayer.Layout l : layouts) {
+            boolean match = switch (l) {
+                case DENSE -> spec.kind() == FormatSpec.Kind.DENSE;
+                case CSR -> spec.kind() == FormatSpec.Kind.CSR;
+                case GCSR2, GCSR4 -> spec.kind() == FormatSpec.Kind.GCSR && spec.g() == l.g;
+            };
+            if (match) return l;
+        }
+        return null;
+    }
+
+    @Override public boolean supports(FormatSpec spec) { return layoutOf(spec) != null; }
+
+    @Override public String refuses(FormatSpec spec, int n) {
+        if (supports(spec)) return null;
+        if (layouts[0] == McuLayer.Layout.GCSR2 && spec.kind() == FormatSpec.Kind.GCSR)
+            return "takes gcsr:2 (one SMLAD per kept pair) and gcsr:4 (two per group) only, not g = " + spec.g()
+                    + " (the Cortex-M4's SIMD is two 16-bit lanes)";
+        return MatMul.super.refuses(spec, n);
+    }
+
+    @Override public Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
+        MatMul.checkArguments(this, w, x, n, threads);
+        if (threads != 1)
+            throw new IllegalArgumentException(id + ": threads must be 1 (the Cortex-M4 has one core), got " + threads);
+        McuLayer layer = McuLayer.of(layoutOf(w.spec()), w, x, n);
+        checkFits(layer);
+        // an upper bound on one call's instructions (measured: dense 1.0–1.1 per MAC, sparse ≤ 4.5 per stored entry
+        // plus about 16 per row), so that REPS calls stay inside one SysTick window
+        long est = (long) ((layer.layout() == McuLayer.Layout.DENSE ? 1.25 : 5.0) * layer.executedMacs()) + 40L * layer.rows() * n + 1000;
+        int reps = (int) Math.max(1, Math.min(REPS, WINDOW / est));
+        Firmware.Run run = Firmware.buildAndRun(CGenerator.layerSource(layer, reps), layer.rows() * n);
+        if (run.wrapped())
+            throw new IllegalStateException(id + ": SysTick wrapped while counting " + reps + " calls; the layer is too large to count");
+        return new McuPrepared(id, layer, run);
+    }
+
+    /** Refuses a layer whose weights and code do not fit the board's 4 MB flash, or whose activations its 4 MB RAM. */
+    private void checkFits(McuLayer l) {
+        long flash = l.weightBytes() + 2L * l.xq.length + RUNTIME_FLASH;
+        long ram = l.activationBytes() + RUNTIME_RAM;
+        if (ram > RAM_BYTES)
+            throw new IllegalArgumentException(id + ": the layer's activations do not fit the Cortex-M4's RAM: X and Y "
+                    + l.activationBytes() + " bytes + about " + RUNTIME_RAM + " for stack and runtime = " + ram + " > "
+                    + RAM_BYTES + " bytes (mps2-an386)");
+        if (flash > FLASH_BYTES)
+            throw new IllegalArgumentException(id + ": the layer does not fit the Cortex-M4's flash: weights, indices and pointers "
+                    + l.weightBytes() + " bytes + X's initial values " + 2L * l.xq.length + " + about " + RUNTIME_FLASH
+                    + " for code and runtime = " + flash + " > " + FLASH_BYTES + " bytes (mps2-an386)");
+    }
+
+    /** The prepared kernel: the emulator's run, replayed. */
+    static final class McuPrepared implements Counted, FixedPoint {
+        private final String id;
+        private final McuLayer layer;
+        private final Firmware.Run run;
+        private final Counts counts;
+
+        McuPrepared(String id, McuLayer layer, Firmware.Run run) {
+            this.id = id;
+            this.layer = layer;
+            this.run = run;
+            long instructions = run.instructions();
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("instructions", instructions);
+            c.put("cycles_estimated", CycleModel.estimate(layer, instructions));
+            c.put("flash_bytes", layerFlash());
+            c.put("ram_bytes", sym("X") + sym("Y"));
+            c.put("firmware_flash_bytes", run.flashBytes());
+            c.put("macs", layer.executedMacs());
+            this.counts = new Counts(c, "instructions");
+        }
+
+        private long sym(String name) { return run.symbolSizes().getOrDefault(name, 0L); }
+
+        /** The layer's own flash: its code ({@code layer}) and W's values, indices and pointers. */
+        long layerFlash() { return sym("layer") + sym("W_vals") + sym("W_idx") + sym("W_ptr"); }
+
+        McuLayer layer() { return layer; }
+
+        Firmware.Run firmwareRun() { return run; }
+
+        @Override public void run() {}
+
+        @Override public float[] result() { return layer.dequantise(run.outputs()); }
+
+        @Override public int[] rawResult() { return run.outputs().clone(); }
+
+        @Override public int[] integerReference() { return layer.reference(); }
+
+        @Override public Counts counts() { return counts; }
+
+        @Override public String variant() {
+            String v = layer.layout() == McuLayer.Layout.GCSR2 ? "g=2" : layer.layout() == McuLayer.Layout.GCSR4 ? "g=4" : "";
+            if (!run.exact()) v += (v.isEmpty() ? "" : ", ") + String.format(java.util.Locale.ROOT, "instructions ±%.1f", run.resolution());
+            return v;
+        }
+
+        @Override public void close() {}
+
+        @Override public String toString() { return id + "[" + layer.rows() + "x" + layer.cols() + ", n=" + layer.n() + "]"; }
+    }
+}
