@@ -10,6 +10,9 @@ import java.util.List;
  */
 public interface Experiment {
 
+    /** The folder, inside an experiment's output, holding the networks it kept for later experiments of the run. */
+    String KEPT_MODELS = "models";
+
     /** Stable id, e.g. {@code formats-storage}; names the output folder. */
     String id();
 

@@ -13,7 +13,8 @@ public final class Experiments {
             new dev.prunebench.experiments.hartenstein.HartensteinSpmmCpu(),
             new dev.prunebench.experiments.accuracy.HartensteinAccuracy(),
             new dev.prunebench.experiments.accuracy.DeepCompressionLenet(),
-            new dev.prunebench.experiments.accuracy.ScalpelAccuracy()
+            new dev.prunebench.experiments.accuracy.ScalpelAccuracy(),
+            new dev.prunebench.experiments.mcu.ScalpelMcu()
     );
 
     public static Map<String, Experiment> byId() {

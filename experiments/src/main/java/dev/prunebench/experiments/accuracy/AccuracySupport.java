@@ -141,7 +141,7 @@ final class AccuracySupport {
     }
 
     /** The folder, inside an accuracy experiment's output, that holds the networks it kept. */
-    public static final String MODELS = "models";
+    static final String MODELS = dev.prunebench.experiments.Experiment.KEPT_MODELS;
 
     private static final Map<ExperimentContext, Object> KEPT = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 

@@ -355,6 +355,15 @@ public final class KernelNetwork implements MatMul.Prepared {
 
     /** The logits against {@link Network#forward} of the same network on the bound input, within {@link #TOLERANCE}. */
     public Verification verify() {
+        // fixed-point layers (q15 on the Cortex-M4) are each bit-exact against their integer reference; the network's
+        // logits then differ from fp32 by quantisation only, so they are held to FIXED_POINT_TOLERANCE instead
+        boolean fixed = false;
+        for (KernelLayer kl : kernelLayers)
+            if (kl.prepared instanceof MatMul.FixedPoint fp) {
+                fixed = true;
+                Verification v = Verification.bitExact(fp.rawResult(), fp.integerReference());
+                if (!v.passed()) return new Verification(v.relError(), 0, false, "layer " + kl.name + ": " + v.rule());
+            }
         float[] ref = net.forward(input.clone(), batch, false);
         float[] got = result();
         double num = 0, den = 0;
@@ -364,8 +373,17 @@ public final class KernelNetwork implements MatMul.Prepared {
             den += (double) ref[i] * ref[i];
         }
         double err = got.length != ref.length ? Double.POSITIVE_INFINITY : den > 0 ? Math.sqrt(num / den) : Math.sqrt(num);
-        return new Verification(err, TOLERANCE, Double.isFinite(err) && err <= TOLERANCE, "fp32 relative norm of the logits against Network.forward");
+        double tol = fixed ? FIXED_POINT_TOLERANCE : TOLERANCE;
+        return new Verification(err, tol, Double.isFinite(err) && err <= tol, fixed
+                ? "fixed-point layers bit-exact; logits within " + tol + " relative norm of Network.forward (quantisation)"
+                : "fp32 relative norm of the logits against Network.forward");
     }
+
+    /**
+     * How far a network of fixed-point layers (q15) may be from the fp32 forward pass: quantisation, not a kernel
+     * error, since each such layer is first checked bit-exactly against its integer reference.
+     */
+    public static final double FIXED_POINT_TOLERANCE = 0.05;
 
     /**
      * When every layer's prepared kernel is {@link MatMul.Counted}: the counts of one forward pass, summed over the

@@ -1,0 +1,192 @@
+package dev.prunebench.experiments.mcu;
+
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.measure.Budget;
+import dev.prunebench.models.infer.KernelNetwork;
+import dev.prunebench.models.infer.NetworkLatency;
+import dev.prunebench.models.io.ModelFiles;
+import dev.prunebench.models.nn.Network;
+import dev.prunebench.results.ExperimentContext;
+import dev.prunebench.results.Metric;
+import dev.prunebench.results.PlotSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Scalpel on a microcontroller: the networks whose accuracy {@code deepcompression-lenet} and {@code scalpel-accuracy}
+ * measured (their kept models: same masks, same weights), quantised to q15 and run layer by layer as generated
+ * Cortex-M4 code under QEMU ({@code mcu-qemu}): executed instructions (exact), estimated cycles, flash bytes, per layer
+ * and per network, against the dense network on the same emulated board. Every figure is emulated, never timed on a
+ * microcontroller.
+ */
+public final class ScalpelMcu implements Experiment {
+    static final String DC = "deepcompression-lenet", SCALPEL = "scalpel-accuracy", DENSE_KERNEL = "mcu-q15-dense";
+
+    /** A pruning method: which kept model, in which format, on which kernel. */
+    record Method(String id, String source, String modelSuffix, String kernel, String format, String what) {}
+
+    static List<Method> methods() {
+        return List.of(
+                new Method("deepcompression", DC, "deepcompression", "mcu-q15-csr", "csr", "unstructured magnitude, retrained, CSR"),
+                new Method("simd", SCALPEL, "simd-g", "mcu-q15-gcsr", "gcsr:2", "SIMD-aware groups (kept model's g), run as SMLAD pairs (gcsr:2)"),
+                new Method("node", SCALPEL, "node", DENSE_KERNEL, "dense", "node pruning: the shrunk dense network"));
+    }
+
+    @Override public String id() { return "scalpel-mcu"; }
+
+    @Override public String paper() { return "Yu et al., Scalpel (ISCA 2017): microcontroller (Cortex-M4 under QEMU, emulated)"; }
+
+    @Override public String description() {
+        return "LeNet-300-100 / LeNet-5 pruned by the accuracy experiments, q15 on an emulated Cortex-M4: executed instructions, estimated cycles, "
+                + "flash; speedup and size reduction over the dense network";
+    }
+
+    @Override public List<String> needs() { return List.of(DC, SCALPEL); }
+
+    @Override public void run(ExperimentContext ctx) throws Exception {
+        KernelRegistry reg = ctx.kernels();
+        var mcu = reg.entry("mcu-qemu");
+        Table layers = Table.create("layers", StringColumn.create("net"), StringColumn.create("method"), StringColumn.create("layer"),
+                StringColumn.create("kernel"), StringColumn.create("format"), LongColumn.create("instructions"), LongColumn.create("dense_instructions"),
+                DoubleColumn.create("speedup"), LongColumn.create("cycles_estimated"), LongColumn.create("flash_bytes"), LongColumn.create("dense_flash_bytes"),
+                StringColumn.create("provenance"));
+        Table nets = Table.create("networks", StringColumn.create("net"), StringColumn.create("method"), StringColumn.create("shape"),
+                LongColumn.create("instructions"), LongColumn.create("dense_instructions"), DoubleColumn.create("speedup"),
+                LongColumn.create("cycles_estimated"), DoubleColumn.create("speedup_cycles_estimated"), LongColumn.create("flash_bytes"),
+                LongColumn.create("dense_flash_bytes"), DoubleColumn.create("size_reduction"), DoubleColumn.create("fp32_test_accuracy"),
+                StringColumn.create("provenance"));
+        if (mcu.isEmpty() || !mcu.get().usable()) {
+            ctx.skipped("every network", "backend mcu-qemu " + mcu.map(KernelRegistry.Entry::status).orElse("is not registered"));
+            ctx.table("layers", layers);
+            ctx.table("networks", nets);
+            return;
+        }
+        var backend = mcu.get().backend();
+        ctx.parameter("emulator", mcu.get().status());
+        ctx.note("All figures are emulated: generated q15 code run on QEMU's mps2-an386 (Cortex-M4) under -icount; instructions are exact "
+                + "executed counts of one batch-1 forward pass per layer, cycles an estimate from the Cortex-M4 timing table (docs/mcu.md), "
+                + "flash the layer's weights, indices and code. Conv layers run as im2col (in Java) + the generated kernel.");
+        ctx.note("The networks are the ones whose fp32 accuracy " + DC + " and " + SCALPEL + " measured in this run (their kept models); "
+                + "q15 accuracy on the test set is not measured here.");
+        Budget none = new Budget(0, 3, 0, 200, 1);
+        Map<String, Map<String, Double>> speedups = new TreeMap<>(), reductions = new TreeMap<>();
+        for (String net : List.of("lenet300", "lenet5")) {
+            Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
+            Network dense = ModelFiles.load(denseDir).network();
+            for (Method m : methods()) {
+                Optional<Path> dir = model(ctx, m, net);
+                if (dir.isEmpty()) {
+                    ctx.skipped(net + " " + m.id(), m.source() + " kept no " + net + "-" + m.modelSuffix() + "* model in this run");
+                    continue;
+                }
+                ModelFiles.Loaded l = ModelFiles.load(dir.get());
+                Network pruned = l.network();
+                float[] x = KernelNetwork.randomInput(dense, 1, ctx.seed());
+                ctx.log().printf("  %s %s (%s) on the emulated Cortex-M4 …%n", net, m.id(), dir.get().getFileName());
+                NetworkLatency.Result r;
+                try (KernelNetwork cand = KernelNetwork.plan(pruned, reg, layer -> KernelNetwork.Choice.of(m.kernel(), m.format()), 1, 1, x);
+                     KernelNetwork base = KernelNetwork.dense(dense, reg, DENSE_KERNEL, 1, 1, x)) {
+                    r = NetworkLatency.measure(cand, base, none);
+                }
+                MatMul.Counts c = r.counts(), b = r.baselineCounts();
+                double sp = (double) b.costValue() / c.costValue();
+                long flash = c.values().getOrDefault("flash_bytes", 0L), dflash = b.values().getOrDefault("flash_bytes", 0L);
+                long cyc = c.values().getOrDefault("cycles_estimated", 0L), dcyc = b.values().getOrDefault("cycles_estimated", 0L);
+                double red = dflash == 0 ? Double.NaN : 1 - (double) flash / dflash;
+                for (NetworkLatency.LayerLatency ll : r.layers()) {
+                    layers.stringColumn("net").append(net);
+                    layers.stringColumn("method").append(m.id());
+                    layers.stringColumn("layer").append(ll.layer());
+                    layers.stringColumn("kernel").append(ll.kernel());
+                    layers.stringColumn("format").append(ll.format());
+                    layers.longColumn("instructions").append(ll.counts().costValue());
+                    layers.longColumn("dense_instructions").append(ll.baselineCounts().costValue());
+                    layers.doubleColumn("speedup").append((double) ll.baselineCounts().costValue() / ll.counts().costValue());
+                    layers.longColumn("cycles_estimated").append(ll.counts().values().getOrDefault("cycles_estimated", 0L));
+                    layers.longColumn("flash_bytes").append(ll.counts().values().getOrDefault("flash_bytes", 0L));
+                    layers.longColumn("dense_flash_bytes").append(ll.baselineCounts().values().getOrDefault("flash_bytes", 0L));
+                    layers.stringColumn("provenance").append(backend.provenance().label());
+                    ctx.metric(metric("speedup[net=" + net + ",method=" + m.id() + ",layer=" + ll.layer() + ",platform=mcu]",
+                            (double) ll.baselineCounts().costValue() / ll.counts().costValue(), "x"), backend);
+                }
+                Object acc = l.meta().get("test_accuracy");
+                nets.stringColumn("net").append(net);
+                nets.stringColumn("method").append(m.id());
+                nets.stringColumn("shape").append(pruned.shape());
+                nets.longColumn("instructions").append(c.costValue());
+                nets.longColumn("dense_instructions").append(b.costValue());
+                nets.doubleColumn("speedup").append(sp);
+                nets.longColumn("cycles_estimated").append(cyc);
+                nets.doubleColumn("speedup_cycles_estimated").append(cyc == 0 ? Double.NaN : (double) dcyc / cyc);
+                nets.longColumn("flash_bytes").append(flash);
+                nets.longColumn("dense_flash_bytes").append(dflash);
+                nets.doubleColumn("size_reduction").append(red);
+                nets.doubleColumn("fp32_test_accuracy").append(acc instanceof Number n ? 100 * n.doubleValue() : Double.NaN);
+                nets.stringColumn("provenance").append(backend.provenance().label());
+                ctx.metric(metric("instructions[net=" + net + ",method=" + m.id() + ",platform=mcu]", c.costValue(), "count"), backend);
+                ctx.metric(metric("speedup[net=" + net + ",method=" + m.id() + ",platform=mcu]", sp, "x"), backend);
+                ctx.metric(metric("size_reduction[net=" + net + ",method=" + m.id() + ",platform=mcu]", red, "fraction"), backend);
+                speedups.computeIfAbsent(m.id(), k -> new LinkedHashMap<>()).put(net, sp);
+                reductions.computeIfAbsent(m.id(), k -> new LinkedHashMap<>()).put(net, red);
+                ctx.log().printf(Locale.ROOT, "    %s %s: %.2f× fewer instructions, flash %.1f %% smaller (emulated)%n", net, m.id(), sp, 100 * red);
+            }
+        }
+        for (var e : speedups.entrySet()) {
+            double mean = e.getValue().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            ctx.metric(metric("mean_speedup[method=" + e.getKey() + ",platform=mcu]", mean, "x"), backend);
+            double red = reductions.get(e.getKey()).values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            ctx.metric(metric("mean_size_reduction[method=" + e.getKey() + ",platform=mcu]", red, "fraction"), backend);
+        }
+        ctx.table("layers", layers);
+        ctx.table("networks", nets);
+        ctx.plot(new PlotSpec("speedup-per-network", "Emulated Cortex-M4: speedup over the dense network (executed instructions)", "networks",
+                "method", "speedup", "net", List.of(), "method", "speedup over dense (×, emulated)", false, PlotSpec.Style.BAR, 1.0));
+    }
+
+    /**
+     * Exact on the emulator; recorded exact only when the networks themselves are reproducible run to run (their masks
+     * and weights come from training), else as info.
+     */
+    private static Metric metric(String name, double v, String unit) {
+        return dev.prunebench.models.train.Reproducibility.bitwiseReproducible() ? Metric.exact(name, v, unit) : Metric.info(name, v, unit);
+    }
+
+    /** The kept model of a method: the exact name, or for SIMD-aware the smallest g kept. */
+    private static Optional<Path> model(ExperimentContext ctx, Method m, String net) throws java.io.IOException {
+        Optional<Path> in = ctx.input(m.source());
+        if (in.isEmpty()) return Optional.empty();
+        Path models = in.get().resolve(Experiment.KEPT_MODELS);
+        if (!Files.isDirectory(models)) return Optional.empty();
+        String prefix = net + "-" + m.modelSuffix();
+        List<Path> found = new ArrayList<>();
+        try (var s = Files.list(models)) {
+            s.filter(p -> m.modelSuffix().endsWith("-g") ? p.getFileName().toString().startsWith(prefix) : p.getFileName().toString().equals(prefix))
+                    .forEach(found::add);
+        }
+        found.sort((a, b) -> Integer.compare(gOf(a), gOf(b)));
+        return found.stream().findFirst();
+    }
+
+    private static int gOf(Path p) {
+        String s = p.getFileName().toString();
+        int i = s.lastIndexOf("-g");
+        try {
+            return i < 0 ? 0 : Integer.parseInt(s.substring(i + 2));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+}
