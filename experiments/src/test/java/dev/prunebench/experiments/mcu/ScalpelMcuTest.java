@@ -1,0 +1,82 @@
+package dev.prunebench.experiments.mcu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.kernels.mcu.QemuCortexM4Backend;
+import dev.prunebench.models.io.ModelFiles;
+import dev.prunebench.models.nn.Network;
+import dev.prunebench.models.nn.Networks;
+import dev.prunebench.models.nn.Param;
+import dev.prunebench.models.prune.NodePruning;
+import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricsCsv;
+import dev.prunebench.results.RunWriter;
+import dev.prunebench.results.Scale;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScalpelMcuTest {
+
+    static Network pruned(Network n, double keep, int g, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (Param w : n.weights()) {
+            boolean[] k = new boolean[w.size()];
+            for (int i = 0; i < k.length; i += g) {
+                boolean on = r.nextDouble() < keep;
+                for (int j = i; j < Math.min(i + g, k.length) && (j / w.cols() == i / w.cols()); j++) k[j] = on;
+            }
+            w.setMask(k);
+        }
+        return n;
+    }
+
+    @Test void theKeptNetworksRunOnTheEmulatedBoardAndAreCountedExactly(@TempDir Path root) throws Exception {
+        QemuCortexM4Backend b = new QemuCortexM4Backend();
+        assumeTrue(b.probe().available(), "mcu-qemu: " + b.probe());
+        KernelRegistry reg = KernelRegistry.probe(List.of(b));
+        Path dir;
+        try (RunWriter run = new RunWriter(root, "test", Scale.QUICK, 3, RunWriter.nullStream(), false)) {
+            run.kernels(reg);
+            // what the accuracy experiments keep, in small widths
+            try (var dc = run.experiment(ScalpelMcu.DC, "test")) {
+                for (String net : List.of("lenet300", "lenet5")) {
+                    int[] widths = net.equals("lenet300") ? new int[] {12, 6} : new int[] {2, 3, 8};
+                    Network dense = Networks.build(net, widths, 1);
+                    ModelFiles.save(dense, dc.dir().resolve(Experiment.KEPT_MODELS).resolve(net + "-dense"), Map.of("test_accuracy", 0.9));
+                    ModelFiles.save(pruned(Networks.build(net, widths, 1), 0.1, 1, 2), dc.dir().resolve(Experiment.KEPT_MODELS).resolve(net + "-deepcompression"),
+                            Map.of("test_accuracy", 0.89));
+                }
+            }
+            try (var sc = run.experiment(ScalpelMcu.SCALPEL, "test")) {
+                Network l300 = Networks.build("lenet300", new int[] {12, 6}, 1);
+                ModelFiles.save(pruned(Networks.build("lenet300", new int[] {12, 6}, 1), 0.2, 8, 3), sc.dir().resolve(Experiment.KEPT_MODELS).resolve("lenet300-simd-g8"),
+                        Map.of("test_accuracy", 0.88));
+                ModelFiles.save(NodePruning.shrink(l300, Map.of("fc1", new int[] {0, 2, 5, 7}, "fc2", new int[] {1, 3})),
+                        sc.dir().resolve(Experiment.KEPT_MODELS).resolve("lenet300-node"), Map.of("test_accuracy", 0.87));
+            }
+            ScalpelMcu e = new ScalpelMcu();
+            try (var ctx = run.experiment(e.id(), e.paper())) {
+                e.run(ctx);
+            }
+            dir = run.finish(Map.of()).resolve(e.id());
+        }
+        List<String> nets = Files.readAllLines(dir.resolve("networks.csv"));
+        assertThat(nets).anyMatch(l -> l.startsWith("lenet300,deepcompression,")).anyMatch(l -> l.startsWith("lenet300,simd,"))
+                .anyMatch(l -> l.startsWith("lenet300,node,784-4-2-10,")).anyMatch(l -> l.startsWith("lenet5,deepcompression,"));
+        assertThat(nets.subList(1, nets.size())).allMatch(l -> l.endsWith(",emulated"));
+        List<Metric> ms = MetricsCsv.read(dir.resolve("metrics.csv"));
+        Metric sp = ms.stream().filter(m -> m.name().equals("speedup[net=lenet300,method=simd,platform=mcu]")).findFirst().orElseThrow();
+        assertThat(sp.modelled()).isTrue();
+        assertThat(sp.value()).isGreaterThan(1.0);  // 80 % of the groups gone: fewer instructions than dense on the same board
+        assertThat(ms).anyMatch(m -> m.name().equals("mean_speedup[method=deepcompression,platform=mcu]"));
+        assertThat(Files.readString(dir.resolve("experiment.json"))).contains("lenet5 simd");  // no lenet5 SIMD model kept: skipped with why
+    }
+}
