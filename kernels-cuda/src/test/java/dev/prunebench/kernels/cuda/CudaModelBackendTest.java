@@ -1,0 +1,74 @@
+package dev.prunebench.kernels.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.core.format.FormatSpec;
+import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.cuda.model.GpuPreset;
+import dev.prunebench.measure.Patterns;
+import dev.prunebench.measure.Verification;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CudaModelBackendTest {
+    private final CudaModelBackend b = new CudaModelBackend(GpuPreset.GTX_950M);
+
+    @Test
+    void isAnAlwaysAvailableModelledGpuBackend() {
+        assertThat(b.id()).isEqualTo("cuda-model");
+        assertThat(b.platform()).isEqualTo("gpu");
+        assertThat(b.provenance()).isEqualTo(Backend.Provenance.MODELLED);
+        assertThat(b.probe().available()).isTrue();
+        assertThat(b.kernels()).extracting(MatMul::id).containsExactly("model-sgemm", "model-csr-scalar", "model-csr-vector", "model-gcsr");
+        assertThat(new CudaModelBackend().probe().available()).isTrue();
+    }
+
+    @Test
+    void everyKernelIsCorrectAndCountedWithTheEstimateAsItsCost() {
+        int m = 96, k = 80, n = 50;
+        float[] dense = Patterns.groupRms(m, k, 4, 0.9, 11).data();
+        float[] x = Patterns.normalVector(k * n, 12);
+        float[] ref = new float[m * n];
+        for (int r = 0; r < m; r++)
+            for (int j = 0; j < k; j++)
+                for (int c = 0; c < n; c++) ref[r * n + c] += dense[r * k + j] * x[j * n + c];
+        for (MatMul kern : b.kernels()) {
+            FormatSpec spec = switch (kern.id()) {
+                case "model-sgemm" -> FormatSpec.DENSE;
+                case "model-gcsr" -> FormatSpec.grouped(4);
+                default -> FormatSpec.CSR;
+            };
+            SparseFormat w = spec.encode(dense, m, k);
+            assertThat(kern.refuses(FormatSpec.nm(2, 4), n)).isNotNull();
+            try (MatMul.Prepared p = kern.prepare(w, x, n, 1)) {
+                assertThat(Verification.verify(p, ref, k).passed()).as(kern.id()).isTrue();
+                MatMul.Counts c = ((MatMul.Counted) p).counts();
+                assertThat(c.cost()).isEqualTo("est_time_ps");
+                assertThat(c.values()).containsKeys("gld_efficiency_bp", "load_sectors", "requested_bytes", "dram_bytes", "x_gld_efficiency_bp");
+                assertThat(c.costValue()).isGreaterThan(GpuPreset.GTX_950M.launchPs());
+                assertThat(p.variant()).isEqualTo("gtx950m");
+                assertThat(((MatMul.Counted) p).counts()).isSameAs(c);
+            }
+        }
+    }
+
+    @Test
+    void theRegistryFindsItsKernelsAndABadPresetPropertyMakesItUnavailable() {
+        KernelRegistry reg = KernelRegistry.probe(List.of(b));
+        assertThat(reg.kernel("model-gcsr")).isPresent();
+        assertThat(reg.denseBaselines("gpu", 50)).extracting(MatMul::id).containsExactly("model-sgemm");
+        String old = System.getProperty(CudaModelBackend.PRESET_PROPERTY);
+        System.setProperty(CudaModelBackend.PRESET_PROPERTY, "nope");
+        try {
+            assertThat(new CudaModelBackend().probe().reason()).contains("unknown 'nope'");
+        } finally {
+            if (old == null) System.clearProperty(CudaModelBackend.PRESET_PROPERTY);
+            else System.setProperty(CudaModelBackend.PRESET_PROPERTY, old);
+        }
+        assertThatThrownBy(() -> new CudaModelBackend(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
