@@ -71,4 +71,29 @@ class CudaModelBackendTest {
         }
         assertThatThrownBy(() -> new CudaModelBackend(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theSharedBenchCountsItsKernelsAndGivesModelledSpeedupsOverModelSgemm() {
+        int m = 256, k = 256, n = 50;
+        float[] dense = Patterns.groupRms(m, k, 8, 0.95, 3).data(), x = Patterns.normalVector(k * n, 4);
+        var reg = KernelRegistry.probe(List.of(b));
+        float[] ref = Verification.reference(FormatSpec.CSR.encode(dense, m, k), x, n);
+        List<dev.prunebench.measure.Bench.Entry> cands = List.of(
+                new dev.prunebench.measure.Bench.Entry(reg.require("model-gcsr"), b, FormatSpec.grouped(8).encode(dense, m, k)),
+                new dev.prunebench.measure.Bench.Entry(reg.require("model-csr-vector"), b, FormatSpec.CSR.encode(dense, m, k)));
+        List<dev.prunebench.measure.Bench.Entry> base = List.of(
+                new dev.prunebench.measure.Bench.Entry(reg.require("model-sgemm"), b, FormatSpec.DENSE.encode(dense, m, k)));
+        var out = dev.prunebench.measure.Bench.run(cands, base, x, n, 1, dev.prunebench.measure.Budget.quick(), ref, k, null);
+        assertThat(out).allSatisfy(o -> {
+            assertThat(o.status()).isEqualTo("ok");
+            assertThat(o.clock()).isEqualTo("counted");
+            assertThat(o.provenance()).isEqualTo("modelled");
+            assertThat(o.fastestDense()).isEqualTo("model-sgemm");
+        });
+        var gcsr = out.stream().filter(o -> o.kernelId().equals("model-gcsr")).findFirst().orElseThrow();
+        var csr = out.stream().filter(o -> o.kernelId().equals("model-csr-vector")).findFirst().orElseThrow();
+        // at 95 % with groups of 8 the grouped kernel moves fewer bytes than CSR at the same non-zeros
+        assertThat(gcsr.counts().values().get("load_sectors")).isLessThan(csr.counts().values().get("load_sectors"));
+        assertThat(gcsr.speedup().median()).isGreaterThan(csr.speedup().median());
+    }
 }
