@@ -43,6 +43,12 @@ public final class SectorCache {
         return false;
     }
 
+    /** Zeroes the hit and miss counts, keeping the contents (to count a second launch on a warm L2). */
+    public void resetCounts() {
+        hits = 0;
+        misses = 0;
+    }
+
     public long hits() { return hits; }
 
     public long misses() { return misses; }

@@ -17,9 +17,25 @@ import java.util.Map;
  * loads, the default for {@code ld.global} on Maxwell and what a streaming kernel sees on later GPUs), the L2 is a
  * {@link SectorCache}, every array starts 256-byte aligned (as {@code cudaMalloc} returns it), and a load with no
  * active lane is not a request.
+ *
+ * <p>The L2 a replay starts with is the caller's: {@link #warm} replays a kernel twice and counts the second launch, the
+ * steady state of the back-to-back launches the measured kernels are timed over (what is left in the L2 from the
+ * previous launch is reused).
  */
 public final class WarpModel {
     private WarpModel() {}
+
+    /** One replay of a kernel on a given L2. */
+    @FunctionalInterface
+    public interface Replay { Run on(SectorCache l2); }
+
+    /** Replays twice on one L2 of {@code l2Bytes} and returns the second launch (warm L2); the first only fills the cache. */
+    public static Run warm(Replay replay, long l2Bytes) {
+        SectorCache l2 = new SectorCache(l2Bytes);
+        replay.on(l2);
+        l2.resetCounts();
+        return replay.on(l2);
+    }
 
     /** Device arrays laid out one after the other, each 256-byte aligned, from a non-zero base. */
     static final class Layout {

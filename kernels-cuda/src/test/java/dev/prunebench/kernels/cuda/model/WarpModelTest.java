@@ -80,6 +80,19 @@ class WarpModelTest {
     }
 
     @Test
+    void aSecondLaunchOnAWarmL2ReadsNothingFromDramWhenAllFits() {
+        int m = 64, k = 64, n = 8;
+        Csr w = Csr.fromDense(Patterns.groupRms(m, k, 1, 0.5, 2).data(), m, k);
+        WarpModel.Run cold = WarpModel.csrVector(w, n, new SectorCache(1 << 20));
+        WarpModel.Run warm = WarpModel.warm(l2 -> WarpModel.csrVector(w, n, l2), 1 << 20);
+        assertThat(cold.trace().dramReadBytes()).isPositive();
+        assertThat(warm.trace().dramReadBytes()).isZero();             // everything fits in 1 MB
+        assertThat(warm.trace().sectors()).isEqualTo(cold.trace().sectors());
+        WarpModel.Run none = WarpModel.warm(l2 -> WarpModel.csrVector(w, n, l2), 0);
+        assertThat(none.trace().dramReadBytes()).isEqualTo(none.trace().movedBytes());
+    }
+
+    @Test
     void badRequestsAreRefusedWithTheReason() {
         MemoryTrace t = trace();
         assertThatThrownBy(() -> t.contiguous(Space.X, 2, 1, 4)).hasMessageContaining("not a multiple of 4");
