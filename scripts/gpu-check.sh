@@ -26,7 +26,7 @@ DRIVER=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null
 CUDA_DRV=$(nvidia-smi 2>/dev/null | sed -n 's/.*CUDA Version: *\([0-9.]*\).*/\1/p' | head -n1)
 say "driver $DRIVER, supports CUDA ${CUDA_DRV:-?}"
 if [ -n "$CUDA_DRV" ] && [ "${CUDA_DRV%%.*}" -lt 13 ]; then
-  say "note: our PTX kernels (cuda-csr-*, cuda-gcsr, cuda-sgemm-tiled) are PTX 9.0 from CUDA 13.0 and need a driver for CUDA 13.0+ (R580+);"
+  say "note: our PTX kernels (cuda-csr-*, cuda-gcsr, cuda-nm, cuda-sgemm-tiled) are PTX 9.0 from CUDA 13.0 and need a driver for CUDA 13.0+ (R580+);"
   say "      with this driver they report 'unavailable' and fail the mandatory GPU tests. Update the driver, or rebuild the PTX with"
   say "      an older nvcc: kernels-cuda/src/main/cuda/build-ptx.sh --update (cuBLAS and cuSPARSE run either way)."
 fi

@@ -18,6 +18,8 @@
 #define GCSR_THREADS 128
 #define GCSR_COLS_PER_LANE 8
 #define GCSR_STAGE 1024
+#define NM_THREADS 128
+#define NM_COLS_PER_LANE 8
 
 #define FULL_MASK 0xffffffffu
 
@@ -214,6 +216,54 @@ extern "C" __global__ void gcsr_spmm(int M, int K, int N, int g, const int *row_
         for (int cc = 0; cc < GCSR_COLS_PER_LANE; cc++) {
             int c = lane + 32 * cc;
             if (c < ncols) C[(size_t)r * N + c0 + c] = acc[cc];
+        }
+    }
+}
+
+// N:M (at most nn of every mm consecutive weights of a row kept, windows at column multiples of mm): a warp per row,
+// every row holding S = windows · nn slots. Slot s of row r is values[r·S + s], at column (s / nn)·mm + its position,
+// `bits` = ceil(log2 mm) bits at bit (r·S + s)·bits of meta, least significant bit first. Values are loaded 32 slots
+// at a time (coalesced), with two byte loads of meta per slot (its bits may straddle a byte), broadcast by
+// shuffles; the lanes then read the slot's row of X as csr_spmm_vector does. Grid ceil(M · 32 / NM_THREADS).
+extern "C" __global__ void nm_spmm(int M, int N, int nn, int mm, int bits, int windows, long long metaLen,
+                                   const float *values, const unsigned char *meta, const float *X, float *C) {
+    int lane = threadIdx.x & 31;
+    int r = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    if (r >= M) return;  // the whole warp leaves together
+    long long S = (long long)windows * nn, base = (long long)r * S;
+    for (int c0 = 0; c0 < N; c0 += 32 * NM_COLS_PER_LANE) {
+        float acc[NM_COLS_PER_LANE];
+#pragma unroll
+        for (int cc = 0; cc < NM_COLS_PER_LANE; cc++) acc[cc] = 0.f;
+        for (long long t = 0; t < S; t += 32) {
+            long long s = t + lane;
+            float v = 0.f;
+            int col = 0;
+            if (s < S) {
+                v = values[base + s];
+                int pos = 0;
+                if (bits > 0) {
+                    long long bit = (base + s) * bits, byte = bit >> 3;
+                    unsigned int lo = meta[byte];
+                    unsigned int hi = byte + 1 < metaLen ? meta[byte + 1] : 0u;
+                    pos = (int)(((lo | (hi << 8)) >> (bit & 7)) & ((1u << bits) - 1u));
+                }
+                col = (int)(s / nn) * mm + pos;
+            }
+            int cnt = (int)min((long long)32, S - t);
+            for (int tt = 0; tt < cnt; tt++) {
+                float vt = __shfl_sync(FULL_MASK, v, tt);
+                int ct = __shfl_sync(FULL_MASK, col, tt);
+                const float *xr = X + (size_t)ct * N + c0 + lane;
+#pragma unroll
+                for (int cc = 0; cc < NM_COLS_PER_LANE; cc++)
+                    if (c0 + lane + 32 * cc < N) acc[cc] += vt * xr[32 * cc];
+            }
+        }
+#pragma unroll
+        for (int cc = 0; cc < NM_COLS_PER_LANE; cc++) {
+            int c = c0 + lane + 32 * cc;
+            if (c < N) C[(size_t)r * N + c] = acc[cc];
         }
     }
 }

@@ -56,6 +56,17 @@ final class Cuda {
             return b;
         }
 
+        static Buffer of(byte[] a) {
+            Buffer b = new Buffer(a.length);
+            try {
+                if (a.length > 0) check(JCuda.cudaMemcpy(b.ptr, Pointer.to(a), a.length, cudaMemcpyKind.cudaMemcpyHostToDevice), "cudaMemcpy H2D");
+            } catch (RuntimeException e) {
+                b.close();
+                throw e;
+            }
+            return b;
+        }
+
         void copyTo(float[] host) {
             check(JCuda.cudaMemcpy(Pointer.to(host), ptr, 4L * host.length, cudaMemcpyKind.cudaMemcpyDeviceToHost), "cudaMemcpy D2H");
         }

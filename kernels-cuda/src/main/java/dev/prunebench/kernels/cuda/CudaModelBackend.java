@@ -6,6 +6,7 @@ import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.GroupedCsr;
+import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cuda.model.GpuPreset;
@@ -22,7 +23,8 @@ import java.util.List;
  * launches the {@code cuda} kernels are timed over.
  *
  * <p>Kernels: {@code model-sgemm} (dense; the tiled SGEMM {@code sgemm_tiled}, standing in for cuBLAS),
- * {@code model-csr-scalar} and {@code model-csr-vector} (csr), {@code model-gcsr} (gcsr:G, any G).
+ * {@code model-csr-scalar} and {@code model-csr-vector} (csr), {@code model-gcsr} (gcsr:G, any G), {@code model-nm}
+ * (nm:N:M).
  * The preset is chosen at construction; the no-argument constructor reads the system property
  * {@value #PRESET_PROPERTY} (default {@code gtx950m}, the paper's GPU).
  */
@@ -70,7 +72,8 @@ public final class CudaModelBackend implements Backend {
 
     @Override public List<MatMul> kernels() {
         return List.of(new ModelKernel("model-sgemm", FormatSpec.Kind.DENSE), new ModelKernel("model-csr-scalar", FormatSpec.Kind.CSR),
-                new ModelKernel("model-csr-vector", FormatSpec.Kind.CSR), new ModelKernel("model-gcsr", FormatSpec.Kind.GCSR));
+                new ModelKernel("model-csr-vector", FormatSpec.Kind.CSR), new ModelKernel("model-gcsr", FormatSpec.Kind.GCSR),
+                new ModelKernel("model-nm", FormatSpec.Kind.NM));
     }
 
     private final class ModelKernel implements MatMul {
@@ -129,6 +132,15 @@ public final class CudaModelBackend implements Backend {
                             for (int t = 0; t < s.groupWidth(j); t++) axpy(s.values()[q * g + t], j * g + t, r);
                         }
                 }
+                case NmSparse s -> {
+                    int[] pos = s.positions();
+                    int slots = s.windows() * s.n();
+                    for (int r = 0; r < s.rows(); r++)
+                        for (int t = 0; t < slots; t++) {
+                            int i = r * slots + t, col = (t / s.n()) * s.m() + pos[i];
+                            if (s.values()[i] != 0f) axpy(s.values()[i], col, r);
+                        }
+                }
                 default -> throw new IllegalStateException(id + ": format " + w.spec());
             }
         }
@@ -151,6 +163,7 @@ public final class CudaModelBackend implements Backend {
                     case "model-csr-scalar" -> l2 -> WarpModel.csrScalar((Csr) w, n, l2);
                     case "model-csr-vector" -> l2 -> WarpModel.csrVector((Csr) w, n, l2);
                     case "model-gcsr" -> l2 -> WarpModel.gcsr((GroupedCsr) w, n, l2);
+                    case "model-nm" -> l2 -> WarpModel.nm((NmSparse) w, n, l2);
                     default -> throw new IllegalStateException(id);
                 };
                 WarpModel.Run r = WarpModel.warm(replay, preset.l2Bytes());

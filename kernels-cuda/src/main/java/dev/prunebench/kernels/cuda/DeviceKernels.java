@@ -30,7 +30,7 @@ import jcuda.runtime.JCuda;
  *       {@code cusparseSpMM_preprocess} in set-up, {@code cusparseSpMM}) with the default, CSR_ALG2 and CSR_ALG3
  *       algorithms.</li>
  *   <li>{@code cuda-sgemm-tiled} (dense), {@code cuda-csr-scalar}, {@code cuda-csr-vector} (csr), {@code cuda-gcsr}
- *       (gcsr:G): our kernels from {@code spmm.cu}, loaded as PTX through the driver API ({@link PtxModule}).</li>
+ *       (gcsr:G), {@code cuda-nm} (nm:N:M): our kernels from {@code spmm.cu}, loaded as PTX through the driver API ({@link PtxModule}).</li>
  * </ul>
  */
 final class DeviceKernels {
@@ -49,6 +49,8 @@ final class DeviceKernels {
         ks.add(new Kernel("cuda-csr-scalar", FormatSpec.Kind.CSR, PtxModule::problem, (w, x, n) -> PtxModule.csrScalar((Csr) w, x, n)));
         ks.add(new Kernel("cuda-csr-vector", FormatSpec.Kind.CSR, PtxModule::problem, (w, x, n) -> PtxModule.csrVector((Csr) w, x, n)));
         ks.add(new Kernel("cuda-gcsr", FormatSpec.Kind.GCSR, PtxModule::problem, (w, x, n) -> PtxModule.gcsr((GroupedCsr) w, x, n)));
+        ks.add(new Kernel("cuda-nm", FormatSpec.Kind.NM, PtxModule::problem,
+                (w, x, n) -> PtxModule.nm((dev.prunebench.core.format.NmSparse) w, x, n)));
         return ks;
     }
 

@@ -147,4 +147,17 @@ final class PtxModule {
                     Pointer.to(ptr.ptr), Pointer.to(gi.ptr), Pointer.to(val.ptr), Pointer.to(dx.ptr), Pointer.to(p.c.ptr));
         });
     }
+
+    static MatMul.Prepared nm(dev.prunebench.core.format.NmSparse w, float[] x, int n) {
+        PtxModule mod = get();
+        mod.bind();
+        int m = w.rows();
+        return new DeviceKernels.PtxPrepared("cuda-nm", mod, "nm_spmm", m, n, DeviceKernels.blocks(32L * m, KernelShapes.NM_THREADS), 1,
+                KernelShapes.NM_THREADS, "", p -> {
+            Cuda.Buffer val = p.own(Cuda.Buffer.of(w.values())), meta = p.own(Cuda.Buffer.of(w.meta())), dx = p.own(Cuda.Buffer.of(x));
+            return Pointer.to(DeviceKernels.ints(m), DeviceKernels.ints(n), DeviceKernels.ints(w.n()), DeviceKernels.ints(w.m()),
+                    DeviceKernels.ints(dev.prunebench.core.format.NmSparse.bits(w.m())), DeviceKernels.ints(w.windows()),
+                    Pointer.to(new long[]{w.meta().length}), Pointer.to(val.ptr), Pointer.to(meta.ptr), Pointer.to(dx.ptr), Pointer.to(p.c.ptr));
+        });
+    }
 }

@@ -25,10 +25,11 @@ class CudaBackendTest {
         assertThat(b.platform()).isEqualTo("gpu");
         assertThat(b.provenance()).isEqualTo(Backend.Provenance.MEASURED);
         assertThat(b.kernels()).extracting(MatMul::id).containsExactly("cublas-sgemm", "cusparse-csr", "cusparse-csr-alg2", "cusparse-csr-alg3",
-                "cuda-sgemm-tiled", "cuda-csr-scalar", "cuda-csr-vector", "cuda-gcsr");
+                "cuda-sgemm-tiled", "cuda-csr-scalar", "cuda-csr-vector", "cuda-gcsr", "cuda-nm");
         for (MatMul k : b.kernels()) {
             assertThat(k.backendId()).isEqualTo("cuda");
-            assertThat(k.refuses(FormatSpec.nm(2, 4), 50)).isEqualTo("does not take W in format nm:2:4");
+            FormatSpec other = k.supports(FormatSpec.COO) ? FormatSpec.CSR : FormatSpec.COO;
+            assertThat(k.refuses(other, 50)).isEqualTo("does not take W in format " + other);
         }
     }
 

@@ -80,6 +80,21 @@ class CudaGpuTest {
     }
 
     @Test
+    void theNmKernelMatchesTheCpuReference() {
+        int m = 300, k = 257;
+        for (int n : new int[]{1, 50, 300})
+            for (int[] nm : new int[][]{{2, 4}, {1, 4}, {3, 8}, {4, 5}}) {
+                float[] w = dev.prunebench.kernels.cuda.model.WarpModelTest.nmPattern(m, k, nm[0], nm[1], n + nm[1]);
+                float[] x = Patterns.normalVector(k * n, n);
+                FormatSpec spec = FormatSpec.nm(nm[0], nm[1]);
+                MatMul kern = usable("cuda-nm", spec, n);
+                try (MatMul.Prepared p = kern.prepare(spec.encode(w, m, k), x, n, 1)) {
+                    assertThat(Verification.verify(p, reference(w, m, k, x, n), k).passed()).as("%s n=%d", spec, n).isTrue();
+                }
+            }
+    }
+
+    @Test
     void cusparseAlgorithmsEitherRunCorrectlyOrRefuseNamingTheStatus() {
         int m = 256, k = 256, n = 50;
         float[] w = Patterns.groupRms(m, k, 1, 0.9, 5).data(), x = Patterns.normalVector(k * n, 6);

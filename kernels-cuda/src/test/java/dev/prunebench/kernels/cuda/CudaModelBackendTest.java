@@ -23,14 +23,14 @@ class CudaModelBackendTest {
         assertThat(b.platform()).isEqualTo("gpu");
         assertThat(b.provenance()).isEqualTo(Backend.Provenance.MODELLED);
         assertThat(b.probe().available()).isTrue();
-        assertThat(b.kernels()).extracting(MatMul::id).containsExactly("model-sgemm", "model-csr-scalar", "model-csr-vector", "model-gcsr");
+        assertThat(b.kernels()).extracting(MatMul::id).containsExactly("model-sgemm", "model-csr-scalar", "model-csr-vector", "model-gcsr", "model-nm");
         assertThat(new CudaModelBackend().probe().available()).isTrue();
     }
 
     @Test
     void everyKernelIsCorrectAndCountedWithTheEstimateAsItsCost() {
         int m = 96, k = 80, n = 50;
-        float[] dense = Patterns.groupRms(m, k, 4, 0.9, 11).data();
+        float[] dense = dev.prunebench.kernels.cuda.model.WarpModelTest.nmPattern(m, k, 1, 4, 11);
         float[] x = Patterns.normalVector(k * n, 12);
         float[] ref = new float[m * n];
         for (int r = 0; r < m; r++)
@@ -40,10 +40,11 @@ class CudaModelBackendTest {
             FormatSpec spec = switch (kern.id()) {
                 case "model-sgemm" -> FormatSpec.DENSE;
                 case "model-gcsr" -> FormatSpec.grouped(4);
+                case "model-nm" -> FormatSpec.nm(1, 4);
                 default -> FormatSpec.CSR;
             };
             SparseFormat w = spec.encode(dense, m, k);
-            assertThat(kern.refuses(FormatSpec.nm(2, 4), n)).isNotNull();
+            assertThat(kern.refuses(spec.kind() == FormatSpec.Kind.NM ? FormatSpec.COO : FormatSpec.nm(2, 4), n)).isNotNull();
             try (MatMul.Prepared p = kern.prepare(w, x, n, 1)) {
                 assertThat(Verification.verify(p, ref, k).passed()).as(kern.id()).isTrue();
                 MatMul.Counts c = ((MatMul.Counted) p).counts();

@@ -15,4 +15,6 @@ public final class KernelShapes {
     public static final int VECTOR_THREADS = 128, VECTOR_COLS_PER_LANE = 8;
     /** gcsr_spmm: threads per block (a warp per row); columns of C per lane per pass; floats of X staged per warp. */
     public static final int GCSR_THREADS = 128, GCSR_COLS_PER_LANE = 8, GCSR_STAGE = 1024;
+    /** nm_spmm: threads per block (a warp per row); columns of C per lane per pass. */
+    public static final int NM_THREADS = 128, NM_COLS_PER_LANE = 8;
 }

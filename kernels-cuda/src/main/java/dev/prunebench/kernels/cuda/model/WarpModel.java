@@ -3,6 +3,7 @@ package dev.prunebench.kernels.cuda.model;
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
+import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.kernels.cuda.model.MemoryTrace.Space;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -339,5 +340,52 @@ public final class WarpModel {
             }
         }
         return new Run("gcsr_spmm", t, 2L * w.values().length * n, 4L * m * n);
+    }
+
+    // ------------------------------------------------------------------ N:M, warp per row: nm_spmm
+
+    /**
+     * {@code nm_spmm}: a warp per row (rows in natural order: all hold {@code windows · N} slots); values 32 slots at a
+     * time, two byte loads of the packed positions per slot (the metadata, counted as {@link Space#INDEX}), then the
+     * slot's row of X read by the lanes at columns {@code c0 + lane + 32·cc}.
+     */
+    public static Run nm(NmSparse w, int n, SectorCache l2) {
+        int m = w.rows(), nn = w.n(), mm = w.m(), bits = NmSparse.bits(mm);
+        long slots = (long) w.windows() * nn, metaLen = w.meta().length;
+        int[] pos = w.positions();
+        Layout lay = new Layout();
+        long vb = lay.alloc(4L * w.values().length), mb = lay.alloc(metaLen), xb = lay.alloc(4L * w.cols() * n), cb = lay.alloc(4L * m * n);
+        MemoryTrace t = new MemoryTrace(l2);
+        final int PASS = 32 * KernelShapes.NM_COLS_PER_LANE;
+        long[] addr = new long[32];
+        for (int r = 0; r < m; r++) {
+            long base = r * slots;
+            for (int c0 = 0; c0 < n; c0 += PASS) {
+                int ncols = Math.min(PASS, n - c0);
+                for (long t0 = 0; t0 < slots; t0 += 32) {
+                    int cnt = (int) Math.min(32, slots - t0);
+                    t.contiguous(Space.VALUE, vb + 4L * (base + t0), cnt, 4);
+                    if (bits > 0) {
+                        for (int l = 0; l < cnt; l++) addr[l] = mb + (base + t0 + l) * bits / 8;
+                        t.gather(Space.INDEX, addr, cnt, 1);
+                        int a = 0;
+                        for (int l = 0; l < cnt; l++) {
+                            long byteAt = (base + t0 + l) * bits / 8;
+                            if (byteAt + 1 < metaLen) addr[a++] = mb + byteAt + 1;
+                        }
+                        t.gather(Space.INDEX, addr, a, 1);
+                    }
+                    for (int tt = 0; tt < cnt; tt++) {
+                        long s = t0 + tt;
+                        long col = (s / nn) * mm + pos[(int) (base + s)];
+                        for (int cc = 0; cc * 32 < ncols; cc++)
+                            t.contiguous(Space.X, xb + 4L * (col * n + c0 + cc * 32), Math.min(32, ncols - cc * 32), 4);
+                    }
+                }
+                for (int cc = 0; cc * 32 < ncols; cc++)
+                    t.storeContiguous(cb + 4L * ((long) r * n + c0 + cc * 32), Math.min(32, ncols - cc * 32), 4);
+            }
+        }
+        return new Run("nm_spmm", t, 2L * w.values().length * n, 4L * m * n);
     }
 }

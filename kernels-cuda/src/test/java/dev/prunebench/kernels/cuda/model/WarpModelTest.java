@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
+import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.kernels.cuda.model.MemoryTrace.Space;
 import dev.prunebench.measure.Patterns;
 import org.junit.jupiter.api.Test;
 
-class WarpModelTest {
+public class WarpModelTest {
     private static MemoryTrace trace() { return new MemoryTrace(new SectorCache(1 << 20)); }
 
     @Test
@@ -195,5 +196,47 @@ class WarpModelTest {
                 }
             }
         }
+    }
+
+    /** N(0, 1) weights with all but the n largest of every window of m cleared: an n:m matrix. */
+    public static float[] nmPattern(int rows, int cols, int n, int m, long seed) {
+        float[] w = Patterns.normalVector(rows * cols, seed);
+        for (int r = 0; r < rows; r++)
+            for (int c0 = 0; c0 < cols; c0 += m) {
+                int end = Math.min(cols, c0 + m);
+                while (true) {
+                    int kept = 0, smallest = -1;
+                    for (int c = c0; c < end; c++)
+                        if (w[r * cols + c] != 0) {
+                            kept++;
+                            if (smallest < 0 || Math.abs(w[r * cols + c]) < Math.abs(w[r * cols + smallest])) smallest = c;
+                        }
+                    if (kept <= n) break;
+                    w[r * cols + smallest] = 0;
+                }
+            }
+        return w;
+    }
+
+    @Test
+    void nmOnOneRowIsCountedByHand() {
+        // one row of 8, 2:4: 4 slots, positions 2 bits each, all in meta byte 0; X rows of 50 floats
+        NmSparse w = NmSparse.fromDense(nmPattern(1, 8, 2, 4, 5), 1, 8, 2, 4);
+        WarpModel.Run r = WarpModel.nm(w, 50, new SectorCache(1 << 20));
+        MemoryTrace t = r.trace();
+        assertThat(t.requests(Space.VALUE)).isEqualTo(1);
+        assertThat(t.requestedBytes(Space.VALUE)).isEqualTo(16);
+        assertThat(t.requests(Space.INDEX)).isEqualTo(1);            // the second byte would be past the 1-byte meta
+        assertThat(t.sectors(Space.INDEX)).isEqualTo(1);
+        assertThat(t.requestedBytes(Space.INDEX)).isEqualTo(4);
+        assertThat(t.requests(Space.X)).isEqualTo(4 * 2);
+        long expected = 0;
+        int[] pos = w.positions();
+        for (int s = 0; s < 4; s++) {
+            long col = (s / 2) * 4 + pos[s], start = col * 200 % 32;
+            expected += (start + 128 + 31) / 32 + (start + 72 + 31) / 32;   // 32 lanes from start, 18 lanes from start + 128
+        }
+        assertThat(t.sectors(Space.X)).isEqualTo(expected);
+        assertThat(r.flops()).isEqualTo(2L * 4 * 50);
     }
 }
