@@ -22,9 +22,13 @@ final class Cuda {
             throw new IllegalStateException(call + ": " + cudaError.stringFor(status) + " (" + status + ")");
     }
 
-    /** A block of device memory from cudaMalloc, freed on close. */
+    /**
+     * A block of device memory from cudaMalloc, freed on close. The pointer is a {@code CUdeviceptr} (a plain
+     * {@code Pointer} subclass; creating one loads no native library) so it serves the runtime API, cuBLAS, cuSPARSE
+     * and, as a kernel parameter, the driver API alike.
+     */
     static final class Buffer implements AutoCloseable {
-        final Pointer ptr = new Pointer();
+        final Pointer ptr = new jcuda.driver.CUdeviceptr();
         final long bytes;
         private boolean open;
 
