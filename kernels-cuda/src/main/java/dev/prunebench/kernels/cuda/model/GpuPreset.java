@@ -61,6 +61,18 @@ public record GpuPreset(String id, String name, double fp32Gflops, double dramGB
                 + ALL.stream().map(GpuPreset::id).toList() + ")");
     }
 
+    /**
+     * The preset for a device name as the CUDA runtime reports it (e.g. "NVIDIA H200", "Tesla V100-SXM2-16GB",
+     * "NVIDIA GeForce GTX 950M"), to put a measured time beside its roofline bound; empty when none matches.
+     */
+    public static java.util.Optional<GpuPreset> matching(String deviceName) {
+        if (deviceName == null) return java.util.Optional.empty();
+        String d = deviceName.toLowerCase(Locale.ROOT).replace(" ", "");
+        for (String[] p : new String[][]{{"gtx950m", "gtx950m"}, {"v100", "v100"}, {"a100", "a100"}, {"h100", "h100"}, {"h200", "h200"}})
+            if (d.contains(p[0])) return java.util.Optional.of(named(p[1]));
+        return java.util.Optional.empty();
+    }
+
     /** Picoseconds for {@code flops} at peak FP32. */
     public long computePs(long flops) { return Math.round(flops * 1000.0 / fp32Gflops); }
 

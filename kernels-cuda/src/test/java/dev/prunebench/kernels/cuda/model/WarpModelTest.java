@@ -171,6 +171,10 @@ public class WarpModelTest {
         assertThat(GpuPreset.named("GTX950M")).isSameAs(GpuPreset.GTX_950M);
         assertThat(GpuPreset.ALL).extracting(GpuPreset::id).contains("gtx950m", "v100", "a100", "h100", "h200");
         assertThatThrownBy(() -> GpuPreset.named("rtx")).hasMessageContaining("gtx950m");
+        assertThat(GpuPreset.matching("NVIDIA H200")).contains(GpuPreset.H200);
+        assertThat(GpuPreset.matching("Tesla V100-SXM2-16GB")).contains(GpuPreset.V100);
+        assertThat(GpuPreset.matching("NVIDIA GeForce GTX 950M")).contains(GpuPreset.GTX_950M);
+        assertThat(GpuPreset.matching("NVIDIA GeForce RTX 4090")).isEmpty();
         assertThat(GpuPreset.V100.computePs(15_700)).isEqualTo(1000);    // 15 700 flops at 15.7 TFLOP/s: 1 ns
     }
 
