@@ -136,6 +136,19 @@ final class Cuda {
         if (first != null) throw first;
     }
 
+    /**
+     * One line for a failed native load: JCuda's messages hold nested stack traces; the line naming the shared object
+     * that could not be opened is what a user needs ("libcusparse.so.12: cannot open shared object file: …").
+     */
+    static String brief(Throwable e) {
+        String msg = String.valueOf(e.getMessage());
+        for (String line : msg.split("\\R")) {
+            int at = line.indexOf(": lib");
+            if (line.contains("cannot open shared object file")) return at >= 0 ? line.substring(at + 2).trim() : line.trim();
+        }
+        return e.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse("").trim();
+    }
+
     // ------------------------------------------------------------------ libraries, probed once each
 
     private static volatile String cublasProblem, cusparseProblem;
@@ -153,7 +166,7 @@ final class Cuda {
                 else cublasProblem = "cublasCreate returned " + jcuda.jcublas.cublasStatus.stringFor(s);
             } catch (LinkageError e) {
                 cublasProblem = "cuBLAS could not be loaded (JCublas 12.6 needs libcublas.so.12 and libcublasLt.so.12 from a CUDA 12 "
-                        + "toolkit on the library path; a CUDA 13 toolkit ships cuBLAS 13): " + e;
+                        + "toolkit on the library path; a CUDA 13 toolkit ships cuBLAS 13): " + brief(e);
             }
         }
         return cublasProblem;
@@ -171,7 +184,7 @@ final class Cuda {
                 else cusparseProblem = "cusparseCreate returned " + jcuda.jcusparse.cusparseStatus.stringFor(s);
             } catch (LinkageError e) {
                 cusparseProblem = "cuSPARSE could not be loaded (JCusparse 12.6 needs libcusparse.so.12 from a CUDA 12 or 13 toolkit "
-                        + "on the library path): " + e;
+                        + "on the library path): " + brief(e);
             }
         }
         return cusparseProblem;

@@ -59,7 +59,7 @@ public final class CudaBackend implements Backend {
             jcuda.runtime.JCuda.setExceptionsEnabled(false);
             err = jcuda.runtime.JCuda.cudaGetDeviceCount(count);
         } catch (Throwable t) {
-            return Availability.no("the JCuda runtime library could not be loaded: " + t);
+            return Availability.no("the JCuda runtime library could not be loaded: " + Cuda.brief(t));
         }
         if (err != 0) return Availability.no("no usable CUDA device: cudaGetDeviceCount returned "
                 + jcuda.runtime.cudaError.stringFor(err) + " (" + err + ")");

@@ -42,7 +42,7 @@ final class PtxModule {
             } catch (IllegalStateException e) {
                 problem = e.getMessage();
             } catch (LinkageError e) {
-                problem = "the CUDA driver API could not be loaded (libcuda.so.1, from the NVIDIA driver): " + e;
+                problem = "the CUDA driver API could not be loaded (libcuda.so.1, from the NVIDIA driver): " + Cuda.brief(e);
             }
         }
         return problem;

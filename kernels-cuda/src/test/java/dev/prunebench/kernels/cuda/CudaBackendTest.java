@@ -34,6 +34,14 @@ class CudaBackendTest {
     }
 
     @Test
+    void aFailedNativeLoadIsToldInOneLineNamingTheLibrary() {
+        var e = new UnsatisfiedLinkError("Error while loading native library \"JCusparse-12.6.0-linux-x86_64\"\nStack trace ...\n"
+                + "java.lang.UnsatisfiedLinkError: /tmp/libJCusparse-12.6.0-linux-x86_64.so: libcusparse.so.12: cannot open shared object file: No such file or directory\n\tat x");
+        assertThat(Cuda.brief(e)).isEqualTo("libcusparse.so.12: cannot open shared object file: No such file or directory");
+        assertThat(Cuda.brief(new UnsatisfiedLinkError("no luck\nmore"))).isEqualTo("UnsatisfiedLinkError: no luck");
+    }
+
+    @Test
     void withoutTheirLibraryKernelsRefuseNamingIt() {
         CudaBackend b = new CudaBackend();
         MatMul sgemm = b.kernels().get(0), csr = b.kernels().get(1), ours = b.kernels().get(7);
@@ -42,6 +50,7 @@ class CudaBackendTest {
                 w -> assertThat(w).contains("cublasCreate"));
         why = csr.refuses(FormatSpec.CSR, 50);
         if (why != null) assertThat(why).satisfiesAnyOf(w -> assertThat(w).contains("libcusparse.so.12"), w -> assertThat(w).contains("cusparseCreate"));
+        if (why != null) assertThat(why).doesNotContain("\n");
         if (!b.probe().available()) assertThat(ours.refuses(FormatSpec.grouped(8), 50)).startsWith("unavailable: ").contains("cudaSetDevice");
     }
 }
