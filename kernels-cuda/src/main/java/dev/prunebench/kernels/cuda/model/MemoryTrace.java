@@ -35,6 +35,10 @@ public final class MemoryTrace {
     private final long[] sectors = new long[Space.values().length];
     private long storeBytes, storeSectors;
     private final long[] scratch = new long[64];
+    /** The distinct sectors of the current request: a 64-slot open-addressing set, emptied by bumping the generation. */
+    private final long[] seen = new long[64];
+    private final int[] seenGen = new int[64];
+    private int generation;
 
     public MemoryTrace(SectorCache l2) { this.l2 = l2; }
 
@@ -46,18 +50,22 @@ public final class MemoryTrace {
         if (lanes == 0) return;
         if (lanes > 32) throw new IllegalArgumentException("a warp has at most 32 lanes, got " + lanes);
         checkWidth(width);
-        int n = 0;
+        if (++generation == 0) {                                           // after 2^32 requests: start the stamps afresh
+            Arrays.fill(seenGen, 0);
+            generation = 1;
+        }
+        int gen = generation, unique = 0;
         for (int i = 0; i < lanes; i++) {
             long a = addr[i];
             if (a % width != 0) throw new IllegalArgumentException("lane " + i + ": address " + a + " is not a multiple of " + width);
-            scratch[n++] = a / SECTOR;
-        }
-        Arrays.sort(scratch, 0, n);
-        int unique = 0;
-        for (int i = 0; i < n; i++) {
-            if (i > 0 && scratch[i] == scratch[i - 1]) continue;
+            long sec = a / SECTOR;
+            int h = (int) ((sec * 0x9E3779B97F4A7C15L) >>> 58);          // 64 slots, at most 32 sectors: probes stay short
+            while (seenGen[h] == gen && seen[h] != sec) h = (h + 1) & 63;
+            if (seenGen[h] == gen) continue;                               // a sector this request already moves
+            seenGen[h] = gen;
+            seen[h] = sec;
             unique++;
-            l2.access(scratch[i]);
+            l2.access(sec);
         }
         record(s, (long) lanes * width, unique);
     }

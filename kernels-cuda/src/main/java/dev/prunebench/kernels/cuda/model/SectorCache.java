@@ -30,7 +30,7 @@ public final class SectorCache {
     public boolean access(long sector) {
         if (sets == 0) { misses++; return false; }
         long h = sector * 0x9E3779B97F4A7C15L;
-        int set = (int) Long.remainderUnsigned(h ^ (h >>> 29), sets);
+        int set = (int) ((((h ^ (h << 21)) >>> 32) * sets) >>> 32);     // the high 32 hash bits scaled to [0, sets)
         int base = set * WAYS, lru = base;
         long now = ++clock;
         for (int i = base; i < base + WAYS; i++) {
