@@ -4,22 +4,29 @@ import dev.prunebench.core.backend.Availability;
 import dev.prunebench.core.backend.Backend;
 
 /**
- * The CUDA backend (cuBLAS SGEMM, cuSPARSE CSR SpMM and generated kernels, through JCuda). Kernels are not built
- * yet; the probe is, so every run can say why GPU rows are absent.
+ * The CUDA backend ({@code cuda}, platform {@code gpu}, measured): cuBLAS SGEMM, cuSPARSE CSR SpMM and our own
+ * kernels from {@code spmm.cu} ({@link DeviceKernels} lists them), each timed by CUDA events.
  *
  * <p>Probe order matters: the runtime API ({@code jcuda.runtime.JCuda}) is tried first because a failed load of the
  * driver API ({@code jcuda.driver.JCudaDriver}, which needs {@code libcuda.so.1}) poisons that class for the rest of
- * the JVM. cuBLAS and cuSPARSE need {@code libcublas.so.12} / {@code libcusparse.so.12} from a toolkit; they are
- * probed only once a device was found.
+ * the JVM. The backend is available when the runtime finds a device. cuBLAS and cuSPARSE ({@code libcublas.so.12},
+ * {@code libcusparse.so.12} from a toolkit) and our PTX (which needs a recent enough driver) are probed per kernel,
+ * each on first use, so a missing library makes only its own kernels refuse, with the library named, and the probe's
+ * answer says which are usable.
  */
 public final class CudaBackend implements Backend {
     private volatile Availability cached;
 
     @Override public String id() { return "cuda"; }
 
-    @Override public String description() { return "NVIDIA GPU through JCuda 12.6 (cuBLAS SGEMM, cuSPARSE CSR SpMM)"; }
+    @Override public String description() {
+        return "NVIDIA GPU through JCuda 12.6: cuBLAS SGEMM (FP32), cuSPARSE CSR SpMM, our CSR and grouped-CSR kernels (PTX)";
+    }
 
     @Override public String platform() { return "gpu"; }
+
+    /** Its kernels; asked for only after the probe answered available. Listing them touches no native library. */
+    @Override public java.util.List<dev.prunebench.core.kernel.MatMul> kernels() { return DeviceKernels.all(); }
 
     @Override public Availability probe() {
         Availability a = cached;
@@ -52,26 +59,21 @@ public final class CudaBackend implements Backend {
             jcuda.runtime.JCuda.setExceptionsEnabled(false);
             err = jcuda.runtime.JCuda.cudaGetDeviceCount(count);
         } catch (Throwable t) {
-            return Availability.no("the JCuda runtime library could not be loaded: " + t);
+            return Availability.no("the JCuda runtime library could not be loaded: " + Cuda.brief(t));
         }
         if (err != 0) return Availability.no("no usable CUDA device: cudaGetDeviceCount returned "
                 + jcuda.runtime.cudaError.stringFor(err) + " (" + err + ")");
         if (count[0] == 0) return Availability.no("no CUDA device found (cudaGetDeviceCount = 0)");
+        String blas, sparse, ptx;
         try {
-            jcuda.jcublas.JCublas2.setExceptionsEnabled(false);
-            jcuda.jcusparse.JCusparse.setExceptionsEnabled(false);
-            jcuda.jcublas.cublasHandle h = new jcuda.jcublas.cublasHandle();
-            int e1 = jcuda.jcublas.JCublas2.cublasCreate(h);
-            if (e1 == 0) jcuda.jcublas.JCublas2.cublasDestroy(h);
-            jcuda.jcusparse.cusparseHandle s = new jcuda.jcusparse.cusparseHandle();
-            int e2 = jcuda.jcusparse.JCusparse.cusparseCreate(s);
-            if (e2 == 0) jcuda.jcusparse.JCusparse.cusparseDestroy(s);
-            if (e1 != 0 || e2 != 0)
-                return Availability.no(count[0] + " CUDA device(s), but cublasCreate=" + e1 + ", cusparseCreate=" + e2);
+            blas = Cuda.cublasProblem();
+            sparse = Cuda.cusparseProblem();
+            ptx = PtxModule.problem();
         } catch (Throwable t) {
-            return Availability.no(count[0] + " CUDA device(s), but cuBLAS/cuSPARSE could not be loaded (toolkit libraries "
-                    + "libcublas.so.12 / libcusparse.so.12 missing?): " + t);
+            return Availability.no(count[0] + " CUDA device(s), but probing the libraries failed: " + t);
         }
-        return Availability.yes(count[0] + " CUDA device(s): " + devices(count[0]));
+        String libs = "; cuBLAS " + (blas == null ? "ok" : "unavailable (" + blas + ")") + "; cuSPARSE " + (sparse == null ? "ok" : "unavailable ("
+                + sparse + ")") + "; our PTX kernels " + (ptx == null ? "ok" : "unavailable (" + ptx + ")");
+        return Availability.yes(count[0] + " CUDA device(s): " + devices(count[0]) + libs);
     }
 }
