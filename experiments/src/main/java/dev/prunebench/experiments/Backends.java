@@ -4,6 +4,7 @@ import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.kernels.cpu.CpuBackends;
 import dev.prunebench.kernels.cuda.CudaBackend;
+import dev.prunebench.kernels.cuda.CudaModelBackend;
 import dev.prunebench.kernels.mcu.QemuCortexM4Backend;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +16,11 @@ import java.util.List;
 public final class Backends {
     private Backends() {}
 
-    /** CPU (cpu-vector, cpu-scalar, mkl, openblas), then cuda, then mcu-qemu. */
+    /** CPU (cpu-vector, cpu-scalar, mkl, openblas), then cuda and its warp memory-access model, then mcu-qemu. */
     public static List<Backend> all() {
         List<Backend> all = new ArrayList<>(CpuBackends.backends());
         all.add(new CudaBackend());
+        all.add(new CudaModelBackend());
         all.add(new QemuCortexM4Backend());
         return List.copyOf(all);
     }

@@ -11,6 +11,7 @@ public final class Experiments {
     public static final List<Experiment> ALL = List.of(
             new dev.prunebench.experiments.formats.FormatsStorage(),
             new dev.prunebench.experiments.hartenstein.HartensteinSpmmCpu(),
+            new dev.prunebench.experiments.gpu.HartensteinSpmmGpu(),
             new dev.prunebench.experiments.accuracy.HartensteinAccuracy(),
             new dev.prunebench.experiments.accuracy.DeepCompressionLenet(),
             new dev.prunebench.experiments.accuracy.ScalpelAccuracy(),

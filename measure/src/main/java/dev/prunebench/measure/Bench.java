@@ -116,7 +116,9 @@ public final class Bench {
         MatMul.Prepared p;
         try {
             p = e.kernel().prepare(e.w(), x, n, threads);
-        } catch (IllegalArgumentException ex) {
+        } catch (IllegalArgumentException | IllegalStateException ex) {
+            // refused input, or a device that failed (out of memory, a failed launch): this kernel's row says so,
+            // the others are still measured
             out.add(failed(e, dense, "error: " + ex.getMessage(), Double.NaN, null));
             return;
         }
