@@ -76,7 +76,9 @@ class ScalpelMcuTest {
         Metric sp = ms.stream().filter(m -> m.name().equals("speedup[net=lenet300,method=simd,platform=mcu]")).findFirst().orElseThrow();
         assertThat(sp.modelled()).isTrue();
         assertThat(sp.value()).isGreaterThan(1.0);  // 80 % of the groups gone: fewer instructions than dense on the same board
-        assertThat(ms).anyMatch(m -> m.name().equals("mean_speedup[method=deepcompression,platform=mcu]"));
+        assertThat(ms).anyMatch(m -> m.name().equals("mean_speedup[method=deepcompression,platform=mcu]"))
+                .anyMatch(m -> m.name().equals("mean_speedup[method=scalpel,platform=mcu]"))
+                .anyMatch(m -> m.name().equals("size_reduction[method=scalpel,platform=mcu]") && m.unit().equals("%"));
         assertThat(Files.readString(dir.resolve("experiment.json"))).contains("lenet5 simd");  // no lenet5 SIMD model kept: skipped with why
     }
 }
