@@ -82,8 +82,10 @@ public final class Report {
 
     private static void summary(StringBuilder h, List<Scorecard.Entry> card, RunData run) {
         h.append("<section id=\"summary\"><h2>Summary: published claims and ours</h2>\n<p><b>")
-                .append(esc(Scorecard.summary(card))).append(".</b> <i>reproduced</i>: ours lies in the row's tolerance band; ")
-                .append("<i>differs</i>: outside it (the reason names the hardware when the paper's differs); ")
+                .append(esc(Scorecard.summary(card))).append(".</b> Only a <i>measurement</i> can be <i>reproduced</i> (ours in the row's band, on hardware the claim does not ")
+                .append("depend on, or the paper's); measured on other hardware it is <i>consistent (other hardware)</i> or <i>differs (hardware)</i>; ")
+                .append("<i>(quick scale)</i>: below the paper's budget. A <i>definition</i>, a by-construction <i>identity</i> or ")
+                .append("<i>arithmetic</i> on published data is a check (<i>check passed</i> / <i>check failed</i>), counted apart. ")
                 .append("<i>not run</i>: with the reason. All rows are in <code>scorecard.csv</code>.</p>\n");
         List<Scorecard.Entry> ran = card.stream().filter(e -> e.verdict() != Scorecard.Verdict.NOT_RUN).toList();
         List<Scorecard.Entry> notRun = card.stream().filter(e -> e.verdict() == Scorecard.Verdict.NOT_RUN).toList();
@@ -94,11 +96,11 @@ public final class Report {
             for (Scorecard.Entry e : ran) {
                 Published.Row r = e.row();
                 h.append("<tr class=\"v-").append(e.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(r.experiment()))
-                        .append("</td><td>").append(claim(r)).append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value())))
+                        .append("</td><td>").append(claim(r)).append(" <small>(").append(esc(r.claim().id)).append(")</small></td><td class=\"n\">").append(esc(published(r)))
                         .append("</td><td class=\"n\">").append(esc(Scorecard.num(e.ours()))).append(e.modelled() ? " <small>(modelled)</small>" : "")
                         .append(repeats(run, r)).append("</td><td>").append(esc(r.unit())).append("</td><td>").append(esc(r.band())).append("</td><td>")
                         .append(esc(r.hardware())).append(" → ").append(esc(e.hardware()))
-                        .append("</td><td class=\"verdict\">").append(esc(e.verdict().label)).append("</td><td>").append(esc(e.reason()))
+                        .append("</td><td class=\"verdict\">").append(esc(e.label())).append("</td><td>").append(esc(e.reason()))
                         .append("</td></tr>\n");
             }
             h.append("</tbody></table></div>\n");
@@ -110,13 +112,18 @@ public final class Report {
             for (Scorecard.Entry e : notRun) {
                 Published.Row r = e.row();
                 h.append("<tr class=\"v-not_run\"><td>").append(esc(r.experiment())).append("</td><td>").append(claim(r))
-                        .append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value()))).append("</td><td>").append(esc(r.unit()))
+                        .append("</td><td class=\"n\">").append(esc(published(r))).append("</td><td>").append(esc(r.unit()))
                         .append("</td><td>").append(esc(r.hardware())).append("</td><td class=\"verdict\">not run</td><td>")
                         .append(esc(e.reason())).append("</td></tr>\n");
             }
             h.append("</tbody></table></div></details>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** The paper's number, or its band when it gave none (a one-sided claim, a range). */
+    private static String published(Published.Row r) {
+        return Double.isNaN(r.value()) ? r.band() : Plots.fmt(r.value());
     }
 
     /** One line per experiment: what ran, for how long, how much it measured and what it skipped. */
@@ -304,7 +311,9 @@ public final class Report {
             table{border-collapse:collapse;margin:.5em 0;font-size:.85em}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
             thead th{background:#f3f3f5;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
             tr.v-reproduced td.verdict{background:#d9f2dc;color:#13531e;font-weight:bold}tr.v-differs td.verdict{background:#fde9c8;color:#7a4500;font-weight:bold}
-            tr.v-not_run td.verdict{background:#eee;color:#555}.plots{display:flex;flex-wrap:wrap;gap:1em}
+            tr.v-not_run td.verdict{background:#eee;color:#555}tr.v-consistent_other_hardware td.verdict{background:#e6efe0;color:#2d5019}
+            tr.v-differs_hardware td.verdict{background:#fbf0dc;color:#6b4a10}tr.v-check_passed td.verdict{background:#e4ecf7;color:#1d3d66}
+            tr.v-check_failed td.verdict{background:#f8d7d7;color:#7a1010;font-weight:bold}.plots{display:flex;flex-wrap:wrap;gap:1em}
             figure{margin:0;border:1px solid #e3e3e3;padding:.4em;background:#fff}figcaption{font-size:.8em;color:#555}
             img.plot{display:block;max-width:100%;height:auto}.plot-error{background:#fde2e2;color:#8a1010;padding:.5em;border:1px solid #e99}
             .skipped{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em .8em;margin:.5em 0}.note{border-left:4px solid #9bb8e0;padding-left:.6em}
