@@ -14,8 +14,10 @@ import tech.tablesaw.api.Table;
  * {@code index.html} of a run: one self-contained page (inline style, plots as PNG data URIs drawn at twice their
  * CSS size, no request to the network), drawn from the run folder's files alone so {@code prunebench report RUN_DIR} can redo it.
  *
- * <p>Order: the scorecard summary (each published number, ours, verdict), then one section per experiment with its
- * notes, skipped parts, plots, metrics, tables and parameters, then the environment.
+ * <p>Order: the findings first — per experiment its key figure (its first plot), a verdict line counting its
+ * published numbers by verdict and its scored numbers beside the paper's —, then the scorecard summary (each published
+ * number, ours, verdict), then one section per experiment with its notes, skipped parts, the rest of its plots, and
+ * its full metric list and tables folded away ({@code <details>}), then the environment.
  *
  * <p>A plot that can not be drawn (a column missing from its table, …) becomes a visible error box in its place and
  * is counted in {@link Result#plotErrors()}; it does not stop the rest of the report.
@@ -58,10 +60,11 @@ public final class Report {
         if (mf.get("failed_experiments") instanceof List<?> failed && !failed.isEmpty())
             h.append("<p class=\"plot-error\"><b>Failed experiments:</b> ").append(esc(String.join(", ", failed.stream().map(String::valueOf).toList())))
                     .append(" — their sections say why; their numbers are incomplete.</p>\n");
-        h.append("<nav>Contents: <a href=\"#summary\">summary</a>");
+        h.append("<nav>Contents: <a href=\"#findings\">findings</a> · <a href=\"#summary\">summary</a>");
         for (RunData.ExperimentData e : run.experiments()) h.append(" · <a href=\"#exp-").append(esc(e.id())).append("\">").append(esc(e.id())).append("</a>");
         h.append(" · <a href=\"#environment\">environment</a></nav></header>\n");
 
+        findings(h, run, card, errors, plots);
         summary(h, card, run);
         overview(h, run);
         for (RunData.ExperimentData e : run.experiments()) experiment(h, e, errors, plots);
@@ -75,7 +78,10 @@ public final class Report {
         h.append("<script>window.addEventListener('load',function(){var ok=0,bad=0;")
                 .append("document.querySelectorAll('img.plot').forEach(function(i){if(i.complete&&i.naturalWidth>0){ok++;}else{bad++;")
                 .append("i.insertAdjacentHTML('afterend','<p class=\"plot-error\">this plot failed to render</p>');}});")
-                .append("document.body.setAttribute('data-plots-ok',ok);document.body.setAttribute('data-plots-broken',bad);});</script>\n");
+                .append("document.body.setAttribute('data-plots-ok',ok);document.body.setAttribute('data-plots-broken',bad);")
+                // whether the findings start on the first screen (the headless-browser test reads it)
+                .append("var f=document.getElementById('findings');")
+                .append("document.body.setAttribute('data-findings-first-screen',String(!!f&&f.getBoundingClientRect().top<window.innerHeight));});</script>\n");
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -119,6 +125,67 @@ public final class Report {
             h.append("</tbody></table></div></details>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** Scored rows shown per finding; the rest are in the scorecard below. */
+    static final int FINDING_ROWS = 6;
+
+    /**
+     * Each experiment's answer first: a verdict line (its published numbers by verdict), its key figure (the first
+     * plot; the others stay in its section) and its scored numbers beside the paper's.
+     */
+    private static void findings(StringBuilder h, RunData run, List<Scorecard.Entry> card, List<String> errors, int[] plots) {
+        if (run.experiments().isEmpty()) return;
+        List<?> failed = run.manifest().get("failed_experiments") instanceof List<?> l ? l : List.of();
+        h.append("<section id=\"findings\"><h2>Findings</h2>\n<div class=\"findings\">\n");
+        for (RunData.ExperimentData e : run.experiments()) {
+            List<Scorecard.Entry> mine = card.stream().filter(c -> c.row().experiment().equals(e.id())).toList();
+            List<Scorecard.Entry> scored = mine.stream().filter(c -> c.verdict() != Scorecard.Verdict.NOT_RUN).toList();
+            h.append("<article class=\"finding\" id=\"finding-").append(esc(e.id())).append("\"><h3><a href=\"#exp-").append(esc(e.id())).append("\">")
+                    .append(esc(e.id())).append("</a> <small>— ").append(esc(e.paper())).append(" · scale ").append(esc(str(e.info().get("scale"))))
+                    .append("</small></h3>\n<p class=\"verdict-line\">");
+            if (failed.contains(e.id())) h.append("<b class=\"dirty\">failed</b> — its section says why. ");
+            h.append(esc(verdictLine(mine))).append("</p>\n");
+            if (!e.plots().isEmpty()) {
+                PlotSpec p = e.plots().get(0);
+                try {
+                    h.append(figure(e.id(), p, Plots.png(p, e.table(p.table()), 2), "from <code>" + esc(p.table()) + ".csv</code>"));
+                    plots[0]++;
+                } catch (IOException | RuntimeException ex) {
+                    String msg = e.id() + " / " + p.id() + ": " + ex.getMessage();
+                    errors.add(msg);
+                    h.append("<div class=\"plot-error\">plot could not be drawn: ").append(esc(msg)).append("</div>\n");
+                }
+            }
+            if (!scored.isEmpty()) {
+                h.append("<table class=\"key\"><thead><tr><th>claim</th><th>paper</th><th>ours</th><th>verdict</th></tr></thead><tbody>\n");
+                for (Scorecard.Entry c : scored.subList(0, Math.min(FINDING_ROWS, scored.size())))
+                    h.append("<tr class=\"v-").append(c.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(c.row().quantity()))
+                            .append("</td><td class=\"n\">").append(esc(published(c.row()))).append(" ").append(esc(c.row().unit()))
+                            .append("</td><td class=\"n\">").append(esc(Scorecard.num(c.ours()))).append(" ").append(esc(c.row().unit()))
+                            .append("</td><td class=\"verdict\">").append(esc(c.label())).append("</td></tr>\n");
+                h.append("</tbody></table>\n");
+                if (scored.size() > FINDING_ROWS)
+                    h.append("<p class=\"meta\">").append(scored.size() - FINDING_ROWS).append(" more in the <a href=\"#summary\">scorecard</a>.</p>\n");
+            }
+            h.append("</article>\n");
+        }
+        h.append("</div></section>\n");
+    }
+
+    /** e.g. "5 published numbers: 2 consistent (other hardware), 3 differ (quick scale); 1 check passed". */
+    static String verdictLine(List<Scorecard.Entry> mine) {
+        if (mine.isEmpty()) return "No published number to compare with.";
+        Map<String, Long> by = new java.util.LinkedHashMap<>();
+        for (Scorecard.Verdict v : Scorecard.Verdict.values()) {
+            long n = mine.stream().filter(c -> c.verdict() == v).count();
+            if (n > 0) by.put(v.label, n);
+        }
+        long quick = mine.stream().filter(Scorecard.Entry::quickScale).count();
+        List<String> parts = new ArrayList<>();
+        by.forEach((k, n) -> parts.add(n + " " + k));
+        return mine.size() + " published number" + (mine.size() == 1 ? "" : "s") + ": " + String.join(", ", parts)
+                + (quick > 0 ? " (" + quick + " measured at quick scale, below the paper's budget)" : "") + ".";
     }
 
     /** The paper's number, or its band when it gave none (a one-sided claim, a range). */
@@ -177,9 +244,10 @@ public final class Report {
                 h.append("<li>").append(esc(s.get("what"))).append(": ").append(esc(s.get("reason"))).append("</li>");
             h.append("</ul></div>\n");
         }
-        if (!e.plots().isEmpty()) {
+        if (!e.plots().isEmpty()) h.append("<p class=\"meta\">Key figure: <a href=\"#finding-").append(esc(e.id())).append("\">in the findings</a>.</p>\n");
+        if (e.plots().size() > 1) {
             h.append("<div class=\"plots\">\n");
-            for (PlotSpec p : e.plots()) {
+            for (PlotSpec p : e.plots().subList(1, e.plots().size())) {
                 try {
                     Table t = e.table(p.table());
                     byte[] png = Plots.png(p, t, 2);
@@ -194,7 +262,7 @@ public final class Report {
             h.append("</div>\n");
         }
         if (!e.metrics().isEmpty()) {
-            h.append("<h3>Metrics</h3>\n<table><thead><tr><th>metric</th><th>kind</th><th>value</th><th>unit</th><th>repeats</th><th>range of repeats</th></tr></thead><tbody>\n");
+            h.append("<details class=\"metrics\"><summary>All ").append(e.metrics().size()).append(" metrics</summary>\n<table><thead><tr><th>metric</th><th>kind</th><th>value</th><th>unit</th><th>repeats</th><th>range of repeats</th></tr></thead><tbody>\n");
             for (Metric m : e.metrics()) {
                 double[] s = m.samples();
                 String range = "";
@@ -208,14 +276,14 @@ public final class Report {
                         .append(esc(Scorecard.num(m.value()))).append("</td><td>").append(esc(m.unit())).append("</td><td class=\"n\">")
                         .append(s.length).append("</td><td>").append(esc(range)).append("</td></tr>\n");
             }
-            h.append("</tbody></table>\n");
+            h.append("</tbody></table></details>\n");
         }
         try {
             for (String name : e.tables()) {
                 Table t = e.table(name);
-                h.append("<h3>Table <code>").append(esc(name)).append("</code> <small><a href=\"").append(esc(e.id())).append("/")
+                h.append("<details class=\"table\"><summary>Table <code>").append(esc(name)).append("</code> <small><a href=\"").append(esc(e.id())).append("/")
                         .append(esc(name)).append(".csv\">").append(esc(name)).append(".csv</a>, ").append(t.rowCount()).append(" rows")
-                        .append(t.rowCount() > MAX_TABLE_ROWS ? ", first " + MAX_TABLE_ROWS + " shown" : "").append("</small></h3>\n");
+                        .append(t.rowCount() > MAX_TABLE_ROWS ? ", first " + MAX_TABLE_ROWS + " shown" : "").append("</small></summary>\n");
                 h.append("<div class=\"scroll\"><table><thead><tr>");
                 for (String c : t.columnNames()) h.append("<th>").append(esc(c)).append("</th>");
                 h.append("</tr></thead><tbody>\n");
@@ -224,7 +292,7 @@ public final class Report {
                     for (int c = 0; c < t.columnCount(); c++) h.append("<td>").append(esc(t.column(c).getString(r))).append("</td>");
                     h.append("</tr>\n");
                 }
-                h.append("</tbody></table></div>\n");
+                h.append("</tbody></table></div></details>\n");
             }
         } catch (IOException | RuntimeException ex) {
             h.append("<div class=\"plot-error\">table could not be read: ").append(esc(ex.getMessage())).append("</div>\n");
@@ -318,6 +386,9 @@ public final class Report {
             img.plot{display:block;max-width:100%;height:auto}.plot-error{background:#fde2e2;color:#8a1010;padding:.5em;border:1px solid #e99}
             .skipped{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em .8em;margin:.5em 0}.note{border-left:4px solid #9bb8e0;padding-left:.6em}
             .scroll{max-height:28em;overflow:auto}.scroll-x{overflow-x:auto}table.score td:nth-child(2){min-width:14em;max-width:28em}table.score code{word-break:break-all}table.score td:last-child{min-width:14em}table.score td:nth-child(4){min-width:7em}
+            .findings{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:1em}.finding{border:1px solid #ddd;padding:.6em .8em;background:#fafafa}
+            .finding h3{margin:.1em 0 .3em}.verdict-line{font-weight:bold}table.key td.verdict{white-space:nowrap}details.metrics,details.table{margin:.6em 0}
+            details.metrics>summary,details.table>summary{cursor:pointer;font-weight:bold}
             details.notrun{margin:.8em 0}details.notrun>summary{cursor:pointer;font-weight:bold}.dirty{color:#a40000}footer{margin-top:3em;color:#666;font-size:.85em}
             """;
 }

@@ -26,6 +26,12 @@ class ReportTest {
         String html = Files.readString(r.html());
         assertThat(EXTERNAL.matcher(html).find()).as("external reference").isFalse();
         assertThat(html.indexOf("id=\"summary\"")).isLessThan(html.indexOf("id=\"exp-hartenstein-spmm-cpu\""));
+        // the findings lead: each experiment's key figure and verdict line before the scorecard; full metric lists folded away
+        assertThat(html.indexOf("id=\"findings\"")).isLessThan(html.indexOf("id=\"summary\""));
+        assertThat(html.indexOf("id=\"plot-hartenstein-spmm-cpu-speedup-vs-rate\"")).isBetween(html.indexOf("id=\"finding-hartenstein-spmm-cpu\""), html.indexOf("id=\"summary\""));
+        assertThat(html.indexOf("id=\"plot-formats-storage-bytes-vs-sparsity\"")).isLessThan(html.indexOf("id=\"summary\""));
+        assertThat(html).contains("consistent (other hardware) (quick scale)", "2 check passed", "<details class=\"metrics\"><summary>All ");
+        assertThat(html.indexOf("<details class=\"metrics\">")).isGreaterThan(html.indexOf("id=\"exp-hartenstein-spmm-cpu\""));
         assertThat(html).contains("Experiments in this run", "median of 20, range", "reproduced", "not run", "scalpel-mcu not built yet", "no CUDA device", "Test CPU 9000",
                 "synthetic numbers for tests", "spmm.csv");
         // every plot is a PNG data URI that decodes, at twice the size it is shown at
