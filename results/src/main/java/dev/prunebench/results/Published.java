@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  *       a {@code definition}, a by-construction {@code identity} or {@code arithmetic} on published data is a check.</li>
  *   <li>{@code published_value}: the paper's number; empty when the paper gave none (a one-sided claim such as
  *       "slower than dense" is a bound, a range such as "2 to 3×" is a band, neither has a single value).</li>
- *   <li>{@code tolerance_low}/{@code tolerance_high}: the inclusive band of measured values that counts as
- *       "reproduced", in {@code unit}; an empty bound is open (a published "more than 2× slower" is {@code ,0.5}).</li>
+ *   <li>{@code tolerance_low}/{@code tolerance_high}: the inclusive band of our values that agree with the
+ *       claim, in {@code unit}; an empty bound is open (a published "more than 2× slower" is {@code ,0.5}); at least
+ *       one bound is required, and a published value must lie in its own band.</li>
  *   <li>{@code hardware}: where the paper measured; a measurement outside the band on other hardware "differs
  *       (hardware …)".</li>
  *   <li>{@code if_absent}: why the row can not be run when its experiment does not exist yet.</li>
