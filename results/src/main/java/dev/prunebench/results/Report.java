@@ -149,7 +149,12 @@ public final class Report {
             if (!e.plots().isEmpty()) {
                 PlotSpec p = e.plots().get(0);
                 try {
-                    h.append(figure(e.id(), p, Plots.png(p, e.table(p.table()), 2), "from <code>" + esc(p.table()) + ".csv</code>"));
+                    Table t = e.table(p.table());
+                    List<Plots.Point> pub = publishedPoints(p, mine);
+                    PlotSpec shown = p.logY() || !spansDecades(t, p) ? p : new PlotSpec(p.id(), p.title() + " (log scale)", p.table(), p.x(), p.y(),
+                            p.series(), p.filter(), p.xLabel(), p.yLabel(), true, p.style(), p.refY());
+                    h.append(figure(e.id(), shown, Plots.png(shown, t, 2, pub), "from <code>" + esc(p.table()) + ".csv</code>"
+                            + (pub.isEmpty() ? "" : "; ◆ the paper's numbers (" + pub.size() + ")")));
                     plots[0]++;
                 } catch (IOException | RuntimeException ex) {
                     String msg = e.id() + " / " + p.id() + ": " + ex.getMessage();
@@ -171,6 +176,69 @@ public final class Report {
             h.append("</article>\n");
         }
         h.append("</div></section>\n");
+    }
+
+    /**
+     * The published numbers that fall on a plot's axes: rows with a value whose metric is the plot's y column with the
+     * plot's x column among its parameters ({@code speedup[…,g=8,rate=0.90,…]} on speedup vs rate), and whose other
+     * parameters do not contradict the plot's filter; a break-even rate sits on the y = 1 line of a speedup plot.
+     */
+    static List<Plots.Point> publishedPoints(PlotSpec p, List<Scorecard.Entry> rows) {
+        List<Plots.Point> out = new ArrayList<>();
+        if (p.style() == PlotSpec.Style.BAR) return out;
+        for (Scorecard.Entry c : rows) {
+            Published.Row r = c.row();
+            if (Double.isNaN(r.value())) continue;
+            int open = r.metric().indexOf('[');
+            if (open < 0 || !r.metric().endsWith("]")) continue;
+            String base = r.metric().substring(0, open);
+            Map<String, String> params = new java.util.LinkedHashMap<>();
+            for (String kv : r.metric().substring(open + 1, r.metric().length() - 1).split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) params.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            boolean contradicts = false;
+            for (String f : p.filter()) {
+                int eq = f.indexOf('=');
+                String have = eq > 0 ? params.get(f.substring(0, eq)) : null;
+                if (have != null && !sameValue(have, f.substring(eq + 1))) contradicts = true;
+            }
+            if (contradicts) continue;
+            String series = p.series() == null || p.series().isBlank() ? null : params.get(p.series());
+            String label = "paper" + (series == null ? "" : " " + p.series() + "=" + series);
+            try {
+                if (base.equals(p.y()) && params.containsKey(p.x()))
+                    out.add(new Plots.Point(Double.parseDouble(params.get(p.x())), r.value(), label));
+                else if (base.equals("break_even_rate") && p.y().equals("speedup") && p.x().equals("rate"))
+                    out.add(new Plots.Point(r.value(), 1.0, label + " break-even"));
+            } catch (NumberFormatException ex) {
+                // a parameter that is not a number (a category) does not sit on a numeric axis
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameValue(String a, String b) {
+        if (a.equals(b)) return true;
+        try {
+            return Double.parseDouble(a) == Double.parseDouble(b);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** True when the plotted y values are all positive and span at least a factor of 10 (then a log axis reads better). */
+    static boolean spansDecades(Table t, PlotSpec p) {
+        if (!t.columnNames().contains(p.y()) || !(t.column(p.y()) instanceof tech.tablesaw.api.NumericColumn<?> y)) return false;
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (int i = 0; i < t.rowCount(); i++) {
+            double v = y.getDouble(i);
+            if (Double.isNaN(v)) continue;
+            if (v <= 0) return false;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return hi > 0 && hi / lo >= 10;
     }
 
     /** e.g. "5 published numbers: 2 consistent (other hardware), 3 differ (quick scale); 1 check passed". */
