@@ -241,7 +241,7 @@ public final class Report {
         return hi > 0 && hi / lo >= 10;
     }
 
-    /** e.g. "5 published numbers: 2 consistent (other hardware), 3 differ (quick scale); 1 check passed". */
+    /** e.g. "5 published numbers: consistent (other hardware) 2, differs (hardware) 3 (5 measured at quick scale, …)". */
     static String verdictLine(List<Scorecard.Entry> mine) {
         if (mine.isEmpty()) return "No published number to compare with.";
         Map<String, Long> by = new java.util.LinkedHashMap<>();
@@ -251,7 +251,7 @@ public final class Report {
         }
         long quick = mine.stream().filter(Scorecard.Entry::quickScale).count();
         List<String> parts = new ArrayList<>();
-        by.forEach((k, n) -> parts.add(n + " " + k));
+        by.forEach((k, n) -> parts.add(k + " " + n));
         return mine.size() + " published number" + (mine.size() == 1 ? "" : "s") + ": " + String.join(", ", parts)
                 + (quick > 0 ? " (" + quick + " measured at quick scale, below the paper's budget)" : "") + ".";
     }
