@@ -1,5 +1,6 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.models.train.Reproducibility;
 import dev.prunebench.results.Compare;
 import dev.prunebench.results.Progress;
 import dev.prunebench.results.Published;
@@ -29,12 +30,15 @@ public final class RunSupport {
      * decides the exit code from {@link Outcome#failed()}.
      */
     public static Outcome runAll(List<Experiment> chosen, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
+        // first: the backend probe below runs an MKL sgemm, after which MKL's reproducible mode can no longer be set
+        Reproducibility.ensureConditionalNumericalReproducibility();
         Files.createDirectories(root);
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
         List<Experiment> selected = order(chosen, Experiments.byId(), log);
         boolean interactive = !quiet && Progress.isTerminal();
         List<String> failed = new java.util.ArrayList<>();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
+            run.environment().put("mkl_cnr", Reproducibility.status());
             run.kernels(Backends.registry());
             log.println("environment: " + run.environment().fingerprint() + "; " + run.environment().get("jdk_version")
                     + "; vector " + run.environment().get("vector_species"));

@@ -99,15 +99,22 @@ public final class Compare {
         boolean sameHw = fb.equals(fn) && !fb.equals("unknown");
         boolean same = sameHw && !exactOnly;
         String note = !sameHw ? "hardware differs: base ran on [" + fb + "], new on [" + fn
-                + "]; timings are not compared, only exact (hardware-independent) metrics"
+                + "]; timings are not compared, only exact (hardware-independent) metrics; trained results under MKL's"
+                + " reproducible mode AUTO (exact per machine class) are not compared either"
                 : exactOnly ? "timings are not compared (--exact-only); exact metrics must match" : null;
         List<Row> rows = new ArrayList<>();
         Map<String, RunData.ExperimentData> newById = new LinkedHashMap<>();
         for (RunData.ExperimentData e : now.experiments()) newById.put(e.id(), e);
         for (RunData.ExperimentData be : base.experiments()) {
             RunData.ExperimentData ne = newById.remove(be.id());
+            boolean perMachine = !sameHw && (exactPerMachineClass(be) || (ne != null && exactPerMachineClass(ne)));
             for (Metric bm : be.metrics()) {
                 Metric nm = ne == null ? null : ne.metric(bm.name());
+                if (nm != null && perMachine && (bm.kind() == Metric.Kind.EXACT || nm.kind() == Metric.Kind.EXACT)) {
+                    double change = bm.value() == 0 ? Double.NaN : nm.value() / bm.value() - 1;
+                    rows.add(new Row(be.id(), bm.name(), nm.kind(), bm.unit(), bm.value(), nm.value(), change, Double.NaN, Verdict.HARDWARE));
+                    continue;
+                }
                 if (nm == null) {
                     Verdict v = ne == null ? Verdict.ABSENT : bm.kind() == Metric.Kind.INFO || (!same && bm.kind() == Metric.Kind.TIMING) ? Verdict.INFO : Verdict.MISSING;
                     rows.add(new Row(be.id(), bm.name(), bm.kind(), bm.unit(), bm.value(), Double.NaN, Double.NaN, Double.NaN, v));
@@ -122,6 +129,16 @@ public final class Compare {
             for (Metric nm : ne.metrics())
                 rows.add(new Row(ne.id(), nm.name(), nm.kind(), nm.unit(), Double.NaN, nm.value(), Double.NaN, Double.NaN, Verdict.NEW));
         return new Result(rows, sameHw, note);
+    }
+
+    /**
+     * True when an experiment's exact metrics hold for one machine class only: it trained with MKL in reproducible
+     * mode AUTO, where the CPU decides MKL's code path (same seed, same machine class → same bits; another CPU may
+     * round differently). Recorded by the accuracy experiments as the parameter {@code reproducibility}.
+     */
+    static boolean exactPerMachineClass(RunData.ExperimentData e) {
+        Object r = e.parameters().get("reproducibility");
+        return r != null && String.valueOf(r).startsWith("MKL CNR mode AUTO");
     }
 
     static Row row(String exp, Metric b, Metric n, boolean sameHardware, Options o) {

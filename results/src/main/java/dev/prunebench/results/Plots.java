@@ -53,8 +53,29 @@ public final class Plots {
      * XChart draws every glyph as an outline, which makes its SVGs ten times larger than this.
      */
     public static byte[] png(PlotSpec spec, Table table, int scale) throws IOException {
+        return png(spec, table, scale, List.of());
+    }
+
+    /** A published number drawn on a plot's axes (x in the plot's x column, y in its y column). */
+    public record Point(double x, double y, String label) {}
+
+    /** As {@link #png(PlotSpec, Table, int)}, with published points drawn as black diamonds (XY plots only). */
+    public static byte[] png(PlotSpec spec, Table table, int scale, List<Point> published) throws IOException {
         if (scale < 1 || scale > 4) throw new IllegalArgumentException("plot scale: must be 1..4, got " + scale);
         Chart<?, ?> chart = chart(spec, table);
+        if (chart instanceof XYChart xy && !published.isEmpty()) {
+            Map<String, List<Point>> byLabel = new LinkedHashMap<>();
+            for (Point p : published) byLabel.computeIfAbsent(p.label(), k -> new ArrayList<>()).add(p);
+            java.awt.Color[] shades = {java.awt.Color.BLACK, new java.awt.Color(0x80, 0x20, 0x20), new java.awt.Color(0x20, 0x50, 0x20), new java.awt.Color(0x30, 0x30, 0x80)};
+            int i = 0;
+            for (Map.Entry<String, List<Point>> e : byLabel.entrySet()) {
+                double[] x = e.getValue().stream().mapToDouble(Point::x).toArray(), y = e.getValue().stream().mapToDouble(Point::y).toArray();
+                XYSeries ps = xy.addSeries(e.getKey(), x, y);
+                ps.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                ps.setMarker(SeriesMarkers.DIAMOND);
+                ps.setMarkerColor(shades[i++ % shades.length]);
+            }
+        }
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(WIDTH * scale, HEIGHT * scale, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
         try {

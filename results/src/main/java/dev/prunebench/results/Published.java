@@ -16,12 +16,17 @@ import java.util.stream.Stream;
  * The published numbers the scorecard compares with: {@code results/published/*.csv}, transcribed from
  * {@code ANCHORS.md}, one row per number. Columns (header required, in this order):
  *
- * <pre>experiment,quantity,metric,published_value,unit,tolerance_low,tolerance_high,source,hardware,note,if_absent</pre>
+ * <pre>experiment,quantity,metric,claim,published_value,unit,tolerance_low,tolerance_high,source,hardware,note,if_absent</pre>
  *
  * <ul>
  *   <li>{@code metric}: the name of the {@link Metric} of {@code experiment} this row is compared with.</li>
- *   <li>{@code tolerance_low}/{@code tolerance_high}: the inclusive band of measured values that counts as
- *       "reproduced", in {@code unit}; an empty bound is open (a published "more than 2× slower" is {@code ,0.5}).</li>
+ *   <li>{@code claim}: what kind of claim the row is ({@link Claim}): only a {@code measurement} can be reproduced;
+ *       a {@code definition}, a by-construction {@code identity} or {@code arithmetic} on published data is a check.</li>
+ *   <li>{@code published_value}: the paper's number; empty when the paper gave none (a one-sided claim such as
+ *       "slower than dense" is a bound, a range such as "2 to 3×" is a band, neither has a single value).</li>
+ *   <li>{@code tolerance_low}/{@code tolerance_high}: the inclusive band of our values that agree with the
+ *       claim, in {@code unit}; an empty bound is open (a published "more than 2× slower" is {@code ,0.5}); at least
+ *       one bound is required, and a published value must lie in its own band.</li>
  *   <li>{@code hardware}: where the paper measured; a measurement outside the band on other hardware "differs
  *       (hardware …)".</li>
  *   <li>{@code if_absent}: why the row can not be run when its experiment does not exist yet.</li>
@@ -31,14 +36,35 @@ import java.util.stream.Stream;
  */
 public final class Published {
 
-    static final String HEADER = "experiment,quantity,metric,published_value,unit,tolerance_low,tolerance_high,source,hardware,note,if_absent";
+    static final String HEADER = "experiment,quantity,metric,claim,published_value,unit,tolerance_low,tolerance_high,source,hardware,note,if_absent";
     static final String RESOURCE_DIR = "dev/prunebench/results/published/";
     /** The files packaged in the jar (kept in step with results/published/ by PublishedTest). */
     static final List<String> BUNDLED = List.of("scalpel.csv", "hartenstein.csv", "deepcompression.csv", "spdy.csv",
             "sparsert.csv", "formats.csv", "sputnik.csv");
 
-    /** One published number. {@code low}/{@code high} are NaN when open. */
-    public record Row(String file, int line, String experiment, String quantity, String metric, double value, String unit,
+    /** What kind of claim a row is; only measurements can be reproduced, the others are checks. */
+    public enum Claim {
+        /** A number the paper measured (time, accuracy, a pruning result): can be reproduced. */
+        MEASUREMENT("measurement"),
+        /** True by definition (2:4 is 50 % sparse; the lecture's byte formula). */
+        DEFINITION("definition"),
+        /** True by construction of our code (an exact-rate pruner removes exactly the rate). */
+        IDENTITY("identity"),
+        /** Arithmetic on published data (a maximum read from the paper's own timing files). */
+        ARITHMETIC("arithmetic");
+        public final String id;
+        Claim(String id) { this.id = id; }
+
+        public boolean isMeasurement() { return this == MEASUREMENT; }
+
+        static Claim parse(String s) {
+            for (Claim c : values()) if (c.id.equals(s.strip())) return c;
+            return null;
+        }
+    }
+
+    /** One published number. {@code value} is NaN when the paper gave none; {@code low}/{@code high} are NaN when open. */
+    public record Row(String file, int line, String experiment, String quantity, String metric, Claim claim, double value, String unit,
                       double low, double high, String source, String hardware, String note, String ifAbsent) {
 
         public boolean inBand(double v) {
@@ -93,15 +119,21 @@ public final class Published {
                 n++;
                 if (line.isBlank()) continue;
                 List<String> f = splitCsv(line, file, n);
-                if (f.size() != 11) throw new IOException(file + ": line " + n + ": expected 11 fields, got " + f.size());
-                for (int i : new int[] {0, 1, 2, 4, 7}) if (f.get(i).isBlank())
+                if (f.size() != 12) throw new IOException(file + ": line " + n + ": expected 12 fields, got " + f.size());
+                for (int i : new int[] {0, 1, 2, 3, 5, 8}) if (f.get(i).isBlank())
                     throw new IOException(file + ": line " + n + ": field " + HEADER.split(",")[i] + " must not be empty");
-                double value = number(f.get(3), file, n, "published_value", false);
-                double low = number(f.get(5), file, n, "tolerance_low", true);
-                double high = number(f.get(6), file, n, "tolerance_high", true);
+                Claim claim = Claim.parse(f.get(3));
+                if (claim == null) throw new IOException(file + ": line " + n + ": claim must be one of measurement, definition, identity, arithmetic: '" + f.get(3) + "'");
+                double value = number(f.get(4), file, n, "published_value", true);
+                double low = number(f.get(6), file, n, "tolerance_low", true);
+                double high = number(f.get(7), file, n, "tolerance_high", true);
                 if (!Double.isNaN(low) && !Double.isNaN(high) && low > high)
                     throw new IOException(file + ": line " + n + ": tolerance_low " + low + " > tolerance_high " + high);
-                rows.add(new Row(file, n, f.get(0), f.get(1), f.get(2), value, f.get(4), low, high, f.get(7), f.get(8), f.get(9), f.get(10)));
+                if (Double.isNaN(low) && Double.isNaN(high))
+                    throw new IOException(file + ": line " + n + ": tolerance_low and tolerance_high are both empty (a row needs a band)");
+                if (!Double.isNaN(value) && !(new Row(file, n, "", "", "", claim, value, "", low, high, "", "", "", "").inBand(value)))
+                    throw new IOException(file + ": line " + n + ": published_value " + value + " lies outside its own band");
+                rows.add(new Row(file, n, f.get(0), f.get(1), f.get(2), claim, value, f.get(5), low, high, f.get(8), f.get(9), f.get(10), f.get(11)));
             }
         }
         return rows;

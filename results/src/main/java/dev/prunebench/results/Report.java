@@ -14,8 +14,10 @@ import tech.tablesaw.api.Table;
  * {@code index.html} of a run: one self-contained page (inline style, plots as PNG data URIs drawn at twice their
  * CSS size, no request to the network), drawn from the run folder's files alone so {@code prunebench report RUN_DIR} can redo it.
  *
- * <p>Order: the scorecard summary (each published number, ours, verdict), then one section per experiment with its
- * notes, skipped parts, plots, metrics, tables and parameters, then the environment.
+ * <p>Order: the findings first — per experiment its key figure (its first plot), a verdict line counting its
+ * published numbers by verdict and its scored numbers beside the paper's —, then the scorecard summary (each published
+ * number, ours, verdict), then one section per experiment with its notes, skipped parts, the rest of its plots, and
+ * its full metric list and tables folded away ({@code <details>}), then the environment.
  *
  * <p>A plot that can not be drawn (a column missing from its table, …) becomes a visible error box in its place and
  * is counted in {@link Result#plotErrors()}; it does not stop the rest of the report.
@@ -58,10 +60,11 @@ public final class Report {
         if (mf.get("failed_experiments") instanceof List<?> failed && !failed.isEmpty())
             h.append("<p class=\"plot-error\"><b>Failed experiments:</b> ").append(esc(String.join(", ", failed.stream().map(String::valueOf).toList())))
                     .append(" — their sections say why; their numbers are incomplete.</p>\n");
-        h.append("<nav>Contents: <a href=\"#summary\">summary</a>");
+        h.append("<nav>Contents: <a href=\"#findings\">findings</a> · <a href=\"#summary\">summary</a>");
         for (RunData.ExperimentData e : run.experiments()) h.append(" · <a href=\"#exp-").append(esc(e.id())).append("\">").append(esc(e.id())).append("</a>");
         h.append(" · <a href=\"#environment\">environment</a></nav></header>\n");
 
+        findings(h, run, card, errors, plots);
         summary(h, card, run);
         overview(h, run);
         for (RunData.ExperimentData e : run.experiments()) experiment(h, e, errors, plots);
@@ -75,15 +78,20 @@ public final class Report {
         h.append("<script>window.addEventListener('load',function(){var ok=0,bad=0;")
                 .append("document.querySelectorAll('img.plot').forEach(function(i){if(i.complete&&i.naturalWidth>0){ok++;}else{bad++;")
                 .append("i.insertAdjacentHTML('afterend','<p class=\"plot-error\">this plot failed to render</p>');}});")
-                .append("document.body.setAttribute('data-plots-ok',ok);document.body.setAttribute('data-plots-broken',bad);});</script>\n");
+                .append("document.body.setAttribute('data-plots-ok',ok);document.body.setAttribute('data-plots-broken',bad);")
+                // whether the findings start on the first screen (the headless-browser test reads it)
+                .append("var f=document.getElementById('findings');")
+                .append("document.body.setAttribute('data-findings-first-screen',String(!!f&&f.getBoundingClientRect().top<window.innerHeight));});</script>\n");
         h.append("</body></html>\n");
         return h.toString();
     }
 
     private static void summary(StringBuilder h, List<Scorecard.Entry> card, RunData run) {
         h.append("<section id=\"summary\"><h2>Summary: published claims and ours</h2>\n<p><b>")
-                .append(esc(Scorecard.summary(card))).append(".</b> <i>reproduced</i>: ours lies in the row's tolerance band; ")
-                .append("<i>differs</i>: outside it (the reason names the hardware when the paper's differs); ")
+                .append(esc(Scorecard.summary(card))).append(".</b> Only a <i>measurement</i> can be <i>reproduced</i> (ours in the row's band, on hardware the claim does not ")
+                .append("depend on, or the paper's); measured on other hardware it is <i>consistent (other hardware)</i> or <i>differs (hardware)</i>; ")
+                .append("<i>(quick scale)</i>: below the paper's budget. A <i>definition</i>, a by-construction <i>identity</i> or ")
+                .append("<i>arithmetic</i> on published data is a check (<i>check passed</i> / <i>check failed</i>), counted apart. ")
                 .append("<i>not run</i>: with the reason. All rows are in <code>scorecard.csv</code>.</p>\n");
         List<Scorecard.Entry> ran = card.stream().filter(e -> e.verdict() != Scorecard.Verdict.NOT_RUN).toList();
         List<Scorecard.Entry> notRun = card.stream().filter(e -> e.verdict() == Scorecard.Verdict.NOT_RUN).toList();
@@ -94,11 +102,11 @@ public final class Report {
             for (Scorecard.Entry e : ran) {
                 Published.Row r = e.row();
                 h.append("<tr class=\"v-").append(e.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(r.experiment()))
-                        .append("</td><td>").append(claim(r)).append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value())))
+                        .append("</td><td>").append(claim(r)).append(" <small>(").append(esc(r.claim().id)).append(")</small></td><td class=\"n\">").append(esc(published(r)))
                         .append("</td><td class=\"n\">").append(esc(Scorecard.num(e.ours()))).append(e.modelled() ? " <small>(modelled)</small>" : "")
                         .append(repeats(run, r)).append("</td><td>").append(esc(r.unit())).append("</td><td>").append(esc(r.band())).append("</td><td>")
                         .append(esc(r.hardware())).append(" → ").append(esc(e.hardware()))
-                        .append("</td><td class=\"verdict\">").append(esc(e.verdict().label)).append("</td><td>").append(esc(e.reason()))
+                        .append("</td><td class=\"verdict\">").append(esc(e.label())).append("</td><td>").append(esc(e.reason()))
                         .append("</td></tr>\n");
             }
             h.append("</tbody></table></div>\n");
@@ -110,13 +118,147 @@ public final class Report {
             for (Scorecard.Entry e : notRun) {
                 Published.Row r = e.row();
                 h.append("<tr class=\"v-not_run\"><td>").append(esc(r.experiment())).append("</td><td>").append(claim(r))
-                        .append("</td><td class=\"n\">").append(esc(Plots.fmt(r.value()))).append("</td><td>").append(esc(r.unit()))
+                        .append("</td><td class=\"n\">").append(esc(published(r))).append("</td><td>").append(esc(r.unit()))
                         .append("</td><td>").append(esc(r.hardware())).append("</td><td class=\"verdict\">not run</td><td>")
                         .append(esc(e.reason())).append("</td></tr>\n");
             }
             h.append("</tbody></table></div></details>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** Scored rows shown per finding; the rest are in the scorecard below. */
+    static final int FINDING_ROWS = 6;
+
+    /**
+     * Each experiment's answer first: a verdict line (its published numbers by verdict), its key figure (the first
+     * plot; the others stay in its section) and its scored numbers beside the paper's.
+     */
+    private static void findings(StringBuilder h, RunData run, List<Scorecard.Entry> card, List<String> errors, int[] plots) {
+        if (run.experiments().isEmpty()) return;
+        List<?> failed = run.manifest().get("failed_experiments") instanceof List<?> l ? l : List.of();
+        h.append("<section id=\"findings\"><h2>Findings</h2>\n<div class=\"findings\">\n");
+        for (RunData.ExperimentData e : run.experiments()) {
+            List<Scorecard.Entry> mine = card.stream().filter(c -> c.row().experiment().equals(e.id())).toList();
+            List<Scorecard.Entry> scored = mine.stream().filter(c -> c.verdict() != Scorecard.Verdict.NOT_RUN).toList();
+            h.append("<article class=\"finding\" id=\"finding-").append(esc(e.id())).append("\"><h3><a href=\"#exp-").append(esc(e.id())).append("\">")
+                    .append(esc(e.id())).append("</a> <small>— ").append(esc(e.paper())).append(" · scale ").append(esc(str(e.info().get("scale"))))
+                    .append("</small></h3>\n<p class=\"verdict-line\">");
+            if (failed.contains(e.id())) h.append("<b class=\"dirty\">failed</b> — its section says why. ");
+            h.append(esc(verdictLine(mine))).append("</p>\n");
+            if (!e.plots().isEmpty()) {
+                PlotSpec p = e.plots().get(0);
+                try {
+                    Table t = e.table(p.table());
+                    List<Plots.Point> pub = publishedPoints(p, mine);
+                    PlotSpec shown = p.logY() || !spansDecades(t, p) ? p : new PlotSpec(p.id(), p.title() + " (log scale)", p.table(), p.x(), p.y(),
+                            p.series(), p.filter(), p.xLabel(), p.yLabel(), true, p.style(), p.refY());
+                    h.append(figure(e.id(), shown, Plots.png(shown, t, 2, pub), "from <code>" + esc(p.table()) + ".csv</code>"
+                            + (pub.isEmpty() ? "" : "; ◆ the paper's numbers (" + pub.size() + ")")));
+                    plots[0]++;
+                } catch (IOException | RuntimeException ex) {
+                    String msg = e.id() + " / " + p.id() + ": " + ex.getMessage();
+                    errors.add(msg);
+                    h.append("<div class=\"plot-error\">plot could not be drawn: ").append(esc(msg)).append("</div>\n");
+                }
+            }
+            if (!scored.isEmpty()) {
+                h.append("<table class=\"key\"><thead><tr><th>claim</th><th>paper</th><th>ours</th><th>verdict</th></tr></thead><tbody>\n");
+                for (Scorecard.Entry c : scored.subList(0, Math.min(FINDING_ROWS, scored.size())))
+                    h.append("<tr class=\"v-").append(c.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(c.row().quantity()))
+                            .append("</td><td class=\"n\">").append(esc(published(c.row()))).append(" ").append(esc(c.row().unit()))
+                            .append("</td><td class=\"n\">").append(esc(Scorecard.num(c.ours()))).append(" ").append(esc(c.row().unit()))
+                            .append("</td><td class=\"verdict\">").append(esc(c.label())).append("</td></tr>\n");
+                h.append("</tbody></table>\n");
+                if (scored.size() > FINDING_ROWS)
+                    h.append("<p class=\"meta\">").append(scored.size() - FINDING_ROWS).append(" more in the <a href=\"#summary\">scorecard</a>.</p>\n");
+            }
+            h.append("</article>\n");
+        }
+        h.append("</div></section>\n");
+    }
+
+    /**
+     * The published numbers that fall on a plot's axes: rows with a value whose metric is the plot's y column with the
+     * plot's x column among its parameters ({@code speedup[…,g=8,rate=0.90,…]} on speedup vs rate), and whose other
+     * parameters do not contradict the plot's filter; a break-even rate sits on the y = 1 line of a speedup plot.
+     */
+    static List<Plots.Point> publishedPoints(PlotSpec p, List<Scorecard.Entry> rows) {
+        List<Plots.Point> out = new ArrayList<>();
+        if (p.style() == PlotSpec.Style.BAR) return out;
+        for (Scorecard.Entry c : rows) {
+            Published.Row r = c.row();
+            if (Double.isNaN(r.value())) continue;
+            int open = r.metric().indexOf('[');
+            if (open < 0 || !r.metric().endsWith("]")) continue;
+            String base = r.metric().substring(0, open);
+            Map<String, String> params = new java.util.LinkedHashMap<>();
+            for (String kv : r.metric().substring(open + 1, r.metric().length() - 1).split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) params.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            boolean contradicts = false;
+            for (String f : p.filter()) {
+                int eq = f.indexOf('=');
+                String have = eq > 0 ? params.get(f.substring(0, eq)) : null;
+                if (have != null && !sameValue(have, f.substring(eq + 1))) contradicts = true;
+            }
+            if (contradicts) continue;
+            String series = p.series() == null || p.series().isBlank() ? null : params.get(p.series());
+            String label = "paper" + (series == null ? "" : " " + p.series() + "=" + series);
+            try {
+                if (base.equals(p.y()) && params.containsKey(p.x()))
+                    out.add(new Plots.Point(Double.parseDouble(params.get(p.x())), r.value(), label));
+                else if (base.equals("break_even_rate") && p.y().equals("speedup") && p.x().equals("rate"))
+                    out.add(new Plots.Point(r.value(), 1.0, label + " break-even"));
+            } catch (NumberFormatException ex) {
+                // a parameter that is not a number (a category) does not sit on a numeric axis
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameValue(String a, String b) {
+        if (a.equals(b)) return true;
+        try {
+            return Double.parseDouble(a) == Double.parseDouble(b);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** True when the plotted y values are all positive and span at least a factor of 10 (then a log axis reads better). */
+    static boolean spansDecades(Table t, PlotSpec p) {
+        if (!t.columnNames().contains(p.y()) || !(t.column(p.y()) instanceof tech.tablesaw.api.NumericColumn<?> y)) return false;
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (int i = 0; i < t.rowCount(); i++) {
+            double v = y.getDouble(i);
+            if (Double.isNaN(v)) continue;
+            if (v <= 0) return false;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return hi > 0 && hi / lo >= 10;
+    }
+
+    /** e.g. "5 published numbers: consistent (other hardware) 2, differs (hardware) 3 (5 measured at quick scale, …)". */
+    static String verdictLine(List<Scorecard.Entry> mine) {
+        if (mine.isEmpty()) return "No published number to compare with.";
+        Map<String, Long> by = new java.util.LinkedHashMap<>();
+        for (Scorecard.Verdict v : Scorecard.Verdict.values()) {
+            long n = mine.stream().filter(c -> c.verdict() == v).count();
+            if (n > 0) by.put(v.label, n);
+        }
+        long quick = mine.stream().filter(Scorecard.Entry::quickScale).count();
+        List<String> parts = new ArrayList<>();
+        by.forEach((k, n) -> parts.add(k + " " + n));
+        return mine.size() + " published number" + (mine.size() == 1 ? "" : "s") + ": " + String.join(", ", parts)
+                + (quick > 0 ? " (" + quick + " measured at quick scale, below the paper's budget)" : "") + ".";
+    }
+
+    /** The paper's number, or its band when it gave none (a one-sided claim, a range). */
+    private static String published(Published.Row r) {
+        return Double.isNaN(r.value()) ? r.band() : Plots.fmt(r.value());
     }
 
     /** One line per experiment: what ran, for how long, how much it measured and what it skipped. */
@@ -170,9 +312,10 @@ public final class Report {
                 h.append("<li>").append(esc(s.get("what"))).append(": ").append(esc(s.get("reason"))).append("</li>");
             h.append("</ul></div>\n");
         }
-        if (!e.plots().isEmpty()) {
+        if (!e.plots().isEmpty()) h.append("<p class=\"meta\">Key figure: <a href=\"#finding-").append(esc(e.id())).append("\">in the findings</a>.</p>\n");
+        if (e.plots().size() > 1) {
             h.append("<div class=\"plots\">\n");
-            for (PlotSpec p : e.plots()) {
+            for (PlotSpec p : e.plots().subList(1, e.plots().size())) {
                 try {
                     Table t = e.table(p.table());
                     byte[] png = Plots.png(p, t, 2);
@@ -187,7 +330,7 @@ public final class Report {
             h.append("</div>\n");
         }
         if (!e.metrics().isEmpty()) {
-            h.append("<h3>Metrics</h3>\n<table><thead><tr><th>metric</th><th>kind</th><th>value</th><th>unit</th><th>repeats</th><th>range of repeats</th></tr></thead><tbody>\n");
+            h.append("<details class=\"metrics\"><summary>All ").append(e.metrics().size()).append(" metrics</summary>\n<table><thead><tr><th>metric</th><th>kind</th><th>value</th><th>unit</th><th>repeats</th><th>range of repeats</th></tr></thead><tbody>\n");
             for (Metric m : e.metrics()) {
                 double[] s = m.samples();
                 String range = "";
@@ -201,14 +344,14 @@ public final class Report {
                         .append(esc(Scorecard.num(m.value()))).append("</td><td>").append(esc(m.unit())).append("</td><td class=\"n\">")
                         .append(s.length).append("</td><td>").append(esc(range)).append("</td></tr>\n");
             }
-            h.append("</tbody></table>\n");
+            h.append("</tbody></table></details>\n");
         }
         try {
             for (String name : e.tables()) {
                 Table t = e.table(name);
-                h.append("<h3>Table <code>").append(esc(name)).append("</code> <small><a href=\"").append(esc(e.id())).append("/")
+                h.append("<details class=\"table\"><summary>Table <code>").append(esc(name)).append("</code> <small><a href=\"").append(esc(e.id())).append("/")
                         .append(esc(name)).append(".csv\">").append(esc(name)).append(".csv</a>, ").append(t.rowCount()).append(" rows")
-                        .append(t.rowCount() > MAX_TABLE_ROWS ? ", first " + MAX_TABLE_ROWS + " shown" : "").append("</small></h3>\n");
+                        .append(t.rowCount() > MAX_TABLE_ROWS ? ", first " + MAX_TABLE_ROWS + " shown" : "").append("</small></summary>\n");
                 h.append("<div class=\"scroll\"><table><thead><tr>");
                 for (String c : t.columnNames()) h.append("<th>").append(esc(c)).append("</th>");
                 h.append("</tr></thead><tbody>\n");
@@ -217,7 +360,7 @@ public final class Report {
                     for (int c = 0; c < t.columnCount(); c++) h.append("<td>").append(esc(t.column(c).getString(r))).append("</td>");
                     h.append("</tr>\n");
                 }
-                h.append("</tbody></table></div>\n");
+                h.append("</tbody></table></div></details>\n");
             }
         } catch (IOException | RuntimeException ex) {
             h.append("<div class=\"plot-error\">table could not be read: ").append(esc(ex.getMessage())).append("</div>\n");
@@ -304,11 +447,16 @@ public final class Report {
             table{border-collapse:collapse;margin:.5em 0;font-size:.85em}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
             thead th{background:#f3f3f5;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
             tr.v-reproduced td.verdict{background:#d9f2dc;color:#13531e;font-weight:bold}tr.v-differs td.verdict{background:#fde9c8;color:#7a4500;font-weight:bold}
-            tr.v-not_run td.verdict{background:#eee;color:#555}.plots{display:flex;flex-wrap:wrap;gap:1em}
+            tr.v-not_run td.verdict{background:#eee;color:#555}tr.v-consistent_other_hardware td.verdict{background:#e6efe0;color:#2d5019}
+            tr.v-differs_hardware td.verdict{background:#fbf0dc;color:#6b4a10}tr.v-check_passed td.verdict{background:#e4ecf7;color:#1d3d66}
+            tr.v-check_failed td.verdict{background:#f8d7d7;color:#7a1010;font-weight:bold}.plots{display:flex;flex-wrap:wrap;gap:1em}
             figure{margin:0;border:1px solid #e3e3e3;padding:.4em;background:#fff}figcaption{font-size:.8em;color:#555}
             img.plot{display:block;max-width:100%;height:auto}.plot-error{background:#fde2e2;color:#8a1010;padding:.5em;border:1px solid #e99}
             .skipped{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em .8em;margin:.5em 0}.note{border-left:4px solid #9bb8e0;padding-left:.6em}
             .scroll{max-height:28em;overflow:auto}.scroll-x{overflow-x:auto}table.score td:nth-child(2){min-width:14em;max-width:28em}table.score code{word-break:break-all}table.score td:last-child{min-width:14em}table.score td:nth-child(4){min-width:7em}
+            .findings{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:1em}.finding{border:1px solid #ddd;padding:.6em .8em;background:#fafafa}
+            .finding h3{margin:.1em 0 .3em}.verdict-line{font-weight:bold}table.key td.verdict{white-space:nowrap}details.metrics,details.table{margin:.6em 0}
+            details.metrics>summary,details.table>summary{cursor:pointer;font-weight:bold}
             details.notrun{margin:.8em 0}details.notrun>summary{cursor:pointer;font-weight:bold}.dirty{color:#a40000}footer{margin-top:3em;color:#666;font-size:.85em}
             """;
 }

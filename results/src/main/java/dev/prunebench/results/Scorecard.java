@@ -10,12 +10,17 @@ import java.util.Map;
 
 /**
  * Each published number beside ours, with a verdict: computed from a run's {@code metrics.csv} files and the
- * {@link Published} rows, never typed.
+ * {@link Published} rows, never typed. The verdict depends on what kind of claim the row is
+ * ({@link Published.Claim}):
  *
  * <ul>
- *   <li><b>reproduced</b>: our value lies in the row's tolerance band.</li>
- *   <li><b>differs</b>: outside the band; when the paper measured on other hardware the reason says so
- *       ("hardware: published on …, measured on …").</li>
+ *   <li>a <b>measurement</b> is <b>reproduced</b> when ours lies in the row's band and the paper's hardware does not
+ *       matter (training and pruning results, hardware "any …") or is the hardware we measured on; on other hardware
+ *       it is <b>consistent (other hardware)</b> or <b>differs (hardware)</b>, never plain "reproduced"; outside the
+ *       band on the same (or any) hardware it <b>differs</b>. A run at quick scale (below the paper's budget, as
+ *       recorded in the run) says so: "reproduced (quick scale)".</li>
+ *   <li>a <b>definition</b>, a by-construction <b>identity</b> or <b>arithmetic</b> on published data is a check:
+ *       <b>check passed</b> or <b>check failed</b>, counted apart from the reproductions.</li>
  *   <li><b>not run</b>: the experiment does not exist yet, was not part of this run, or did not produce the metric
  *       (with the experiment's own skip reasons).</li>
  * </ul>
@@ -23,21 +28,33 @@ import java.util.Map;
 public final class Scorecard {
 
     public enum Verdict {
-        REPRODUCED("reproduced"), DIFFERS("differs"), NOT_RUN("not run");
+        REPRODUCED("reproduced", true), CONSISTENT_OTHER_HARDWARE("consistent (other hardware)", true), DIFFERS("differs", true),
+        DIFFERS_HARDWARE("differs (hardware)", true), CHECK_PASSED("check passed", false), CHECK_FAILED("check failed", false),
+        NOT_RUN("not run", false);
         public final String label;
-        Verdict(String label) { this.label = label; }
+        /** True for the verdicts a measurement gets. */
+        public final boolean measurement;
+        Verdict(String label, boolean measurement) { this.label = label; this.measurement = measurement; }
     }
 
     /**
      * One scorecard line.
      *
-     * @param ours     our value in the row's unit (NaN when not run)
-     * @param hardware where ours was measured ("" when not run)
+     * @param ours       our value in the row's unit (NaN when not run)
+     * @param hardware   where ours was measured ("" when not run)
+     * @param quickScale the measurement comes from a quick-scale run (below the paper's budget)
      */
-    public record Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason) {}
+    public record Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason, boolean quickScale) {
+        public Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason) {
+            this(row, ours, hardware, modelled, verdict, reason, false);
+        }
 
-    public static final List<String> CSV_HEADER = List.of("experiment", "quantity", "metric", "published_value", "ours", "unit",
-            "band", "verdict", "reason", "published_hardware", "our_hardware", "modelled", "source");
+        /** The verdict as written: e.g. {@code reproduced (quick scale)}. */
+        public String label() { return verdict.label + (quickScale ? " (quick scale)" : ""); }
+    }
+
+    public static final List<String> CSV_HEADER = List.of("experiment", "quantity", "metric", "claim", "published_value", "ours", "unit",
+            "band", "verdict", "reason", "published_hardware", "our_hardware", "modelled", "scale", "source");
 
     private Scorecard() {}
 
@@ -48,6 +65,7 @@ public final class Scorecard {
     public static List<Entry> compute(RunData run, List<Published.Row> published, Collection<String> known) {
         String ourCpu = String.valueOf(run.environment().asMap().getOrDefault("cpu_model", "this machine (environment not recorded)"));
         Object gpu = run.environment().get("gpu");
+        String runScale = String.valueOf(run.manifest().getOrDefault("scale", ""));
         List<Entry> out = new ArrayList<>();
         for (Published.Row row : published) {
             RunData.ExperimentData exp = run.experiment(row.experiment());
@@ -75,16 +93,36 @@ public final class Scorecard {
                                 : "cannot compare: measured in '" + m.unit() + "', published in '" + row.unit() + "'"));
                 continue;
             }
-            if (row.inBand(ours)) {
-                out.add(new Entry(row, ours, hw, m.modelled(), Verdict.REPRODUCED, bandPhrase(row, true) + (m.modelled() ? " (modelled)" : "")));
+            boolean in = row.inBand(ours);
+            String modelledNote = m.modelled() ? " (modelled)" : "";
+            if (!row.claim().isMeasurement()) {
+                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.CHECK_PASSED : Verdict.CHECK_FAILED,
+                        row.claim().id + " check: " + bandPhrase(row, in) + modelledNote));
+                continue;
+            }
+            String scale = String.valueOf(exp.info().getOrDefault("scale", runScale));
+            boolean quick = Scale.QUICK.id().equals(scale);
+            String budget = quick ? "; quick scale: below the paper's budget" : "";
+            if (otherHardware(row, hw)) {
+                String why = "published on " + row.hardware() + ", " + (m.modelled() ? "modelled" : "measured on " + hw) + "; " + bandPhrase(row, in) + budget;
+                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.CONSISTENT_OTHER_HARDWARE : Verdict.DIFFERS_HARDWARE, why, quick));
             } else {
-                String why = bandPhrase(row, false);
-                if (!row.hardware().isBlank() && !row.hardware().startsWith("any"))
-                    why = "hardware: published on " + row.hardware() + ", " + (m.modelled() ? "modelled" : "measured on " + hw) + "; " + why;
-                out.add(new Entry(row, ours, hw, m.modelled(), Verdict.DIFFERS, why));
+                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.REPRODUCED : Verdict.DIFFERS, bandPhrase(row, in) + modelledNote + budget, quick));
             }
         }
         return out;
+    }
+
+    /**
+     * True when the paper measured on hardware other than ours: its {@code hardware} names a machine (not "any …")
+     * that our CPU model or GPU does not name.
+     */
+    static boolean otherHardware(Published.Row row, String ours) {
+        String paper = row.hardware().strip();
+        if (paper.isEmpty() || paper.toLowerCase(Locale.ROOT).startsWith("any")) return false;
+        int paren = paper.indexOf(" (");
+        String model = (paren < 0 ? paper : paper.substring(0, paren)).strip().toLowerCase(Locale.ROOT);
+        return !ours.toLowerCase(Locale.ROOT).contains(model);
     }
 
     /** "in [0.91, 0.97]" / "not in [0.91, 0.97]", "≤ 0.5" / "not ≤ 0.5", "exactly as published" / "not equal to 2". */
@@ -119,12 +157,19 @@ public final class Scorecard {
         };
     }
 
-    /** Counts per verdict, e.g. {@code 12 reproduced, 5 differ, 40 not run}. */
+    /**
+     * Counts per verdict, measurements and checks apart, e.g.
+     * {@code measurements: 1 reproduced, 2 consistent (other hardware), 0 differ, 3 differ (hardware) (6 at quick scale);
+     * checks: 5 passed, 0 failed; 40 not run (of 56 published numbers)}.
+     */
     public static String summary(List<Entry> entries) {
-        long r = entries.stream().filter(e -> e.verdict() == Verdict.REPRODUCED).count();
-        long d = entries.stream().filter(e -> e.verdict() == Verdict.DIFFERS).count();
-        long n = entries.stream().filter(e -> e.verdict() == Verdict.NOT_RUN).count();
-        return r + " reproduced, " + d + " differ, " + n + " not run (of " + entries.size() + " published numbers)";
+        java.util.function.ToLongFunction<Verdict> n = v -> entries.stream().filter(e -> e.verdict() == v).count();
+        long quick = entries.stream().filter(Entry::quickScale).count();
+        return "measurements: " + n.applyAsLong(Verdict.REPRODUCED) + " reproduced, " + n.applyAsLong(Verdict.CONSISTENT_OTHER_HARDWARE)
+                + " consistent (other hardware), " + n.applyAsLong(Verdict.DIFFERS) + " differ, " + n.applyAsLong(Verdict.DIFFERS_HARDWARE)
+                + " differ (hardware)" + (quick > 0 ? " (" + quick + " at quick scale)" : "")
+                + "; checks: " + n.applyAsLong(Verdict.CHECK_PASSED) + " passed, " + n.applyAsLong(Verdict.CHECK_FAILED) + " failed; "
+                + n.applyAsLong(Verdict.NOT_RUN) + " not run (of " + entries.size() + " published numbers)";
     }
 
     /** Writes {@code scorecard.csv} atomically. */
@@ -132,8 +177,10 @@ public final class Scorecard {
         List<List<String>> rows = new ArrayList<>();
         for (Entry e : entries) {
             Published.Row r = e.row();
-            rows.add(List.of(r.experiment(), r.quantity(), r.metric(), Plots.fmt(r.value()), Double.isNaN(e.ours()) ? "" : num(e.ours()),
-                    r.unit(), r.band(), e.verdict().label, e.reason(), r.hardware(), e.hardware(), String.valueOf(e.modelled()), r.source()));
+            rows.add(List.of(r.experiment(), r.quantity(), r.metric(), r.claim().id, Double.isNaN(r.value()) ? "" : Plots.fmt(r.value()),
+                    Double.isNaN(e.ours()) ? "" : num(e.ours()), r.unit(), r.band(), e.label(), e.reason(), r.hardware(), e.hardware(),
+                    String.valueOf(e.modelled()), e.quickScale() ? "quick" : "",
+                    r.source()));
         }
         AtomicFiles.writeCsv(file, CSV_HEADER, rows);
     }

@@ -22,6 +22,32 @@ class CompareTest {
                 Compare.Options.DEFAULT);
     }
 
+    /** An accuracy-like run: exact metrics of a training under MKL's reproducible mode AUTO. */
+    private static Path trained(Path root, String cpu, double accuracy) throws java.io.IOException {
+        try (RunWriter run = new RunWriter(root, "abc1234", Scale.QUICK, 1, RunWriter.nullStream(), false)) {
+            try (RunWriter.Context ctx = run.experiment("deepcompression-lenet", "Han et al.")) {
+                ctx.parameter("reproducibility", "MKL CNR mode AUTO|STRICT (set)");
+                ctx.metric(Metric.exact("error[net=lenet300,dense]", accuracy, "%"));
+            }
+            Environment env = Environment.of(java.util.Map.of("cpu_model", cpu, "cores", 2, "gpu", "none", "fingerprint", cpu + " | 2 cores"));
+            return run.finish(java.util.Map.of(), env, dir -> {});
+        }
+    }
+
+    @Test void trainedResultsAreExactPerMachineClass(@TempDir Path tmp) throws Exception {
+        Path base = trained(tmp.resolve("a"), "CPU A", 1.57);
+        // same machine class: a change of training is caught
+        Compare.Result same = Compare.compare(RunData.read(base), RunData.read(trained(tmp.resolve("b"), "CPU A", 1.66)), Compare.Options.DEFAULT, true);
+        assertThat(same.regressed()).isTrue();
+        assertThat(same.rows()).singleElement().extracting(Compare.Row::verdict).isEqualTo(Compare.Verdict.MISMATCH);
+        assertThat(Compare.compare(RunData.read(base), RunData.read(trained(tmp.resolve("c"), "CPU A", 1.57)), Compare.Options.DEFAULT, true).regressed()).isFalse();
+        // another CPU may take another MKL code path: listed, not failed
+        Compare.Result other = Compare.compare(RunData.read(base), RunData.read(trained(tmp.resolve("d"), "CPU B", 1.66)), Compare.Options.DEFAULT, true);
+        assertThat(other.regressed()).isFalse();
+        assertThat(other.rows()).singleElement().extracting(Compare.Row::verdict).isEqualTo(Compare.Verdict.HARDWARE);
+        assertThat(other.hardwareNote()).contains("exact per machine class");
+    }
+
     @Test void plantedTenPercentSlowdownIsCaught() {
         Random r = new Random(1);
         for (int trial = 0; trial < 20; trial++) {

@@ -32,7 +32,7 @@ class PublishedTest {
                     .containsExactlyInAnyOrderElementsOf(Published.BUNDLED);
         }
         assertThat(Published.bundled()).isEqualTo(Published.read(dir).stream()
-                .map(r -> new Published.Row(Path.of(r.file()).getFileName().toString(), r.line(), r.experiment(), r.quantity(), r.metric(),
+                .map(r -> new Published.Row(Path.of(r.file()).getFileName().toString(), r.line(), r.experiment(), r.quantity(), r.metric(), r.claim(),
                         r.value(), r.unit(), r.low(), r.high(), r.source(), r.hardware(), r.note(), r.ifAbsent()))
                 .sorted(java.util.Comparator.comparing((Published.Row r) -> Published.BUNDLED.indexOf(r.file())).thenComparing(Published.Row::line))
                 .toList());
@@ -41,7 +41,7 @@ class PublishedTest {
     @Test void everyAgreedAnchorHasARowAndEveryRowIsSane() throws IOException {
         List<Published.Row> rows = Published.bundled();
         assertThat(rows.stream().map(Published.Row::metric)).containsAll(AGREED);
-        assertThat(rows).hasSizeGreaterThanOrEqualTo(60);
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(58);
         for (Published.Row r : rows) {
             assertThat(r.source()).as("%s", r).isNotBlank();
             assertThat(r.metric()).as("%s", r).matches("[a-z_0-9]+\\[[^\\]]+\\]");
@@ -49,11 +49,35 @@ class PublishedTest {
         }
     }
 
+    @Test void noInventedValuesNoSplitRangesAndOnlyMeasurementsOnOtherHardware() throws IOException {
+        List<Published.Row> rows = Published.bundled();
+        // one-sided claims carry a bound and no value: nobody published "1x" or "0.5x"
+        for (String m : List.of("speedup[kernel=gcsr-vector,over=fastest-dense,g=1,rate=0.90,n=50]",
+                "speedup[kernel=gcsr-vector,over=fastest-dense,g=2,rate=0.90,n=50]", "speedup[net=lenet5,method=deepcompression,platform=gpu]",
+                "speedup[kernel=csr-vector,over=fastest-dense,g=1,rate=0.90,n=50]", "speedup[layers=resnet50-3x3]"))
+            assertThat(rows.stream().filter(r -> r.metric().equals(m)).findFirst().orElseThrow().value()).as(m).isNaN();
+        // a published range is one row with a band
+        assertThat(rows).noneMatch(r -> r.metric().contains("bound=low") || r.metric().contains("bound=high"));
+        Published.Row blog = rows.stream().filter(r -> r.metric().startsWith("speedup_blog[")).findFirst().orElseThrow();
+        assertThat(blog.band()).isEqualTo("[2, 3]");
+        assertThat(blog.value()).isNaN();
+        // the tautologies are checks
+        assertThat(rows.stream().filter(r -> r.metric().startsWith("weights_reduction[net=lenet")).map(Published.Row::claim))
+                .containsOnly(Published.Claim.IDENTITY);
+        assertThat(rows.stream().filter(r -> r.experiment().equals("formats-storage")).map(Published.Row::claim)).containsOnly(Published.Claim.DEFINITION);
+        for (Published.Row r : rows)
+            if (!r.claim().isMeasurement()) assertThat(r.hardware()).as("%s: a check does not depend on hardware", r.metric()).startsWith("any");
+    }
+
     @Test void badRowsAreNamed() {
         assertThatThrownBy(() -> Published.parse("x.csv", "experiment,quantity\n")).hasMessageContaining("x.csv: line 1: expected header");
-        assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,m,abc,x,,,s,h,n,\n"))
+        assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,m,measurement,abc,x,,1,s,h,n,\n"))
                 .hasMessageContaining("x.csv: line 2: published_value is not a number: 'abc'");
-        assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,m,1,x,2,1,s,h,n,\n"))
+        assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,m,guess,1,x,,1,s,h,n,\n"))
+                .hasMessageContaining("line 2: claim must be one of");
+        assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,m,measurement,5,x,1,2,s,h,n,\n"))
+                .hasMessageContaining("line 2: published_value 5.0 lies outside its own band");
+        assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,m,measurement,1,x,2,1,s,h,n,\n"))
                 .hasMessageContaining("line 2: tolerance_low 2.0 > tolerance_high 1.0");
         assertThatThrownBy(() -> Published.parse("x.csv", Published.HEADER + "\ne,q,\"m,1,x\n"))
                 .hasMessageContaining("line 2: unterminated quote");

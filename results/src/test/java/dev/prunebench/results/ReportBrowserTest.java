@@ -47,6 +47,8 @@ class ReportBrowserTest {
         assertThat(dom.exit).as("chromium exit code; log:%n%s", tail(dom.err)).isZero();
         // the page's own load handler counts plots whose image decoded with a non-zero natural size
         assertThat(dom.out).contains("data-plots-ok=\"" + SyntheticRun.PLOTS + "\"").contains("data-plots-broken=\"0\"");
+        // the first screen shows the findings (each experiment's key figure and verdict), not a table of every metric
+        assertThat(dom.out).contains("data-findings-first-screen=\"true\"");
         assertThat(count(dom.out, "<img class=\"plot\"")).isEqualTo(SyntheticRun.PLOTS);
         assertNoNetwork(dom.err);
 

@@ -19,14 +19,22 @@ class ScorecardTest {
         RunData run = RunData.read(SyntheticRun.write(tmp, 1, 1.0, SyntheticRun.FINGERPRINT));
         List<Scorecard.Entry> card = Scorecard.compute(run, Published.bundled(), Set.of("hartenstein-spmm-cpu", "formats-storage", "scalpel-accuracy"));
 
-        // exact bytes: the lecture formula and the code agree
-        assertThat(entry(card, "bytes[format=csr,rows=4096,cols=4096,precision=fp32,policy=minimal,sparsity=0.90]").verdict())
-                .isEqualTo(Scorecard.Verdict.REPRODUCED);
-        // 0.93 lies in [0.91, 0.97]
-        assertThat(entry(card, "break_even_rate[kernel=gcsr-vector,over=fastest-dense,g=1,n=50]").verdict()).isEqualTo(Scorecard.Verdict.REPRODUCED);
-        // speedup 1.5 at g=8 lies in [1.27, 1.71]; fraction 0.5 for 2:4
-        assertThat(entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]").verdict()).isEqualTo(Scorecard.Verdict.REPRODUCED);
+        // exact bytes: the lecture formula and the code agree — a definition, so a check, never a reproduction
+        Scorecard.Entry bytes = entry(card, "bytes[format=csr,rows=4096,cols=4096,precision=fp32,policy=minimal,sparsity=0.90]");
+        assertThat(bytes.verdict()).isEqualTo(Scorecard.Verdict.CHECK_PASSED);
+        assertThat(bytes.label()).isEqualTo("check passed");
+        assertThat(entry(card, "nm_sparsity[n=2,m=4]").verdict()).isEqualTo(Scorecard.Verdict.CHECK_PASSED);
+        // 0.93 lies in [0.91, 0.97], but measured on a CPU for a GPU paper, at quick scale: consistent, not reproduced
+        Scorecard.Entry be = entry(card, "break_even_rate[kernel=gcsr-vector,over=fastest-dense,g=1,n=50]");
+        assertThat(be.verdict()).isEqualTo(Scorecard.Verdict.CONSISTENT_OTHER_HARDWARE);
+        assertThat(be.label()).isEqualTo("consistent (other hardware) (quick scale)");
+        assertThat(be.reason()).contains("published on NVIDIA GTX 950M", "measured on Test CPU 9000", "quick scale");
+        // speedup 1.5 at g=8 lies in [1.27, 1.71]: a CPU number inside a GPU paper's band is not "reproduced"
+        Scorecard.Entry g8 = entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]");
+        assertThat(g8.verdict()).isEqualTo(Scorecard.Verdict.CONSISTENT_OTHER_HARDWARE);
+        assertThat(card).noneMatch(e -> e.verdict() == Scorecard.Verdict.REPRODUCED);
         assertThat(entry(card, "nm_sparsity[n=2,m=4]").ours()).isEqualTo(0.5);
+        assertThat(Scorecard.summary(card)).startsWith("measurements: 0 reproduced, 2 consistent (other hardware), 0 differ, 0 differ (hardware) (2 at quick scale); checks: 2 passed, 0 failed;");
 
         // experiment ran but did not produce the metric: not run, with its skip reasons
         Scorecard.Entry g32 = entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=32,rate=0.90,n=50]");
@@ -42,13 +50,24 @@ class ScorecardTest {
         Path dir = SyntheticRun.write(tmp, 1, 2.0, SyntheticRun.FINGERPRINT); // speedups halved: 0.75
         List<Scorecard.Entry> card = Scorecard.compute(RunData.read(dir), Published.bundled(), null);
         Scorecard.Entry e = entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=8,rate=0.90,n=50]");
-        assertThat(e.verdict()).isEqualTo(Scorecard.Verdict.DIFFERS);
-        assertThat(e.reason()).contains("hardware: published on NVIDIA GTX 950M", "measured on Test CPU 9000", "outside [1.27, 1.71]");
+        assertThat(e.verdict()).isEqualTo(Scorecard.Verdict.DIFFERS_HARDWARE);
+        assertThat(e.label()).isEqualTo("differs (hardware) (quick scale)");
+        assertThat(e.reason()).contains("published on NVIDIA GTX 950M", "measured on Test CPU 9000", "outside [1.27, 1.71]");
 
         Scorecard.writeCsv(tmp.resolve("scorecard.csv"), card);
         List<String> lines = Files.readAllLines(tmp.resolve("scorecard.csv"));
-        assertThat(lines.get(0)).startsWith("experiment,quantity,metric,published_value,ours");
+        assertThat(lines.get(0)).startsWith("experiment,quantity,metric,claim,published_value,ours");
         assertThat(lines).hasSize(card.size() + 1);
+    }
+
+    @Test void aMeasurementOnTheClaimsHardwareOrOnAnyHardwareCanBeReproduced() throws Exception {
+        Published.Row any = Published.parse("x.csv", Published.HEADER + "\ne,q,m,measurement,95.3,%,94.3,96.3,s,any (training result),n,\n").get(0);
+        Published.Row gpu = Published.parse("x.csv", Published.HEADER + "\ne,q,m,measurement,,x,,0.5,s,NVIDIA GTX 950M (cuSPARSE),n,\n").get(0);
+        assertThat(Scorecard.otherHardware(any, "Test CPU 9000")).isFalse();
+        assertThat(Scorecard.otherHardware(gpu, "Test CPU 9000")).isTrue();
+        assertThat(Scorecard.otherHardware(gpu, "NVIDIA GTX 950M (4 GB)")).isFalse();
+        assertThat(Double.isNaN(gpu.value())).isTrue();
+        assertThat(gpu.band()).isEqualTo("≤ 0.5");
     }
 
     @Test void unitsConvertBetweenFractionAndPercent() {

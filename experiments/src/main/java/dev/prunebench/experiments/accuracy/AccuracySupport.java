@@ -112,6 +112,8 @@ final class AccuracySupport {
     static ModelCache.Entry dense(ExperimentContext ctx, String net, Dataset train, Budget b) throws IOException {
         TrainConfig c = denseConfig(net, b, ctx.seed());
         ModelCache.Entry e = ModelCache.denseModel(net, train, c, true, ctx.log(), ctx.interactive());
+        if (e.meta() != null && e.meta().get("final_train_loss") instanceof Number loss)
+            ctx.metric(accuracy("loss[net=" + net + ",dense]", loss.doubleValue(), ""));
         ctx.parameter(net + "_dense_model", e.dir().toString());
         ctx.parameter(net + "_dense_model_source", e.loaded() ? "loaded from cache" : "trained in this run");
         ctx.parameter(net + "_dense_train_config", c.describe() + " train_images=" + train.size());
@@ -199,12 +201,24 @@ final class AccuracySupport {
     static Metric info(String name, double value, String unit) { return Metric.info(name, value, unit); }
 
     /**
-     * An accuracy-type metric: EXACT when training is bitwise reproducible here (MKL in CNR mode, or the plain-Java
+     * An accuracy-type metric (accuracy, error, their deltas, loss, pruned counts, kept units): EXACT when training is bitwise reproducible here (MKL in CNR mode, or the plain-Java
      * GEMM), since then the same seed gives the same number on this machine class; INFO otherwise.
      */
     static Metric accuracy(String name, double value, String unit) {
         Metric m = info(name, value, unit);
         return Reproducibility.bitwiseReproducible() ? new Metric(m.name(), Metric.Kind.EXACT, value, unit, null, false) : m;
+    }
+
+    /** Weights (not biases) masked off, a count: EXACT like the accuracies. */
+    static long prunedWeights(Network net) {
+        long off = 0;
+        for (Param p : net.weights()) off += p.size() - p.kept();
+        return off;
+    }
+
+    /** The mean training loss of the last epoch of a training result (NaN when it ran no epoch). */
+    static double lastLoss(Trainer.Result r) {
+        return r == null || r.last() == null ? Double.NaN : r.last().loss();
     }
 
     /** A note when a retrained network predicts (nearly) one class: accuracy at most twice chance. */

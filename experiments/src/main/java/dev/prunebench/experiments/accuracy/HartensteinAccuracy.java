@@ -77,8 +77,16 @@ public final class HartensteinAccuracy implements Experiment {
                 "validation_accuracy", "accuracy", "dense_accuracy", "delta_points");
         TableBuilder byAgg = new TableBuilder("aggregation", "aggregate", "g", "rate", "accuracy_before_retrain", "validation_accuracy", "accuracy", "dense_accuracy", "delta_points");
         byG.row(0, "dense", 0.0, 0.0, round3(pct(denseTest)), round3(pct(denseVal)), round3(pct(denseTest)), round3(pct(denseTest)), 0.0);
+        double g1 = Double.NaN;
         for (int g : groupSizes(ctx.scale())) {
             double[] r = pruneAndRetrain(ctx, dense, split, b, g, "rms");
+            if (g == 1) g1 = r[3];
+            // the paper's claims are about deltas: pruned vs dense, g vs g = 1 (points)
+            ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3]) - pct(denseTest)), "points"));
+            if (!Double.isNaN(g1))
+                ctx.metric(AccuracySupport.accuracy("accuracy_delta_vs_g1[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3]) - pct(g1)), "points"));
+            ctx.metric(AccuracySupport.accuracy("pruned_weights[net=mlp,g=" + g + ",rate=0.90]", r[5], "count"));
+            ctx.metric(AccuracySupport.accuracy("loss[net=mlp,g=" + g + ",rate=0.90]", r[4], ""));
             byG.row(g, "rms", RATE, round3(r[0]), round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
             ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3])), "%"));
             AccuracySupport.noteCollapse(ctx, "g = " + g + " (rms)", r[3], 10);
@@ -91,6 +99,8 @@ public final class HartensteinAccuracy implements Experiment {
             double[] r = pruneAndRetrain(ctx, dense, split, b, 8, a);
             byAgg.row(a, 8, RATE, round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
             ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,g=8,rate=0.90,agg=" + a + "]", round3(pct(r[3])), "%"));
+            ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=mlp,g=8,rate=0.90,agg=" + a + "]", round3(pct(r[3]) - pct(denseTest)), "points"));
+            ctx.metric(AccuracySupport.accuracy("loss[net=mlp,g=8,rate=0.90,agg=" + a + "]", r[4], ""));
             AccuracySupport.noteCollapse(ctx, "g = 8, aggregate " + a, r[3], 10);
         }
         ctx.table("accuracy_by_g", byG.build());
@@ -102,17 +112,17 @@ public final class HartensteinAccuracy implements Experiment {
         scatter(ctx, byG.build());
     }
 
-    /** {pruned fraction, accuracy before retraining (test), validation accuracy after, test accuracy after}. */
+    /** {pruned fraction, accuracy before retraining (test), validation accuracy after, test accuracy after, last retraining loss, pruned weights}. */
     private double[] pruneAndRetrain(ExperimentContext ctx, Network dense, Mnist.Split split, AccuracySupport.Budget b, int g, String agg) throws IOException {
         Network net = AccuracySupport.copy(dense);
         AccuracySupport.pruneEachLayer(net, g, score(agg, ctx.seed() + g), RATE);
         double before = net.accuracy(split.test(), 500);
         TrainConfig rc = AccuracySupport.retrainConfig("mlp", b, ctx.seed() + 1000 + g);
-        AccuracySupport.retrain(ctx, net, split.train(), rc, "mlp g=" + g + " " + agg);
+        var tr = AccuracySupport.retrain(ctx, net, split.train(), rc, "mlp g=" + g + " " + agg);
         double val = net.accuracy(split.validation(), 500), test = net.accuracy(split.test(), 500);
         ctx.log().printf(Locale.ROOT, "  mlp g=%d %s: pruned %.4f, before retrain %.2f %%, after %.2f %% (test)%n", g, agg, AccuracySupport.prunedFraction(net), pct(before), pct(test));
         AccuracySupport.keep(ctx, "mlp-g" + g + "-" + agg, net, test);
-        return new double[] {AccuracySupport.prunedFraction(net), before, val, test};
+        return new double[] {AccuracySupport.prunedFraction(net), before, val, test, AccuracySupport.lastLoss(tr), AccuracySupport.prunedWeights(net)};
     }
 
     /** Fig. 5: joins accuracy per g with the CPU speedup per g at 90 % from hartenstein-spmm-cpu in the same run. */

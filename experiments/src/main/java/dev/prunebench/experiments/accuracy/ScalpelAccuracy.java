@@ -111,6 +111,8 @@ public final class ScalpelAccuracy implements Experiment {
                 summary.row(net, "simd g=" + g, dense.shape(), round3(pf), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
                 ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", round3(pf), "fraction"));
                 ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",simd]", round3(pct(acc)), "%"));
+                ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=" + net + ",g=" + g + ",simd]", round3(pct(acc) - pct(denseTest)), "points"));
+                ctx.metric(AccuracySupport.accuracy("pruned_weights[net=" + net + ",g=" + g + ",simd]", AccuracySupport.prunedWeights(accepted), "count"));
                 ctx.log().printf(Locale.ROOT, "  %s g=%d: %.1f %% pruned (grid rate %.2f), test accuracy %.2f %%%n", net, g, 100 * pf, acceptedRate, pct(acc));
                 AccuracySupport.keep(ctx, net + "-simd-g" + g, accepted, acc);
             }
@@ -150,11 +152,15 @@ public final class ScalpelAccuracy implements Experiment {
         Network small = NodePruning.shrink(dense, keep);
         double before = small.accuracy(split.test(), 250);
         TrainConfig rc = AccuracySupport.finalRetrainConfig(net, b, ctx.seed() + 300);
-        AccuracySupport.retrain(ctx, small, split.train(), rc, net + " node " + small.shape());
+        var tr = AccuracySupport.retrain(ctx, small, split.train(), rc, net + " node " + small.shape());
         double acc = small.accuracy(split.test(), 250);
         double removed = 1 - (double) weightCount(small) / weightCount(dense);
         summary.row(net, "node", small.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
         ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",node]", round3(pct(acc)), "%"));
+        // Scalpel's claim is a delta: node-pruned − dense accuracy, in points (98.48 → 98.54, 99.34 → 99.34)
+        ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=" + net + ",node]", round3(pct(acc) - pct(denseTest)), "points"));
+        ctx.metric(AccuracySupport.accuracy("loss[net=" + net + ",node]", AccuracySupport.lastLoss(tr), ""));
+        ctx.metric(AccuracySupport.accuracy("removed_weights[net=" + net + ",node]", weightCount(dense) - weightCount(small), "count"));
         AccuracySupport.keep(ctx, net + "-node", small, acc);
         ctx.metric(AccuracySupport.accuracy("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
         ctx.log().printf(Locale.ROOT, "  %s node-pruned %s: accuracy %.2f %% before retraining, %.2f %% after (dense %.2f %%)%n", net, small.shape(), pct(before), pct(acc), pct(denseTest));

@@ -3,6 +3,7 @@ package dev.prunebench.experiments.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import dev.prunebench.models.train.Reproducibility;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +49,8 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams; returns the exit code (tests call this). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        // before anything touches MKL (a backend probe runs an sgemm, after which the mode can no longer be set)
+        Reproducibility.ensureConditionalNumericalReproducibility();
         boolean debug = debugRequested(args);
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);

@@ -89,22 +89,77 @@ class AccuracyExperimentsTest {
         }
     }
 
+    /**
+     * Two runs of one accuracy experiment at quick scale (the dense model trained anew each time: the cache is
+     * emptied between them) give identical accuracy, loss and count metrics, of the same kind, and CI's exact check
+     * ({@code compare --exact-only}) passes; with MKL in its reproducible mode (or the Java GEMM) they are EXACT.
+     */
+    @Test void twoRunsGiveIdenticalAccuracyMetrics() throws Exception {
+        Path[] runs = new Path[2];
+        for (int i = 0; i < 2; i++) {
+            deleteTree(tmp.resolve("data").resolve("models"));
+            try (RunWriter run = new RunWriter(tmp.resolve("twice-" + i), "test", Scale.QUICK, 7, RunWriter.nullStream(), false)) {
+                Experiment e = new DeepCompressionLenet();
+                try (RunWriter.Context ctx = run.experiment(e.id(), e.paper())) {
+                    e.run(ctx);
+                }
+                runs[i] = run.finish(java.util.Map.of());
+            }
+        }
+        java.util.function.Function<Path, java.util.Map<String, Metric>> read = dir -> {
+            try {
+                return MetricsCsv.read(dir.resolve("deepcompression-lenet").resolve("metrics.csv")).stream()
+                        .filter(m -> !m.name().startsWith("train_seconds"))
+                        .collect(Collectors.toMap(Metric::name, m -> m, (a, b) -> a, java.util.TreeMap::new));
+            } catch (IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+        };
+        java.util.Map<String, Metric> a = read.apply(runs[0]), b = read.apply(runs[1]);
+        assertThat(a.keySet()).contains("error[net=lenet300,dense]", "error_delta[net=lenet5,pruned=0.92]", "loss[net=lenet300,pruned=0.92]",
+                "pruned_weights[net=lenet5,pruned=0.92]", "loss[net=lenet5,dense]");
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        for (String n : a.keySet()) {
+            assertThat(Double.doubleToLongBits(b.get(n).value())).as(n + ": " + a.get(n).value() + " vs " + b.get(n).value())
+                    .isEqualTo(Double.doubleToLongBits(a.get(n).value()));
+            assertThat(b.get(n).kind()).as(n).isEqualTo(a.get(n).kind());
+        }
+        // MKL's reproducible mode was set before anything touched MKL in this JVM (ReproducibleMklFirst), as in a run
+        assertThat(dev.prunebench.models.train.Reproducibility.bitwiseReproducible()).as(dev.prunebench.models.train.Reproducibility.status()).isTrue();
+        assertThat(a.values()).allMatch(m -> m.kind() == Metric.Kind.EXACT);
+        var cmp = dev.prunebench.results.Compare.compare(dev.prunebench.results.RunData.read(runs[0]), dev.prunebench.results.RunData.read(runs[1]),
+                dev.prunebench.results.Compare.Options.DEFAULT, true);
+        assertThat(cmp.regressed()).isFalse();
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var w = Files.walk(p)) {
+            for (Path q : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
     @Test void hartenstein() throws Exception {
         String speedups = "n,g,rate,kernel,dense,speedup\n50,1,0.9,csr-vector,false,0.8\n50,8,0.9,csr-vector,false,1.5\n50,8,0.9,mkl-sparse-csr,false,1.2\n"
                 + "50,8,0.8,csr-vector,false,1.1\n10,8,0.9,csr-vector,false,9.9\n50,64,0.9,gcsr-vector,false,NaN\n50,8,0.9,mkl-sgemm,true,0.7\n";
         List<String> m = runWithSpeedups(new HartensteinAccuracy(), speedups, "accuracy_by_g", "aggregation", "accuracy_vs_speedup");
-        assertThat(m).contains("accuracy[net=mlp,dense]", "accuracy[net=mlp,g=8,rate=0.90]", "accuracy[net=mlp,g=1,rate=0.90]");
+        assertThat(m).contains("accuracy[net=mlp,dense]", "accuracy[net=mlp,g=8,rate=0.90]", "accuracy[net=mlp,g=1,rate=0.90]",
+                "accuracy_delta[net=mlp,g=8,rate=0.90]", "accuracy_delta_vs_g1[net=mlp,g=64,rate=0.90]");
+        assertThat(m).containsAll(AccuracyNames.emits("hartenstein-accuracy", Scale.QUICK));
     }
 
     @Test void deepCompression() throws Exception {
         List<String> m = run(new DeepCompressionLenet(), "error", "layers");
-        assertThat(m).contains("error[net=lenet300,dense]", "error[net=lenet300,pruned=0.92]", "error[net=lenet5,dense]", "error[net=lenet5,pruned=0.92]");
+        assertThat(m).contains("error[net=lenet300,dense]", "error[net=lenet300,pruned=0.92]", "error[net=lenet5,dense]", "error[net=lenet5,pruned=0.92]",
+                "error_delta[net=lenet300,pruned=0.92]");
+        assertThat(m).containsAll(AccuracyNames.emits("deepcompression-lenet", Scale.QUICK));
     }
 
     @Test void scalpel() throws Exception {
         List<String> m = run(new ScalpelAccuracy(), "simd", "node", "summary");
         assertThat(m).contains("kept_nodes[net=lenet300,layer=fc1]", "kept_nodes[net=lenet300,layer=fc2]", "kept_nodes[net=lenet5,layer=conv1]",
                 "kept_nodes[net=lenet5,layer=conv2]", "kept_nodes[net=lenet5,layer=fc1]", "accuracy[net=lenet300,node]", "accuracy[net=lenet5,node]",
-                "pruned_fraction[net=lenet300,g=8]", "pruned_fraction[net=lenet5,g=8]");
+                "pruned_fraction[net=lenet300,g=8]", "pruned_fraction[net=lenet5,g=8]", "accuracy_delta[net=lenet5,node]");
+        assertThat(m).containsAll(AccuracyNames.emits("scalpel-accuracy", Scale.QUICK));
     }
 }

@@ -9,7 +9,12 @@ import dev.prunebench.kernels.cpu.Blas;
  * reductions). MKL's GEMM may pick different code paths from run to run (dispatch, thread split); its Conditional
  * Numerical Reproducibility mode ({@code MKL_CBWR_AUTO | MKL_CBWR_STRICT}) makes results identical run to run on
  * the same machine for a fixed thread count. It must be set before MKL's first computation; when MKL was already used
- * by something else in this JVM, setting it fails and {@link #status()} says so.
+ * by something else in this JVM, setting it fails and {@link #status()} says so. Every entry point (the CLI's
+ * {@code Main.execute}, {@code RunSupport.runAll}, {@code prunebench train}) calls
+ * {@link #ensureConditionalNumericalReproducibility()} before anything else touches MKL.
+ *
+ * <p>{@code -Dprunebench.mkl.cnr=off} (or env {@code PRUNEBENCH_MKL_CNR=off}) leaves MKL in its default mode, to
+ * measure what the mode costs; the status then says it was refused on request, and accuracy metrics are INFO.
  */
 public final class Reproducibility {
     private static String status = "not requested";
@@ -17,10 +22,22 @@ public final class Reproducibility {
 
     private Reproducibility() {}
 
+    /** The switch: {@code -Dprunebench.mkl.cnr}, else env {@code PRUNEBENCH_MKL_CNR}, else on. */
+    static boolean requested() {
+        String v = System.getProperty("prunebench.mkl.cnr");
+        if (v == null) v = System.getenv("PRUNEBENCH_MKL_CNR");
+        return v == null || !(v.strip().equalsIgnoreCase("off") || v.strip().equalsIgnoreCase("false") || v.strip().equals("0"));
+    }
+
     /** Tries once to switch MKL into CNR mode; safe to call often. */
     public static synchronized void ensureConditionalNumericalReproducibility() {
         if (tried) return;
         tried = true;
+        if (!requested()) {
+            status = "MKL CNR mode off (refused on request: prunebench.mkl.cnr=off)";
+            if (!"mkl".equals(Blas.backend())) status = "GEMM on " + Blas.backend() + " (plain Java loops: deterministic)";
+            return;
+        }
         // before Blas is touched: its probe is an MKL computation, after which the mode can no longer change
         try {
             int mode = org.bytedeco.mkl.global.mkl_rt.MKL_CBWR_AUTO | org.bytedeco.mkl.global.mkl_rt.MKL_CBWR_STRICT;
