@@ -33,6 +33,29 @@ class PublishedMetricsTest {
                         }
                 yield out;
             }
+            case "hartenstein-spmm-gpu" -> {
+                // the model's kernels are always there; a GPU adds measured ones under their own ids
+                SpmmSweep.Config c = dev.prunebench.experiments.gpu.HartensteinSpmmGpu.forScale(s, List.of("model-csr-vector", "model-gcsr"));
+                Set<String> out = new LinkedHashSet<>();
+                for (String k : c.kernels())
+                    for (int g : c.groups())
+                        for (int n : c.ns()) {
+                            out.add(SpmmSweep.name("break_even_rate", "kernel", k, "over", SpmmSweep.FASTEST, "g", g, "n", n));
+                            for (double r : c.rates()) {
+                                out.add(SpmmSweep.name("speedup", "kernel", k, "over", SpmmSweep.FASTEST, "g", g, "rate", r, "n", n));
+                                out.add(SpmmSweep.name("count", "kernel", k, "count", "gld_efficiency_bp", "g", g, "rate", r, "n", n));
+                            }
+                        }
+                yield out;
+            }
+            case "scalpel-mcu" -> {
+                Set<String> out = new LinkedHashSet<>();
+                for (String m : List.of("deepcompression", "simd", "node", "scalpel")) {
+                    out.add("mean_speedup[method=" + m + ",platform=mcu]");
+                    out.add("size_reduction[method=" + m + ",platform=mcu]");
+                }
+                yield out;
+            }
             case "formats-storage" -> FormatsNames.emits(s);
             case "hartenstein-accuracy", "deepcompression-lenet", "scalpel-accuracy" -> AccuracyNames.emits(experiment, s);
             default -> throw new AssertionError("built experiment " + experiment + " has published rows but no derivation of its metric names here");
