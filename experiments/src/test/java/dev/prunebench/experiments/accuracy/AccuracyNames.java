@@ -26,8 +26,12 @@ public final class AccuracyNames {
                     for (String base : List.of("accuracy", "accuracy_delta", "pruned_weights", "loss")) out.add(base + "[net=mlp,g=" + g + ",rate=0.90]");
                     if (g1) out.add("accuracy_delta_vs_g1[net=mlp,g=" + g + ",rate=0.90]");
                 }
-                for (String a : HartensteinAccuracy.aggregates(s))
+                for (String a : HartensteinAccuracy.aggregates(s)) {
                     if (!a.equals("rms")) out.add("accuracy[net=mlp,g=8,rate=0.90,agg=" + a + "]");
+                    out.add("accuracy[net=mlp,g=8,rate=0.90,agg=" + a + ",procedure=one-shot]");
+                    out.add("logit_std_after_pruning[net=mlp,g=8,rate=0.90,agg=" + a + ",procedure=one-shot]");
+                }
+                out.add("accuracy_spread_aggregates[net=mlp,g=8,rate=0.90]");
             }
             case "deepcompression-lenet" -> {
                 List<Double> sched = DeepCompressionLenet.schedule(s);
