@@ -22,6 +22,7 @@ public final class Backends {
         all.add(new CudaBackend());
         all.add(new CudaModelBackend());
         all.add(new QemuCortexM4Backend());
+        all.add(new dev.prunebench.kernels.mcu.Q15Reference.JavaBackend());
         return List.copyOf(all);
     }
 

@@ -4,6 +4,9 @@ import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.measure.Budget;
+import dev.prunebench.kernels.mcu.Q15Reference;
+import dev.prunebench.models.data.Dataset;
+import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.infer.KernelNetwork;
 import dev.prunebench.models.infer.NetworkLatency;
 import dev.prunebench.models.io.ModelFiles;
@@ -67,7 +70,7 @@ public final class ScalpelMcu implements Experiment {
                 LongColumn.create("instructions"), LongColumn.create("dense_instructions"), DoubleColumn.create("speedup"),
                 LongColumn.create("cycles_estimated"), DoubleColumn.create("speedup_cycles_estimated"), LongColumn.create("flash_bytes"),
                 LongColumn.create("dense_flash_bytes"), DoubleColumn.create("size_reduction"), DoubleColumn.create("fp32_test_accuracy"),
-                StringColumn.create("provenance"));
+                DoubleColumn.create("q15_test_accuracy"), StringColumn.create("provenance"));
         if (mcu.isEmpty() || !mcu.get().usable()) {
             ctx.skipped("every network", "backend mcu-qemu " + mcu.map(KernelRegistry.Entry::status).orElse("is not registered"));
             ctx.table("layers", layers);
@@ -79,13 +82,23 @@ public final class ScalpelMcu implements Experiment {
         ctx.note("All figures are emulated: generated q15 code run on QEMU's mps2-an386 (Cortex-M4) under -icount; instructions are exact "
                 + "executed counts of one batch-1 forward pass per layer, cycles an estimate from the Cortex-M4 timing table (docs/mcu.md), "
                 + "flash the layer's weights, indices and code. Conv layers run as im2col (in Java) + the generated kernel.");
-        ctx.note("The networks are the ones whose fp32 accuracy " + DC + " and " + SCALPEL + " measured in this run (their kept models); "
-                + "q15 accuracy on the test set is not measured here.");
+        ctx.note("The networks are the ones whose fp32 accuracy " + DC + " and " + SCALPEL + " measured in this run (their kept models). "
+                + "q15 accuracy: the same networks on the first " + testImages(ctx.scale()) + " MNIST test images (the accuracy experiments' test "
+                + "images at this scale), every product in the kernels' q15 arithmetic computed in Java (" + Q15Reference.ID + ", bit-exact with the "
+                + "emulated kernels; scales chosen per image as the generated code does for its input; bias, ReLU and pooling in fp32).");
+        var q15Entry = reg.entry(Q15Reference.BACKEND_ID).filter(KernelRegistry.Entry::usable);
+        Dataset test = q15Entry.isEmpty() ? null : Mnist.loadOrFetch(ctx.log()).test().head(testImages(ctx.scale()));
+        if (q15Entry.isEmpty()) ctx.skipped("q15 test accuracy", "backend " + Q15Reference.BACKEND_ID + " is not in this run's registry");
         Budget none = new Budget(0, 3, 0, 200, 1);
         Map<String, Map<String, Double>> speedups = new TreeMap<>(), reductions = new TreeMap<>();
         for (String net : List.of("lenet300", "lenet5")) {
             Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
             Network dense = ModelFiles.load(denseDir).network();
+            if (test != null) {
+                double denseQ15 = Q15Accuracy.of(dense, reg, "dense", test);
+                ctx.metric(metric("q15_accuracy[net=" + net + ",dense,platform=mcu]", round3(100 * denseQ15), "%"), q15Entry.get().backend());
+                ctx.log().printf(Locale.ROOT, "  %s dense: q15 test accuracy %.2f %% (%d images)%n", net, 100 * denseQ15, test.size());
+            }
             for (Method m : methods()) {
                 Optional<Path> dir = model(ctx, m, net);
                 if (dir.isEmpty()) {
@@ -123,6 +136,13 @@ public final class ScalpelMcu implements Experiment {
                             (double) ll.baselineCounts().costValue() / ll.counts().costValue(), "x"), backend);
                 }
                 Object acc = l.meta().get("test_accuracy");
+                double q15 = test == null ? Double.NaN : Q15Accuracy.of(pruned, reg, m.format(), test);
+                if (test != null) {
+                    var q15Backend = q15Entry.get().backend();
+                    ctx.metric(metric("q15_accuracy[net=" + net + ",method=" + m.id() + ",platform=mcu]", round3(100 * q15), "%"), q15Backend);
+                    if (acc instanceof Number fp)
+                        ctx.metric(metric("q15_accuracy_delta[net=" + net + ",method=" + m.id() + ",platform=mcu]", round3(100 * q15 - 100 * fp.doubleValue()), "points"), q15Backend);
+                }
                 nets.stringColumn("net").append(net);
                 nets.stringColumn("method").append(m.id());
                 nets.stringColumn("shape").append(pruned.shape());
@@ -135,6 +155,7 @@ public final class ScalpelMcu implements Experiment {
                 nets.longColumn("dense_flash_bytes").append(dflash);
                 nets.doubleColumn("size_reduction").append(red);
                 nets.doubleColumn("fp32_test_accuracy").append(acc instanceof Number n ? 100 * n.doubleValue() : Double.NaN);
+                nets.doubleColumn("q15_test_accuracy").append(round3(100 * q15));
                 nets.stringColumn("provenance").append(backend.provenance().label());
                 ctx.metric(metric("instructions[net=" + net + ",method=" + m.id() + ",platform=mcu]", c.costValue(), "count"), backend);
                 ctx.metric(metric("speedup[net=" + net + ",method=" + m.id() + ",platform=mcu]", sp, "x"), backend);
@@ -173,6 +194,11 @@ public final class ScalpelMcu implements Experiment {
         ctx.plot(new PlotSpec("speedup-per-network", "Emulated Cortex-M4: speedup over the dense network (executed instructions)", "networks",
                 "method", "speedup", "net", List.of(), "method", "speedup over dense (×, emulated)", false, PlotSpec.Style.BAR, 1.0));
     }
+
+    /** The test images the accuracy experiments evaluate at a scale (their kept models' test accuracy is on these). */
+    static int testImages(dev.prunebench.results.Scale s) { return s == dev.prunebench.results.Scale.QUICK ? 2000 : 10000; }
+
+    static double round3(double v) { return Math.round(v * 1000.0) / 1000.0; }
 
     /**
      * Exact on the emulator; recorded exact only when the networks themselves are reproducible run to run (their masks

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The three accuracy experiments end to end at quick scale on a tiny synthetic MNIST (written as IDX files into a
  * temporary data root, so nothing is downloaded): they finish, write their tables and the scorecard's metrics.
  */
-class AccuracyExperimentsTest {
+public class AccuracyExperimentsTest {
     @TempDir static Path tmp;
     static String oldData;
 
@@ -42,7 +42,7 @@ class AccuracyExperimentsTest {
     }
 
     /** Class k: a bright 6×6 block at a class-specific place on a noisy background. */
-    static void write(Path dir, String images, String labels, int n, long seed) throws IOException {
+    public static void write(Path dir, String images, String labels, int n, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] px = new byte[n * 784], lb = new byte[n];
         for (int i = 0; i < n; i++) {

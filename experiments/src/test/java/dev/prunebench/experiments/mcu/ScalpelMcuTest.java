@@ -41,7 +41,23 @@ class ScalpelMcuTest {
     @Test void theKeptNetworksRunOnTheEmulatedBoardAndAreCountedExactly(@TempDir Path root) throws Exception {
         QemuCortexM4Backend b = new QemuCortexM4Backend();
         assumeTrue(b.probe().available(), "mcu-qemu: " + b.probe());
-        KernelRegistry reg = KernelRegistry.probe(List.of(b));
+        KernelRegistry reg = KernelRegistry.probe(List.of(b, new dev.prunebench.kernels.mcu.Q15Reference.JavaBackend()));
+        String oldData = System.getProperty("prunebench.data");
+        System.setProperty("prunebench.data", root.resolve("data").toString());
+        Path mnist = Files.createDirectories(root.resolve("data").resolve("mnist"));
+        dev.prunebench.experiments.accuracy.AccuracyExperimentsTest.write(mnist, dev.prunebench.models.data.MnistFiles.TRAIN_IMAGES,
+                dev.prunebench.models.data.MnistFiles.TRAIN_LABELS, 50, 1);
+        dev.prunebench.experiments.accuracy.AccuracyExperimentsTest.write(mnist, dev.prunebench.models.data.MnistFiles.TEST_IMAGES,
+                dev.prunebench.models.data.MnistFiles.TEST_LABELS, 30, 2);
+        try {
+            runAndCheck(root, reg);
+        } finally {
+            if (oldData == null) System.clearProperty("prunebench.data");
+            else System.setProperty("prunebench.data", oldData);
+        }
+    }
+
+    private void runAndCheck(Path root, KernelRegistry reg) throws Exception {
         Path dir;
         try (RunWriter run = new RunWriter(root, "test", Scale.QUICK, 3, RunWriter.nullStream(), false)) {
             run.kernels(reg);
@@ -79,6 +95,13 @@ class ScalpelMcuTest {
         assertThat(ms).anyMatch(m -> m.name().equals("mean_speedup[method=deepcompression,platform=mcu]"))
                 .anyMatch(m -> m.name().equals("mean_speedup[method=scalpel,platform=mcu]"))
                 .anyMatch(m -> m.name().equals("size_reduction[method=scalpel,platform=mcu]") && m.unit().equals("%"));
-        assertThat(Files.readString(dir.resolve("experiment.json"))).contains("lenet5 simd");  // no lenet5 SIMD model kept: skipped with why
+        assertThat(Files.readString(dir.resolve("experiment.json"))).contains("lenet5 simd");
+        // q15 accuracy on the (tiny) test set, per network and method, from the host-side q15 arithmetic: labelled modelled
+        Metric q = ms.stream().filter(m -> m.name().equals("q15_accuracy[net=lenet300,method=node,platform=mcu]")).findFirst().orElseThrow();
+        assertThat(q.modelled()).isTrue();
+        assertThat(q.value()).isBetween(0.0, 100.0);
+        assertThat(ms).anyMatch(m -> m.name().equals("q15_accuracy[net=lenet5,dense,platform=mcu]"))
+                .anyMatch(m -> m.name().equals("q15_accuracy_delta[net=lenet5,method=deepcompression,platform=mcu]"));
+        assertThat(nets.get(0)).contains("q15_test_accuracy");  // no lenet5 SIMD model kept: skipped with why
     }
 }

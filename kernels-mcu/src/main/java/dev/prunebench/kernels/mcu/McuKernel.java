@@ -52,7 +52,10 @@ public final class McuKernel implements MatMul {
 
     @Override public String backendId() { return "mcu-qemu"; }
 
-    private McuLayer.Layout layoutOf(FormatSpec spec) {
+    private McuLayer.Layout layoutOf(FormatSpec spec) { return layoutFor(spec, layouts); }
+
+    /** The first of {@code layouts} that reads W in {@code spec}, or null. */
+    static McuLayer.Layout layoutFor(FormatSpec spec, McuLayer.Layout... layouts) {
         for (McuLayer.Layout l : layouts) {
             boolean match = switch (l) {
                 case DENSE -> spec.kind() == FormatSpec.Kind.DENSE;
