@@ -74,6 +74,8 @@ public final class ScalpelAccuracy implements Experiment {
 
         TableBuilder simd = new TableBuilder("simd", "net", "g", "rate", "pruned_fraction", "validation_accuracy", "accuracy", "dense_accuracy", "accepted");
         TableBuilder node = new TableBuilder("node", "net", "layer", "units", "kept_units", "validation_accuracy_without_retraining");
+        TableBuilder staged = new TableBuilder("simd_staged", "net", "stage", "threshold", "pruned_fraction", "accuracy_before_retrain",
+                "validation_accuracy", "accuracy", "dense_accuracy");
         TableBuilder summary = new TableBuilder("summary", "net", "method", "shape", "pruned_fraction", "accuracy", "dense_accuracy", "dense_shape");
         for (String net : List.of("lenet300", "lenet5")) {
             Network dense = AccuracySupport.dense(ctx, net, split.train(), b).network();
@@ -117,10 +119,18 @@ public final class ScalpelAccuracy implements Experiment {
                 AccuracySupport.keep(ctx, net + "-simd-g" + g, accepted, acc);
             }
             nodePrune(ctx, net, dense, denseVal, denseTest, split, retrainSet, b, node, summary);
+            ScalpelStaged.run(ctx, net, dense, denseTest, split, retrainSet, b, staged);
         }
         ctx.table("simd", simd.build());
         ctx.table("node", node.build());
         ctx.table("summary", summary.build());
+        ctx.table("simd_staged", staged.build());
+        ctx.note("SIMD-aware as Scalpel's public code (table simd_staged): groups of " + ScalpelStaged.WIDTH + " along each row, RMS against the "
+                + "code's absolute thresholds raised in stages (lenet300 " + ScalpelStaged.thresholds("lenet300") + ", lenet5 "
+                + ScalpelStaged.thresholds("lenet5") + "), retraining between stages, the last group of each row never pruned; kept as "
+                + "<net>-simd-staged-g" + ScalpelStaged.WIDTH + ". An absolute threshold reaches a fraction that depends on the trained weights' scale.");
+        ctx.plot(new PlotSpec("simd-staged", "SIMD-aware pruning with Scalpel's staged absolute thresholds: pruned fraction per stage", "simd_staged",
+                "threshold", "pruned_fraction", "net", List.of(), "RMS threshold", "pruned fraction", false, PlotSpec.Style.LINE, Double.NaN));
         ctx.plot(new PlotSpec("simd-rate-search", "SIMD-aware pruning: validation accuracy along the rate grid", "simd", "rate", "validation_accuracy", "g",
                 List.of("net=lenet300"), "rate", "validation accuracy (%)", false, PlotSpec.Style.LINE, Double.NaN));
         ctx.plot(new PlotSpec("simd-rate-search-lenet5", "SIMD-aware pruning (LeNet-5): validation accuracy along the rate grid", "simd", "rate", "validation_accuracy", "g",

@@ -48,6 +48,10 @@ public final class AccuracyNames {
                     for (int g : ScalpelAccuracy.groupSizes(s)) out.add("pruned_fraction[net=" + net + ",g=" + g + "]");
                     for (String layer : NodePruning.prunableLayers(Networks.build(net, 0))) out.add("kept_nodes[net=" + net + ",layer=" + layer + "]");
                     for (String base : List.of("accuracy", "accuracy_delta", "loss", "removed_weights")) out.add(base + "[net=" + net + ",node]");
+                    for (double t : ScalpelStaged.thresholds(net))
+                        for (String base : List.of("pruned_fraction", "accuracy"))
+                            out.add(base + "[net=" + net + ",g=" + ScalpelStaged.WIDTH + ",threshold=" + String.format(java.util.Locale.ROOT, "%.3f", t) + ",staged]");
+                    out.add("accuracy_delta[net=" + net + ",g=" + ScalpelStaged.WIDTH + ",staged]");
                 }
             }
             default -> throw new IllegalArgumentException("not an accuracy experiment: " + experiment);
