@@ -73,7 +73,8 @@ public final class ScalpelAccuracy implements Experiment {
                 + "shrunk together and retrained. The output layer is never pruned.");
 
         TableBuilder simd = new TableBuilder("simd", "net", "g", "rate", "pruned_fraction", "validation_accuracy", "accuracy", "dense_accuracy", "accepted");
-        TableBuilder node = new TableBuilder("node", "net", "layer", "units", "kept_units", "validation_accuracy_without_retraining");
+        TableBuilder node = new TableBuilder("node", "net", "layer", "units", "kept_units", "validation_accuracy_without_retraining",
+                "validation_accuracy_one_fewer", "dense_validation_accuracy", "rule");
         TableBuilder staged = new TableBuilder("simd_staged", "net", "stage", "threshold", "pruned_fraction", "accuracy_before_retrain",
                 "validation_accuracy", "accuracy", "dense_accuracy");
         TableBuilder summary = new TableBuilder("summary", "net", "method", "shape", "pruned_fraction", "accuracy", "dense_accuracy", "dense_shape");
@@ -155,7 +156,11 @@ public final class ScalpelAccuracy implements Experiment {
                 } else lo = mid + 1;
             }
             keep.put(layer, NodePruning.topUnits(dense, layer, hi));
-            node.row(net, layer, n, hi, round3(pct(accAtHi)));
+            // the deciding evidence: the count kept is within tolerance, one unit fewer is not (unless one unit is kept)
+            double fewer = hi > 1 ? NodePruning.shrink(dense, Map.of(layer, NodePruning.topUnits(dense, layer, hi - 1))).accuracy(split.validation(), 250) : Double.NaN;
+            node.row(net, layer, n, hi, round3(pct(accAtHi)), round3(pct(fewer)), round3(pct(denseVal)),
+                    "fewest units (highest L2 norm of incoming weights) with validation accuracy, other layers intact and no retraining, within "
+                            + NODE_TOLERANCE + " points of dense (bisection)");
             ctx.metric(AccuracySupport.accuracy("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, layer.startsWith("conv") ? "channels" : "nodes"));
             ctx.log().printf(Locale.ROOT, "  %s node pruning %s: keep %d of %d%n", net, layer, hi, n);
         }
