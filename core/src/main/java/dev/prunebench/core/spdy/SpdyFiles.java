@@ -32,8 +32,27 @@ import java.util.Set;
 public final class SpdyFiles {
     private SpdyFiles() {}
 
+    /** Timing and error files are a few hundred kilobytes; a larger file is not one of them. */
+    public static final long MAX_BYTES = 64L << 20;
+
     public static LatencyTable readTimings(Path file) throws IOException {
-        return parseTimings(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+        return parseTimings(lines(file, "timings"), file.toString());
+    }
+
+    /** The file's lines, once it is known to be a readable regular file of sensible size in UTF-8. */
+    static List<String> lines(Path file, String what) throws IOException {
+        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such file");
+        if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, expected a " + what + " file");
+        // a FIFO would block the read forever, a device (a link to /dev/zero) never ends: only regular files, links resolved
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": not a regular file (a FIFO, device or socket), expected a " + what + " file");
+        if (!Files.isReadable(file)) throw new java.nio.file.AccessDeniedException(file.toString(), null, "not readable");
+        long size = Files.size(file);
+        if (size > MAX_BYTES) throw new IOException(file + ": " + size + " bytes, more than the " + MAX_BYTES + " a " + what + " file can hold here");
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text, expected a " + what + " file");
+        }
     }
 
     /** Parses timing lines; {@code source} names them in errors ({@code source: line N: …}). */
@@ -150,7 +169,7 @@ public final class SpdyFiles {
     }
 
     public static ErrorTable readErrors(Path file) throws IOException {
-        return parseErrors(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+        return parseErrors(lines(file, "errors"), file.toString());
     }
 
     public static ErrorTable parseErrors(List<String> lines, String source) throws IOException {
