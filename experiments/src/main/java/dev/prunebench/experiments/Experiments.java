@@ -16,7 +16,8 @@ public final class Experiments {
             new dev.prunebench.experiments.accuracy.DeepCompressionLenet(),
             new dev.prunebench.experiments.accuracy.ScalpelAccuracy(),
             new dev.prunebench.experiments.mcu.ScalpelMcu(),
-            new dev.prunebench.experiments.spdy.SpdyTimings()
+            new dev.prunebench.experiments.spdy.SpdyTimings(),
+            new dev.prunebench.experiments.spdy.SpdyLatency()
     );
 
     public static Map<String, Experiment> byId() {
