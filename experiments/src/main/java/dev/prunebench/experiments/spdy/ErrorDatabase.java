@@ -23,7 +23,7 @@ public final class ErrorDatabase {
     private ErrorDatabase() {}
 
     /** The weight of a Linear or Conv2d layer, or null for any other. */
-    static Param weight(Layer l) {
+    public static Param weight(Layer l) {
         if (l instanceof Linear fc) return fc.weight();
         if (l instanceof Conv2d c) return c.weight();
         return null;

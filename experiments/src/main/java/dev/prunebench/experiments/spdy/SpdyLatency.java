@@ -53,9 +53,9 @@ public final class SpdyLatency implements Experiment {
                 + "without format choice, predicted vs measured end-to-end speedup";
     }
 
-    record Setup(List<String> networks, int[] batches, double[] levels, List<String> formats, double[] targets, int calibration, Budget budget) {}
+    public record Setup(List<String> networks, int[] batches, double[] levels, List<String> formats, double[] targets, int calibration, Budget budget) {}
 
-    static Setup forScale(Scale s) {
+    public static Setup forScale(Scale s) {
         return switch (s) {
             case QUICK -> new Setup(List.of("lenet5"), new int[] {1}, new double[] {0.5, 0.75, 0.9, 0.95},
                     List.of("csr", "gcsr:4", "nm:2:4", LatencyDatabase.NODE), new double[] {1.5, 2, 3}, 64,
@@ -78,7 +78,7 @@ public final class SpdyLatency implements Experiment {
     }
 
     /** The kernel per format kind: MKL's sparse CSR when MKL is there, else ours; ours for grouped and N:M. */
-    static Map<String, String> kernels(KernelRegistry reg) {
+    public static Map<String, String> kernels(KernelRegistry reg) {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("csr", reg.kernel("mkl-sparse-csr").isPresent() ? "mkl-sparse-csr" : "csr-vector");
         k.put("gcsr", "gcsr-vector");
@@ -87,7 +87,7 @@ public final class SpdyLatency implements Experiment {
     }
 
     /** The timings of {@code t} whose format is in {@code keep}, dense always kept. */
-    static LatencyTable only(LatencyTable t, Set<String> keep) {
+    public static LatencyTable only(LatencyTable t, Set<String> keep) {
         List<LatencyTable.Layer> ls = new ArrayList<>();
         for (LatencyTable.Layer l : t.layers())
             ls.add(new LatencyTable.Layer(l.name(), l.timings().stream().filter(x -> x.format().equals("dense") || keep.contains(x.format())).toList()));
@@ -257,6 +257,14 @@ public final class SpdyLatency implements Experiment {
     static NetworkLatency.Result endToEnd(String netId, long seed, Spdy.Profile p, Map<String, String> kernels, String dense, KernelRegistry reg,
                                           int batch, Budget budget) {
         Network net = Networks.build(netId, seed);
+        return NetworkLatency.measure(net, reg, applied(net, p, kernels, dense)::get, dense, batch, 1, budget);
+    }
+
+    /**
+     * Masks {@code net}'s weights as the profile picks (magnitude pruning of each layer in the picked format's structure at
+     * the picked level) and returns the kernel and format per layer (dense picks on {@code dense}).
+     */
+    public static Map<String, KernelNetwork.Choice> applied(Network net, Spdy.Profile p, Map<String, String> kernels, String dense) {
         Map<String, KernelNetwork.Choice> choice = new LinkedHashMap<>();
         for (Spdy.Pick k : p.picks()) {
             Param w = ErrorDatabase.weight(net.layers().stream().filter(l -> l.name().equals(k.layer())).findFirst().orElseThrow());
@@ -270,6 +278,6 @@ public final class SpdyLatency implements Experiment {
             w.setMask(keep);
             choice.put(k.layer(), new KernelNetwork.Choice(LatencyDatabase.kernelFor(k.format(), kernels, dense), FormatSpec.parse(k.format())));
         }
-        return NetworkLatency.measure(net, reg, name -> choice.get(name), dense, batch, 1, budget);
+        return choice;
     }
 }
