@@ -53,17 +53,19 @@ public final class SpdyLatency implements Experiment {
                 + "without format choice, predicted vs measured end-to-end speedup";
     }
 
-    public record Setup(List<String> networks, int[] batches, double[] levels, List<String> formats, double[] targets, int calibration, Budget budget) {}
+    /** @param refit least-squares re-fit of the kept weights in the error database (fully connected layers; costly, full scale only) */
+    public record Setup(List<String> networks, int[] batches, double[] levels, List<String> formats, double[] targets, int calibration, Budget budget,
+                        boolean refit) {}
 
     public static Setup forScale(Scale s) {
         return switch (s) {
             case QUICK -> new Setup(List.of("lenet5"), new int[] {1}, new double[] {0.5, 0.75, 0.9, 0.95},
                     List.of("csr", "gcsr:4", "nm:2:4", LatencyDatabase.NODE), new double[] {1.5, 2, 3}, 64,
-                    new Budget(2, 7, 2_000_000L, 1000, 1L, 100_000_000L));
+                    new Budget(2, 7, 2_000_000L, 1000, 1L, 100_000_000L), false);
             case STANDARD -> new Setup(List.of("lenet5", "mlp"), new int[] {1, 64}, everyOther(LatencyDatabase.spdyLevels()),
-                    List.of("csr", "gcsr:4", "gcsr:8", "nm:2:4", LatencyDatabase.NODE), new double[] {1.5, 2, 3}, 256, Budget.quick());
+                    List.of("csr", "gcsr:4", "gcsr:8", "nm:2:4", LatencyDatabase.NODE), new double[] {1.5, 2, 3}, 256, Budget.quick(), false);
             case FULL -> new Setup(List.of("lenet5", "mlp"), new int[] {1, 64}, nonZero(LatencyDatabase.spdyLevels()),
-                    List.of("csr", "gcsr:4", "gcsr:8", "gcsr:16", "nm:2:4", LatencyDatabase.NODE), new double[] {1.5, 2, 3}, 512, Budget.standard());
+                    List.of("csr", "gcsr:4", "gcsr:8", "gcsr:16", "nm:2:4", LatencyDatabase.NODE), new double[] {1.5, 2, 3}, 512, Budget.standard(), true);
         };
     }
 
@@ -108,6 +110,7 @@ public final class SpdyLatency implements Experiment {
         ctx.parameter("kernels", kernels);
         ctx.parameter("targets", s.targets());
         ctx.parameter("calibration_inputs", s.calibration());
+        ctx.parameter("least_squares_refit", s.refit());
         ctx.parameter("seed", seed);
         ctx.parameter("budget", s.budget().toString());
         ctx.parameter("threads", 1);
@@ -154,7 +157,7 @@ public final class SpdyLatency implements Experiment {
                 ctx.parameter("dense_kernel[" + tag + "]", m.denseKernel());
                 var cpu = reg.backendOf(reg.require(m.denseKernel()));
                 Files.writeString(ctx.dir().resolve("timings-" + tag + ".txt"), SpdyFiles.formatTimings(t));
-                ErrorTable err = ErrorDatabase.measure(Networks.build(netId, seed), t, calibration, s.calibration());
+                ErrorTable err = ErrorDatabase.measure(Networks.build(netId, seed), t, calibration, s.calibration(), s.refit());
                 Files.writeString(ctx.dir().resolve("errors-" + tag + ".txt"), SpdyFiles.formatErrors(err));
                 for (String row : m.rows()) {
                     String[] f = row.split(",");

@@ -72,6 +72,25 @@ class SpdyLatencyTest {
         assertThat(net.weights().get(1).values()).as("weights restored").containsExactly(before);
     }
 
+    @Test void refittingTheKeptWeightsNeverLosesMoreAndMatchesTheForwardErrorWithoutIt() {
+        Network net = Networks.build("mlp", new int[] {12, 10, 8, 8, 6, 6}, 4);
+        List<LatencyTable.Layer> ls = new java.util.ArrayList<>();
+        for (String name : ErrorDatabase.weightLayers(net))
+            ls.add(new LatencyTable.Layer(name, List.of(new LatencyTable.Timing("dense", 0, 1), new LatencyTable.Timing("csr", 0.5, 1),
+                    new LatencyTable.Timing("gcsr:2", 0.5, 1), new LatencyTable.Timing("node", 0.5, 1))));
+        LatencyTable t = new LatencyTable(1, 1, ls, List.of());
+        float[] x = dev.prunebench.models.infer.KernelNetwork.randomInput(net, 40, 9);
+        ErrorTable plain = ErrorDatabase.measure(net, t, x, 40, false), refit = ErrorDatabase.measure(net, t, x, 40, true);
+        for (var e : plain.entries().entrySet()) {
+            double r = refit.entries().get(e.getKey());
+            assertThat(r).as(e.getKey().toString()).isLessThanOrEqualTo(e.getValue() * (1 + 1e-4) + 1e-9);
+            // a removed row has nothing to re-fit: node pruning loses exactly as much either way
+            if (e.getKey().format().equals("node")) assertThat(r).as(e.getKey().toString()).isCloseTo(e.getValue(), within(1e-4));
+        }
+        // the input layer sees 40 samples of 784 features: far fewer than its kept weights, the fit still only helps
+        assertThat(refit.error("fc2", "csr", 0.5)).isLessThan(plain.error("fc2", "csr", 0.5));
+    }
+
     @Test void quickRunMeasuresATableTheReaderTakesAndChecksThePrediction(@TempDir Path root) throws Exception {
         Path dir;
         try (RunWriter run = new RunWriter(root, "test", Scale.QUICK, 1, RunWriter.nullStream(), false)) {
