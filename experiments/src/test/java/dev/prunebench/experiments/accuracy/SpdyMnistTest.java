@@ -70,7 +70,12 @@ class SpdyMnistTest {
         assertThat(rows.get(0)).startsWith("method,target,predicted_speedup,measured_speedup");
         List<String> names = MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).toList();
         assertThat(names).contains("accuracy[net=lenet5,dense]", "profiles_outside_10pct");
-        assertThat(names).anyMatch(n -> n.startsWith("accuracy[net=lenet5,method=spdy-formats,target=1.5,retrained]"));
+        // which targets the measured table reaches depends on this machine: each method at each target is measured or skipped with why
+        String json = Files.readString(out.resolve("experiment.json"));
+        for (String method : SpdyMnist.METHODS)
+            for (String target : List.of("1.5", "2.0"))
+                assertThat(names.contains("accuracy[net=lenet5,method=" + method + ",target=" + target + ",retrained]") || json.contains(method + " at " + target + "x"))
+                        .as(method + " at " + target + "x").isTrue();
         assertThat(out.resolve("timings-lenet5-b1.txt")).isRegularFile();
     }
 }
