@@ -149,7 +149,7 @@ public final class SpdyTimings implements Experiment {
         ctx.table("max_targets", Table.create("max_targets", mModel, mAcc, mKept, mLayers, mLevels, mMax));
         ctx.table("profiles_2x", Table.create("profiles_2x", pModel, pAcc, pLayer, pLevel, pSec, pKept));
         ctx.table("target_sweep", Table.create("target_sweep", sModel, sAcc, sSeries, sTarget, sClaimed, sTrue));
-        ctx.plot(new PlotSpec("true-vs-target", "True predicted speedup against the requested target (SPDY's script's accounting vs the correct one)",
+        ctx.plot(new PlotSpec("true-vs-target", "True speedup vs requested target: SPDY's accounting vs correct",
                 "target_sweep", "target", "true_speedup", "series", List.of(), "requested target (x over the file's base time)",
                 "true predicted speedup (x)", false, PlotSpec.Style.LINE, Double.NaN));
         ctx.note("Accountings. SPDY leaves the first conv and the last FC out of its DP: they stay dense. correct: their dense time is fixed, "
