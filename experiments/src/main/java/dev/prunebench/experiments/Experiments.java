@@ -15,7 +15,10 @@ public final class Experiments {
             new dev.prunebench.experiments.accuracy.HartensteinAccuracy(),
             new dev.prunebench.experiments.accuracy.DeepCompressionLenet(),
             new dev.prunebench.experiments.accuracy.ScalpelAccuracy(),
-            new dev.prunebench.experiments.mcu.ScalpelMcu()
+            new dev.prunebench.experiments.mcu.ScalpelMcu(),
+            new dev.prunebench.experiments.spdy.SpdyTimings(),
+            new dev.prunebench.experiments.spdy.SpdyLatency(),
+            new dev.prunebench.experiments.accuracy.SpdyMnist()
     );
 
     public static Map<String, Experiment> byId() {

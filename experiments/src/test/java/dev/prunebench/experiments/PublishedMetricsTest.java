@@ -57,6 +57,14 @@ class PublishedMetricsTest {
                 yield out;
             }
             case "formats-storage" -> FormatsNames.emits(s);
+            case "spdy-timings" -> {
+                // every file, whatever the scale: the three largest targets; the DP's defaults and the files' level count
+                Set<String> out = new LinkedHashSet<>(List.of("dp_buckets[default]", "timing_levels[per_layer]"));
+                for (var f : dev.prunebench.experiments.spdy.PublishedTimings.ALL)
+                    for (String tag : List.of("accounting=correct", "accounting=spdy", "kept=none"))
+                        out.add(dev.prunebench.experiments.spdy.SpdyTimings.name("max_speedup", "model=" + f.model(), tag));
+                yield out;
+            }
             case "hartenstein-accuracy", "deepcompression-lenet", "scalpel-accuracy" -> AccuracyNames.emits(experiment, s);
             default -> throw new AssertionError("built experiment " + experiment + " has published rows but no derivation of its metric names here");
         };

@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
                 StorageCommand.class,
                 ConvertCommand.class,
                 InfoCommand.class,
+                SpdyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

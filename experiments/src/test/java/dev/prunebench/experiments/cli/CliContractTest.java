@@ -44,7 +44,7 @@ class CliContractTest {
 
     /** Fixtures, all inside {@link #root}; the snapshot of that folder must not change when a command is refused. */
     static Path npy, nmBreaker, mtx, huge, fifo, zero, folderNpy, missing, aFile, textFile, corruptNpy, unreadable, outFolder,
-            goodRun, tmpRun, latestRoot, notAFolderParent;
+            goodRun, tmpRun, latestRoot, notAFolderParent, spdyTimings, spdyErrors;
     static final Map<String, Path> corruptRuns = new TreeMap<>();
     static boolean haveFifo;
 
@@ -116,6 +116,8 @@ class CliContractTest {
         unreadable.toFile().setReadable(false, false);
         outFolder = Files.createDirectory(root.resolve("out.mtx"));
         notAFolderParent = aFile.resolve("x.mtx");
+        spdyTimings = Files.writeString(root.resolve("timings.txt"), "base\n1.5\nprunable\n1.0\nfirst\n0.2 0\n0.1 0.9\nmid\n0.6 0\n0.2 0.9\nlast\n0.2 0\n0.1 0.9\n");
+        spdyErrors = Files.writeString(root.resolve("errors.txt"), "mid 0 0\n");
 
         goodRun = runFolder("good-run", Map.of());
         tmpRun = runFolder(".tmp-20260101T000000Z-abc", Map.of());
@@ -143,8 +145,9 @@ class CliContractTest {
         // ---- top level
         refused("prunebench", "unknown command", "bogus", "bogus");
         refused("prunebench", "unknown option", "--bogus", "--bogus");
-        for (String c : List.of("list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare"))
+        for (String c : List.of("list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare", "spdy"))
             refused(c, "unknown option", "--bogus", c, "--bogus");
+        refused("spdy solve", "unknown option", "--bogus", "spdy", "solve", "--bogus");
         // ---- storage
         String[] st = {"storage", "--closed-form"};
         for (String v : BAD_NUMBERS) {
@@ -302,6 +305,30 @@ class CliContractTest {
             if (!v.equals("0") && !v.equals("2147483647")) refused("compare", "--exact-tolerance " + v, "--exact-tolerance", with(cmp, "--exact-tolerance", v));
         }
         refused("compare", "--csv a folder", "is a folder", with(cmp, "--csv", folderNpy.toString()));
+        // ---- spdy solve: numbers before the file is read, then the files, then what the DP is asked
+        String[] sp = {"spdy", "solve", "--timings", spdyTimings.toString()};
+        for (String v : BAD_NUMBERS) {
+            if (!v.equals("2147483647")) refused("spdy solve", "--target " + v, "--target", with(sp, "--target", v));
+            refused("spdy solve", "--buckets " + v, "--buckets", with(sp, "--buckets", v));
+        }
+        refused("spdy solve", "--target 2147483647", "largest reachable target is 1.3636x", with(sp, "--target", "2147483647"));
+        refused("spdy solve", "--target beyond the fixed time", "--target", with(sp, "--target", "1.7"));
+        refused("spdy solve", "--target unreachable under spdy accounting", "largest reachable target is 2.1429x", with(sp, "--target", "2.2", "--accounting", "spdy"));
+        refused("spdy solve", "no --timings", "--timings", "spdy", "solve");
+        refused("spdy solve", "--accounting bogus", "--accounting", with(sp, "--accounting", "bogus"));
+        refused("spdy solve", "--keep-dense nosuch", "'nosuch'", with(sp, "--keep-dense", "first,nosuch"));
+        refused("spdy solve", "--keep-dense every layer", "--keep-dense", with(sp, "--keep-dense", "first,mid,last"));
+        refused("spdy solve", "--keep-dense ','", "--keep-dense", with(sp, "--keep-dense", ","));
+        refused("spdy solve", "--errors without the levels asked", "no entry for layer mid at level 0.9000", with(sp, "--target", "1.2", "--errors", spdyErrors.toString()));
+        refused("spdy solve", "--errors a matrix file", "line 1: level: must be in [0, 1], got 2", with(sp, "--errors", textFile.toString()));
+        for (var in : Map.of("missing file", missing, "folder for a file", folderNpy, "a text file that is no timing file", textFile, "corrupt binary", corruptNpy).entrySet()) {
+            String culprit = in.getKey().equals("missing file") ? "no such file: " + missing : in.getValue().toString();
+            refused("spdy solve", "--timings " + in.getKey(), culprit, "spdy", "solve", "--timings", in.getValue().toString());
+            refused("spdy solve", "--errors " + in.getKey(), culprit, with(sp, "--errors", in.getValue().toString()));
+        }
+        refusedIf(fifoOk, "spdy solve", "--timings a FIFO", "not a regular file", "spdy", "solve", "--timings", fifo.toString());
+        refusedIf(zeroOk, "spdy solve", "--timings a link to /dev/zero", "not a regular file", "spdy", "solve", "--timings", zero.toString());
+        refusedIf(unreadableOk, "spdy solve", "--timings an unreadable file", unreadable.toString(), "spdy", "solve", "--timings", unreadable.toString());
         refused("report", "--published missing", "no-published", "report", goodRun.toString(), "--published", root.resolve("no-published").toString());
     }
 
@@ -362,7 +389,8 @@ class CliContractTest {
     @Test
     void theTableCoversEveryCommand() {
         assertThat(CASES.stream().map(Case::command).distinct().toList())
-                .containsExactlyInAnyOrder("prunebench", "list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare");
+                .containsExactlyInAnyOrder("prunebench", "list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare",
+                        "spdy", "spdy solve");
         Map<String, Long> perCommand = new TreeMap<>();
         for (Case c : CASES) perCommand.merge(c.command(), 1L, Long::sum);
         System.out.println("CLI contract: " + CASES.size() + " hostile invocations over " + perCommand.size() + " commands: " + perCommand);
@@ -370,8 +398,8 @@ class CliContractTest {
 
     @Test
     void everySubcommandAnswersHelp() {
-        for (String c : List.of("list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare", "help")) {
-            Result r = run(c, "--help");
+        for (String c : List.of("list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare", "spdy", "spdy solve", "help")) {
+            Result r = run(with(c.split(" "), "--help"));
             assertThat(r.code()).as(c + " --help: " + r.err()).isZero();
             assertThat(r.out()).as(c).contains("Usage: prunebench " + c).contains("--debug");
         }
