@@ -26,8 +26,10 @@ import org.apache.commons.math3.distribution.TDistribution;
  * history plus the new run finds a change point the history alone did not have, with the new run in the segment after
  * it, whose means differ by at least the minimum effect. Worse or better follows {@link Compare}'s direction rule.
  * Fewer than {@link Options#minRuns()} runs on this machine: "too few history runs", never a flag. Only the kernel
- * families over the fastest dense kernel decide ({@link Series#gated}); per-metric rows are shown, never decide
- * (hundreds of them at one alpha each would raise a false alarm on nearly every honest run).
+ * families over the fastest dense kernel decide ({@link Series#gated}), and {@link Options#alpha()} is the level for the
+ * run as a whole: each of the m gated families of a check is tested at alpha / m (Bonferroni), so an honest run raises
+ * a false alarm with probability at most alpha when the noise model holds. Per-metric rows are shown at alpha, never
+ * decide (hundreds of them would raise a false alarm on nearly every honest run).
  *
  * <p><b>Exact metrics</b>: compared with the latest run in the history that has them (same scale; same machine for
  * experiments whose exact numbers hold per machine class, see {@link Compare#exactPerMachineClass}); any change is a
@@ -36,12 +38,13 @@ import org.apache.commons.math3.distribution.TDistribution;
 public final class Check {
 
     /**
-     * @param alpha     two-sided level of the band, and of E-Divisive's permutation test in the check
+     * @param alpha     false-alarm level of a whole check: the gated families' bands and change-point tests are taken at
+     *                  alpha / (number of gated families); per-metric rows at alpha
      * @param minEffect smallest relative change that is flagged (0.05 = 5 %)
      * @param minRuns   history runs on this machine needed before timings are judged
      */
     public record Options(double alpha, double minEffect, int minRuns, int permutations) {
-        public static final Options DEFAULT = new Options(0.01, 0.05, 3, 499);
+        public static final Options DEFAULT = new Options(0.05, 0.05, 3, 999);
 
         public Options {
             if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("alpha: must be in (0, 1), got " + alpha);
@@ -49,7 +52,10 @@ public final class Check {
             if (minRuns < 3) throw new IllegalArgumentException("min runs: at least 3 (a spread needs two degrees of freedom), got " + minRuns);
         }
 
-        EDivisive eDivisive() { return new EDivisive(alpha, permutations, 2, 20260101L); }
+        public EDivisive eDivisive() { return new EDivisive(alpha, permutations, 2, 20260101L); }
+
+        /** The same options at level alpha / m (each of m tests of one decision). */
+        public Options perTest(int m) { return m <= 1 ? this : new Options(alpha / m, minEffect, minRuns, permutations); }
     }
 
     public enum Verdict {
@@ -106,8 +112,13 @@ public final class Check {
     public static Result check(List<History.Value> history, List<History.Value> now, String fingerprint, String scale, String runId,
                                java.util.Set<String> perMachineExact, Options o, boolean perMetric) {
         List<History.Value> same = history.stream().filter(v -> v.run().fingerprint().equals(fingerprint)).toList();
-        Map<Series.Key, List<Series.Point>> hs = Series.of(same, perMetric);
-        Map<Series.Key, List<Series.Point>> ns = Series.of(now, perMetric);
+        // the history and the new run together, so each family is averaged over the same points in every run
+        List<History.Value> joint = new ArrayList<>(same);
+        for (History.Value v : now) joint.add(v.run().id() == NEW_RUN ? v : new History.Value(asNew(v.run()), v.experiment(), v.metric()));
+        Map<Series.Key, List<Series.Point>> hs = new java.util.TreeMap<>(), ns = new java.util.TreeMap<>();
+        for (var e : Series.of(joint, perMetric).entrySet())
+            for (Series.Point p : e.getValue())
+                (p.run().id() == NEW_RUN ? ns : hs).computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p);
         int runs = (int) same.stream().mapToLong(v -> v.run().id()).distinct().count();
         // the latest exact value of each metric, from any machine (or this machine for per-machine experiments)
         Map<Series.Key, History.Value> lastExact = new LinkedHashMap<>();
@@ -117,7 +128,9 @@ public final class Check {
         Map<Series.Key, Metric.Kind> kinds = new LinkedHashMap<>();
         for (History.Value v : now) kinds.put(new Series.Key(v.experiment(), v.metric().name()), v.metric().kind());
         List<Row> rows = new ArrayList<>();
-        EDivisive ed = o.eDivisive();
+        int gatedCount = (int) ns.keySet().stream().filter(Series::gated).count();
+        Options gatedOptions = o.perTest(gatedCount);
+        EDivisive ed = o.eDivisive(), gatedEd = gatedOptions.eDivisive();
         for (var e : ns.entrySet()) {
             Series.Key k = e.getKey();
             Series.Point p = e.getValue().get(0);
@@ -135,10 +148,17 @@ public final class Check {
                 continue;
             }
             List<Series.Point> past = hs.getOrDefault(k, List.of()).stream().filter(x -> Double.isFinite(x.value())).toList();
-            rows.add(timingRow(k, p, past, o, ed));
+            rows.add(Series.gated(k) ? timingRow(k, p, past, gatedOptions, gatedEd) : timingRow(k, p, past, o, ed));
         }
         rows.sort(Comparator.comparing((Row r) -> !r.flags()).thenComparing(r -> !r.gated()).thenComparing(Row::key));
         return new Result(runId, fingerprint, scale, runs, rows);
+    }
+
+    /** The row id of the run being checked (not one of the history's). */
+    static final long NEW_RUN = -1;
+
+    private static History.Run asNew(History.Run r) {
+        return new History.Run(NEW_RUN, r.runId(), r.commit(), r.dirty(), r.scale(), r.fingerprint(), r.started(), r.finished(), r.seed(), r.added(), r.source(), r.metrics());
     }
 
     static Row timingRow(Series.Key k, Series.Point p, List<Series.Point> past, Options o, EDivisive ed) {

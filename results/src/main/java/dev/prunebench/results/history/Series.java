@@ -44,11 +44,14 @@ public final class Series {
      */
     public record Point(History.Run run, double value, double lo, double hi, int count, String unit) {}
 
-    /** Every timing series (per metric and per kernel family) and every exact series, in key order, each oldest first. */
+    /**
+     * Every timing series (per metric and per kernel family) and every exact series, in key order, each oldest first.
+     * A family's mean is over the points measured by every run in {@code values} that has the family.
+     */
     public static Map<Key, List<Point>> of(List<History.Value> values, boolean perMetric) {
         Map<Key, List<Point>> out = new java.util.TreeMap<>();
-        // run → family → values
-        Map<Long, Map<Key, List<Double>>> fam = new LinkedHashMap<>();
+        // run → family → metric name → value
+        Map<Long, Map<Key, Map<String, Double>>> fam = new LinkedHashMap<>();
         Map<Long, History.Run> runs = new LinkedHashMap<>();
         Map<Key, String> units = new LinkedHashMap<>();
         for (History.Value v : values) {
@@ -65,15 +68,26 @@ public final class Series {
                 if (f == null || !(m.value() > 0) || !Double.isFinite(m.value())) continue;
                 Key k = new Key(v.experiment(), f);
                 units.putIfAbsent(k, m.unit());
-                fam.computeIfAbsent(v.run().id(), x -> new LinkedHashMap<>()).computeIfAbsent(k, x -> new ArrayList<>()).add(m.value());
+                fam.computeIfAbsent(v.run().id(), x -> new LinkedHashMap<>()).computeIfAbsent(k, x -> new LinkedHashMap<>()).put(m.name(), m.value());
             }
         }
+        // a family's mean is taken over the points every run that has the family measured (a sweep that adapts its
+        // points to the machine would otherwise move the mean by what it chose to measure, not by how fast it ran)
+        Map<Key, java.util.Set<String>> common = new LinkedHashMap<>();
+        for (var e : fam.values())
+            for (var f : e.entrySet()) {
+                java.util.Set<String> c = common.get(f.getKey());
+                if (c == null) common.put(f.getKey(), new java.util.TreeSet<>(f.getValue().keySet()));
+                else c.retainAll(f.getValue().keySet());
+            }
         for (var e : fam.entrySet())
             for (var f : e.getValue().entrySet()) {
+                java.util.Set<String> names = common.get(f.getKey());
+                if (names.isEmpty()) continue;
                 double logSum = 0;
-                for (double x : f.getValue()) logSum += Math.log(x);
+                for (String n : names) logSum += Math.log(f.getValue().get(n));
                 out.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(new Point(runs.get(e.getKey()),
-                        Math.exp(logSum / f.getValue().size()), Double.NaN, Double.NaN, f.getValue().size(), units.get(f.getKey())));
+                        Math.exp(logSum / names.size()), Double.NaN, Double.NaN, names.size(), units.get(f.getKey())));
             }
         return out;
     }
@@ -105,11 +119,13 @@ public final class Series {
         return p;
     }
 
-    /** True for the series the check gates on: kernel families over the platform's fastest dense kernel (or over nothing). */
+    /**
+     * True for the series the check gates on: kernel families over the platform's fastest dense kernel, the baseline a
+     * user would otherwise run (families over one named dense kernel repeat them, and families over nothing, such as
+     * a thread scaling, say nothing about the kernel's speed against the alternative).
+     */
     public static boolean gated(Key k) {
-        if (!k.aggregate()) return false;
-        String over = params(k.name()).get("over");
-        return over == null || over.equals("fastest-dense");
+        return k.aggregate() && "fastest-dense".equals(params(k.name()).get("over"));
     }
 
     /**

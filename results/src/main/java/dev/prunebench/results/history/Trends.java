@@ -58,6 +58,7 @@ public final class Trends {
             List<History.Run> rs = g.getValue();
             Map<Long, Integer> index = new LinkedHashMap<>();
             for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
+            Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
             StringBuilder sec = new StringBuilder();
             int secPlots = 0;
             for (var e : all.entrySet()) {
@@ -74,7 +75,7 @@ public final class Trends {
                         changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), pts.get(segs.get(s - 1).a).value(), pts.get(segs.get(s).a).value(), "exact value changed"));
                 } else {
                     if (!k.aggregate() && (include == null || !include.matcher(k.name()).find())) continue;
-                    segs = timingSegments(pts, o, ed);
+                    segs = timingSegments(pts, Series.gated(k) ? gatedO : o, ed);
                     for (int s = 1; s < segs.size(); s++)
                         changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), segs.get(s - 1).center, segs.get(s).center,
                                 String.format(Locale.ROOT, "change point (E-Divisive, p = %.3f)", segs.get(s).p)));
@@ -97,8 +98,9 @@ public final class Trends {
                 .append("<title>prunebench trends</title>\n<style>").append(CSS).append("</style>\n</head><body>\n")
                 .append("<header><h1>prunebench trends</h1><p class=\"meta\">history <code>").append(esc(h.file().getFileName().toString()))
                 .append("</code> · ").append(runs.size()).append(" runs · ").append(groups.size()).append(" machine/scale groups · ")
-                .append(changes.size()).append(" changes. Band: each segment's mean ± the prediction half-width at alpha ")
-                .append(num(o.alpha())).append(" from the run-to-run spread pooled over the segments; change points by E-Divisive means ")
+                .append(changes.size()).append(" changes. Band: each segment's mean ± the prediction half-width from the run-to-run spread ")
+                .append("pooled over the segments, at alpha ").append(num(o.alpha())).append(" over the gated families together (as history check ")
+                .append("tests them), at alpha for the others; change points by E-Divisive means ")
                 .append("(Matteson &amp; James 2014) with a permutation test at p ≤ 0.05. Regenerate with <code>prunebench history trends</code>.</p></header>\n");
         if (runs.isEmpty()) html.append("<p>The history holds no run yet.</p>\n");
         html.append(body);
@@ -204,7 +206,7 @@ public final class Trends {
         s.append("<figure class=\"trend\"><figcaption><b>").append(esc(k.experiment())).append("</b> <code>").append(esc(k.name())).append("</code>")
                 .append(unit.isBlank() ? "" : " (" + esc(unit) + ")").append(Series.gated(k) ? " <small>— gated by history check</small>" : "")
                 .append(exact ? " <small>— exact</small>" : "").append("</figcaption>\n");
-        s.append("<svg class=\"plot\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
+        s.append("<svg class=\"plot\" width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\">");
         s.append("<rect x=\"").append(L).append("\" y=\"").append(T).append("\" width=\"").append(pw).append("\" height=\"").append(ph).append("\" class=\"frame\"/>");
         for (int t = 0; t <= 4; t++) {

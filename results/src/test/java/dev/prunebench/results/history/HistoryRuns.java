@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Random;
 
 /** Small run folders written through {@link RunWriter} for the history tests: two kernels' speedups with repeats, an exact count. */
-final class HistoryRuns {
+public final class HistoryRuns {
     private HistoryRuns() {}
 
-    static final String FP = "Test CPU 9000 | 2 cores | avx2 fma avx512f";
+    public static final String FP = "Test CPU 9000 | 2 cores | avx2 fma avx512f";
     static final List<String> KERNELS = List.of("alpha-vector", "beta-vector");
     static final int[] G = {1, 8, 32};
     static final double[] RATES = {0.8, 0.9, 0.95};
@@ -25,7 +25,7 @@ final class HistoryRuns {
      * factor (lognormal, sd {@code runNoise}, one per kernel per run) and 7 repeats around it (sd 3 %), divided by
      * {@code slowdown.get(kernel)} when given; exact {@code nnz[g=1]} = {@code nnz}.
      */
-    static Path write(Path root, String commit, String fingerprint, long seed, double runNoise, Map<String, Double> slowdown, double nnz) throws IOException {
+    public static Path write(Path root, String commit, String fingerprint, long seed, double runNoise, Map<String, Double> slowdown, double nnz) throws IOException {
         Random rnd = new Random(seed);
         Path dir = root.resolve(commit + "-" + seed);
         try (RunWriter run = new RunWriter(dir, commit, Scale.QUICK, seed, RunWriter.nullStream(), false)) {
@@ -56,7 +56,7 @@ final class HistoryRuns {
         }
     }
 
-    static Path write(Path root, String commit, long seed) throws IOException {
+    public static Path write(Path root, String commit, long seed) throws IOException {
         return write(root, commit, FP, seed, 0.01, Map.of(), 1000);
     }
 }
