@@ -43,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
+        dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
+        if (plant != null)
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "prunebench: PLANTED SLOWDOWN: %s does %.0f %% extra work per timed call (-D%s); this run's timings are not honest%n",
+                    plant.kernel(), 100 * plant.fraction(), dev.prunebench.measure.PlantedSlowdown.PROPERTY);
         Outputs.checkFolder("--out", out);
         dev.prunebench.results.RunWriter.checkLatest(out); // before any experiment runs, not at the end
         List<Experiment> selected = new ArrayList<>();
