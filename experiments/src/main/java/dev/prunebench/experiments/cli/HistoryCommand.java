@@ -251,7 +251,7 @@ final class HistoryCommand implements Runnable {
         @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file (default: ${DEFAULT-VALUE})")
         Path file;
 
-        @Option(names = "--out", defaultValue = "results/trends.html", paramLabel = "FILE", description = "page to write (default: ${DEFAULT-VALUE})")
+        @Option(names = "--out", paramLabel = "FILE", description = "page to write (default: trends.html beside the history file)")
         Path out;
 
         @Option(names = "--machine", paramLabel = "FINGERPRINT", description = "only this machine (its fingerprint as history list shows it)")
@@ -272,9 +272,10 @@ final class HistoryCommand implements Runnable {
                     throw new IllegalArgumentException("--metric " + metric + ": not a regular expression: " + e.getDescription());
                 }
             }
-            Outputs.checkFile("--out", out);
             try (History h = open(file, false)) {
-                Trends.Result r = Trends.write(h, out, o, machine, p);
+                Path page = out != null ? out : file.toAbsolutePath().resolveSibling("trends.html");
+                Outputs.checkFile("--out", page);
+                Trends.Result r = Trends.write(h, page, o, machine, p);
                 spec.commandLine().getOut().println("trends: " + r.file().toAbsolutePath() + " (" + r.plots() + " plots, " + r.changes() + " changes)");
             }
             return 0;
