@@ -61,7 +61,10 @@ public final class Trends {
             Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
             StringBuilder sec = new StringBuilder();
             int secPlots = 0;
-            for (var e : all.entrySet()) {
+            // the gated families first (what history check decides on), then the rest in name order
+            List<Map.Entry<Series.Key, List<Series.Point>>> ordered = new ArrayList<>(all.entrySet());
+            ordered.sort(Comparator.comparing((Map.Entry<Series.Key, List<Series.Point>> x) -> !Series.gated(x.getKey())).thenComparing(Map.Entry::getKey));
+            for (var e : ordered) {
                 Series.Key k = e.getKey();
                 List<Series.Point> pts = e.getValue().stream().filter(p -> Double.isFinite(p.value())).toList();
                 if (pts.isEmpty()) continue;
