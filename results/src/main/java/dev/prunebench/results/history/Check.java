@@ -55,7 +55,12 @@ public final class Check {
         public EDivisive eDivisive() { return new EDivisive(alpha, permutations, 2, 20260101L); }
 
         /** The same options at level alpha / m (each of m tests of one decision). */
-        public Options perTest(int m) { return m <= 1 ? this : new Options(alpha / m, minEffect, minRuns, permutations); }
+        public Options perTest(int m) {
+            if (m <= 1) return this;
+            double a = alpha / m;
+            // enough shuffles that the permutation test can reach p <= a at all
+            return new Options(a, minEffect, minRuns, (int) Math.max(permutations, Math.ceil(2 / a)));
+        }
     }
 
     public enum Verdict {

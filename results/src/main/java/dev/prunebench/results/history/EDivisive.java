@@ -18,7 +18,8 @@ import java.util.Random;
  * the end κ of Y). Change points are found one at a time (hierarchically): the split with the largest Q over all
  * current segments is tested by a permutation test — the segment's values shuffled {@link #permutations} times, the
  * largest Q of each shuffle computed, p = (1 + #{shuffled ≥ observed}) / (permutations + 1) — and kept when
- * {@code p ≤ alpha}; the search stops at the first split that is not significant. Every segment keeps at least
+ * {@code p ≤ alpha} (the shuffles stop early once p is sure to exceed alpha, which decides the same); the search
+ * stops at the first split that is not significant. Every segment keeps at least
  * {@link #minSize} points. The shuffles use a fixed seed, so the same series always gives the same answer.
  *
  * <p>Cost: O(n²) per segment and shuffle (sums updated as τ moves), so a few hundred runs take milliseconds.
@@ -71,6 +72,8 @@ public final class EDivisive {
                 shuffle(seg, rnd);
                 Split ps = bestSplit(seg, 0, seg.length);
                 if (ps != null && ps.q >= best.q - 1e-12 * Math.abs(best.q)) atLeast++;
+                // p can only grow from here: once it is above alpha the split is not significant, whatever comes
+                if ((1.0 + atLeast) / (permutations + 1.0) > alpha) break;
             }
             double p = (1.0 + atLeast) / (permutations + 1.0);
             if (p > alpha) break;

@@ -43,7 +43,6 @@ public final class Trends {
         int plots = 0;
         Map<String, List<History.Run>> groups = new TreeMap<>();
         for (History.Run r : runs) if (machine == null || r.fingerprint().equals(machine)) groups.computeIfAbsent(r.fingerprint() + "\u0000" + r.scale(), k -> new ArrayList<>()).add(r);
-        EDivisive ed = new EDivisive(0.05, 199, 2, 20260101L);
         int section = 0;
         for (var g : groups.entrySet()) {
             String[] fs = g.getKey().split("\u0000", 2);
@@ -58,7 +57,12 @@ public final class Trends {
             List<History.Run> rs = g.getValue();
             Map<Long, Integer> index = new LinkedHashMap<>();
             for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
+            // Bonferroni over the page's timing series of this group: the gated ones at the check's level, each of
+            // the others at alpha over all of them, so an honest history shows a false change point rarely
             Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
+            int timingSeries = (int) all.keySet().stream().filter(k -> k.aggregate() || (include != null && include.matcher(k.name()).find())).count();
+            Check.Options otherO = o.perTest(timingSeries);
+            EDivisive gatedEd = gatedO.eDivisive(), otherEd = otherO.eDivisive();
             StringBuilder sec = new StringBuilder();
             int secPlots = 0;
             // the gated families first (what history check decides on), then the rest in name order
@@ -78,7 +82,7 @@ public final class Trends {
                         changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), pts.get(segs.get(s - 1).a).value(), pts.get(segs.get(s).a).value(), "exact value changed"));
                 } else {
                     if (!k.aggregate() && (include == null || !include.matcher(k.name()).find())) continue;
-                    segs = timingSegments(pts, Series.gated(k) ? gatedO : o, ed);
+                    segs = timingSegments(pts, Series.gated(k) ? gatedO : otherO, Series.gated(k) ? gatedEd : otherEd);
                     for (int s = 1; s < segs.size(); s++)
                         changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), segs.get(s - 1).center, segs.get(s).center,
                                 String.format(Locale.ROOT, "change point (E-Divisive, p = %.3f)", segs.get(s).p)));
@@ -102,9 +106,9 @@ public final class Trends {
                 .append("<header><h1>prunebench trends</h1><p class=\"meta\">history <code>").append(esc(h.file().getFileName().toString()))
                 .append("</code> · ").append(runs.size()).append(" runs · ").append(groups.size()).append(" machine/scale groups · ")
                 .append(changes.size()).append(" changes. Band: each segment's mean ± the prediction half-width from the run-to-run spread ")
-                .append("pooled over the segments, at alpha ").append(num(o.alpha())).append(" over the gated families together (as history check ")
-                .append("tests them), at alpha for the others; change points by E-Divisive means ")
-                .append("(Matteson &amp; James 2014) with a permutation test at p ≤ 0.05. Regenerate with <code>prunebench history trends</code>.</p></header>\n");
+                .append("pooled over the segments; change points by E-Divisive means (Matteson &amp; James 2014) with a permutation test; both at ")
+                .append("alpha ").append(num(o.alpha())).append(" over the gated families together (as history check tests them) and at alpha ")
+                .append("over the other series of a machine together (Bonferroni). Regenerate with <code>prunebench history trends</code>.</p></header>\n");
         if (runs.isEmpty()) html.append("<p>The history holds no run yet.</p>\n");
         html.append(body);
         html.append("<script>window.addEventListener('load',function(){var ok=0,bad=0;document.querySelectorAll('svg.plot').forEach(function(s){")
@@ -174,7 +178,7 @@ public final class Trends {
         c.sort(Comparator.comparing((Change x) -> x.at.started()).thenComparing(x -> x.at.id()).reversed());
         StringBuilder h = new StringBuilder("<h3>Most recent changes first</h3>\n");
         if (c.isEmpty()) return h.append("<p class=\"meta\">No change point and no exact change in this history.</p>\n").toString();
-        h.append("<div class=\"scroll-x\"><table class=\"changes\"><thead><tr><th>first run after</th><th>commit</th><th>experiment</th><th>series</th>")
+        h.append("<div class=\"scroll-x\"><table class=\"changes\"><thead><tr><th>from run</th><th>commit</th><th>experiment</th><th>series</th>")
                 .append("<th>before</th><th>after</th><th>change</th><th>how found</th></tr></thead><tbody>\n");
         for (Change x : c) {
             double rel = x.before == 0 ? Double.NaN : x.after / x.before - 1;
