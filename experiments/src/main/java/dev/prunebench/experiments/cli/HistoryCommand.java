@@ -26,10 +26,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "history", description = {
-        "Regression tracking over a history of runs: one SQLite file (default results/history.sqlite) holding every run",
-        "added, keyed by commit, run id, scale and hardware fingerprint. A run is checked against the runs of its own",
-        "machine: a noise model learned from them and E-Divisive change points (Matteson & James 2014).",
-        "Exit codes: 0 fine, 1 flagged (check), 2 bad input."},
+        "Regression tracking over a history of runs.",
+        "One SQLite file (default results/history.sqlite) holds every run added, keyed by commit, run id, scale and",
+        "hardware fingerprint. A run is checked against the runs of its own machine: a noise model learned from them and",
+        "E-Divisive change points (Matteson & James 2014). Exit codes: 0 fine, 1 flagged (check), 2 bad input."},
         subcommands = {HistoryCommand.Add.class, HistoryCommand.ListRuns.class, HistoryCommand.Show.class, HistoryCommand.CheckRun.class,
                 HistoryCommand.TrendsPage.class, HistoryCommand.EvaluateGate.class})
 final class HistoryCommand implements Runnable {
@@ -118,9 +118,10 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = {"Values of one metric over the runs, per machine and scale, with the interval of each run's median,",
-            "the band of each segment and the change points between them. METRIC is a metric name from metrics.csv, or a",
-            "kernel family such as geomean:speedup[kernel=gcsr-vector,over=fastest-dense,n=50]."})
+    @Command(name = "show", description = {"Show one metric over the runs, per machine and scale.",
+            "Each run's value with the interval of its median, the change points between segments and the band for the next",
+            "run. METRIC is a metric name from metrics.csv, or a kernel family such as",
+            "geomean:speedup[kernel=gcsr-vector,over=fastest-dense,n=50]."})
     static final class Show implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -213,9 +214,10 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    @Command(name = "check", description = {"Check a run against the history of its machine: kernel families flagged when outside the band by",
-            "at least the minimum effect or when they complete a change point; exact metrics flagged on any change",
-            "(old and new value named). Exit code 1 when something is flagged, unless --warn-only."})
+    @Command(name = "check", description = {"Check a run against the history of its machine.",
+            "Kernel families are flagged when outside the band by at least the minimum effect or when they complete a change",
+            "point; exact metrics on any change (old and new value named). Exit code 1 when something is flagged, unless",
+            "--warn-only."})
     static final class CheckRun implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -282,8 +284,8 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    @Command(name = "evaluate", description = {"Measure the gate on honest runs of one commit: leave one run out, draw histories from the others,",
-            "and count false alarms (the run as measured) and detections (the run with one kernel family's measured samples",
+    @Command(name = "evaluate", description = {"Measure the check's false-alarm and detection rates on honest runs of one commit.",
+            "Leave one run out, draw histories from the others, and count false alarms (the run as measured) and detections (the run with one kernel family's measured samples",
             "scaled by the planted slowdown). Every run of the machine and scale is taken as an honest rerun."})
     static final class EvaluateGate implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -333,6 +335,7 @@ final class HistoryCommand implements Runnable {
 
     static String num(double v) {
         if (Double.isNaN(v)) return "";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v); // counts and bytes in full
         return String.format(Locale.ROOT, "%.4g", v);
     }
 }
