@@ -285,8 +285,6 @@ public final class Check {
     static String num(double v) {
         if (Double.isNaN(v)) return "";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        double a = Math.abs(v);
-        if (a >= 1e5 || a < 1e-3) return String.format(Locale.ROOT, "%.4g", v);
         return String.format(Locale.ROOT, "%.4g", v);
     }
 
