@@ -115,7 +115,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         MatMul.Prepared p;
         try {
-            p = e.kernel().prepare(e.w(), x, n, threads);
+            p = PlantedSlowdown.wrap(e.kernel().id(), e.kernel().prepare(e.w(), x, n, threads)); // off unless -Dprunebench.plant.slowdown
         } catch (IllegalArgumentException | IllegalStateException ex) {
             // refused input, or a device that failed (out of memory, a failed launch): this kernel's row says so,
             // the others are still measured

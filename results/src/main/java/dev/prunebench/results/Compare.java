@@ -136,7 +136,7 @@ public final class Compare {
      * mode AUTO, where the CPU decides MKL's code path (same seed, same machine class → same bits; another CPU may
      * round differently). Recorded by the accuracy experiments as the parameter {@code reproducibility}.
      */
-    static boolean exactPerMachineClass(RunData.ExperimentData e) {
+    public static boolean exactPerMachineClass(RunData.ExperimentData e) {
         Object r = e.parameters().get("reproducibility");
         return r != null && String.valueOf(r).startsWith("MKL CNR mode AUTO");
     }
@@ -196,7 +196,7 @@ public final class Compare {
     /** Names of quantities where a larger value is worse, besides anything measured in a unit of time. */
     static final List<String> LOWER_IS_BETTER = List.of("time", "latency", "break_even", "error", "bytes", "overhead", "cycles", "instructions");
 
-    static boolean lowerIsBetter(String name, String unit) {
+    public static boolean lowerIsBetter(String name, String unit) {
         if (isTimeUnit(unit)) return true;
         for (String p : LOWER_IS_BETTER) if (name.startsWith(p)) return true;
         return false;

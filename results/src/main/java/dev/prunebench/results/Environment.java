@@ -71,6 +71,9 @@ public final class Environment {
         e.values.put("git_commit", git("rev-parse", "HEAD"));
         String status = git("status", "--porcelain", "--untracked-files=no");
         e.values.put("git_dirty", status.startsWith("unknown") ? status : String.valueOf(!status.isEmpty()));
+        // a run with a planted slowdown (measure.PlantedSlowdown, for testing regression detection) says so
+        String planted = System.getProperty("prunebench.plant.slowdown");
+        if (planted != null && !planted.isBlank()) e.values.put("planted_slowdown", planted);
         e.values.put("fingerprint", fingerprintOf(String.valueOf(e.values.get("cpu_model")),
                 Runtime.getRuntime().availableProcessors(), flagSet));
         return e;

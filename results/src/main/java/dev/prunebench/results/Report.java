@@ -62,7 +62,11 @@ public final class Report {
                     .append(" — their sections say why; their numbers are incomplete.</p>\n");
         h.append("<nav>Contents: <a href=\"#findings\">findings</a> · <a href=\"#summary\">summary</a>");
         for (RunData.ExperimentData e : run.experiments()) h.append(" · <a href=\"#exp-").append(esc(e.id())).append("\">").append(esc(e.id())).append("</a>");
-        h.append(" · <a href=\"#environment\">environment</a></nav></header>\n");
+        h.append(" · <a href=\"#environment\">environment</a>");
+        // written by run --history (prunebench history trends --out RUN/trends.html also): the history of these numbers
+        if (java.nio.file.Files.isRegularFile(run.dir().resolve("trends.html")))
+            h.append(" · <a href=\"trends.html\" id=\"trends-link\">trends over the history</a>");
+        h.append("</nav></header>\n");
 
         findings(h, run, card, errors, plots);
         summary(h, card, run);

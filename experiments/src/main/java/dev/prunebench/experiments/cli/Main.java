@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 RunCommand.class,
                 ReportCommand.class,
                 CompareCommand.class,
+                HistoryCommand.class,
                 ListBackendsCommand.class,
                 SpmmCommand.class,
                 TrainCommand.class,

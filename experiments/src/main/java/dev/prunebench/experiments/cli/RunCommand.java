@@ -37,8 +37,16 @@ final class RunCommand implements Callable<Integer> {
             description = "after the run, compare it with this baseline run (e.g. results/baseline) and exit 1 on a regression")
     Path regress;
 
+    @Option(names = "--history", paramLabel = "FILE",
+            description = "add the finished run to this history file (created if missing), check it against the history (shown, never failing the run) and write trends.html into the run folder")
+    Path history;
+
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
+        dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
+        if (plant != null)
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "prunebench: PLANTED SLOWDOWN: %s does %.0f %% extra work per timed call (-D%s); this run's timings are not honest%n",
+                    plant.kernel(), 100 * plant.fraction(), dev.prunebench.measure.PlantedSlowdown.PROPERTY);
         Outputs.checkFolder("--out", out);
         dev.prunebench.results.RunWriter.checkLatest(out); // before any experiment runs, not at the end
         List<Experiment> selected = new ArrayList<>();
@@ -48,9 +56,14 @@ final class RunCommand implements Callable<Integer> {
         }
         if (selected.isEmpty()) throw new IllegalArgumentException("ID: no experiment named (give ids, or 'all'; see prunebench list)");
         if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
+        if (history != null) { // a bad history file fails before the run, not after
+            Outputs.checkFile("--history", history);
+            if (java.nio.file.Files.exists(history)) dev.prunebench.results.history.History.open(history, false).close();
+        }
         RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
         Path dest = outcome.dir();
         spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
+        if (history != null) RunSupport.addToHistory(history, dest, spec.commandLine().getOut());
         if (regress != null) {
             spec.commandLine().getOut().println("regression check against " + regress + ":");
             if (RunSupport.regress(regress, dest, dev.prunebench.results.Compare.Options.DEFAULT, spec.commandLine().getOut())) return 1;

@@ -44,7 +44,7 @@ class CliContractTest {
 
     /** Fixtures, all inside {@link #root}; the snapshot of that folder must not change when a command is refused. */
     static Path npy, nmBreaker, mtx, huge, fifo, zero, folderNpy, missing, aFile, textFile, corruptNpy, unreadable, outFolder,
-            goodRun, tmpRun, latestRoot, notAFolderParent, spdyTimings, spdyErrors;
+            goodRun, tmpRun, latestRoot, notAFolderParent, spdyTimings, spdyErrors, emptyHistory;
     static final Map<String, Path> corruptRuns = new TreeMap<>();
     static boolean haveFifo;
 
@@ -120,6 +120,8 @@ class CliContractTest {
         spdyErrors = Files.writeString(root.resolve("errors.txt"), "mid 0 0\n");
 
         goodRun = runFolder("good-run", Map.of());
+        emptyHistory = root.resolve("empty.sqlite");
+        dev.prunebench.results.history.History.open(emptyHistory, true).close();
         tmpRun = runFolder(".tmp-20260101T000000Z-abc", Map.of());
         corruptRuns.put("malformed experiment.json", runFolder("bad-json", Map.of("e1/experiment.json", "{\"id\": \"e1\",, \"plots\": []}")));
         corruptRuns.put("empty manifest.json", runFolder("empty-manifest", Map.of("manifest.json", "")));
@@ -329,6 +331,37 @@ class CliContractTest {
         refusedIf(fifoOk, "spdy solve", "--timings a FIFO", "not a regular file", "spdy", "solve", "--timings", fifo.toString());
         refusedIf(zeroOk, "spdy solve", "--timings a link to /dev/zero", "not a regular file", "spdy", "solve", "--timings", zero.toString());
         refusedIf(unreadableOk, "spdy solve", "--timings an unreadable file", unreadable.toString(), "spdy", "solve", "--timings", unreadable.toString());
+        // ---- history: refused before the history file is created or changed
+        String hist = emptyHistory.toString(), newHist = root.resolve("never.sqlite").toString();
+        refused("history", "add: missing run", "no such file", "history", "add", "--history", newHist, root.resolve("no-run").toString());
+        refused("history", "add: unfinished .tmp- run", ".tmp-", "history", "add", "--history", newHist, tmpRun.toString());
+        refused("history", "add: corrupt run", "line 3: metric 'm1'", "history", "add", "--history", newHist, goodRun.toString(),
+                corruptRuns.get("metric given twice").toString());
+        refused("history", "add: --history a folder", "is a folder", "history", "add", "--history", folderNpy.toString(), goodRun.toString());
+        refused("history", "add: --history not SQLite", "not an SQLite database", "history", "add", "--history", textFile.toString(), goodRun.toString());
+        refused("history", "add: --history under a file", "is a file", "history", "add", "--history", notAFolderParent.toString(), goodRun.toString());
+        for (String sub : List.of("list", "show", "check", "trends", "evaluate")) {
+            String[] a = sub.equals("show") ? new String[] {"history", sub, "m1", "--history", newHist} : new String[] {"history", sub, "--history", newHist};
+            refused("history", sub + ": missing history", "no such file", sub.equals("check") ? with(a, goodRun.toString()) : a);
+            String[] t = sub.equals("show") ? new String[] {"history", sub, "m1", "--history", textFile.toString()} : new String[] {"history", sub, "--history", textFile.toString()};
+            refused("history", sub + ": not SQLite", "not an SQLite database", sub.equals("check") ? with(t, goodRun.toString()) : t);
+        }
+        refused("history", "show: unknown metric", "METRIC nosuch: not in the history", "history", "show", "nosuch", "--history", hist);
+        refused("history", "check: missing run", "no such file", "history", "check", root.resolve("no-run").toString(), "--history", hist);
+        refused("history", "check: corrupt run", "field 'experiments'", "history", "check", corruptRuns.get("experiments a string").toString(), "--history", hist);
+        String[] chk = {"history", "check", goodRun.toString(), "--history", hist};
+        for (String v : BAD_NUMBERS) {
+            refused("history", "check --alpha " + v, "--alpha", with(chk, "--alpha", v));
+            if (!v.equals("0") && !v.equals("2147483647")) refused("history", "check --min-effect " + v, "--min-effect", with(chk, "--min-effect", v));
+            refused("history", "check --min-runs " + v, "--min-runs", with(chk, "--min-runs", v));
+        }
+        refused("history", "trends --out a folder", "is a folder", "history", "trends", "--history", hist, "--out", folderNpy.toString());
+        refused("history", "trends --metric a bad regex", "--metric", "history", "trends", "--history", hist, "--out", root.resolve("t.html").toString(), "--metric", "[");
+        refused("history", "evaluate: too few runs", "needs at least 4 runs", "history", "evaluate", "--history", hist);
+        refused("history", "evaluate --slowdown 0", "--slowdown", "history", "evaluate", "--history", hist, "--slowdown", "0");
+        refused("history", "evaluate --subsets 0", "--subsets", "history", "evaluate", "--history", hist, "--subsets", "0");
+        refused("run", "--history a folder", "is a folder", "run", "formats-storage", "--out", never, "--history", folderNpy.toString());
+        refused("run", "--history not SQLite", "not an SQLite database", "run", "formats-storage", "--out", never, "--history", textFile.toString());
         refused("report", "--published missing", "no-published", "report", goodRun.toString(), "--published", root.resolve("no-published").toString());
     }
 
@@ -390,7 +423,7 @@ class CliContractTest {
     void theTableCoversEveryCommand() {
         assertThat(CASES.stream().map(Case::command).distinct().toList())
                 .containsExactlyInAnyOrder("prunebench", "list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare",
-                        "spdy", "spdy solve");
+                        "spdy", "spdy solve", "history");
         Map<String, Long> perCommand = new TreeMap<>();
         for (Case c : CASES) perCommand.merge(c.command(), 1L, Long::sum);
         System.out.println("CLI contract: " + CASES.size() + " hostile invocations over " + perCommand.size() + " commands: " + perCommand);
@@ -398,8 +431,9 @@ class CliContractTest {
 
     @Test
     void everySubcommandAnswersHelp() {
-        for (String c : List.of("list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare", "spdy", "spdy solve", "help")) {
-            Result r = run(with(c.split(" "), "--help"));
+        for (String c : List.of("list", "list-backends", "storage", "info", "convert", "prune", "spmm", "train", "run", "report", "compare", "spdy", "spdy solve",
+                "history", "history add", "history list", "history show", "history check", "history trends", "history evaluate", "help")) {
+            Result r = run((c + " --help").split(" "));
             assertThat(r.code()).as(c + " --help: " + r.err()).isZero();
             assertThat(r.out()).as(c).contains("Usage: prunebench " + c).contains("--debug");
         }
