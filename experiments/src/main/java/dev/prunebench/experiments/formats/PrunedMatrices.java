@@ -21,7 +21,8 @@ public final class PrunedMatrices {
     public static long keptFor(FormatSpec spec, int rows, int cols, double sparsity) {
         if (!(sparsity >= 0 && sparsity <= 1)) throw new IllegalArgumentException("sparsity: must be in [0, 1], got " + sparsity);
         long units = spec.kind() == FormatSpec.Kind.GCSR ? StorageFormula.units(spec, rows, cols) : (long) rows * cols;
-        long kept = units - Math.round(sparsity * units);
+        // sparsity × units in double is inexact past 2^53 units: clamp, so rounding never asks for more or fewer than exist
+        long kept = units - Math.max(0, Math.min(units, Math.round(sparsity * units)));
         if (spec.kind() == FormatSpec.Kind.NM && kept > maxNonZerosNm(spec, rows, cols)) return -1;
         return kept;
     }
