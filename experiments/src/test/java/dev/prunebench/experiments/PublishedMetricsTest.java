@@ -56,6 +56,7 @@ class PublishedMetricsTest {
                 }
                 yield out;
             }
+            case "scalpel" -> dev.prunebench.experiments.scalpel.Scalpel.emits(s);
             case "formats-storage" -> FormatsNames.emits(s);
             case "hartenstein-accuracy", "deepcompression-lenet", "scalpel-accuracy" -> AccuracyNames.emits(experiment, s);
             default -> throw new AssertionError("built experiment " + experiment + " has published rows but no derivation of its metric names here");

@@ -113,7 +113,7 @@ public final class Scalpel implements Experiment {
     }
 
     /** The metric names this experiment emits at a scale when every network and backend is there (CPU and GPU; the MCU's are scalpel-mcu's). */
-    static Set<String> emits(Scale s) {
+    public static Set<String> emits(Scale s) {
         Set<String> out = new LinkedHashSet<>();
         for (String platform : List.of("cpu", "gpu"))
             for (int b : platform.equals("cpu") ? cpuBatches(s) : gpuBatches(s))
