@@ -223,7 +223,7 @@ public final class Scalpel implements Experiment {
             ctx.plot(new PlotSpec("mean-speedup", "Mean speedup over dense across LeNet-300-100 and LeNet-5, per platform", "means", "platform", "mean_speedup",
                     "method", List.of(), "platform (cpu at batch " + HEADLINE_BATCH + " and 64)", "mean speedup over dense (×)", false, PlotSpec.Style.BAR, 1.0));
         if (fig1.rowCount() > 0)
-            ctx.plot(new PlotSpec("fig1-deepcompression", "After Deep Compression pruning: relative execution time per platform, model size and MACs",
+            ctx.plot(new PlotSpec("fig1-deepcompression", "Deep Compression: time per platform, size (CSR) and MACs relative to dense",
                     "fig1", "quantity", "relative", "net", List.of(), "", "relative to dense (1 = dense)", false, PlotSpec.Style.BAR, 1.0));
         for (String p : ScalpelRule.PLATFORMS)
             if (layerTable.stringColumn("platform").countOccurrences(p) > 0)
@@ -611,7 +611,7 @@ public final class Scalpel implements Experiment {
                 if (any == null || r.platform().equals("cpu")) any = r;
             }
             if (any == null) continue;
-            add(t, net, "model size (csr, fp32)", (double) any.sizeBytes() / any.denseSizeBytes(), "exact");
+            add(t, net, "size", (double) any.sizeBytes() / any.denseSizeBytes(), "exact");
             add(t, net, "MACs", (double) any.macs() / any.denseMacs(), "exact");
         }
         return t;
@@ -702,8 +702,12 @@ public final class Scalpel implements Experiment {
     /** Per platform: what reproduced (Scalpel faster than Deep Compression, Deep Compression slower than dense on the GPU) and what did not. */
     private static void closingNote(ExperimentContext ctx, List<Row> rows, Table winners) {
         Map<String, Map<String, Double>> m = new LinkedHashMap<>();
+        Map<String, List<String>> partial = new LinkedHashMap<>();
         for (Mean x : means(rows))
-            if (x.batch() == HEADLINE_BATCH) m.computeIfAbsent(x.platform(), k -> new LinkedHashMap<>()).put(x.method(), x.speedup());
+            if (x.batch() == HEADLINE_BATCH) {
+                m.computeIfAbsent(x.platform(), k -> new LinkedHashMap<>()).put(x.method(), x.speedup());
+                if (x.nets().size() < NETS.size()) partial.computeIfAbsent(x.platform(), k -> new ArrayList<>()).add(x.method() + " over " + x.nets() + " only");
+            }
         for (String p : ScalpelRule.PLATFORMS) {
             Map<String, Double> s = m.get(p);
             if (s == null) continue;
@@ -721,6 +725,7 @@ public final class Scalpel implements Experiment {
                     if (winners.stringColumn("rule_wins").get(i).equals("yes")) yes++;
                 }
             if (all > 0) b.append(String.format(Locale.ROOT, "; the rule's structure wins %d of %d layers (table layer_winners)", yes, all));
+            if (partial.containsKey(p)) b.append("; means ").append(String.join(", ", partial.get(p))).append(" (a kept model missing, see skipped)");
             ctx.note(b.append('.').toString());
         }
     }
