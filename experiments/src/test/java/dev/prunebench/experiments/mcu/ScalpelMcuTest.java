@@ -23,9 +23,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ScalpelMcuTest {
+public class ScalpelMcuTest {
 
-    static Network pruned(Network n, double keep, int g, long seed) {
+    /** Random groups of g along rows kept with probability keep: a mask shaped like the accuracy experiments' (also used by ScalpelTest). */
+    public static Network pruned(Network n, double keep, int g, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         for (Param w : n.weights()) {
             boolean[] k = new boolean[w.size()];

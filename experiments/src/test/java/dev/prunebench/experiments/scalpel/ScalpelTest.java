@@ -1,5 +1,6 @@
 package dev.prunebench.experiments.scalpel;
 
+import static dev.prunebench.experiments.mcu.ScalpelMcuTest.pruned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,7 +11,6 @@ import dev.prunebench.kernels.cuda.CudaModelBackend;
 import dev.prunebench.models.io.ModelFiles;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
-import dev.prunebench.models.nn.Param;
 import dev.prunebench.models.prune.NodePruning;
 import dev.prunebench.results.Metric;
 import dev.prunebench.results.MetricsCsv;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,19 +80,6 @@ class ScalpelTest {
         assertThat(w.get(1).winner()).isEqualTo("deepcompression"); // simd-g16 is an extra row, not one of the table's methods
         assertThat(w.get(1).rule()).isEqualTo("simd");
         assertThat(w.get(1).ruleSpeedup()).isEqualTo(2.0);
-    }
-
-    static Network pruned(Network n, double keep, int g, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        for (Param w : n.weights()) {
-            boolean[] k = new boolean[w.size()];
-            for (int i = 0; i < k.length; i += g) {
-                boolean on = r.nextDouble() < keep;
-                for (int j = i; j < Math.min(i + g, k.length) && (j / w.cols() == i / w.cols()); j++) k[j] = on;
-            }
-            w.setMask(k);
-        }
-        return n;
     }
 
     /** The kept models of the accuracy experiments and scalpel-mcu's tables, in small widths; the CPU and the GPU model run for real. */
