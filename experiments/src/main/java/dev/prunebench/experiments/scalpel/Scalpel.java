@@ -158,6 +158,9 @@ public final class Scalpel implements Experiment {
         Budget budget = budget(scale);
         ctx.parameter("budget", budget.toString());
         ctx.parameter("threads", 1);
+        // the accuracy experiments of the run set MKL's reproducible mode (process-wide), so MKL kernels are timed in it;
+        // the baseline is the fastest of every dense CPU kernel, OpenBLAS and the Vector API included
+        ctx.parameter("mkl_mode", Reproducibility.status());
         ctx.parameter("size_bytes", "fp32 values + 32-bit indices and row pointers (what MKL, cuSPARSE and our kernels hold) + fp32 biases; MCU: flash bytes as scalpel-mcu counts them");
         int lanes = cpuLanes(reg);
         ctx.parameter("cpu_simd_width", lanes + " fp32 lanes (cpu-vector's preferred species)");
