@@ -704,22 +704,9 @@ public final class Scalpel implements Experiment {
 
     /** Per platform: what reproduced (Scalpel faster than Deep Compression, Deep Compression slower than dense on the GPU) and what did not. */
     private static void closingNote(ExperimentContext ctx, List<Row> rows, Table winners) {
-        Map<String, Map<String, Double>> m = new LinkedHashMap<>();
-        Map<String, List<String>> partial = new LinkedHashMap<>();
-        for (Mean x : means(rows))
-            if (x.batch() == HEADLINE_BATCH) {
-                m.computeIfAbsent(x.platform(), k -> new LinkedHashMap<>()).put(x.method(), x.speedup());
-                if (x.nets().size() < NETS.size()) partial.computeIfAbsent(x.platform(), k -> new ArrayList<>()).add(x.method() + " over " + x.nets() + " only");
-            }
         for (String p : ScalpelRule.PLATFORMS) {
-            Map<String, Double> s = m.get(p);
-            if (s == null) continue;
-            Double sc = s.get("scalpel"), dc = s.get("deepcompression");
-            StringBuilder b = new StringBuilder(p.toUpperCase(Locale.ROOT)).append(" (batch ").append(HEADLINE_BATCH).append("): ");
-            b.append(String.format(Locale.ROOT, "Scalpel %s, Deep Compression %s mean speedup", fmt(sc), fmt(dc)));
-            if (sc != null && dc != null)
-                b.append(sc > dc ? " — Scalpel ahead of traditional pruning, as published" : " — Scalpel not ahead of traditional pruning here, unlike the paper");
-            if (p.equals("gpu") && dc != null) b.append(dc < 1 ? "; Deep Compression slows the GPU down, as published" : "; Deep Compression does not slow the GPU down here, unlike the paper");
+            String v = verdict(p, rows);
+            if (v == null) continue;
             long yes = 0, all = 0;
             for (int i = 0; i < winners.rowCount(); i++)
                 if (winners.stringColumn("platform").get(i).equals(p) && winners.intColumn("batch").get(i) == HEADLINE_BATCH
@@ -727,10 +714,39 @@ public final class Scalpel implements Experiment {
                     all++;
                     if (winners.stringColumn("rule_wins").get(i).equals("yes")) yes++;
                 }
-            if (all > 0) b.append(String.format(Locale.ROOT, "; the rule's structure wins %d of %d layers (table layer_winners)", yes, all));
-            if (partial.containsKey(p)) b.append("; means ").append(String.join(", ", partial.get(p))).append(" (a kept model missing, see skipped)");
-            ctx.note(b.append('.').toString());
+            ctx.note(v + (all == 0 ? "" : String.format(Locale.ROOT, "; the rule's structure is the fastest on %d of %d layers where it was measured (table layer_winners)", yes, all)) + ".");
         }
+    }
+
+    /**
+     * What reproduced on a platform at the headline batch: Scalpel against Deep Compression on the networks both were
+     * measured on (a mean over other networks would not compare), and on the GPU whether Deep Compression is below 1×.
+     * Null when the platform has no rows.
+     */
+    static String verdict(String platform, List<Row> rows) {
+        Map<String, Double> sc = new LinkedHashMap<>(), dc = new LinkedHashMap<>();
+        for (Row r : rows)
+            if (r.platform().equals(platform) && r.batch() == HEADLINE_BATCH) {
+                if (r.method().equals("scalpel")) sc.put(r.net(), r.speedup());
+                if (r.method().equals("deepcompression")) dc.put(r.net(), r.speedup());
+            }
+        if (sc.isEmpty() && dc.isEmpty()) return null;
+        StringBuilder b = new StringBuilder(platform.toUpperCase(Locale.ROOT)).append(" (batch ").append(HEADLINE_BATCH).append("): ");
+        List<String> both = sc.keySet().stream().filter(dc::containsKey).toList();
+        if (both.isEmpty()) b.append("Scalpel and Deep Compression share no measured network (").append("scalpel ").append(sc.keySet())
+                .append(", deepcompression ").append(dc.keySet()).append(")");
+        else {
+            double s = ScalpelRule.mean(both.stream().map(sc::get).toList()), d = ScalpelRule.mean(both.stream().map(dc::get).toList());
+            b.append(String.format(Locale.ROOT, "over %s, Scalpel %.2f× and Deep Compression %.2f× mean speedup — ", both, s, d))
+                    .append(s > d ? "Scalpel ahead of traditional pruning, as published" : "Scalpel not ahead of traditional pruning, unlike the paper");
+            if (both.size() < NETS.size()) b.append(" (").append(NETS.stream().filter(n -> !both.contains(n)).toList()).append(" lacks a kept model: see skipped)");
+        }
+        if (platform.equals("gpu") && !dc.isEmpty()) {
+            List<String> slower = dc.entrySet().stream().filter(e -> e.getValue() < 1).map(Map.Entry::getKey).toList();
+            b.append("; Deep Compression is slower than dense on ").append(slower.isEmpty() ? "no network, unlike the paper" : slower + (slower.size() == dc.size()
+                    ? ", as published" : " only (published: slower on every network)"));
+        }
+        return b.toString();
     }
 
     private static String fmt(Double v) { return v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f×", v); }

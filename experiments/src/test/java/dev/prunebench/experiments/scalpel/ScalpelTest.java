@@ -54,6 +54,12 @@ class ScalpelTest {
         assertThat(cpuScalpel.nets()).containsExactly("lenet300", "lenet5");
         Scalpel.Mean gpuDc = means.stream().filter(m -> m.platform().equals("gpu") && m.method().equals("deepcompression")).findFirst().orElseThrow();
         assertThat(gpuDc.nets()).containsExactly("lenet5");  // a mean says which networks it is over
+
+        // the verdict compares the two on the networks both ran on: cpu deepcompression only has lenet300
+        assertThat(Scalpel.verdict("cpu", all)).contains("over [lenet300], Scalpel 2.00× and Deep Compression 1.10×").contains("ahead")
+                .contains("[lenet5] lacks a kept model");
+        assertThat(Scalpel.verdict("gpu", all)).contains("share no measured network").contains("slower than dense on [lenet5], as published");
+        assertThat(Scalpel.verdict("mcu", all)).isNull();
     }
 
     @Test void fig1IsRelativeTimePerPlatformSizeAndMacsAfterDeepCompression() {
