@@ -170,8 +170,10 @@ public final class Scalpel implements Experiment {
                 + "the fastest of its platform's kernels for its format (CSR for Deep Compression, grouped CSR for SIMD-aware, dense for node pruning), "
                 + "chosen in the same run; single thread.");
         ctx.note("Method scalpel = Scalpel's rule (docs/scalpel.md): per layer SIMD-aware for fully connected and node pruning for convolutions on the "
-                + "MCU and CPU, node pruning everywhere on the GPU; since each kept network has one structure, a network takes the structure the rule gives "
-                + "to most of its dense multiply-accumulates (LeNet-5: its convolutions; LeNet-300-100: its FC layers). Column structure names it.");
+                + "MCU and CPU, node pruning everywhere on the GPU. Where the rule mixes structures (LeNet-5 on the CPU) it is " + ACC + "'s combined "
+                + "network (node-pruned convolutions, SIMD-aware FC layers, retrained together: method combined) when kept; otherwise a network takes the "
+                + "structure the rule gives to most of its dense multiply-accumulates (LeNet-5: its convolutions; LeNet-300-100: its FC layers). "
+                + "Column structure names the row it is.");
 
         Map<String, Map<String, Kept>> models = new LinkedHashMap<>();
         for (String net : NETS) models.put(net, kept(ctx, net));
@@ -248,8 +250,8 @@ public final class Scalpel implements Experiment {
             load(out, "node", 0, acc.get().resolve(net + "-node"));
             try (var s = Files.list(acc.get())) {
                 for (Path p : s.sorted().toList()) {
-                    Matcher m = Pattern.compile(Pattern.quote(net) + "-simd-g(\\d+)").matcher(p.getFileName().toString());
-                    if (m.matches()) load(out, "simd-g" + m.group(1), Integer.parseInt(m.group(1)), p);
+                    Matcher m = Pattern.compile(Pattern.quote(net) + "-(simd|combined)-g(\\d+)").matcher(p.getFileName().toString());
+                    if (m.matches()) load(out, m.group(1) + "-g" + m.group(2), Integer.parseInt(m.group(2)), p);
                 }
             }
         }
@@ -269,8 +271,11 @@ public final class Scalpel implements Experiment {
                 dir.getParent().getParent().getFileName() + "/" + KEPT_MODELS + "/" + dir.getFileName()));
     }
 
-    static List<Integer> simdGroups(Map<String, Kept> kept) {
-        return kept.values().stream().filter(k -> k.method().startsWith("simd-g")).map(Kept::g).sorted().toList();
+    static List<Integer> simdGroups(Map<String, Kept> kept) { return groups(kept, "simd-g"); }
+
+    /** The g of the kept networks whose method starts so ({@code simd-g}, {@code combined-g}), ascending. */
+    static List<Integer> groups(Map<String, Kept> kept, String prefix) {
+        return kept.values().stream().filter(k -> k.method().startsWith(prefix)).map(Kept::g).sorted().toList();
     }
 
     /** The preferred float species' lanes as cpu-vector reports them ("Float512 species, 16 lanes"); 8 when it does not say. */
@@ -331,7 +336,8 @@ public final class Scalpel implements Experiment {
                     model == null ? -1 : macs(model.network()), macs(k.get("dense").network()), Csv.number(r, "fp32_test_accuracy", nets), r.get("provenance")));
         }
         ctx.note("MCU rows are " + MCU + "'s, joined: q15 on the emulated Cortex-M4, speedup = dense executed instructions / pruned executed instructions "
-                + "(exact counts), size = flash bytes (weights, indices, code); SIMD-aware at the smallest kept g, run as SMLAD pairs.");
+                + "(exact counts), size = flash bytes (weights, indices, code); SIMD-aware at the smallest kept g, run as SMLAD pairs. " + MCU
+                + " does not run the combined network, so the MCU's scalpel row is the per-network rule's.");
     }
 
     /** scalpel-mcu runs the smallest kept g. */
@@ -372,6 +378,12 @@ public final class Scalpel implements Experiment {
                     if (other != g && kept.contains(other)) out.add(k.get("simd-g" + other));
         }
         if (k.containsKey("node")) out.add(k.get("node"));
+        // the combined network (node-pruned convolutions, SIMD-aware FC layers) is Scalpel's own on the CPU; the GPU's rule is node pruning throughout
+        int cg = ScalpelRule.groupFor(ScalpelRule.simdWidth(platform, lanes), groups(k, "combined-g"));
+        if (platform.equals("cpu") && cg > 0) {
+            Kept c = k.get("combined-g" + cg);
+            out.add(new Kept("combined", cg, c.network(), c.accuracy(), c.dir()));
+        }
         return out;
     }
 
@@ -395,26 +407,30 @@ public final class Scalpel implements Experiment {
         }
         for (Kept c : candidates(platform, k, lanes, gs)) {
             Network pruned = c.network();
+            boolean combined = c.method().equals("combined");
             String fmt = c.g() > 0 ? "gcsr:" + c.g() : c.method().equals("deepcompression") ? "csr" : "dense";
             FormatSpec spec = FormatSpec.parse(fmt);
+            // the combined network's convolutions are node-pruned: dense, on the baseline's kernel; its FC layers grouped
+            java.util.function.BiFunction<String, String, KernelNetwork.Choice> choice = (layer, id) -> combined && layer.startsWith("conv")
+                    ? KernelNetwork.Choice.of(base, "dense") : KernelNetwork.Choice.of(id, fmt);
             String kernel;
             try {
                 if (c.method().equals("node")) kernel = base;
                 else {
                     // grouped CSR runs on grouped kernels (not on a CSR kernel that would convert it); CSR on any CSR kernel
                     List<String> ids = kernelIds(reg, backends, m -> m.supports(spec) && (spec.kind() != FormatSpec.Kind.GCSR || !m.supports(FormatSpec.CSR)));
-                    kernel = fastest(ctx, ids, id -> KernelNetwork.plan(pruned, reg, l -> KernelNetwork.Choice.of(id, fmt), batch, 1, x), budget,
-                            net + " " + c.method());
+                    kernel = fastest(ctx, ids, id -> KernelNetwork.plan(pruned, reg, l -> choice.apply(l, id), batch, 1, x), budget, net + " " + c.method());
                 }
             } catch (IllegalArgumentException e) {
                 ctx.skipped(platform + " " + net + " " + c.method() + " batch " + batch, e.getMessage());
                 continue;
             }
-            ctx.log().printf("  %s %s %s (%s) batch %d on %s against %s …%n", platform, net, c.method(), fmt, batch, kernel, base);
+            String kernels = combined ? base + " (conv, dense) + " + kernel + " (fc, " + fmt + ")" : kernel;
+            ctx.log().printf("  %s %s %s (%s) batch %d on %s against %s …%n", platform, net, c.method(), fmt, batch, kernels, base);
             NetworkLatency.Result r;
             long sz;
             String prov;
-            try (KernelNetwork cand = KernelNetwork.plan(pruned, reg, l -> KernelNetwork.Choice.of(kernel, fmt), batch, 1, x);
+            try (KernelNetwork cand = KernelNetwork.plan(pruned, reg, l -> choice.apply(l, kernel), batch, 1, x);
                  KernelNetwork b = KernelNetwork.dense(dense, reg, base, batch, 1, x)) {
                 r = NetworkLatency.measure(cand, b, budget);
                 sz = size(cand);
@@ -422,7 +438,7 @@ public final class Scalpel implements Experiment {
             }
             Stats.Interval sp = r.speedup();
             double t = r.counted() ? micros(r.counts()) : r.time().median() / 1e3, tb = r.counted() ? micros(r.baselineCounts()) : r.baselineTime().median() / 1e3;
-            rows.add(new Row(platform, net, batch, c.method(), c.method(), c.g(), kernel, base, pruned.shape(), sp.median(), sp.low(), sp.high(), t, tb, sz,
+            rows.add(new Row(platform, net, batch, c.method(), c.method(), c.g(), kernels, base, pruned.shape(), sp.median(), sp.low(), sp.high(), t, tb, sz,
                     denseSize, macs(pruned), macs(dense), c.accuracy(), prov));
             for (NetworkLatency.LayerLatency ll : r.layers())
                 layers.add(new LayerRow(platform, net, batch, ll.layer(), ll.layer().startsWith("conv"), c.method(), c.g(), ll.kernel(), ll.format(),
@@ -446,17 +462,19 @@ public final class Scalpel implements Experiment {
 
     /**
      * The fastest of some kernels for one network: each kernel's plan (kernels that refuse a layer left out), verified;
-     * counted plans by their cost, timed ones in one interleaved group.
+     * counted plans by their cost, timed ones in one interleaved group. Returns the id given to {@code plan} (a plan may
+     * run some layers on another kernel: the combined network's convolutions).
      *
      * @throws IllegalArgumentException when no kernel takes every layer
      */
     private static String fastest(ExperimentContext ctx, List<String> ids, java.util.function.Function<String, KernelNetwork> plan, Budget budget, String what) {
         List<KernelNetwork> plans = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
+        List<String> built = new ArrayList<>(), refused = new ArrayList<>();
         try {
             for (String id : ids) {
                 try {
                     plans.add(plan.apply(id));
+                    built.add(id);
                 } catch (IllegalArgumentException e) {
                     refused.add(e.getMessage());
                 }
@@ -465,7 +483,7 @@ public final class Scalpel implements Experiment {
                 throw new IllegalArgumentException(what + ": no kernel of " + ids + " takes every layer" + (refused.isEmpty() ? "" : " (" + String.join("; ", refused) + ")"));
             for (KernelNetwork p : plans)
                 if (!p.verify().passed()) throw new IllegalStateException(what + ": plan " + p.describe() + " fails verification: " + p.verify());
-            if (plans.size() == 1) return plans.get(0).layers().get(0).kernel().id();
+            if (plans.size() == 1) return built.get(0);
             List<Optional<MatMul.Counts>> counts = plans.stream().map(KernelNetwork::counts).toList();
             int best = 0;
             if (counts.stream().allMatch(Optional::isPresent)) {
@@ -476,7 +494,7 @@ public final class Scalpel implements Experiment {
                 for (int i = 0; i < all.length; i++) all[i] = i;
                 best = g.fastest(all);
             } else throw new IllegalStateException(what + ": counted and timed kernels mixed in " + ids);
-            return plans.get(best).layers().get(0).kernel().id();
+            return built.get(best);
         } finally {
             for (KernelNetwork p : plans) p.close();
         }
@@ -492,8 +510,12 @@ public final class Scalpel implements Experiment {
         for (List<Row> g : groups.values()) {
             out.addAll(g);
             Row first = g.get(0);
-            String structure = ScalpelRule.forNetwork(first.platform(), ruleLayers(models.get(first.net()).get("dense").network()));
-            g.stream().filter(r -> r.method().equals(structure)).findFirst().ifPresent(r -> out.add(r.as("scalpel")));
+            List<ScalpelRule.Layer> layers = ruleLayers(models.get(first.net()).get("dense").network());
+            // a rule that mixes structures in one network is the combined network when it was kept and measured, else the majority's
+            boolean mixed = new LinkedHashSet<>(ScalpelRule.perLayer(first.platform(), layers).values()).size() > 1;
+            Optional<Row> comb = mixed ? g.stream().filter(r -> r.method().equals("combined")).findFirst() : Optional.empty();
+            String structure = ScalpelRule.forNetwork(first.platform(), layers);
+            (comb.isPresent() ? comb : g.stream().filter(r -> r.method().equals(structure)).findFirst()).ifPresent(r -> out.add(r.as("scalpel")));
         }
         return out;
     }

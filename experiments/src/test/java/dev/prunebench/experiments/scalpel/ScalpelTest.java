@@ -62,6 +62,18 @@ class ScalpelTest {
         assertThat(Scalpel.verdict("mcu", all)).isNull();
     }
 
+    @Test void whereTheRuleMixesStructuresTheCombinedNetworkIsScalpelsWhenMeasured() {
+        List<Scalpel.Row> rows = List.of(row("cpu", "lenet5", "node", 1.4, 50, 100), row("cpu", "lenet5", "combined", 1.7, 30, 100),
+                row("cpu", "lenet300", "combined", 9.0, 30, 100), row("cpu", "lenet300", "simd", 2.0, 30, 100),
+                row("gpu", "lenet5", "node", 1.2, 50, 100), row("gpu", "lenet5", "combined", 3.0, 30, 100),
+                row("mcu", "lenet5", "node", 1.1, 50, 100));
+        List<Scalpel.Row> sc = Scalpel.withScalpel(rows, models()).stream().filter(r -> r.method().equals("scalpel")).toList();
+        // LeNet-5 on the CPU mixes node (conv) and SIMD-aware (FC): the combined network; LeNet-300-100 is all FC, the GPU all node: not combined;
+        // the MCU has no combined row: the majority's structure
+        assertThat(sc).extracting(r -> r.platform() + " " + r.net() + " " + r.structure())
+                .containsExactly("cpu lenet5 combined", "cpu lenet300 simd", "gpu lenet5 node", "mcu lenet5 node");
+    }
+
     @Test void fig1IsRelativeTimePerPlatformSizeAndMacsAfterDeepCompression() {
         List<Scalpel.Row> rows = List.of(row("mcu", "lenet5", "deepcompression", 2.0, 20, 100), row("cpu", "lenet5", "deepcompression", 0.5, 16, 100),
                 row("gpu", "lenet5", "deepcompression", 0.25, 16, 100), row("cpu", "lenet5", "node", 4, 1, 100));
@@ -108,6 +120,8 @@ class ScalpelTest {
                         Map.of("test_accuracy", 0.88));
                 ModelFiles.save(NodePruning.shrink(l300, Map.of("fc1", new int[] {0, 2, 5, 7}, "fc2", new int[] {1, 3})),
                         sc.dir().resolve(Experiment.KEPT_MODELS).resolve("lenet300-node"), Map.of("test_accuracy", 0.87));
+                ModelFiles.save(pruned(Networks.build("lenet5", new int[] {2, 3, 8}, 1), 0.5, 8, 4), sc.dir().resolve(Experiment.KEPT_MODELS).resolve("lenet5-combined-g8"),
+                        Map.of("test_accuracy", 0.86));
             }
             try (var mcu = run.experiment(Scalpel.MCU, "test")) {
                 Files.writeString(mcu.dir().resolve("networks.csv"), """
@@ -134,7 +148,9 @@ class ScalpelTest {
                 .anyMatch(l -> l.startsWith("cpu,lenet300,64,node,node,0,"))
                 .anyMatch(l -> l.startsWith("cpu,lenet300,1,scalpel,simd,8,gcsr-vector,"))
                 .anyMatch(l -> l.startsWith("gpu,lenet300,1,scalpel,node,0,model-sgemm,model-sgemm,784-4-2-10,") && l.endsWith(",modelled,true"))
-                .anyMatch(l -> l.startsWith("cpu,lenet5,1,deepcompression,"));
+                .anyMatch(l -> l.startsWith("cpu,lenet5,1,deepcompression,"))
+                .anyMatch(l -> l.startsWith("cpu,lenet5,64,scalpel,combined,8,dense-") || l.startsWith("cpu,lenet5,64,scalpel,combined,8,"))
+                .noneMatch(l -> l.startsWith("gpu,lenet5,1,combined,"));
         List<Metric> ms = MetricsCsv.read(dir.resolve("metrics.csv"));
         Metric gpu = ms.stream().filter(m -> m.name().equals("speedup[net=lenet300,method=node,platform=gpu]")).findFirst().orElseThrow();
         assertThat(gpu.modelled()).isTrue();
@@ -145,6 +161,7 @@ class ScalpelTest {
                 .noneMatch(m -> m.name().contains("platform=mcu")); // the MCU's metrics are scalpel-mcu's
         assertThat(Scalpel.emits(Scale.STANDARD)).containsAll(ms.stream().map(Metric::name).filter(n -> n.startsWith("mean_speedup")).toList());
         assertThat(Files.readAllLines(dir.resolve("layer_winners.csv"))).anyMatch(l -> l.startsWith("mcu,lenet300,1,fc1,fc,simd,5.0,"));
+        assertThat(nets).anyMatch(l -> l.startsWith("cpu,lenet5,1,combined,combined,8,") && l.contains(" (conv, dense) + gcsr-vector (fc, gcsr:8)"));
         assertThat(Files.readString(dir.resolve("experiment.json"))).contains("lenet5 simd").contains("lenet5 node"); // not kept: skipped with why
     }
 }
