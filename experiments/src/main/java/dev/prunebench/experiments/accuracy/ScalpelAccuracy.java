@@ -41,7 +41,7 @@ public final class ScalpelAccuracy implements Experiment {
 
     @Override public String id() { return "scalpel-accuracy"; }
     @Override public String paper() { return "Yu et al., Scalpel (ISCA 2017)"; }
-    @Override public String description() { return "LeNet-300-100 / LeNet-5: SIMD-aware group pruning (g = 2, 4, 8, 16) and node pruning; pruned fraction, accuracy, shapes"; }
+    @Override public String description() { return "LeNet-300-100 / LeNet-5: SIMD-aware group pruning (g = 2, 4, 8, 16), node pruning, and both in one LeNet-5; pruned fraction, accuracy, shapes"; }
 
     /**
      * Group sizes: 2 is the Cortex-M4's q15 SIMD width (SMLAD), 8 and 16 the fp32 lanes of AVX2 and AVX-512 (the

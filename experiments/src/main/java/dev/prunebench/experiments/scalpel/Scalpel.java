@@ -425,7 +425,7 @@ public final class Scalpel implements Experiment {
                 ctx.skipped(platform + " " + net + " " + c.method() + " batch " + batch, e.getMessage());
                 continue;
             }
-            String kernels = combined ? base + " (conv, dense) + " + kernel + " (fc, " + fmt + ")" : kernel;
+            String kernels = combined ? base + " for conv + " + kernel + " for fc" : kernel;
             ctx.log().printf("  %s %s %s (%s) batch %d on %s against %s …%n", platform, net, c.method(), fmt, batch, kernels, base);
             NetworkLatency.Result r;
             long sz;
