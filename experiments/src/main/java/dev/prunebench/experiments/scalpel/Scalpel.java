@@ -319,7 +319,7 @@ public final class Scalpel implements Experiment {
             String key = r.get("net") + "/" + r.get("method");
             kernels.merge(key, r.get("kernel"), (a, b) -> a.contains(b) ? a : a + "+" + b);
             String net = r.get("net"), method = r.get("method");
-            int g = method.equals("simd") ? mcuGroup(models.get(net)) : 0;
+            int g = mcuGroup(models.get(net), method);
             double sp = Csv.number(r, "speedup", lp);
             layers.add(new LayerRow("mcu", net, 1, r.get("layer"), r.get("layer").startsWith("conv"), method, g, r.get("kernel"), r.get("format"), sp, sp, sp,
                     r.get("provenance")));
@@ -328,21 +328,22 @@ public final class Scalpel implements Experiment {
             String net = r.get("net"), method = r.get("method");
             Map<String, Kept> k = models.get(net);
             if (k == null) continue;
-            int g = method.equals("simd") ? mcuGroup(k) : 0;
-            Kept model = method.equals("simd") ? k.get("simd-g" + g) : k.get(method);
+            int g = mcuGroup(k, method);
+            Kept model = g > 0 ? k.get(method + "-g" + g) : k.get(method);
             double sp = Csv.number(r, "speedup", nets);
             rows.add(new Row("mcu", net, 1, method, method, g, kernels.getOrDefault(net + "/" + method, "?"), "mcu-q15-dense", r.get("shape"), sp, sp, sp,
                     Double.NaN, Double.NaN, (long) Csv.number(r, "flash_bytes", nets), (long) Csv.number(r, "dense_flash_bytes", nets),
                     model == null ? -1 : macs(model.network()), macs(k.get("dense").network()), Csv.number(r, "fp32_test_accuracy", nets), r.get("provenance")));
         }
         ctx.note("MCU rows are " + MCU + "'s, joined: q15 on the emulated Cortex-M4, speedup = dense executed instructions / pruned executed instructions "
-                + "(exact counts), size = flash bytes (weights, indices, code); SIMD-aware at the smallest kept g, run as SMLAD pairs. " + MCU
-                + " does not run the combined network, so the MCU's scalpel row is the per-network rule's.");
+                + "(exact counts), size = flash bytes (weights, indices, code); SIMD-aware (and the combined network's FC layers) at the smallest "
+                + "kept g, run as SMLAD pairs.");
     }
 
-    /** scalpel-mcu runs the smallest kept g. */
-    private static int mcuGroup(Map<String, Kept> k) {
-        List<Integer> gs = simdGroups(k);
+    /** scalpel-mcu runs the smallest kept g of its simd and combined methods; 0 for the others. */
+    private static int mcuGroup(Map<String, Kept> k, String method) {
+        if (!method.equals("simd") && !method.equals("combined")) return 0;
+        List<Integer> gs = groups(k, method + "-g");
         return gs.isEmpty() ? 0 : gs.get(0);
     }
 
