@@ -85,9 +85,11 @@ public final class ScalpelMcu implements Experiment {
                 + "q15 accuracy on the test set is not measured here.");
         Budget none = new Budget(0, 3, 0, 200, 1);
         Map<String, Map<String, Double>> speedups = new TreeMap<>(), reductions = new TreeMap<>();
+        Map<String, List<dev.prunebench.experiments.scalpel.ScalpelRule.Layer>> denseLayers = new LinkedHashMap<>();
         for (String net : List.of("lenet300", "lenet5")) {
             Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
             Network dense = ModelFiles.load(denseDir).network();
+            denseLayers.put(net, dev.prunebench.experiments.scalpel.Scalpel.ruleLayers(dense));
             for (Method m : methods()) {
                 if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof dev.prunebench.models.nn.Conv2d)) continue; // all FC: it is simd
                 Optional<Path> dir = model(ctx, m, net);
@@ -152,8 +154,11 @@ public final class ScalpelMcu implements Experiment {
         // Scalpel's rule for a microcontroller: SIMD-aware pruning for fully connected layers, node pruning for conv layers
         // (dev.prunebench.experiments.scalpel.ScalpelRule): SIMD-aware for the all-FC LeNet-300-100; for LeNet-5 the
         // combined network scalpel-accuracy keeps (node-pruned conv, SIMD-aware FC), else node pruning (most of its MACs).
-        boolean combined = speedups.getOrDefault("combined", Map.of()).containsKey("lenet5");
-        Map<String, String> rule = Map.of("lenet300", "simd", "lenet5", combined ? "combined" : "node");
+        Map<String, String> rule = new LinkedHashMap<>();
+        for (var e : denseLayers.entrySet())
+            rule.put(e.getKey(), dev.prunebench.experiments.scalpel.ScalpelRule.method("mcu", e.getValue(),
+                    speedups.getOrDefault("combined", Map.of()).containsKey(e.getKey())));
+        boolean combined = rule.containsValue("combined");
         Map<String, Double> scalpelSp = new LinkedHashMap<>(), scalpelRed = new LinkedHashMap<>();
         for (String net : List.of("lenet300", "lenet5")) {
             Double sp = speedups.getOrDefault(rule.get(net), Map.of()).get(net);

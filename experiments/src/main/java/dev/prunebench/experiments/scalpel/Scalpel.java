@@ -287,7 +287,7 @@ public final class Scalpel implements Experiment {
     }
 
     /** Dense multiply-accumulates per sample of each weight layer (kept weights only). */
-    static List<ScalpelRule.Layer> ruleLayers(Network n) {
+    public static List<ScalpelRule.Layer> ruleLayers(Network n) {
         List<ScalpelRule.Layer> out = new ArrayList<>();
         for (Layer l : n.layers()) {
             if (l instanceof Linear fc) out.add(new ScalpelRule.Layer(fc.name(), false, fc.weight().kept()));
@@ -528,11 +528,9 @@ public final class Scalpel implements Experiment {
             out.addAll(g);
             Row first = g.get(0);
             List<ScalpelRule.Layer> layers = ruleLayers(models.get(first.net()).get("dense").network());
-            // a rule that mixes structures in one network is the combined network when it was kept and measured, else the majority's
-            boolean mixed = new LinkedHashSet<>(ScalpelRule.perLayer(first.platform(), layers).values()).size() > 1;
-            Optional<Row> comb = mixed ? g.stream().filter(r -> r.method().equals("combined")).findFirst() : Optional.empty();
-            String structure = ScalpelRule.forNetwork(first.platform(), layers);
-            (comb.isPresent() ? comb : g.stream().filter(r -> r.method().equals(structure)).findFirst()).ifPresent(r -> out.add(r.as("scalpel")));
+            boolean combined = g.stream().anyMatch(r -> r.method().equals(ScalpelRule.COMBINED));
+            String structure = ScalpelRule.method(first.platform(), layers, combined);
+            g.stream().filter(r -> r.method().equals(structure)).findFirst().ifPresent(r -> out.add(r.as("scalpel")));
         }
         return out;
     }

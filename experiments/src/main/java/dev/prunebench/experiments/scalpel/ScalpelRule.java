@@ -67,6 +67,18 @@ public final class ScalpelRule {
         return best;
     }
 
+    /** The method of a network pruned with the rule's structure in every layer: node-pruned convolutions with SIMD-aware FC layers. */
+    public static final String COMBINED = "combined";
+
+    /**
+     * The measured network that is Scalpel's on a platform: where the rule mixes structures in the network and the
+     * combined network was measured, {@link #COMBINED}; else {@link #forNetwork}.
+     */
+    public static String method(String platform, List<Layer> layers, boolean combinedMeasured) {
+        boolean mixed = new java.util.HashSet<>(perLayer(platform, layers).values()).size() > 1;
+        return mixed && combinedMeasured ? COMBINED : forNetwork(platform, layers);
+    }
+
     /**
      * The SIMD width of a platform for fp32 or q15 weights: 2 on the Cortex-M4 (SMLAD multiplies two q15 pairs),
      * the preferred float vector's lanes on the CPU (16 with AVX-512, 8 with AVX2), none on the GPU (0: Scalpel prunes

@@ -43,6 +43,16 @@ class ScalpelRuleTest {
                 java.util.Map.entry("fc1", "simd"), java.util.Map.entry("fc2", "simd"));
     }
 
+    @Test void theCombinedNetworkIsScalpelsWhereTheRuleMixesStructuresAndItWasMeasured() {
+        var lenet5 = Scalpel.ruleLayers(Networks.build("lenet5", 0));
+        var lenet300 = Scalpel.ruleLayers(Networks.build("lenet300", 0));
+        assertThat(ScalpelRule.method("cpu", lenet5, true)).isEqualTo("combined");
+        assertThat(ScalpelRule.method("mcu", lenet5, true)).isEqualTo("combined");
+        assertThat(ScalpelRule.method("cpu", lenet5, false)).isEqualTo("node");
+        assertThat(ScalpelRule.method("gpu", lenet5, true)).isEqualTo("node");   // one structure throughout: no combination needed
+        assertThat(ScalpelRule.method("cpu", lenet300, true)).isEqualTo("simd");
+    }
+
     @Test void theGroupSizeRunIsThePlatformsWidthOrTheNearestKept() {
         assertThat(ScalpelRule.simdWidth("mcu", 16)).isEqualTo(2);
         assertThat(ScalpelRule.simdWidth("cpu", 16)).isEqualTo(16);
