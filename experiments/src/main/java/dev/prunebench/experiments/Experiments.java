@@ -18,7 +18,8 @@ public final class Experiments {
             new dev.prunebench.experiments.mcu.ScalpelMcu(),
             new dev.prunebench.experiments.spdy.SpdyTimings(),
             new dev.prunebench.experiments.spdy.SpdyLatency(),
-            new dev.prunebench.experiments.accuracy.SpdyMnist()
+            new dev.prunebench.experiments.accuracy.SpdyMnist(),
+            new dev.prunebench.experiments.scalpel.Scalpel()
     );
 
     public static Map<String, Experiment> byId() {

@@ -56,6 +56,7 @@ class PublishedMetricsTest {
                 }
                 yield out;
             }
+            case "scalpel" -> dev.prunebench.experiments.scalpel.Scalpel.emits(s);
             case "formats-storage" -> FormatsNames.emits(s);
             case "spdy-timings" -> {
                 // every file, whatever the scale: the three largest targets; the DP's defaults and the files' level count

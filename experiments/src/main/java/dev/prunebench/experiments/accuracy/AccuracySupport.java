@@ -170,7 +170,11 @@ final class AccuracySupport {
 
     /** Prunes all weight matrices of {@code net} together, one threshold, {@code rate} of all groups removed. */
     static void pruneGlobally(Network net, int g, Score score, double rate) {
-        List<Param> ws = net.weights();
+        pruneGlobally(net.weights(), g, score, rate);
+    }
+
+    /** Prunes these weight matrices together, one threshold, {@code rate} of their groups removed. */
+    static void pruneGlobally(List<Param> ws, int g, Score score, double rate) {
         // already-masked weights are zero and rank lowest, so an increasing schedule only adds to the mask
         List<boolean[]> ks = GroupPruning.masks(matrices(ws), g, score, rate);
         for (int i = 0; i < ws.size(); i++) ws.get(i).setMask(and(ks.get(i), ws.get(i).mask()));

@@ -7,6 +7,7 @@ import dev.prunebench.experiments.Experiment;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
+import dev.prunebench.models.nn.Param;
 import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.prune.NodePruning;
 import dev.prunebench.models.train.TrainConfig;
@@ -40,9 +41,13 @@ public final class ScalpelAccuracy implements Experiment {
 
     @Override public String id() { return "scalpel-accuracy"; }
     @Override public String paper() { return "Yu et al., Scalpel (ISCA 2017)"; }
-    @Override public String description() { return "LeNet-300-100 / LeNet-5: SIMD-aware group pruning (g = 2, 4, 8) and node pruning; pruned fraction, accuracy, shapes"; }
+    @Override public String description() { return "LeNet-300-100 / LeNet-5: SIMD-aware group pruning (g = 2, 4, 8, 16), node pruning, and both in one LeNet-5; pruned fraction, accuracy, shapes"; }
 
-    static List<Integer> groupSizes(Scale s) { return s == Scale.QUICK ? List.of(8) : List.of(2, 4, 8); }
+    /**
+     * Group sizes: 2 is the Cortex-M4's q15 SIMD width (SMLAD), 8 and 16 the fp32 lanes of AVX2 and AVX-512 (the
+     * {@code scalpel} experiment runs each platform's width); quick keeps 8 only.
+     */
+    static List<Integer> groupSizes(Scale s) { return s == Scale.QUICK ? List.of(8) : List.of(2, 4, 8, 16); }
 
     /**
      * The rate grid of the SIMD-aware search. It starts at 50 %: jumping from dense straight to 80 % cost LeNet-5
@@ -68,6 +73,8 @@ public final class ScalpelAccuracy implements Experiment {
         ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
                 + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
                 + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
+        ctx.note("Combined (Scalpel's CPU rule, networks with convolutions): the node-pruned network, retrained, then its FC layers pruned SIMD-aware "
+                + "(g = " + combinedGroupSizes(ctx.scale()) + ", one threshold over the FC matrices, the same grid, retraining and tolerance), kept as <net>-combined-g<g>.");
         ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
                 + "validation accuracy, without retraining, within " + NODE_TOLERANCE + " points of dense (other layers intact); then all layers "
                 + "shrunk together and retrained. The output layer is never pruned.");
@@ -119,7 +126,8 @@ public final class ScalpelAccuracy implements Experiment {
                 ctx.log().printf(Locale.ROOT, "  %s g=%d: %.1f %% pruned (grid rate %.2f), test accuracy %.2f %%%n", net, g, 100 * pf, acceptedRate, pct(acc));
                 AccuracySupport.keep(ctx, net + "-simd-g" + g, accepted, acc);
             }
-            nodePrune(ctx, net, dense, denseVal, denseTest, split, retrainSet, b, node, summary);
+            Network small = nodePrune(ctx, net, dense, denseVal, denseTest, split, retrainSet, b, node, summary);
+            combine(ctx, net, dense, small, denseVal, denseTest, split, retrainSet, b, summary);
             ScalpelStaged.run(ctx, net, dense, denseTest, split, retrainSet, b, staged);
         }
         ctx.table("simd", simd.build());
@@ -138,8 +146,9 @@ public final class ScalpelAccuracy implements Experiment {
                 List.of("net=lenet5"), "rate", "validation accuracy (%)", false, PlotSpec.Style.LINE, Double.NaN));
     }
 
-    private void nodePrune(ExperimentContext ctx, String net, Network dense, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
-                           AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws java.io.IOException {
+    /** Node pruning of every prunable layer, then retraining; the retrained small network (kept as {@code <net>-node}). */
+    private Network nodePrune(ExperimentContext ctx, String net, Network dense, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
+                              AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws java.io.IOException {
         Map<String, int[]> keep = new LinkedHashMap<>();
         for (String layer : NodePruning.prunableLayers(dense)) {
             int n = dense.param(layer + ".weight").rows();
@@ -179,6 +188,57 @@ public final class ScalpelAccuracy implements Experiment {
         AccuracySupport.keep(ctx, net + "-node", small, acc);
         ctx.metric(AccuracySupport.accuracy("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
         ctx.log().printf(Locale.ROOT, "  %s node-pruned %s: accuracy %.2f %% before retraining, %.2f %% after (dense %.2f %%)%n", net, small.shape(), pct(before), pct(acc), pct(denseTest));
+        return small;
+    }
+
+    /**
+     * Group sizes of the combined network: the Cortex-M4's q15 width 2 and AVX-512's 16 fp32 lanes; quick keeps 8.
+     */
+    static List<Integer> combinedGroupSizes(Scale s) { return s == Scale.QUICK ? List.of(8) : List.of(2, 16); }
+
+    /**
+     * Scalpel's combination for a network with convolutions (the CPU's rule): the node-pruned network, retrained, whose
+     * fully connected layers are then pruned SIMD-aware — groups of g by RMS, one threshold over the FC matrices, the
+     * rate along the same grid with retraining after each step, kept while validation accuracy stays within
+     * {@value #SIMD_TOLERANCE} points of the dense network's. Kept as {@code <net>-combined-g<g>}.
+     */
+    private void combine(ExperimentContext ctx, String net, Network dense, Network node, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
+                         AccuracySupport.Budget b, TableBuilder summary) throws java.io.IOException {
+        if (node.weights().stream().noneMatch(p -> p.name().startsWith("conv"))) return; // all FC: the combination is SIMD-aware pruning itself
+        for (int g : combinedGroupSizes(ctx.scale())) {
+            Network p = AccuracySupport.copy(node), accepted = null;
+            int step = 0;
+            for (double rate : grid(ctx.scale())) {
+                AccuracySupport.pruneGlobally(fcWeights(p), g, Score.RMS, rate);
+                TrainConfig rc = searchRetrain(net, b, ctx.seed() + 400 + 10L * g + step++);
+                AccuracySupport.retrain(ctx, p, retrainSet, rc, net + " node + FC g=" + g + " " + Math.round(100 * rate) + " %");
+                double val = p.accuracy(split.validation(), 250);
+                boolean ok = pct(denseVal) - pct(val) <= SIMD_TOLERANCE;
+                ctx.log().printf(Locale.ROOT, "  %s node + FC g=%d %.0f %%: validation %.2f %% (dense %.2f %%) %s%n", net, g, 100 * rate, pct(val), pct(denseVal),
+                        ok ? "accepted" : "rejected, stop");
+                if (!ok) break;
+                accepted = AccuracySupport.copy(p);
+            }
+            if (accepted == null) {
+                ctx.note(net + " node-pruned + SIMD-aware FC g=" + g + ": no rate of the grid kept validation accuracy within " + SIMD_TOLERANCE
+                        + " points of dense; no combined network kept.");
+                continue;
+            }
+            double acc = accepted.accuracy(split.test(), 250);
+            long kept = accepted.weights().stream().mapToLong(Param::kept).sum();
+            double removed = 1 - (double) kept / weightCount(dense);
+            double fcPruned = 1 - (double) fcWeights(accepted).stream().mapToLong(Param::kept).sum() / fcWeights(accepted).stream().mapToLong(Param::size).sum();
+            summary.row(net, "node conv + simd fc g=" + g, accepted.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
+            ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",combined]", round3(pct(acc)), "%"));
+            ctx.metric(AccuracySupport.accuracy("pruned_fc_fraction[net=" + net + ",g=" + g + ",combined]", round3(fcPruned), "fraction"));
+            ctx.log().printf(Locale.ROOT, "  %s node-pruned + SIMD-aware FC g=%d: %.1f %% of the FC weights pruned, %.1f %% of all removed, test accuracy %.2f %%%n",
+                    net, g, 100 * fcPruned, 100 * removed, pct(acc));
+            AccuracySupport.keep(ctx, net + "-combined-g" + g, accepted, acc);
+        }
+    }
+
+    private static List<Param> fcWeights(Network n) {
+        return n.weights().stream().filter(p -> p.name().startsWith("fc")).toList();
     }
 
     private static long weightCount(Network n) {

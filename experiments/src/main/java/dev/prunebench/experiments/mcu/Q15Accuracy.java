@@ -18,8 +18,13 @@ final class Q15Accuracy {
 
     /** Fraction of {@code test} classified correctly with every layer in {@code format} on the q15 arithmetic. */
     static double of(Network net, KernelRegistry reg, String format, Dataset test) {
+        return of(net, reg, layer -> format, test);
+    }
+
+    /** The same with a format per layer (by name), as a mixed network runs. */
+    static double of(Network net, KernelRegistry reg, java.util.function.Function<String, String> formatFor, Dataset test) {
         int in = net.inSize();
-        try (KernelNetwork plan = KernelNetwork.plan(net, reg, layer -> KernelNetwork.Choice.of(Q15Reference.ID, format), 1, 1,
+        try (KernelNetwork plan = KernelNetwork.plan(net, reg, layer -> KernelNetwork.Choice.of(Q15Reference.ID, formatFor.apply(layer)), 1, 1,
                 Arrays.copyOf(test.x(), in))) {
             int correct = 0;
             for (int i = 0; i < test.size(); i++) {

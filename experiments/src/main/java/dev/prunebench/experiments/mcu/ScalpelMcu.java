@@ -45,7 +45,9 @@ public final class ScalpelMcu implements Experiment {
         return List.of(
                 new Method("deepcompression", DC, "deepcompression", "mcu-q15-csr", "csr", "unstructured magnitude, retrained, CSR"),
                 new Method("simd", SCALPEL, "simd-g", "mcu-q15-gcsr", "gcsr:2", "SIMD-aware groups (kept model's g), run as SMLAD pairs (gcsr:2)"),
-                new Method("node", SCALPEL, "node", DENSE_KERNEL, "dense", "node pruning: the shrunk dense network"));
+                new Method("node", SCALPEL, "node", DENSE_KERNEL, "dense", "node pruning: the shrunk dense network"),
+                new Method("combined", SCALPEL, "combined-g", "mcu-q15-gcsr", "gcsr:2",
+                        "Scalpel's combination (networks with convolutions): node-pruned conv layers dense, SIMD-aware FC layers as SMLAD pairs"));
     }
 
     @Override public String id() { return "scalpel-mcu"; }
@@ -91,6 +93,7 @@ public final class ScalpelMcu implements Experiment {
         if (q15Entry.isEmpty()) ctx.skipped("q15 test accuracy", "backend " + Q15Reference.BACKEND_ID + " is not in this run's registry");
         Budget none = new Budget(0, 3, 0, 200, 1);
         Map<String, Map<String, Double>> speedups = new TreeMap<>(), reductions = new TreeMap<>();
+        Map<String, List<dev.prunebench.experiments.scalpel.ScalpelRule.Layer>> denseLayers = new LinkedHashMap<>();
         for (String net : List.of("lenet300", "lenet5")) {
             Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
             Network dense = ModelFiles.load(denseDir).network();
@@ -99,7 +102,9 @@ public final class ScalpelMcu implements Experiment {
                 ctx.metric(metric("q15_accuracy[net=" + net + ",dense,platform=mcu]", round3(100 * denseQ15), "%"), q15Entry.get().backend());
                 ctx.log().printf(Locale.ROOT, "  %s dense: q15 test accuracy %.2f %% (%d images)%n", net, 100 * denseQ15, test.size());
             }
+            denseLayers.put(net, dev.prunebench.experiments.scalpel.Scalpel.ruleLayers(dense));
             for (Method m : methods()) {
+                if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof dev.prunebench.models.nn.Conv2d)) continue; // all FC: it is simd
                 Optional<Path> dir = model(ctx, m, net);
                 if (dir.isEmpty()) {
                     ctx.skipped(net + " " + m.id(), m.source() + " kept no " + net + "-" + m.modelSuffix() + "* model in this run");
@@ -110,7 +115,9 @@ public final class ScalpelMcu implements Experiment {
                 float[] x = KernelNetwork.randomInput(dense, 1, ctx.seed());
                 ctx.log().printf("  %s %s (%s) on the emulated Cortex-M4 …%n", net, m.id(), dir.get().getFileName());
                 NetworkLatency.Result r;
-                try (KernelNetwork cand = KernelNetwork.plan(pruned, reg, layer -> KernelNetwork.Choice.of(m.kernel(), m.format()), 1, 1, x);
+                // the combined network's convolutions are node-pruned: dense on the dense kernel
+                try (KernelNetwork cand = KernelNetwork.plan(pruned, reg, layer -> m.id().equals("combined") && layer.startsWith("conv")
+                        ? KernelNetwork.Choice.of(DENSE_KERNEL, "dense") : KernelNetwork.Choice.of(m.kernel(), m.format()), 1, 1, x);
                      KernelNetwork base = KernelNetwork.dense(dense, reg, DENSE_KERNEL, 1, 1, x)) {
                     r = NetworkLatency.measure(cand, base, none);
                 }
@@ -136,7 +143,8 @@ public final class ScalpelMcu implements Experiment {
                             (double) ll.baselineCounts().costValue() / ll.counts().costValue(), "x"), backend);
                 }
                 Object acc = l.meta().get("test_accuracy");
-                double q15 = test == null ? Double.NaN : Q15Accuracy.of(pruned, reg, m.format(), test);
+                double q15 = test == null ? Double.NaN : Q15Accuracy.of(pruned, reg,
+                        layer -> m.id().equals("combined") && layer.startsWith("conv") ? "dense" : m.format(), test);
                 if (test != null) {
                     var q15Backend = q15Entry.get().backend();
                     ctx.metric(metric("q15_accuracy[net=" + net + ",method=" + m.id() + ",platform=mcu]", round3(100 * q15), "%"), q15Backend);
@@ -165,10 +173,14 @@ public final class ScalpelMcu implements Experiment {
                 ctx.log().printf(Locale.ROOT, "    %s %s: %.2f× fewer instructions, flash %.1f %% smaller (emulated)%n", net, m.id(), sp, 100 * red);
             }
         }
-        // Scalpel's rule for a microcontroller: SIMD-aware pruning for fully connected layers, node pruning for conv layers.
-        // The accuracy experiments keep one structure per network, so the rule is applied per network: SIMD-aware for
-        // the all-FC LeNet-300-100, node pruning for LeNet-5 (whose FC layers Scalpel would prune SIMD-aware too).
-        Map<String, String> rule = Map.of("lenet300", "simd", "lenet5", "node");
+        // Scalpel's rule for a microcontroller: SIMD-aware pruning for fully connected layers, node pruning for conv layers
+        // (dev.prunebench.experiments.scalpel.ScalpelRule): SIMD-aware for the all-FC LeNet-300-100; for LeNet-5 the
+        // combined network scalpel-accuracy keeps (node-pruned conv, SIMD-aware FC), else node pruning (most of its MACs).
+        Map<String, String> rule = new LinkedHashMap<>();
+        for (var e : denseLayers.entrySet())
+            rule.put(e.getKey(), dev.prunebench.experiments.scalpel.ScalpelRule.method("mcu", e.getValue(),
+                    speedups.getOrDefault("combined", Map.of()).containsKey(e.getKey())));
+        boolean combined = rule.containsValue("combined");
         Map<String, Double> scalpelSp = new LinkedHashMap<>(), scalpelRed = new LinkedHashMap<>();
         for (String net : List.of("lenet300", "lenet5")) {
             Double sp = speedups.getOrDefault(rule.get(net), Map.of()).get(net);
@@ -180,7 +192,7 @@ public final class ScalpelMcu implements Experiment {
             speedups.put("scalpel", scalpelSp);
             reductions.put("scalpel", scalpelRed);
             ctx.note("method scalpel = Scalpel's rule per network: " + scalpelSp.keySet().stream().map(n -> n + " " + rule.get(n)).toList()
-                    + " (one structure per network, since the accuracy experiments keep no network with both)");
+                    + (combined ? "" : " (one structure per network: no combined LeNet-5 was kept)"));
         }
         for (var e : speedups.entrySet()) {
             double mean = e.getValue().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

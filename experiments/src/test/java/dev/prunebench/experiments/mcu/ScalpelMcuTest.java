@@ -23,9 +23,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ScalpelMcuTest {
+public class ScalpelMcuTest {
 
-    static Network pruned(Network n, double keep, int g, long seed) {
+    /** Random groups of g along rows kept with probability keep: a mask shaped like the accuracy experiments' (also used by ScalpelTest). */
+    public static Network pruned(Network n, double keep, int g, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         for (Param w : n.weights()) {
             boolean[] k = new boolean[w.size()];
@@ -77,6 +78,9 @@ class ScalpelMcuTest {
                         Map.of("test_accuracy", 0.88));
                 ModelFiles.save(NodePruning.shrink(l300, Map.of("fc1", new int[] {0, 2, 5, 7}, "fc2", new int[] {1, 3})),
                         sc.dir().resolve(Experiment.KEPT_MODELS).resolve("lenet300-node"), Map.of("test_accuracy", 0.87));
+                // Scalpel's combined LeNet-5: convolutions run dense, FC layers as SMLAD pairs
+                ModelFiles.save(pruned(Networks.build("lenet5", new int[] {2, 3, 8}, 1), 0.5, 8, 5),
+                        sc.dir().resolve(Experiment.KEPT_MODELS).resolve("lenet5-combined-g8"), Map.of("test_accuracy", 0.86));
             }
             ScalpelMcu e = new ScalpelMcu();
             try (var ctx = run.experiment(e.id(), e.paper())) {
@@ -86,7 +90,10 @@ class ScalpelMcuTest {
         }
         List<String> nets = Files.readAllLines(dir.resolve("networks.csv"));
         assertThat(nets).anyMatch(l -> l.startsWith("lenet300,deepcompression,")).anyMatch(l -> l.startsWith("lenet300,simd,"))
-                .anyMatch(l -> l.startsWith("lenet300,node,784-4-2-10,")).anyMatch(l -> l.startsWith("lenet5,deepcompression,"));
+                .anyMatch(l -> l.startsWith("lenet300,node,784-4-2-10,")).anyMatch(l -> l.startsWith("lenet5,deepcompression,"))
+                .anyMatch(l -> l.startsWith("lenet5,combined,")).noneMatch(l -> l.startsWith("lenet300,combined,"));
+        assertThat(Files.readAllLines(dir.resolve("layers.csv"))).anyMatch(l -> l.startsWith("lenet5,combined,conv1,mcu-q15-dense,dense,"))
+                .anyMatch(l -> l.startsWith("lenet5,combined,fc1,mcu-q15-gcsr,gcsr:2,"));
         assertThat(nets.subList(1, nets.size())).allMatch(l -> l.endsWith(",emulated"));
         List<Metric> ms = MetricsCsv.read(dir.resolve("metrics.csv"));
         Metric sp = ms.stream().filter(m -> m.name().equals("speedup[net=lenet300,method=simd,platform=mcu]")).findFirst().orElseThrow();
