@@ -1,0 +1,181 @@
+package dev.prunebench.kernels.cpu.generated;
+
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.cpu.rows.RowPool;
+
+/**
+ * A prepared {@code generated-csr}: the generated code, X padded (stride N, {@code ld − N} zeros after the last row),
+ * C at stride {@code ld}, and the parts shared out between threads (a {@link RowPool} when more than one).
+ */
+public final class GeneratedPrepared implements MatMul.Prepared {
+
+    /**
+     * What preparing cost and produced.
+     *
+     * @param generateMs   planning and emitting the class file
+     * @param defineMs     defining the hidden class (verification included)
+     * @param warmupMs     the warm-up that makes HotSpot compile the code, until its compilers fell idle: the time
+     *                     from a loaded class to compiled speed
+     * @param warmupRuns   real runs among them
+     * @param warmupRounds empty dispatches of every part
+     * @param codeBytes    bytecode bytes of the generated methods (the estimate when refused)
+     * @param methods      generated methods
+     * @param largestMethod bytecode bytes of the largest one
+     * @param classBytes   size of the class file
+     * @param values       CONSTANTS or CLASS_DATA
+     * @param refusal      why no code was generated, or null
+     */
+    public record Report(double generateMs, double defineMs, double warmupMs, int warmupRuns, int warmupRounds, long codeBytes, int methods, int largestMethod,
+                         int classBytes, String values, String refusal) {}
+
+    /** How long the compilers must have been idle for the warm-up to end. */
+    static final long QUIET_NANOS = 2_000_000_000L;
+
+    private final GeneratedCode code;
+    private final SpmmGenerator.Plan plan;
+    private final float[] xp, c;
+    private final int m, n, ld, parts;
+    private final int[] bounds;
+    private final RowPool pool;
+    private Report report;
+    private boolean ran, closed;
+
+    GeneratedPrepared(GeneratedCode code, SpmmGenerator.Plan plan, float[] x, int threads, double generateMs, double defineMs,
+                      SpmmGenerator.Generated g) {
+        this.code = code;
+        this.plan = plan;
+        this.m = plan.rows();
+        this.n = plan.n();
+        this.ld = plan.ld();
+        this.parts = plan.parts();
+        int k = plan.cols();
+        this.xp = new float[Math.addExact(Math.multiplyExact(k, n), ld - n)];
+        System.arraycopy(x, 0, xp, 0, k * n);
+        this.c = new float[Math.multiplyExact(m, ld)];
+        int chunks = Math.max(1, Math.min(threads, parts));
+        this.bounds = new int[chunks + 1];
+        for (int t = 0; t <= chunks; t++) bounds[t] = (int) ((long) parts * t / chunks);
+        this.report = new Report(generateMs, defineMs, 0, 0, 0, g.codeBytes(), plan.methodCount(), g.largestMethod(), g.classBytes().length,
+                plan.values().name(), null);
+        this.pool = chunks > 1 ? new RowPool(chunks, i -> parts(bounds[i], bounds[i + 1]), MatMul.class.getSimpleName() + "-generated") : null;
+    }
+
+    private void parts(int from, int to) {
+        int full = plan.fullEnd(), tail = plan.tailJ();
+        for (int q = from; q < to; q++) {
+            code.run(q, xp, c, 0, full);
+            if (tail >= 0) code.run(q, xp, c, tail, tail + 1);
+        }
+    }
+
+    /**
+     * Makes HotSpot compile the generated code before anything is timed, and measures how long that takes.
+     *
+     * <p>Every part is dispatched with an empty column range (nothing computed, but every generated method is invoked,
+     * so its invocation counter passes C2's threshold without running interpreted vector code), with real runs in
+     * between so that the profile C2 compiles from has seen the body executed. The empty dispatches go on, with a
+     * 1 ms pause every batch to leave the core to the compiler threads, until at least {@code minRounds} were made
+     * and the JVM's compilers have been idle for 2 s (one C2 compilation of a generated method can take over a
+     * second on a loaded core): on a busy queue HotSpot first compiles at tier 2 and moves a method on to the
+     * profiled tier and C2 only while it is still being invoked.
+     *
+     * <p>A method whose profile never saw its body run is compiled with a trap there ({@code unstable_if}); the next
+     * real run deoptimises it. So the warm-up runs in cycles, each starting with a real run, until a whole cycle
+     * passes without any compilation (at most 6 cycles or {@code maxMillis}).
+     */
+    void warmUp(int minRounds, long maxMillis) {
+        if (minRounds == 0) return;
+        long t0 = System.nanoTime(), deadline = t0 + maxMillis * 1_000_000L;
+        var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        int real = 0, rounds = 0;
+        for (int cycle = 0; cycle < 6 && System.nanoTime() < deadline; cycle++) {
+            parts(0, parts);
+            real++;
+            long atStart = timed ? compiler.getTotalCompilationTime() : 0, last = atStart, quietSince = System.nanoTime();
+            int cycleRounds = 0;
+            boolean halfway = false;
+            while (true) {
+                for (int r = 0; r < 200; r++)
+                    for (int q = 0; q < parts; q++) code.run(q, xp, c, 0, 0);
+                cycleRounds += 200;
+                if (!halfway && cycleRounds >= minRounds / 2) {
+                    parts(0, parts);
+                    real++;
+                    halfway = true;
+                }
+                long now = System.nanoTime();
+                if (timed) {
+                    long ct = compiler.getTotalCompilationTime();
+                    if (ct != last) {
+                        last = ct;
+                        quietSince = now;
+                    }
+                }
+                if (cycleRounds >= minRounds && (!timed || now - quietSince > QUIET_NANOS)) break;
+                if (now > deadline) break;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            rounds += cycleRounds;
+            if (!timed || (cycle > 0 && last == atStart)) break;
+        }
+        report = new Report(report.generateMs(), report.defineMs(), (System.nanoTime() - t0) / 1e6, real, rounds, report.codeBytes(),
+                report.methods(), report.largestMethod(), report.classBytes(), report.values(), null);
+    }
+
+    public Report report() { return report; }
+
+    public SpmmGenerator.Plan plan() { return plan; }
+
+    @Override public void run() {
+        if (closed) throw new IllegalStateException("run(): this prepared kernel is closed");
+        if (pool == null) parts(0, parts);
+        else pool.runAll();
+        ran = true;
+    }
+
+    @Override public float[] result() {
+        if (!ran) throw new IllegalStateException("result(): run() has not been called");
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) System.arraycopy(c, i * ld, out, i * n, n);
+        return out;
+    }
+
+    @Override public String variant() {
+        return String.format(java.util.Locale.ROOT, "generated: %d methods, %d B bytecode, values as %s", report.methods(), report.codeBytes(),
+                report.values().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    }
+
+    @Override public void close() {
+        if (pool != null) pool.close();
+        closed = true;
+    }
+
+    /** The generic kernel, run because the code would be over the threshold; the variant says so. */
+    public static final class Fallback implements MatMul.Prepared {
+        private final MatMul.Prepared generic;
+        private final String why;
+        private final Report report;
+
+        Fallback(MatMul.Prepared generic, String why, Report report) {
+            this.generic = generic;
+            this.why = why;
+            this.report = report;
+        }
+
+        public Report report() { return report; }
+
+        @Override public void run() { generic.run(); }
+
+        @Override public float[] result() { return generic.result(); }
+
+        @Override public String variant() { return why; }
+
+        @Override public void close() { generic.close(); }
+    }
+}
