@@ -15,7 +15,8 @@ public final class Experiments {
             new dev.prunebench.experiments.accuracy.HartensteinAccuracy(),
             new dev.prunebench.experiments.accuracy.DeepCompressionLenet(),
             new dev.prunebench.experiments.accuracy.ScalpelAccuracy(),
-            new dev.prunebench.experiments.mcu.ScalpelMcu()
+            new dev.prunebench.experiments.mcu.ScalpelMcu(),
+            new dev.prunebench.experiments.sparsert.SparseRtConv()
     );
 
     public static Map<String, Experiment> byId() {

@@ -29,7 +29,7 @@ public final class GeneratedPrepared implements MatMul.Prepared {
                          int classBytes, String values, String refusal) {}
 
     /** How long the compilers must have been idle for the warm-up to end. */
-    static final long QUIET_NANOS = 2_000_000_000L;
+    static final long QUIET_NANOS = 1_000_000_000L;
 
     private final GeneratedCode code;
     private final SpmmGenerator.Plan plan;
@@ -75,8 +75,8 @@ public final class GeneratedPrepared implements MatMul.Prepared {
      * so its invocation counter passes C2's threshold without running interpreted vector code), with real runs in
      * between so that the profile C2 compiles from has seen the body executed. The empty dispatches go on, with a
      * 1 ms pause every batch to leave the core to the compiler threads, until at least {@code minRounds} were made
-     * and the JVM's compilers have been idle for 2 s (one C2 compilation of a generated method can take over a
-     * second on a loaded core): on a busy queue HotSpot first compiles at tier 2 and moves a method on to the
+     * and the JVM's compilers have been idle for 1 s (one C2 compilation of a generated method takes tens to
+     * hundreds of milliseconds on a loaded core): on a busy queue HotSpot first compiles at tier 2 and moves a method on to the
      * profiled tier and C2 only while it is still being invoked.
      *
      * <p>A method whose profile never saw its body run is compiled with a trap there ({@code unstable_if}); the next
@@ -146,9 +146,26 @@ public final class GeneratedPrepared implements MatMul.Prepared {
         return out;
     }
 
+    /**
+     * e.g. {@code generated: methods=63, bytecode=83000 B, values=constants, generate_ms=40.1, define_ms=5.2,
+     * warmup_ms=4100.0}: tables print it beside the kernel, and {@link #parseVariant} reads the numbers back from a
+     * table row, since a harness that closes the prepared kernel keeps only this string.
+     */
     @Override public String variant() {
-        return String.format(java.util.Locale.ROOT, "generated: %d methods, %d B bytecode, values as %s", report.methods(), report.codeBytes(),
-                report.values().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        return String.format(java.util.Locale.ROOT, "generated: methods=%d, bytecode=%d B, values=%s, generate_ms=%.1f, define_ms=%.1f, warmup_ms=%.1f",
+                report.methods(), report.codeBytes(), report.values().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), report.generateMs(),
+                report.defineMs(), report.warmupMs());
+    }
+
+    /** The {@code key=value} numbers of a {@link #variant()} string (bytecode in bytes); empty for a fallback. */
+    public static java.util.Map<String, String> parseVariant(String variant) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (variant == null || !variant.startsWith("generated: ")) return out;
+        for (String kv : variant.substring("generated: ".length()).split(", ")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) out.put(kv.substring(0, eq), kv.substring(eq + 1).replace(" B", ""));
+        }
+        return out;
     }
 
     @Override public void close() {

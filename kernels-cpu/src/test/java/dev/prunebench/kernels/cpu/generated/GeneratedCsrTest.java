@@ -126,6 +126,9 @@ class GeneratedCsrTest {
         try (MatMul.Prepared p = kernel(SpmmGenerator.Options.defaults()).prepare(csr, x, 20, 1)) {
             assertThat(p).isInstanceOf(GeneratedPrepared.class);
             assertThat(p.variant()).startsWith("generated: ");
+            var kv = GeneratedPrepared.parseVariant(p.variant());
+            assertThat(kv).containsKeys("methods", "bytecode", "values", "generate_ms", "define_ms", "warmup_ms");
+            assertThat(Long.parseLong(kv.get("bytecode"))).isEqualTo(((GeneratedPrepared) p).report().codeBytes());
         }
     }
 
