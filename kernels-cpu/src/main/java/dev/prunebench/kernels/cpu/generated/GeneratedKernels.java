@@ -28,8 +28,8 @@ public final class GeneratedKernels {
         } catch (ClassNotFoundException | LinkageError e) {
             return Availability.no("ASM (org.ow2.asm) is not on the class path: " + e);
         }
-        return Availability.yes(v.reason() + ", ASM " + org.objectweb.asm.Opcodes.class.getPackage().getImplementationVersion()
-                + ", hidden classes, HugeMethodLimit " + SpmmGenerator.HUGE_METHOD_LIMIT + " B respected");
+        return Availability.yes(v.reason() + ", ASM bytecode in hidden classes, methods under HotSpot's " + SpmmGenerator.HUGE_METHOD_LIMIT
+                + "-byte limit");
     }
 
     public static Backend backend() { return BACKEND; }
