@@ -164,7 +164,9 @@ public final class SparseRtConv implements Experiment {
         ctx.note("3×3 convolutions: im2col (pad 1, stride 1) is done once per problem and timed apart (im2col table); every kernel multiplies the "
                 + "same im2col matrix, so it is the SpMM/GEMM that is compared. A direct sparse convolution is not built.");
         ctx.note("prepare_ms of generated-csr is plan + bytecode generation + hidden-class definition + the warm-up that gets every generated "
-                + "method compiled by C2: the time from a pruned matrix to compiled speed.");
+                + "method compiled by C2: the time from a pruned matrix to compiled speed. c2_before_timing = all when a run of the generated code "
+                + "allocated nothing before timing began (every method running as C2 code: only C2 eliminates the vector boxes), not-seen when the "
+                + "warm-up's time limit came first.");
         Rows rows = new Rows();
         List<Problem> problems = new ArrayList<>(cfg.problems());
         problems.addAll(user);
@@ -308,7 +310,7 @@ public final class SparseRtConv implements Experiment {
                 boolean fellBack = kv.isEmpty();
                 rows.generated.add(new Object[] {p.id(), sp, nnz, fellBack ? "fallback" : "generated", num(kv.get("methods")), num(kv.get("bytecode")),
                         kv.getOrDefault("values", ""), num(kv.get("generate_ms")), num(kv.get("define_ms")), num(kv.get("warmup_ms")), o.setupMs(),
-                        med, fellBack ? o.variant() : ""});
+                        med, fellBack ? o.variant() : "", kv.getOrDefault("c2", "")});
                 if (!fellBack) {
                     ctx.metric(Metric.exact(SpmmSweep.name("bytecode_bytes", "problem", p.id(), "sparsity", sp), num(kv.get("bytecode")), "bytes"));
                     ctx.metric(Metric.info(SpmmSweep.name("generate_ms", "problem", p.id(), "sparsity", sp), num(kv.get("generate_ms")), "ms"));
@@ -439,7 +441,7 @@ public final class SparseRtConv implements Experiment {
         Table g = Table.create("generated", StringColumn.create("problem"), DoubleColumn.create("sparsity"), LongColumn.create("nnz"),
                 StringColumn.create("code"), DoubleColumn.create("methods"), DoubleColumn.create("bytecode_bytes"), StringColumn.create("values"),
                 DoubleColumn.create("generate_ms"), DoubleColumn.create("define_ms"), DoubleColumn.create("warmup_ms"), DoubleColumn.create("prepare_ms"),
-                DoubleColumn.create("median_ms"), StringColumn.create("fallback_reason"));
+                DoubleColumn.create("median_ms"), StringColumn.create("fallback_reason"), StringColumn.create("c2_before_timing"));
         for (Object[] r : rows.generated) {
             g.stringColumn("problem").append((String) r[0]);
             g.doubleColumn("sparsity").append((double) r[1]);
@@ -454,6 +456,7 @@ public final class SparseRtConv implements Experiment {
             g.doubleColumn("prepare_ms").append((double) r[10]);
             g.doubleColumn("median_ms").append((double) r[11]);
             g.stringColumn("fallback_reason").append((String) r[12]);
+            g.stringColumn("c2_before_timing").append((String) r[13]);
         }
         ctx.table("generated", g);
         Table sel = Table.create("selection", StringColumn.create("problem"), DoubleColumn.create("sparsity"), IntColumn.create("n"),

@@ -75,7 +75,7 @@ public final class GeneratedCsr extends CpuMatMul {
             System.err.println(ID + ": " + why);
             MatMul generic = VectorKernels.kernel("csr-vector").orElseThrow();
             return new GeneratedPrepared.Fallback(generic.prepare(w, x, n, threads), why,
-                    new GeneratedPrepared.Report(planMs, 0, 0, 0, 0, plan.estimatedBytes(), 0, 0, 0, plan.values().name(), plan.refusal()));
+                    new GeneratedPrepared.Report(planMs, 0, 0, 0, 0, false, plan.estimatedBytes(), 0, 0, 0, plan.values().name(), plan.refusal()));
         }
         SpmmGenerator.Generated g = SpmmGenerator.generate(plan, csr);
         long t1 = System.nanoTime();

@@ -18,6 +18,8 @@ public final class GeneratedPrepared implements MatMul.Prepared {
      *                     from a loaded class to compiled speed
      * @param warmupRuns   real runs among them
      * @param warmupRounds empty dispatches of every part
+     * @param compiled     whether a real run was seen to allocate nothing (every method running as C2 code) before
+     *                     the warm-up ended
      * @param codeBytes    bytecode bytes of the generated methods (the estimate when refused)
      * @param methods      generated methods
      * @param largestMethod bytecode bytes of the largest one
@@ -25,11 +27,8 @@ public final class GeneratedPrepared implements MatMul.Prepared {
      * @param values       CONSTANTS or CLASS_DATA
      * @param refusal      why no code was generated, or null
      */
-    public record Report(double generateMs, double defineMs, double warmupMs, int warmupRuns, int warmupRounds, long codeBytes, int methods, int largestMethod,
+    public record Report(double generateMs, double defineMs, double warmupMs, int warmupRuns, int warmupRounds, boolean compiled, long codeBytes, int methods, int largestMethod,
                          int classBytes, String values, String refusal) {}
-
-    /** How long the compilers must have been idle for the warm-up to end. */
-    static final long QUIET_NANOS = 1_000_000_000L;
 
     private final GeneratedCode code;
     private final SpmmGenerator.Plan plan;
@@ -55,7 +54,7 @@ public final class GeneratedPrepared implements MatMul.Prepared {
         int chunks = Math.max(1, Math.min(threads, parts));
         this.bounds = new int[chunks + 1];
         for (int t = 0; t <= chunks; t++) bounds[t] = (int) ((long) parts * t / chunks);
-        this.report = new Report(generateMs, defineMs, 0, 0, 0, g.codeBytes(), plan.methodCount(), g.largestMethod(), g.classBytes().length,
+        this.report = new Report(generateMs, defineMs, 0, 0, 0, false, g.codeBytes(), plan.methodCount(), g.largestMethod(), g.classBytes().length,
                 plan.values().name(), null);
         this.pool = chunks > 1 ? new RowPool(chunks, i -> parts(bounds[i], bounds[i + 1]), MatMul.class.getSimpleName() + "-generated") : null;
     }
@@ -72,48 +71,47 @@ public final class GeneratedPrepared implements MatMul.Prepared {
      * Makes HotSpot compile the generated code before anything is timed, and measures how long that takes.
      *
      * <p>Every part is dispatched with an empty column range (nothing computed, but every generated method is invoked,
-     * so its invocation counter passes C2's threshold without running interpreted vector code), with real runs in
-     * between so that the profile C2 compiles from has seen the body executed. The empty dispatches go on, with a
-     * 1 ms pause every batch to leave the core to the compiler threads, until at least {@code minRounds} were made
-     * and the JVM's compilers have been idle for 1 s (one C2 compilation of a generated method takes tens to
-     * hundreds of milliseconds on a loaded core): on a busy queue HotSpot first compiles at tier 2 and moves a method on to the
-     * profiled tier and C2 only while it is still being invoked.
+     * so its invocation counter passes C2's threshold without running interpreted vector code), with a 1 ms pause
+     * every batch to leave the core to the compiler threads, and a real run in between so that the profile C2
+     * compiles from has seen the body executed (a method whose profile never saw its body run is compiled with a
+     * trap there, {@code unstable_if}, and deoptimised by the next real run). On a busy queue HotSpot first compiles
+     * at tier 2 and moves a method on to the profiled tier and C2 only while it is still being invoked, hence the
+     * dispatches go on until the code is compiled.
      *
-     * <p>A method whose profile never saw its body run is compiled with a trap there ({@code unstable_if}); the next
-     * real run deoptimises it. So the warm-up runs in cycles, each starting with a real run, until a whole cycle
-     * passes without any compilation (at most 6 cycles or {@code maxMillis}).
+     * <p>"Compiled" is observed, not guessed: a run of the generated code allocates nothing exactly when every
+     * method ran as C2 code (C2 eliminates the vector boxes; the interpreter and C1 allocate one per vector
+     * operation), read from the thread's allocation counter. The warm-up ends at the first real run that allocated
+     * nothing, after at least {@code minRounds} empty dispatches, or at {@code maxMillis} (then
+     * {@link Report#compiled()} is false and the report says so).
      */
     void warmUp(int minRounds, long maxMillis) {
         if (minRounds == 0) return;
         long t0 = System.nanoTime(), deadline = t0 + maxMillis * 1_000_000L;
-        var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
-        boolean timed = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        com.sun.management.ThreadMXBean bean = null;
+        try {
+            if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean b && b.isThreadAllocatedMemorySupported()
+                    && b.isThreadAllocatedMemoryEnabled()) bean = b;
+        } catch (RuntimeException | LinkageError e) {
+            bean = null; // not HotSpot: fall back to a fixed number of cycles
+        }
+        long tid = Thread.currentThread().threadId();
         int real = 0, rounds = 0;
-        for (int cycle = 0; cycle < 6 && System.nanoTime() < deadline; cycle++) {
+        boolean compiled = false;
+        for (int cycle = 0; System.nanoTime() < deadline; cycle++) {
+            long a0 = bean == null ? 0 : bean.getThreadAllocatedBytes(tid);
             parts(0, parts);
             real++;
-            long atStart = timed ? compiler.getTotalCompilationTime() : 0, last = atStart, quietSince = System.nanoTime();
+            long allocated = bean == null ? -1 : bean.getThreadAllocatedBytes(tid) - a0;
+            if (rounds >= minRounds && allocated == 0) {
+                compiled = true;
+                break;
+            }
+            if (bean == null && cycle >= 3) break;
             int cycleRounds = 0;
-            boolean halfway = false;
-            while (true) {
+            while (cycleRounds < minRounds / 2 && System.nanoTime() < deadline) {
                 for (int r = 0; r < 200; r++)
                     for (int q = 0; q < parts; q++) code.run(q, xp, c, 0, 0);
                 cycleRounds += 200;
-                if (!halfway && cycleRounds >= minRounds / 2) {
-                    parts(0, parts);
-                    real++;
-                    halfway = true;
-                }
-                long now = System.nanoTime();
-                if (timed) {
-                    long ct = compiler.getTotalCompilationTime();
-                    if (ct != last) {
-                        last = ct;
-                        quietSince = now;
-                    }
-                }
-                if (cycleRounds >= minRounds && (!timed || now - quietSince > QUIET_NANOS)) break;
-                if (now > deadline) break;
                 try {
                     Thread.sleep(1);
                 } catch (InterruptedException e) {
@@ -122,9 +120,8 @@ public final class GeneratedPrepared implements MatMul.Prepared {
                 }
             }
             rounds += cycleRounds;
-            if (!timed || (cycle > 0 && last == atStart)) break;
         }
-        report = new Report(report.generateMs(), report.defineMs(), (System.nanoTime() - t0) / 1e6, real, rounds, report.codeBytes(),
+        report = new Report(report.generateMs(), report.defineMs(), (System.nanoTime() - t0) / 1e6, real, rounds, compiled, report.codeBytes(),
                 report.methods(), report.largestMethod(), report.classBytes(), report.values(), null);
     }
 
@@ -152,9 +149,9 @@ public final class GeneratedPrepared implements MatMul.Prepared {
      * table row, since a harness that closes the prepared kernel keeps only this string.
      */
     @Override public String variant() {
-        return String.format(java.util.Locale.ROOT, "generated: methods=%d, bytecode=%d B, values=%s, generate_ms=%.1f, define_ms=%.1f, warmup_ms=%.1f",
+        return String.format(java.util.Locale.ROOT, "generated: methods=%d, bytecode=%d B, values=%s, generate_ms=%.1f, define_ms=%.1f, warmup_ms=%.1f, c2=%s",
                 report.methods(), report.codeBytes(), report.values().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), report.generateMs(),
-                report.defineMs(), report.warmupMs());
+                report.defineMs(), report.warmupMs(), report.compiled() ? "all" : "not-seen");
     }
 
     /** The {@code key=value} numbers of a {@link #variant()} string (bytecode in bytes); empty for a fallback. */

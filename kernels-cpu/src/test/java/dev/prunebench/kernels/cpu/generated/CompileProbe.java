@@ -26,7 +26,7 @@ public final class CompileProbe {
             long a0 = bean.getThreadAllocatedBytes(tid);
             for (int i = 0; i < 200; i++) p.run();
             long a1 = bean.getThreadAllocatedBytes(tid);
-            System.out.println("PROBE methods=" + g.report().methods() + " warmupMs=" + Math.round(g.report().warmupMs()) + " allocated=" + (a1 - a0));
+            System.out.println("PROBE methods=" + g.report().methods() + " warmupMs=" + Math.round(g.report().warmupMs()) + " allocated=" + (a1 - a0) + " compiled=" + g.report().compiled());
         }
     }
 }

@@ -37,7 +37,7 @@ class GeneratedCompilationTest {
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("forked JVM finished").isTrue();
         String log = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(tail(log)).isZero();
-        Matcher probe = Pattern.compile("PROBE methods=(\\d+) warmupMs=(\\d+) allocated=(\\d+)").matcher(log);
+        Matcher probe = Pattern.compile("PROBE methods=(\\d+) warmupMs=(\\d+) allocated=(\\d+) compiled=(true|false)").matcher(log);
         assertThat(probe.find()).as(tail(log)).isTrue();
         int methods = Integer.parseInt(probe.group(1));
         Set<String> c2 = new TreeSet<>();
@@ -53,6 +53,7 @@ class GeneratedCompilationTest {
         for (int i = 0; i < methods; i++) if (!c2.contains("m" + i)) missing.add("m" + i);
         assertThat(missing).as("generated methods never compiled at level 4 (C2); warm-up %s ms", probe.group(2)).isEmpty();
         assertThat(Long.parseLong(probe.group(3))).as("bytes allocated by 200 timed runs").isZero();
+        assertThat(probe.group(4)).as("the warm-up saw a run that allocated nothing").isEqualTo("true");
     }
 
     private static String tail(String s) { return s.length() > 4000 ? s.substring(s.length() - 4000) : s; }
