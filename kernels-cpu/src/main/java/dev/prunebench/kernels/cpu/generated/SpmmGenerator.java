@@ -78,7 +78,7 @@ public final class SpmmGenerator {
         }
 
         /**
-         * 7 600 bytes and 128 vector operations per method, a 2 MiB code threshold, values as constants up to 8 192 of
+         * 7 600 bytes and 128 vector operations per method, a 256 KiB code threshold (about 7 500 non-zeros), values as constants up to 8 192 of
          * them, blocks of one vector. Measured on this project's machines: C2 compiles this Vector API code at only
          * some 25–100 KB of bytecode a second (incremental inlining of every vector operation dominates), so the
          * threshold bounds the wait for compiled speed; C1's profiled tier fails on methods of a few hundred vector
@@ -86,7 +86,7 @@ public final class SpmmGenerator {
          * vector per block (the column loop runs over all of a row's vectors) costs a broadcast per FMA but a
          * quarter of the code of four, and compile time is what limits generated code on the JVM.
          */
-        public static Options defaults() { return new Options(7600, 128, 2L << 20, 8192, 1); }
+        public static Options defaults() { return new Options(7600, 128, 256L << 10, 8192, 1); }
 
         public Options withMaxCodeBytes(long bytes) { return new Options(maxMethodBytes, maxVectorOps, bytes, maxConstantValues, blockVectors); }
 

@@ -49,7 +49,7 @@ class GeneratedCsrTest {
             "207,13,8,0.0,1,1", "30,900,3,0.9,2,1"})
     void matchesDenseReference(int m, int k, int n, double keep, int threads, int block) {
         SpmmGenerator.Options o = SpmmGenerator.Options.defaults();
-        o = new SpmmGenerator.Options(o.maxMethodBytes(), o.maxVectorOps(), o.maxCodeBytes(), o.maxConstantValues(), block);
+        o = new SpmmGenerator.Options(o.maxMethodBytes(), o.maxVectorOps(), 64L << 20, o.maxConstantValues(), block);
         check(kernel(o), m, k, n, keep, threads, m * 31L + k * 7L + n);
     }
 
