@@ -19,7 +19,8 @@ public final class Experiments {
             new dev.prunebench.experiments.spdy.SpdyTimings(),
             new dev.prunebench.experiments.spdy.SpdyLatency(),
             new dev.prunebench.experiments.accuracy.SpdyMnist(),
-            new dev.prunebench.experiments.scalpel.Scalpel()
+            new dev.prunebench.experiments.scalpel.Scalpel(),
+            new dev.prunebench.experiments.sparsert.SparseRtConv()
     );
 
     public static Map<String, Experiment> byId() {

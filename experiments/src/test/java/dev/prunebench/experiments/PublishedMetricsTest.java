@@ -48,6 +48,7 @@ class PublishedMetricsTest {
                         }
                 yield out;
             }
+            case "sparsert-conv" -> dev.prunebench.experiments.sparsert.SparseRtConv.metricNames(s);
             case "scalpel-mcu" -> {
                 Set<String> out = new LinkedHashSet<>();
                 for (String m : List.of("deepcompression", "simd", "node", "scalpel")) {

@@ -54,11 +54,11 @@ class PublishedTest {
         // one-sided claims carry a bound and no value: nobody published "1x" or "0.5x"
         for (String m : List.of("speedup[kernel=gcsr-vector,over=fastest-dense,g=1,rate=0.90,n=50]",
                 "speedup[kernel=gcsr-vector,over=fastest-dense,g=2,rate=0.90,n=50]", "speedup[net=lenet5,method=deepcompression,platform=gpu]",
-                "speedup[kernel=csr-vector,over=fastest-dense,g=1,rate=0.90,n=50]", "speedup[layers=resnet50-3x3]"))
+                "speedup[kernel=csr-vector,over=fastest-dense,g=1,rate=0.90,n=50]", "speedup_geomean[layers=resnet50-3x3,sparsity=0.90]"))
             assertThat(rows.stream().filter(r -> r.metric().equals(m)).findFirst().orElseThrow().value()).as(m).isNaN();
         // a published range is one row with a band
         assertThat(rows).noneMatch(r -> r.metric().contains("bound=low") || r.metric().contains("bound=high"));
-        Published.Row blog = rows.stream().filter(r -> r.metric().startsWith("speedup_blog[")).findFirst().orElseThrow();
+        Published.Row blog = rows.stream().filter(r -> r.metric().startsWith("speedup_geomean[layers=1x1+3x3,")).findFirst().orElseThrow();
         assertThat(blog.band()).isEqualTo("[2, 3]");
         assertThat(blog.value()).isNaN();
         // the tautologies are checks

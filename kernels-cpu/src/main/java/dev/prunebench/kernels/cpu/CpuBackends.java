@@ -2,6 +2,7 @@ package dev.prunebench.kernels.cpu;
 
 import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.kernels.cpu.generated.GeneratedKernels;
 import dev.prunebench.kernels.cpu.nativeblas.MklBackend;
 import dev.prunebench.kernels.cpu.nativeblas.OpenBlasBackend;
 import dev.prunebench.kernels.cpu.scalar.ScalarKernels;
@@ -16,13 +17,13 @@ import java.util.List;
 public final class CpuBackends {
     private CpuBackends() {}
 
-    private static final List<Backend> BACKENDS = List.of(VectorKernels.backend(), ScalarKernels.backend(), new MklBackend(), new OpenBlasBackend());
+    private static final List<Backend> BACKENDS = List.of(VectorKernels.backend(), GeneratedKernels.backend(), ScalarKernels.backend(), new MklBackend(), new OpenBlasBackend());
 
     private static final class Holder {
         static final KernelRegistry REGISTRY = KernelRegistry.probe(BACKENDS);
     }
 
-    /** cpu-vector, cpu-scalar, mkl, openblas. */
+    /** cpu-vector, cpu-generated, cpu-scalar, mkl, openblas. */
     public static List<Backend> backends() { return BACKENDS; }
 
     /** The CPU backends probed once per JVM, with their kernels. */
