@@ -49,6 +49,13 @@ public interface Backend {
      */
     default boolean referenceOnly() { return false; }
 
+    /**
+     * Whether its kernels run only when asked for by id or backend: kernels generated for one matrix, whose set-up
+     * (generation and waiting for the JIT) takes seconds to minutes per matrix, are not swept as one more of a
+     * platform's kernels by experiments that try them all; {@code spmm} and the experiments built for them name them.
+     */
+    default boolean onRequest() { return false; }
+
     /** Whether a result from this backend is modelled or emulated rather than measured on the hardware. */
     default boolean modelled() { return provenance() != Provenance.MEASURED; }
 

@@ -133,7 +133,7 @@ final class SpmmCommand implements Callable<Integer> {
         List<String> why = new ArrayList<>();
         for (MatMul k : reg.kernels()) {
             String platform = reg.backendOf(k).platform();
-            if (backends != null ? !backends.contains(k.backendId()) : kernels == null && !platform.equals("cpu")) continue;
+            if (backends != null ? !backends.contains(k.backendId()) : kernels == null && (!platform.equals("cpu") || reg.backendOf(k).onRequest())) continue;
             if (kernels != null && !kernels.contains(k.id())) continue;
             List<String> reasons = new ArrayList<>();
             for (FormatSpec f : specs) {

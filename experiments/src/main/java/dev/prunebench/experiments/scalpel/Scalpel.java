@@ -353,7 +353,8 @@ public final class Scalpel implements Experiment {
     private static List<Backend> backends(KernelRegistry reg, String platform, String only) {
         List<Backend> out = new ArrayList<>();
         for (KernelRegistry.Entry e : reg.entries())
-            if (e.usable() && e.backend().platform().equals(platform) && !e.backend().referenceOnly() && (only == null || e.backend().id().equals(only)))
+            if (e.usable() && e.backend().platform().equals(platform) && !e.backend().referenceOnly()
+                    && (only != null ? e.backend().id().equals(only) : !e.backend().onRequest()))
                 out.add(e.backend());
         return out;
     }

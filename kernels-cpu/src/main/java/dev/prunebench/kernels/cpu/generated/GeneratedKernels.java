@@ -50,6 +50,9 @@ public final class GeneratedKernels {
 
         @Override public List<MatMul> kernels() { return ALL; }
 
+        /** Prepare generates code and waits for C2 (seconds to minutes per matrix): run when named, not in every sweep. */
+        @Override public boolean onRequest() { return true; }
+
         @Override public String toString() { return id() + ": " + probe(); }
     };
 }
