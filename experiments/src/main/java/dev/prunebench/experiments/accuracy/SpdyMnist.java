@@ -189,6 +189,7 @@ public final class SpdyMnist implements Experiment {
                                Map<String, String> kernels, long seed, Mnist.Split split, Network dense, Dataset calib, Map<String, boolean[]> masks,
                                Columns cols, Map<String, String> denseKernels) throws Exception {
         ctx.log().printf(Locale.ROOT, "   %s batch %d: latency table ...%n", c.net(), c.batch());
+        long tTable = System.nanoTime();
         List<String> formats = new ArrayList<>(lat.formats());
         formats.remove(LatencyDatabase.NODE);
         LatencyDatabase.Measured m = LatencyDatabase.measure(dense, reg,
@@ -199,12 +200,14 @@ public final class SpdyMnist implements Experiment {
         Files.writeString(ctx.dir().resolve("timings-" + c.tag() + ".txt"), SpdyFiles.formatTimings(table));
         ErrorTable errors = ErrorDatabase.measure(dense, table, calib.x(), calib.size());
         Files.writeString(ctx.dir().resolve("errors-" + c.tag() + ".txt"), SpdyFiles.formatErrors(errors));
+        ctx.log().printf(Locale.ROOT, "   %s batch %d: latency table and errors in %.1f s%n", c.net(), c.batch(), (System.nanoTime() - tTable) * 1e-9);
 
         int outside = 0;
         Spdy csrOnly = new Spdy(SpdyLatency.only(table, Set.of("csr")), Set.of(), Spdy.Accounting.CORRECT);
         Spdy withFormats = new Spdy(table, Set.of(), Spdy.Accounting.CORRECT);
         for (double target : s.targets()) {
             for (String method : METHODS) {
+                long t0 = System.nanoTime();
                 Spdy.Profile p;
                 try {
                     p = switch (method) {
@@ -230,11 +233,14 @@ public final class SpdyMnist implements Experiment {
                             + String.format(Locale.ROOT, "%.3fx", csrOnly.maxTarget()) + " with csr)");
                     continue;
                 }
+                long t1 = System.nanoTime();
                 Network pruned = AccuracySupport.copy(dense);
                 Map<String, KernelNetwork.Choice> choice = SpdyLatency.applied(pruned, p, kernels, m.denseKernel());
                 double loss = pruned.evaluate(calib, 250).loss();
                 double oneShot = pruned.accuracy(split.test(), 250);
+                long t2 = System.nanoTime();
                 NetworkLatency.Result r = NetworkLatency.measure(pruned, reg, choice::get, m.denseKernel(), c.batch(), 1, s.timing());
+                long t3 = System.nanoTime();
                 TrainConfig rc = AccuracySupport.retrainConfig(c.net(), b, seed);
                 AccuracySupport.retrain(ctx, pruned, split.train().head(s.retrainImages()), rc, c.net() + " b" + c.batch() + " " + method + " " + target + "x");
                 double retrained = pruned.accuracy(split.test(), 250);
@@ -263,8 +269,9 @@ public final class SpdyMnist implements Experiment {
                 cols.cRet.append(pct(retrained));
                 cols.cLoss.append(loss);
                 cols.cProfile.append(describe(p));
-                ctx.log().printf(Locale.ROOT, "   %-6s b%-2d %-16s %.1fx: one-shot %.2f %%, retrained %.2f %%, predicted %.3fx, measured %.3fx%n", c.net(),
-                        c.batch(), method, target, pct(oneShot), pct(retrained), pred, meas);
+                ctx.log().printf(Locale.ROOT, "   %-6s b%-2d %-16s %.1fx: one-shot %.2f %%, retrained %.2f %%, predicted %.3fx, measured %.3fx "
+                                + "(choice %.1f s, one-shot %.1f s, end to end %.1f s, retraining %.1f s)%n", c.net(), c.batch(), method, target,
+                        pct(oneShot), pct(retrained), pred, meas, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, (System.nanoTime() - t3) * 1e-9);
             }
         }
         return outside;
