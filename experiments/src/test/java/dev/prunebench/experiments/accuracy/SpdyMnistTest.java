@@ -67,15 +67,52 @@ class SpdyMnistTest {
         }
         List<String> rows = Files.readAllLines(out.resolve("methods.csv"));
         rows.forEach(System.out::println);
-        assertThat(rows.get(0)).startsWith("method,target,predicted_speedup,measured_speedup");
-        List<String> names = MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).toList();
-        assertThat(names).contains("accuracy[net=lenet5,dense]", "profiles_outside_10pct");
+        assertThat(rows.get(0)).startsWith("net,batch,method,target,predicted_speedup,measured_speedup");
+        List<Metric> metrics = MetricsCsv.read(out.resolve("metrics.csv"));
+        List<String> names = metrics.stream().map(Metric::name).toList();
+        assertThat(names).contains("accuracy[net=lenet5,dense]", "accuracy[net=mlp,dense]", "profiles_outside_10pct",
+                "profiles_outside_10pct[net=lenet5,batch=1]", "profiles_outside_10pct[net=mlp,batch=1]");
+        // the total is the sum over the cases
+        double total = metrics.stream().filter(m -> m.name().equals("profiles_outside_10pct")).findFirst().orElseThrow().value();
+        double sum = metrics.stream().filter(m -> m.name().startsWith("profiles_outside_10pct[")).mapToDouble(Metric::value).sum();
+        assertThat(total).isEqualTo(sum);
         // which targets the measured table reaches depends on this machine: each method at each target is measured or skipped with why
         String json = Files.readString(out.resolve("experiment.json"));
-        for (String method : SpdyMnist.METHODS)
-            for (String target : List.of("1.5", "2.0"))
-                assertThat(names.contains("accuracy[net=lenet5,method=" + method + ",target=" + target + ",retrained]") || json.contains(method + " at " + target + "x"))
-                        .as(method + " at " + target + "x").isTrue();
-        assertThat(out.resolve("timings-lenet5-b1.txt")).isRegularFile();
+        SpdyMnist.Setup setup = SpdyMnist.forScale(Scale.QUICK);
+        assertThat(setup.cases()).containsExactly(new SpdyMnist.Case("lenet5", 1), new SpdyMnist.Case("mlp", 1));
+        for (SpdyMnist.Case c : setup.cases()) {
+            for (String method : SpdyMnist.METHODS)
+                for (double target : setup.targets())
+                    assertThat(names.contains("accuracy[" + SpdyMnist.key(c, method, target) + ",retrained]") || json.contains(SpdyMnist.skipName(c, method, target)))
+                            .as(c + " " + method + " at " + target + "x").isTrue();
+            assertThat(out.resolve("timings-" + c.tag() + ".txt")).isRegularFile();
+            assertThat(out.resolve("errors-" + c.tag() + ".txt")).isRegularFile();
+        }
+        // the batch-64 cases left out at quick scale are named with why
+        for (SpdyMnist.Case c : setup.left()) assertThat(json).contains(c.net() + " batch " + c.batch());
+        // every row of the table belongs to a run case, and a row outside 10 % says why
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",", -1);
+            assertThat(List.of("lenet5", "mlp")).contains(f[0]);
+            assertThat(f[1]).isEqualTo("1");
+            assertThat(f[9].isEmpty()).as(row).isEqualTo(f[8].equals("true"));
+        }
+    }
+
+    @Test void standardRunsBothNetworksAtBothBatches() {
+        for (Scale s : List.of(Scale.STANDARD, Scale.FULL)) {
+            SpdyMnist.Setup setup = SpdyMnist.forScale(s);
+            assertThat(setup.cases()).containsExactlyInAnyOrder(new SpdyMnist.Case("lenet5", 1), new SpdyMnist.Case("lenet5", 64),
+                    new SpdyMnist.Case("mlp", 1), new SpdyMnist.Case("mlp", 64));
+            assertThat(setup.left()).isEmpty();
+            assertThat(setup.targets()).containsExactly(1.5, 2, 3);
+        }
+        assertThat(SpdyMnist.key(new SpdyMnist.Case("mlp", 64), "spdy", 2.0)).isEqualTo("net=mlp,batch=64,method=spdy,target=2.0");
+    }
+
+    @Test void outsideWhyTellsNoiseFromAGap() {
+        assertThat(SpdyMnist.outsideWhy(2.0, 1.5, 1.2, 2.4)).contains("slower").contains("noise");
+        assertThat(SpdyMnist.outsideWhy(2.0, 1.5, 1.4, 1.6)).contains("slower").contains("per-layer table");
+        assertThat(SpdyMnist.outsideWhy(1.5, 2.0, 1.9, 2.1)).contains("faster").contains("per-layer table");
     }
 }
