@@ -426,7 +426,8 @@ public final class Report {
 
     private static String str(Object o) { return o == null ? "—" : String.valueOf(o); }
 
-    static String esc(String s) {
+    /** HTML-escapes text for the self-contained pages (the report, the trends page); null is the empty string. */
+    public static String esc(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {

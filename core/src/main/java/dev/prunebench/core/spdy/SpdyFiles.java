@@ -55,6 +55,20 @@ public final class SpdyFiles {
         }
     }
 
+    /**
+     * Ends the layer read so far: a layer with timing lines joins {@code layers}; a name without any joins {@code bare}
+     * (allowed only at the end of the file). Returns the line of the first bare name.
+     */
+    private static int endLayer(String source, String name, int nameLine, List<LatencyTable.Timing> timings, List<LatencyTable.Layer> layers,
+                                List<String> bare, int firstBareLine) throws IOException {
+        if (!timings.isEmpty()) {
+            layers.add(layer(source, nameLine, name, timings));
+            return firstBareLine;
+        }
+        bare.add(name);
+        return bare.size() == 1 ? nameLine : firstBareLine;
+    }
+
     /** Parses timing lines; {@code source} names them in errors ({@code source: line N: …}). */
     public static LatencyTable parseTimings(List<String> lines, String source) throws IOException {
         int n = 0;
@@ -93,14 +107,7 @@ public final class SpdyFiles {
             }
             if (w.length == 1) {
                 if (isNumber(w[0])) throw atLine(source, n, "a lone number '" + clip(w[0]) + "': expected a layer name or a 'seconds level' line");
-                if (name != null) {
-                    if (timings.isEmpty()) {
-                        if (bare.isEmpty()) firstBareLine = nameLine;
-                        bare.add(name);
-                    } else {
-                        layers.add(layer(source, nameLine, name, timings));
-                    }
-                }
+                if (name != null) firstBareLine = endLayer(source, name, nameLine, timings, layers, bare, firstBareLine);
                 if (!names.add(w[0])) throw atLine(source, n, "layer '" + clip(w[0]) + "' given twice");
                 name = w[0];
                 nameLine = n;
@@ -123,14 +130,7 @@ public final class SpdyFiles {
             timings.add(new LatencyTable.Timing(format, level, seconds));
         }
         if (expect < 4) throw atLine(source, n + 1, "file ends before " + (expect <= 1 ? "'base' and its seconds" : "'prunable' and its seconds"));
-        if (name != null) {
-            if (timings.isEmpty()) {
-                if (bare.isEmpty()) firstBareLine = nameLine;
-                bare.add(name);
-            } else {
-                layers.add(layer(source, nameLine, name, timings));
-            }
-        }
+        if (name != null) firstBareLine = endLayer(source, name, nameLine, timings, layers, bare, firstBareLine);
         if (layers.isEmpty()) throw atLine(source, n + 1, "no layer with timing lines");
         if (!bare.isEmpty())
             notes.add(source + ": lines " + firstBareLine + "-" + n + ": " + bare.size() + " layer name(s) at the end without timing lines ("
