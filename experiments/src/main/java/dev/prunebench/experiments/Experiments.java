@@ -20,7 +20,8 @@ public final class Experiments {
             new dev.prunebench.experiments.spdy.SpdyLatency(),
             new dev.prunebench.experiments.accuracy.SpdyMnist(),
             new dev.prunebench.experiments.scalpel.Scalpel(),
-            new dev.prunebench.experiments.sparsert.SparseRtConv()
+            new dev.prunebench.experiments.sparsert.SparseRtConv(),
+            new dev.prunebench.experiments.gate.SpmmGate()
     );
 
     public static Map<String, Experiment> byId() {
