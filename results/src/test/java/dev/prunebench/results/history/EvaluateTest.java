@@ -47,6 +47,25 @@ class EvaluateTest {
         assertThat(r.rates().get(0).falseAlarmRate()).isLessThanOrEqualTo(0.05);
     }
 
+    @Test void aKernelSlowedAtEveryNIsCaughtByItsQuietFamily() {
+        // kernel a: quiet at n = 50 (1 %), noisy at n = 1 (15 %); a 10 % slowdown of a shows in its n = 50 family
+        Series.Key a1 = new Series.Key("e", "geomean:speedup[kernel=a,over=fastest-dense,n=1]");
+        Random rnd = new Random(5);
+        List<Map<Series.Key, Double>> runs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Map<Series.Key, Double> m = new TreeMap<>();
+            m.put(A, 3.0 * Math.exp(0.01 * rnd.nextGaussian()));
+            m.put(a1, 2.0 * Math.exp(0.15 * rnd.nextGaussian()));
+            runs.add(m);
+        }
+        Evaluate.Rate x = Evaluate.evaluate(runs, 0.10, new int[] {11}, 10, Check.Options.DEFAULT, 6).rates().get(0);
+        assertThat(x.kernelTrials()).isEqualTo(12 * 10);      // one kernel, one trial per history
+        assertThat(x.detTrials()).isEqualTo(12 * 10 * 2);     // two families, one trial each
+        assertThat(x.kernelDetectionRate()).isGreaterThanOrEqualTo(0.95);
+        // per family: the quiet one is caught, the noisy one mostly not, so the mean lies in between
+        assertThat(x.detectionRate()).isBetween(0.45, 0.8);
+    }
+
     @Test void plantingScalesTheFamilyByTheFactor() {
         assertThat(Evaluate.plant(A, 3.3, 0.10)).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-12));
         Series.Key breakEven = new Series.Key("e", "geomean:break_even_rate[kernel=a,over=fastest-dense,n=50]");
