@@ -168,6 +168,12 @@ final class AccuracySupport {
         }
     }
 
+    /** Prunes one weight matrix at {@code rate} (groups of g along rows); the mask only grows. */
+    static void pruneLayer(Param p, int g, Score score, double rate) {
+        boolean[] keep = GroupPruning.mask(new GroupPruning.Matrix(p.name(), p.values(), p.rows(), p.cols()), g, score, rate);
+        p.setMask(and(keep, p.mask()));
+    }
+
     /** Prunes all weight matrices of {@code net} together, one threshold, {@code rate} of all groups removed. */
     static void pruneGlobally(Network net, int g, Score score, double rate) {
         pruneGlobally(net.weights(), g, score, rate);

@@ -151,7 +151,7 @@ public class AccuracyExperimentsTest {
     @Test void deepCompression() throws Exception {
         List<String> m = run(new DeepCompressionLenet(), "error", "layers");
         assertThat(m).contains("error[net=lenet300,dense]", "error[net=lenet300,pruned=0.92]", "error[net=lenet5,dense]", "error[net=lenet5,pruned=0.92]",
-                "error_delta[net=lenet300,pruned=0.92]");
+                "error_delta[net=lenet300,pruned=0.92]", "error[net=lenet5,pruned=0.92,rates=han]", "error_delta[net=lenet5,pruned=0.92,rates=han]");
         assertThat(m).containsAll(AccuracyNames.emits("deepcompression-lenet", Scale.QUICK));
     }
 
