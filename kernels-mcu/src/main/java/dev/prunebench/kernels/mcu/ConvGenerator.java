@@ -13,12 +13,15 @@ import java.util.Locale;
  *                           (unaligned word loads and stores), then add; add; subs; bne per channel when C &gt; 1
  *                           then per output channel the FC dense dot product over the buffer:
  *                           ldmia w!,{4}; ldmia p!,{4}; smlad ×4; subs; bne  (8 per 8 MACs), K/2 mod 4 × (ldr; ldr; smlad)
- * csr, two non-zeros      : ldr{b,h} o0; ldrsh w0; ldr{b,h} o1; ldrsh w1; ldrsh x[o0]; ldrsh x[o1]; smlabb ×2      8
- * gcsr:2 pairs, two       : ldr{b,h} o0; ldr w0; ldr{b,h} o1; ldr w1; ldr x[o0] (unaligned); ldr x[o1]; smlad ×2  8
- *        singles          : as csr
+ * csr, per non-zero      : ldr{b,h} o; ldrsh w; ldrsh x[xb + o]; smlabb                                          4
+ * gcsr:2, per pair entry  : ldr{b,h} o; ldr w pair; ldr x[xb + o] pair (unaligned); smlad                            4
+ * per output pixel        : mov v; mov c; movs acc, #0; [mov n]; entries; [mov rnd]; qadd; ssat; strh; adds xb; subs; bne
  * </pre>
- * Sparse entries run four per loop iteration, then two and one by the count's low bits, as the FC kernels; the
- * pixel's base address {@code X + oy·W + ox} is added by the addressing mode ({@code [xb, o, lsl #1]}). The Cortex-M4
+ * A row's entries run four per loop iteration (subs; bne), then two and one by the count's low bits; the row's
+ * {@linkplain #rowClass class} (≥ 4 entries, the low bits) is known per output channel, so each class the layer uses
+ * gets its own pixel loop with no branch on the count inside, and the loop over output pixels of one output row is
+ * in the same assembly block. The pixel's base address {@code X + oy·W + ox} is added by the addressing mode
+ * ({@code [xb, o, lsl #1]}). The Cortex-M4
  * allows unaligned LDR/STR (not LDM/LDRD) to normal memory while CCR.UNALIGN_TRP is clear (its reset value; QEMU
  * emulates the same): the dense patch copy and the gcsr:2 pair loads rely on it.
  */
@@ -49,19 +52,14 @@ public final class ConvGenerator {
             array(s, "const " + ot, "W_idx", "", l.off.length, i -> l.off[i]);
             array(s, "const " + pt, "W_ptr", "", l.ptr.length, i -> l.ptr[i]);
         }
-        if (l.sq != null) {
-            array(s, "const int16_t", "S_vals", "", l.sq.length, i -> l.sq[i]);
-            array(s, "const " + ot, "S_idx", "", l.soff.length, i -> l.soff[i]);
-            array(s, "const " + pt, "S_ptr", "", l.sptr.length, i -> l.sptr[i]);
-        }
         array(s, "int16_t", "X", "__attribute__((aligned(8)))", l.xq.length, i -> l.xq[i]);
         s.append("int16_t Y[").append(Math.max(1L, (long) s0.outChannels() * s0.pixels())).append("];\n");
         if (l.layout == McuConv.Layout.DENSE) s.append("int16_t PATCH[").append(l.kp).append("] __attribute__((aligned(8)));\n");
         s.append('\n').append(REQUANT);
         switch (l.layout) {
             case DENSE -> dense(s, l);
-            case CSR -> csr(s, l);
-            case GCSR2 -> gcsr2(s, l);
+            case CSR -> direct(s, l, CSR_ONE);
+            case GCSR2 -> direct(s, l, PAIR_ONE);
         }
         return s.toString();
     }
@@ -193,31 +191,12 @@ public final class ConvGenerator {
                 """);
     }
 
-    private static final String CSR_TWO = """
-                    "LDI %[t0], [%[c]], #ISZ\\n\\t"
-                    "ldrsh %[t1], [%[v]], #2\\n\\t"
-                    "LDI %[t2], [%[c]], #ISZ\\n\\t"
-                    "ldrsh %[t3], [%[v]], #2\\n\\t"
-                    "ldrsh %[t0], [%[xb], %[t0], lsl #1]\\n\\t"
-                    "ldrsh %[t2], [%[xb], %[t2], lsl #1]\\n\\t"
-                    "smlabb %[a], %[t1], %[t0], %[a]\\n\\t"
-                    "smlabb %[a], %[t3], %[t2], %[a]\\n\\t"
-            """;
+    /* One entry: index (offset) load, value load, input load at the pixel base + offset, MAC. */
     private static final String CSR_ONE = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
                     "ldrsh %[t1], [%[v]], #2\\n\\t"
                     "ldrsh %[t0], [%[xb], %[t0], lsl #1]\\n\\t"
                     "smlabb %[a], %[t1], %[t0], %[a]\\n\\t"
-            """;
-    private static final String PAIR_TWO = """
-                    "LDI %[t0], [%[c]], #ISZ\\n\\t"
-                    "ldr %[t1], [%[v]], #4\\n\\t"
-                    "LDI %[t2], [%[c]], #ISZ\\n\\t"
-                    "ldr %[t3], [%[v]], #4\\n\\t"
-                    "ldr %[t0], [%[xb], %[t0], lsl #1]\\n\\t"
-                    "ldr %[t2], [%[xb], %[t2], lsl #1]\\n\\t"
-                    "smlad %[a], %[t1], %[t0], %[a]\\n\\t"
-                    "smlad %[a], %[t3], %[t2], %[a]\\n\\t"
             """;
     private static final String PAIR_ONE = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
@@ -225,38 +204,63 @@ public final class ConvGenerator {
                     "ldr %[t0], [%[xb], %[t0], lsl #1]\\n\\t"
                     "smlad %[a], %[t1], %[t0], %[a]\\n\\t"
             """;
-    private static final String OPERANDS = """
-                    : [a] "+r"(acc), [v] "+r"(v), [c] "+r"(c), [n] "+r"(quads),
-                      [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-                    : [xb] "r"(xb)
-                    : "cc", "memory");
-            """;
 
-    /** A row function {@code name}: adds the row's {@code count} entries at the pixel base xb to acc. */
-    private static void row(StringBuilder s, McuConv l, String name, String two, String one) {
+    /**
+     * The rows' shape classes: bit 2 set when a row has ≥ 4 entries (the unrolled loop runs), bits 1 and 0 the count's
+     * low bits (two and one more entries). Each class used by the layer gets its own pixel loop, so the per-pixel work
+     * has no branch on the count.
+     */
+    static int rowClass(int count) { return (count & 3) | (count >= 4 ? 4 : 0); }
+
+    /**
+     * A pixel loop of class {@code cls}: for {@code ow} pixels from xb, every entry of the row (vr, cr; nq iterations of
+     * four entries when bit 2 is set), requantise, store to y, next pixel.
+     */
+    private static void pixelLoop(StringBuilder s, McuConv l, int cls, String one) {
         int iw = l.offsetWidth();
         String ldi = iw == 1 ? "ldrb" : iw == 2 ? "ldrh" : "ldr";
-        String t = two.replace("LDI", ldi).replace("ISZ", Integer.toString(iw));
         String o = one.replace("LDI", ldi).replace("ISZ", Integer.toString(iw));
-        s.append("static inline __attribute__((always_inline)) int32_t ").append(name)
-                .append("(const int16_t **vp, const idx_t **cp, uint32_t count, const int16_t *xb, int32_t acc) {\n");
-        s.append("    const int16_t *v = *vp;\n    const idx_t *c = *cp;\n");
-        s.append("    uint32_t quads = count >> 2, t0, t1, t2, t3;\n");
-        s.append("    if (quads) {\n        __asm__ volatile(\n                \"1:\\n\\t\"\n").append(t).append(t)
-                .append("                \"subs %[n], %[n], #1\\n\\t\"\n                \"bne 1b\\n\\t\"\n").append(OPERANDS).append("    }\n");
-        s.append("    if (count & 2u) {\n        __asm__ volatile(\n").append(t).append(OPERANDS).append("    }\n");
-        s.append("    if (count & 1u) {\n        __asm__ volatile(\n").append(o).append(OPERANDS).append("    }\n");
-        s.append("    *vp = v;\n    *cp = c;\n    return acc;\n}\n\n");
+        s.append("static inline __attribute__((always_inline)) void pixels").append(cls)
+                .append("(const int16_t *vr, const idx_t *cr, uint32_t nq, const int16_t *xb, int16_t **yp) {\n");
+        s.append("    int16_t *y = *yp;\n    uint32_t ox = OW, a, n, t0, t1;\n    const int16_t *v;\n    const idx_t *c;\n");
+        s.append("    __asm__ volatile(\n");
+        s.append("            \"2:\\n\\t\"\n            \"mov %[v], %[vr]\\n\\t\"\n            \"mov %[c], %[cr]\\n\\t\"\n            \"movs %[a], #0\\n\\t\"\n");
+        if ((cls & 4) != 0)
+            s.append("            \"mov %[n], %[nq]\\n\\t\"\n            \"1:\\n\\t\"\n").append(o).append(o).append(o).append(o)
+                    .append("            \"subs %[n], %[n], #1\\n\\t\"\n            \"bne 1b\\n\\t\"\n");
+        if ((cls & 2) != 0) s.append(o).append(o);
+        if ((cls & 1) != 0) s.append(o);
+        if (l.shift > 0)
+            s.append("            \"mov %[t1], #").append(1L << (l.shift - 1)).append("\\n\\t\"\n")
+                    .append("            \"qadd %[a], %[a], %[t1]\\n\\t\"\n")
+                    .append("            \"ssat %[a], #16, %[a], asr #").append(l.shift).append("\\n\\t\"\n");
+        else s.append("            \"ssat %[a], #16, %[a]\\n\\t\"\n");
+        s.append("""
+                            "strh %[a], [%[y]], #2\\n\\t"
+                            "adds %[xb], %[xb], #2\\n\\t"
+                            "subs %[ox], %[ox], #1\\n\\t"
+                            "bne 2b\\n\\t"
+                            : [a] "=&r"(a), [v] "=&r"(v), [c] "=&r"(c), [n] "=&r"(n), [t0] "=&r"(t0), [t1] "=&r"(t1),
+                              [y] "+r"(y), [xb] "+r"(xb), [ox] "+r"(ox)
+                            : [vr] "r"(vr), [cr] "r"(cr), [nq] "r"(nq)
+                            : "cc", "memory");
+                    (void) a; (void) n; (void) t0; (void) t1; (void) v; (void) c;
+                    *yp = y;
+                }
+
+                """);
     }
 
-    private static void types(StringBuilder s, McuConv l) {
+    /**
+     * CSR and gcsr:2 (one entry list each): per output channel, the row's class picks its pixel loop, run once per
+     * output row; the value and offset pointers then move on to the next channel's entries.
+     */
+    private static void direct(StringBuilder s, McuConv l, String one) {
         s.append("typedef ").append(CGenerator.ctype(l.offsetWidth())).append(" idx_t;\n");
         s.append("typedef ").append(CGenerator.ctype(l.pointerWidth())).append(" ptr_t;\n\n");
-    }
-
-    private static void csr(StringBuilder s, McuConv l) {
-        types(s, l);
-        row(s, l, "row", CSR_TWO, CSR_ONE);
+        java.util.TreeSet<Integer> classes = new java.util.TreeSet<>();
+        for (int r = 0; r < l.shape.outChannels(); r++) classes.add(rowClass(l.ptr[r + 1] - l.ptr[r]));
+        for (int cls : classes) pixelLoop(s, l, cls, one);
         s.append("""
                 void layer(void) {
                     const int16_t *v = W_vals, *x = X;
@@ -266,54 +270,14 @@ public final class ConvGenerator {
                     OPAQUE(v); OPAQUE(c); OPAQUE(p); OPAQUE(x);
                     uint32_t prev = *p++;
                     for (uint32_t m = 0; m < OC; m++) {
-                        uint32_t next = *p++, count = next - prev;
+                        uint32_t next = *p++, count = next - prev, nq = count >> 2;
                         prev = next;
-                        const int16_t *vr = v;
-                        const idx_t *cr = c;
-                        for (uint32_t oy = 0; oy < OH; oy++) {
-                            const int16_t *xb = x + oy * IW;
-                            for (uint32_t ox = 0; ox < OW; ox++, xb++) {
-                                v = vr;
-                                c = cr;
-                                *y++ = (int16_t) requant(row(&v, &c, count, xb, 0));
-                            }
-                        }
-                    }
-                }
+                        switch ((count & 3u) | (nq ? 4u : 0u)) {
                 """);
-    }
-
-    private static void gcsr2(StringBuilder s, McuConv l) {
-        types(s, l);
-        row(s, l, "pairs", PAIR_TWO, PAIR_ONE);
-        row(s, l, "singles", CSR_TWO, CSR_ONE);
-        s.append("""
-                void layer(void) {
-                    const int16_t *v = W_vals, *sv = S_vals, *x = X;
-                    const idx_t *c = W_idx, *sc = S_idx;
-                    const ptr_t *p = W_ptr, *sp = S_ptr;
-                    int16_t *y = Y;
-                    OPAQUE(v); OPAQUE(c); OPAQUE(p); OPAQUE(sv); OPAQUE(sc); OPAQUE(sp); OPAQUE(x);
-                    uint32_t prev = *p++, sprev = *sp++;
-                    for (uint32_t m = 0; m < OC; m++) {
-                        uint32_t next = *p++, count = next - prev, snext = *sp++, scount = snext - sprev;
-                        prev = next;
-                        sprev = snext;
-                        const int16_t *vr = v, *svr = sv;
-                        const idx_t *cr = c, *scr = sc;
-                        for (uint32_t oy = 0; oy < OH; oy++) {
-                            const int16_t *xb = x + oy * IW;
-                            for (uint32_t ox = 0; ox < OW; ox++, xb++) {
-                                v = vr;
-                                c = cr;
-                                sv = svr;
-                                sc = scr;
-                                int32_t acc = pairs(&v, &c, count, xb, 0);
-                                *y++ = (int16_t) requant(singles(&sv, &sc, scount, xb, acc));
-                            }
-                        }
-                    }
-                }
-                """);
+        for (int cls : classes)
+            s.append("        case ").append(cls).append(": for (uint32_t oy = 0; oy < OH; oy++) pixels").append(cls)
+                    .append("(v, c, nq, x + oy * IW, &y); break;\n");
+        s.append("        default: __builtin_unreachable();\n        }\n");
+        s.append("        v += count * ").append(l.g).append("u;\n        c += count;\n    }\n}\n");
     }
 }

@@ -23,8 +23,9 @@ import dev.prunebench.core.kernel.ConvShape;
  *       neighbours in one kernel row ({@code kx < k−1}) reads two input values adjacent in memory: one 32-bit
  *       (unaligned) LDR at the offset of its first column, one SMLAD. A pair that crosses a kernel row or channel
  *       boundary (its inputs are {@code W − k + 1} or more apart), and the last pair of a row of odd length, is split
- *       into its real halves, run as CSR entries (one SMLABB each). So the kernel holds two lists per row: pairs (values
- *       two per pair, the offset of the first) and singles (value, offset).</li>
+ *       into its real halves, each stored as a pair entry {@code (w, 0)} at its own offset: one LDR and one SMLAD per
+ *       half, so one loop runs every entry. X gets two zero values past its end, which such an entry's partner may
+ *       read at the last pixel.</li>
  * </ul>
  * X is the input image CHW, quantised, in RAM; Y is C' × (outH·outW) row-major int16 — the order of the im2col
  * product {@code W · im2col(X)} with N = outH·outW.
@@ -46,23 +47,24 @@ public final class McuConv {
     final int expW, expX, shift;
     /** Dense row length (K rounded up to even); 0 for sparse. */
     final int kp;
-    /** Dense: C' × kp; CSR: stored values; GCSR2: kept adjacent pairs, two values each. */
+    /** Dense: C' × kp; CSR: stored values; GCSR2: pair entries, two values each. */
     final short[] wq;
-    /** Input offsets (CSR: per stored value; GCSR2: of each pair's first value) and row pointers (entries); null for dense. */
+    /** Input offsets (CSR: per stored value; GCSR2: of each entry's first value) and row pointers (entries); null for dense. */
     final int[] off, ptr;
-    /** GCSR2 only: the split pairs' halves as single entries (values, offsets, row pointers); null otherwise. */
-    final short[] sq;
-    final int[] soff, sptr;
-    /** The input image, quantised, CHW. */
+    /** Values per entry: 1 (CSR), 2 (GCSR2). */
+    final int g;
+    /** Weights multiplied per output pixel, padding and split pairs' zero partners excluded (dense: C' × K). */
+    final long keptPerPixel;
+    /** The input image, quantised, CHW (GCSR2: two zeros past the end). */
     final short[] xq;
     /** Accumulators and requantised outputs, C' × pixels. */
     final int[] acc, y;
 
     private McuConv(Layout layout, ConvShape shape, int expW, int expX, int shift, int kp, short[] wq, int[] off, int[] ptr,
-                    short[] sq, int[] soff, int[] sptr, short[] xq, int[] acc, int[] y) {
+                    long keptPerPixel, short[] xq, int[] acc, int[] y) {
         this.layout = layout; this.shape = shape; this.expW = expW; this.expX = expX; this.shift = shift; this.kp = kp;
-        this.wq = wq; this.off = off; this.ptr = ptr; this.sq = sq; this.soff = soff; this.sptr = sptr; this.xq = xq;
-        this.acc = acc; this.y = y;
+        this.wq = wq; this.off = off; this.ptr = ptr; this.g = layout == Layout.GCSR2 ? 2 : 1; this.keptPerPixel = keptPerPixel;
+        this.xq = xq; this.acc = acc; this.y = y;
     }
 
     /** Input offset (q15 elements from the pixel's base) of weight column {@code j} = (c, ky, kx). */
@@ -83,9 +85,10 @@ public final class McuConv {
             throw new IllegalArgumentException("conv " + s + ": W is " + w.rows() + "×" + w.cols() + ", expected " + m + "×" + k);
         if (input.length != s.inputSize())
             throw new IllegalArgumentException("conv " + s + ": input has " + input.length + " values, expected " + s.inputSize());
-        short[] wq, sq = null;
-        int[] off = null, ptr = null, soff = null, sptr = null;
+        short[] wq;
+        int[] off = null, ptr = null;
         int kp = 0, expW;
+        long kept;
         switch (layout) {
             case DENSE -> {
                 if (!(w instanceof Dense d)) throw new IllegalArgumentException("conv layout DENSE needs a Dense W, got " + w.spec());
@@ -94,6 +97,7 @@ public final class McuConv {
                 wq = new short[m * kp];
                 for (int r = 0; r < m; r++)
                     for (int c = 0; c < k; c++) wq[r * kp + c] = Q15.quantise(d.data()[r * k + c], expW);
+                kept = (long) m * k;
             }
             case CSR -> {
                 if (!(w instanceof Csr c)) throw new IllegalArgumentException("conv layout CSR needs a Csr W, got " + w.spec());
@@ -102,6 +106,7 @@ public final class McuConv {
                 off = new int[c.colIndex().length];
                 for (int i = 0; i < off.length; i++) off[i] = offset(s, c.colIndex()[i]);
                 ptr = c.rowPtr().clone();
+                kept = wq.length;
             }
             case GCSR2 -> {
                 if (!(w instanceof GroupedCsr gc) || gc.g() != 2)
@@ -109,37 +114,32 @@ public final class McuConv {
                 expW = Q15.exponent(Q15.maxAbs(gc.values()));
                 short[] all = Q15.quantise(gc.values(), expW);
                 int[] gi = gc.groupIndex(), gp = gc.groupPtr();
-                int pairs = 0, singles = 0;
+                int entries = 0;
+                kept = 0;
                 for (int p = 0; p < gi.length; p++) {
                     int j = 2 * gi[p];
-                    if (adjacent(s, j)) pairs++;
-                    else singles += j + 1 < k ? 2 : 1;
+                    entries += adjacent(s, j) || j + 1 >= k ? 1 : 2;
+                    kept += j + 1 < k ? 2 : 1;
                 }
-                wq = new short[2 * pairs];
-                off = new int[pairs];
+                wq = new short[2 * entries];
+                off = new int[entries];
                 ptr = new int[m + 1];
-                sq = new short[singles];
-                soff = new int[singles];
-                sptr = new int[m + 1];
-                int a = 0, b = 0;
+                int a = 0;
                 for (int r = 0; r < m; r++) {
                     for (int p = gp[r]; p < gp[r + 1]; p++) {
                         int j = 2 * gi[p];
+                        wq[2 * a] = all[2 * p];
+                        off[a] = offset(s, j);
                         if (adjacent(s, j)) {
-                            wq[2 * a] = all[2 * p];
                             wq[2 * a + 1] = all[2 * p + 1];
-                            off[a++] = offset(s, j);
-                        } else {
-                            sq[b] = all[2 * p];
-                            soff[b++] = offset(s, j);
-                            if (j + 1 < k) {
-                                sq[b] = all[2 * p + 1];
-                                soff[b++] = offset(s, j + 1);
-                            }
+                        } else if (j + 1 < k) { // split: the second half is an entry of its own, (w, 0)
+                            a++;
+                            wq[2 * a] = all[2 * p + 1];
+                            off[a] = offset(s, j + 1);
                         }
+                        a++;
                     }
                     ptr[r + 1] = a;
-                    sptr[r + 1] = b;
                 }
             }
             default -> throw new AssertionError(layout);
@@ -147,7 +147,8 @@ public final class McuConv {
         int expX = Q15.exponent(Q15.maxAbs(input));
         for (;; expX--) {
             short[] xq = Q15.quantise(input, expX);
-            long[] acc = accumulate(layout, s, kp, wq, off, ptr, sq, soff, sptr, xq);
+            if (layout == Layout.GCSR2) xq = java.util.Arrays.copyOf(xq, xq.length + 2);
+            long[] acc = accumulate(layout, s, kp, wq, off, ptr, xq);
             boolean fits = true;
             for (long v : acc) if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) { fits = false; break; }
             if (!fits && expX > Q15.MIN_EXP) continue;
@@ -156,13 +157,12 @@ public final class McuConv {
             int shift = Q15.shiftFor(ai);
             int[] y = new int[ai.length];
             for (int i = 0; i < y.length; i++) y[i] = Q15.requantise(ai[i], shift);
-            return new McuConv(layout, s, expW, expX, shift, kp, wq, off, ptr, sq, soff, sptr, xq, ai, y);
+            return new McuConv(layout, s, expW, expX, shift, kp, wq, off, ptr, kept, xq, ai, y);
         }
     }
 
     /** The direct convolution in 64 bits, entry by entry as the kernel reads them (the caller checks the int32 range). */
-    private static long[] accumulate(Layout layout, ConvShape s, int kp, short[] wq, int[] off, int[] ptr, short[] sq, int[] soff,
-                                     int[] sptr, short[] xq) {
+    private static long[] accumulate(Layout layout, ConvShape s, int kp, short[] wq, int[] off, int[] ptr, short[] xq) {
         int m = s.outChannels(), k = s.patch(), oh = s.outH(), ow = s.outW(), px = s.pixels();
         int[] dOff = null;
         if (layout == Layout.DENSE) {
@@ -181,7 +181,6 @@ public final class McuConv {
                         case GCSR2 -> {
                             for (int p = ptr[r]; p < ptr[r + 1]; p++)
                                 a += wq[2 * p] * xq[base + off[p]] + wq[2 * p + 1] * xq[base + off[p] + 1];
-                            for (int p = sptr[r]; p < sptr[r + 1]; p++) a += sq[p] * xq[base + soff[p]];
                         }
                     }
                     acc[r * px + oy * ow + ox] = a;
@@ -200,20 +199,16 @@ public final class McuConv {
         return f;
     }
 
-    /** Multiply-accumulates one call executes: dense C' × KP × pixels (padding included); sparse stored entries × pixels. */
+    /**
+     * Multiply-accumulates one call executes, counted per weight: dense C' × KP × pixels (padding included, as the FC
+     * dense kernel); sparse the kept weights × pixels (for gcsr:2 the split pairs' zero partners excluded).
+     */
     public long executedMacs() {
-        long perPixel = switch (layout) {
-            case DENSE -> (long) shape.outChannels() * kp;
-            case CSR -> wq.length;
-            case GCSR2 -> wq.length + sq.length;
-        };
-        return perPixel * shape.pixels();
+        return (layout == Layout.DENSE ? (long) shape.outChannels() * kp : keptPerPixel) * shape.pixels();
     }
 
-    /** GCSR2: pairs run as one SMLAD each; singles (halves of split pairs) as one SMLABB each. */
-    public int pairs() { return layout == Layout.GCSR2 ? off.length : 0; }
-
-    public int singles() { return layout == Layout.GCSR2 ? sq.length : 0; }
+    /** Entries per output pixel (CSR: non-zeros; GCSR2: pair entries, one SMLAD each). */
+    public int entries() { return off == null ? 0 : off.length; }
 
     public ConvShape shape() { return shape; }
     public Layout layout() { return layout; }
@@ -224,13 +219,12 @@ public final class McuConv {
     /** Offsets are below C·H·W: 1 byte when that fits in 256, 2 in 65 536, else 4. */
     int offsetWidth() { return McuLayer.width(shape.inputSize()); }
 
-    int pointerWidth() { return McuLayer.width((long) Math.max(off == null ? 0 : off.length, sq == null ? 0 : sq.length) + 1); }
+    int pointerWidth() { return McuLayer.width((long) entries() + 1); }
 
-    /** Bytes of W in flash: values, offsets and pointers (both lists for GCSR2). */
+    /** Bytes of W in flash: values, offsets and pointers. */
     long weightBytes() {
         long b = 2L * wq.length;
         if (off != null) b += (long) off.length * offsetWidth() + (long) ptr.length * pointerWidth();
-        if (sq != null) b += 2L * sq.length + (long) soff.length * offsetWidth() + (long) sptr.length * pointerWidth();
         return b;
     }
 
