@@ -55,6 +55,7 @@ public final class ConvGenerator {
         array(s, "int16_t", "X", "__attribute__((aligned(8)))", l.xq.length, i -> l.xq[i]);
         s.append("int16_t Y[").append(Math.max(1L, (long) s0.outChannels() * s0.pixels())).append("];\n");
         if (l.layout == McuConv.Layout.DENSE) s.append("int16_t PATCH[").append(l.kp).append("] __attribute__((aligned(8)));\n");
+        if (l.layout == McuConv.Layout.GCSR2) s.append("uint32_t PS[").append(l.pairImageWords()).append("] __attribute__((aligned(8)));\n");
         s.append('\n').append(REQUANT);
         switch (l.layout) {
             case DENSE -> dense(s, l);
@@ -99,6 +100,13 @@ public final class ConvGenerator {
             }
 
             """;
+
+    /** Why gcsr:2's pair image cannot be built with immediate offsets (d = W − k + 1 values), or null. */
+    static String refusesPairs(dev.prunebench.core.kernel.ConvShape s) {
+        long off = 2L * (s.inW() - s.kernel());
+        return off > MAX_IMM ? "the gcsr:2 conv's pair image reads x[i + W − k + 1] by an LDRH immediate offset (at most " + MAX_IMM
+                + " bytes); " + s + " needs " + off : null;
+    }
 
     /** Why the dense patch copy cannot address the shape with immediate offsets, or null. */
     static String refusesDense(dev.prunebench.core.kernel.ConvShape s) {
@@ -201,7 +209,7 @@ public final class ConvGenerator {
     private static final String PAIR_ONE = """
                     "LDI %[t0], [%[c]], #ISZ\\n\\t"
                     "ldr %[t1], [%[v]], #4\\n\\t"
-                    "ldr %[t0], [%[xb], %[t0], lsl #1]\\n\\t"
+                    "ldr %[t0], [%[xb], %[t0], lsl #2]\\n\\t"
                     "smlad %[a], %[t1], %[t0], %[a]\\n\\t"
             """;
 
@@ -220,8 +228,10 @@ public final class ConvGenerator {
         int iw = l.offsetWidth();
         String ldi = iw == 1 ? "ldrb" : iw == 2 ? "ldrh" : "ldr";
         String o = one.replace("LDI", ldi).replace("ISZ", Integer.toString(iw));
+        boolean pairs = l.layout == McuConv.Layout.GCSR2;
         s.append("static inline __attribute__((always_inline)) void pixels").append(cls)
-                .append("(const int16_t *vr, const idx_t *cr, uint32_t nq, const int16_t *xb, int16_t **yp) {\n");
+                .append("(const int16_t *vr, const idx_t *cr, uint32_t nq, const ").append(pairs ? "uint32_t" : "int16_t")
+                .append(" *xb, int16_t **yp) {\n");
         s.append("    int16_t *y = *yp;\n    uint32_t ox = OW, a, n, t0, t1;\n    const int16_t *v;\n    const idx_t *c;\n");
         s.append("    __asm__ volatile(\n");
         s.append("            \"2:\\n\\t\"\n            \"mov %[v], %[vr]\\n\\t\"\n            \"mov %[c], %[cr]\\n\\t\"\n            \"movs %[a], #0\\n\\t\"\n");
@@ -237,7 +247,7 @@ public final class ConvGenerator {
         else s.append("            \"ssat %[a], #16, %[a]\\n\\t\"\n");
         s.append("""
                             "strh %[a], [%[y]], #2\\n\\t"
-                            "adds %[xb], %[xb], #2\\n\\t"
+                            "adds %[xb], %[xb], #XSTEP\\n\\t"
                             "subs %[ox], %[ox], #1\\n\\t"
                             "bne 2b\\n\\t"
                             : [a] "=&r"(a), [v] "=&r"(v), [c] "=&r"(c), [n] "=&r"(n), [t0] "=&r"(t0), [t1] "=&r"(t1),
@@ -248,7 +258,44 @@ public final class ConvGenerator {
                     *yp = y;
                 }
 
-                """);
+                """.replace("XSTEP", pairs ? "4" : "2"));
+    }
+
+    /** Copies {@code count} elements with the given body (one element per copy of it), four per loop iteration. */
+    private static void copyLoop(StringBuilder s, String operands, String body, int count) {
+        int q = count / 4, r = count % 4;
+        if (q > 0) {
+            s.append("    n = ").append(q).append("u;\n    __asm__ volatile(\n            \"1:\\n\\t\"\n");
+            for (int i = 0; i < 4; i++) s.append(body);
+            s.append("            \"subs %[n], %[n], #1\\n\\t\"\n            \"bne 1b\\n\\t\"\n").append(operands);
+        }
+        if (r > 0) {
+            s.append("    __asm__ volatile(\n");
+            for (int i = 0; i < r; i++) s.append(body);
+            s.append(operands);
+        }
+    }
+
+    /**
+     * gcsr:2's pair image, built once per call: P[i] = (x[i], x[i+1]) for the N input values (unaligned LDR, STR), then —
+     * when some pair crosses a kernel row — S[i] = (x[i], x[i+d]) for i &lt; N − d (LDRH, LDRH, ORR, STR).
+     */
+    private static void pairImage(StringBuilder s, McuConv l) {
+        int n = l.shape.inputSize(), d = l.d;
+        s.append("/* The pair image: P[i] = (x[i], x[i+1])").append(l.rowPairs ? ", S[i] = (x[i], x[i+" + d + "])" : "").append(". */\n");
+        s.append("static inline __attribute__((always_inline)) void build_pairs(void) {\n");
+        s.append("    const int16_t *xs = X;\n    uint32_t *pd = PS;\n    uint32_t n = 0, t0, t1;\n    OPAQUE(xs); OPAQUE(pd);\n");
+        String ops = "            : [xs] \"+r\"(xs), [pd] \"+r\"(pd), [n] \"+r\"(n), [t0] \"=&r\"(t0), [t1] \"=&r\"(t1)\n"
+                + "            :\n            : \"cc\", \"memory\");\n";
+        copyLoop(s, ops, "            \"ldr %[t0], [%[xs]], #2\\n\\t\"\n            \"str %[t0], [%[pd]], #4\\n\\t\"\n", n);
+        if (l.rowPairs) {
+            s.append("    xs = X;\n    OPAQUE(xs);\n");
+            copyLoop(s, ops, "            \"ldrh %[t0], [%[xs]], #2\\n\\t\"\n"
+                    + "            \"ldrh %[t1], [%[xs], #" + 2 * (d - 1) + "]\\n\\t\"\n"
+                    + "            \"orr %[t0], %[t0], %[t1], lsl #16\\n\\t\"\n"
+                    + "            \"str %[t0], [%[pd]], #4\\n\\t\"\n", n - d);
+        }
+        s.append("    (void) n; (void) t0; (void) t1;\n}\n\n");
     }
 
     /**
@@ -261,14 +308,22 @@ public final class ConvGenerator {
         java.util.TreeSet<Integer> classes = new java.util.TreeSet<>();
         for (int r = 0; r < l.shape.outChannels(); r++) classes.add(rowClass(l.ptr[r + 1] - l.ptr[r]));
         for (int cls : classes) pixelLoop(s, l, cls, one);
+        boolean pairs = l.layout == McuConv.Layout.GCSR2;
+        if (pairs) pairImage(s, l);
         s.append("""
                 void layer(void) {
-                    const int16_t *v = W_vals, *x = X;
+                    const int16_t *v = W_vals;
+                    const XT *x = XB;""".replace("XT", pairs ? "uint32_t" : "int16_t").replace("XB", pairs ? "PS" : "X"));
+        s.append("""
+
                     const idx_t *c = W_idx;
                     const ptr_t *p = W_ptr;
                     int16_t *y = Y;
                     OPAQUE(v); OPAQUE(c); OPAQUE(p); OPAQUE(x);
                     uint32_t prev = *p++;
+                """);
+        if (pairs) s.append("    build_pairs();\n");
+        s.append("""
                     for (uint32_t m = 0; m < OC; m++) {
                         uint32_t next = *p++, count = next - prev, nq = count >> 2;
                         prev = next;

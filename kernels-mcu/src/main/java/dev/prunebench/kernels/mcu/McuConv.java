@@ -19,13 +19,16 @@ import dev.prunebench.core.kernel.ConvShape;
  *       generation by its input offset {@code c·H·W + ky·W + kx} (in q15 elements), stored at the minimal width for
  *       offsets below C·H·W. Per output pixel the kernel adds the pixel's base {@code oy·W + ox}: direct sparse
  *       convolution, no im2col.</li>
- *   <li>{@link Layout#GCSR2}: the {@link GroupedCsr} (g = 2) kept pairs, columns (2j, 2j+1). A pair whose two columns are
- *       neighbours in one kernel row ({@code kx < k−1}) reads two input values adjacent in memory: one 32-bit
- *       (unaligned) LDR at the offset of its first column, one SMLAD. A pair that crosses a kernel row or channel
- *       boundary (its inputs are {@code W − k + 1} or more apart), and the last pair of a row of odd length, is split
- *       into its real halves, each stored as a pair entry {@code (w, 0)} at its own offset: one LDR and one SMLAD per
- *       half, so one loop runs every entry. X gets two zero values past its end, which such an entry's partner may
- *       read at the last pixel.</li>
+ *   <li>{@link Layout#GCSR2}: the {@link GroupedCsr} (g = 2) kept pairs, columns (2j, 2j+1), each one SMLAD on one
+ *       aligned 32-bit load of its two inputs. The kernel first builds, once per call in RAM, a <em>pair image</em> of
+ *       the input: {@code P[i] = (x[i], x[i+1])} for i &lt; N = C·H·W (one unaligned LDR and a STR per value), and —
+ *       when the layer has pairs that cross a kernel row — {@code S[i] = (x[i], x[i+d])}, d = W − k + 1, the distance
+ *       from a kernel row's last column to the next row's first. A pair within one kernel row ({@code kx < k−1}) reads
+ *       word {@code o} of P, a pair crossing a kernel row reads word {@code N + o} of P‖S (o: the input offset of its
+ *       first column). A pair crossing a channel boundary (at most one per channel in a row) and the last half-pair of an
+ *       odd-length row are split: each real half is an entry {@code (w, 0)} at its own offset in P. So every entry is
+ *       one word offset, one weight pair, one LDR and one SMLAD, with per pixel the base {@code PS + oy·W + ox}
+ *       (words). X gets two zero values past its end (P's last word reads one).</li>
  * </ul>
  * X is the input image CHW, quantised, in RAM; Y is C' × (outH·outW) row-major int16 — the order of the im2col
  * product {@code W · im2col(X)} with N = outH·outW.
@@ -53,6 +56,9 @@ public final class McuConv {
     final int[] off, ptr;
     /** Values per entry: 1 (CSR), 2 (GCSR2). */
     final int g;
+    /** GCSR2: whether any entry reads S (the row-crossing pair image), and S's distance d = W − k + 1. */
+    final boolean rowPairs;
+    final int d;
     /** Weights multiplied per output pixel, padding and split pairs' zero partners excluded (dense: C' × K). */
     final long keptPerPixel;
     /** The input image, quantised, CHW (GCSR2: two zeros past the end). */
@@ -64,6 +70,10 @@ public final class McuConv {
                     long keptPerPixel, short[] xq, int[] acc, int[] y) {
         this.layout = layout; this.shape = shape; this.expW = expW; this.expX = expX; this.shift = shift; this.kp = kp;
         this.wq = wq; this.off = off; this.ptr = ptr; this.g = layout == Layout.GCSR2 ? 2 : 1; this.keptPerPixel = keptPerPixel;
+        this.d = shape.inW() - shape.kernel() + 1;
+        boolean rp = false;
+        if (layout == Layout.GCSR2) for (int o : off) rp |= o >= shape.inputSize();
+        this.rowPairs = rp;
         this.xq = xq; this.acc = acc; this.y = y;
     }
 
@@ -76,6 +86,12 @@ public final class McuConv {
     /** Whether columns j and j+1 are neighbours in one kernel row (so their inputs are adjacent in memory). */
     static boolean adjacent(ConvShape s, int j) {
         return j + 1 < s.patch() && (j % s.kernel()) < s.kernel() - 1;
+    }
+
+    /** Whether column j is the last of a kernel row and j+1 the first of the next row of the same channel. */
+    static boolean crossesRow(ConvShape s, int j) {
+        int kk = s.kernel() * s.kernel();
+        return j + 1 < s.patch() && j % s.kernel() == s.kernel() - 1 && j % kk != kk - 1;
     }
 
     /** Quantises W (in the layout's format) and the input image, lays W out, and computes the integer reference. */
@@ -118,7 +134,7 @@ public final class McuConv {
                 kept = 0;
                 for (int p = 0; p < gi.length; p++) {
                     int j = 2 * gi[p];
-                    entries += adjacent(s, j) || j + 1 >= k ? 1 : 2;
+                    entries += adjacent(s, j) || crossesRow(s, j) || j + 1 >= k ? 1 : 2;
                     kept += j + 1 < k ? 2 : 1;
                 }
                 wq = new short[2 * entries];
@@ -132,6 +148,9 @@ public final class McuConv {
                         off[a] = offset(s, j);
                         if (adjacent(s, j)) {
                             wq[2 * a + 1] = all[2 * p + 1];
+                        } else if (crossesRow(s, j)) { // word o of S = (x[o], x[o + d])
+                            wq[2 * a + 1] = all[2 * p + 1];
+                            off[a] += s.inputSize();
                         } else if (j + 1 < k) { // split: the second half is an entry of its own, (w, 0)
                             a++;
                             wq[2 * a] = all[2 * p + 1];
@@ -179,8 +198,11 @@ public final class McuConv {
                         case DENSE -> { for (int j = 0; j < k; j++) a += wq[r * kp + j] * xq[base + dOff[j]]; }
                         case CSR -> { for (int p = ptr[r]; p < ptr[r + 1]; p++) a += wq[p] * xq[base + off[p]]; }
                         case GCSR2 -> {
-                            for (int p = ptr[r]; p < ptr[r + 1]; p++)
-                                a += wq[2 * p] * xq[base + off[p]] + wq[2 * p + 1] * xq[base + off[p] + 1];
+                            int n = s.inputSize(), dist = s.inW() - s.kernel() + 1;
+                            for (int p = ptr[r]; p < ptr[r + 1]; p++) {
+                                int o = off[p] < n ? off[p] : off[p] - n, second = off[p] < n ? 1 : dist;
+                                a += wq[2 * p] * xq[base + o] + wq[2 * p + 1] * xq[base + o + second];
+                            }
                         }
                     }
                     acc[r * px + oy * ow + ox] = a;
@@ -216,8 +238,11 @@ public final class McuConv {
     public int expX() { return expX; }
     public int shift() { return shift; }
 
-    /** Offsets are below C·H·W: 1 byte when that fits in 256, 2 in 65 536, else 4. */
-    int offsetWidth() { return McuLayer.width(shape.inputSize()); }
+    /** Offsets are below C·H·W (gcsr:2: 2·C·H·W, P‖S): 1 byte when that fits in 256, 2 in 65 536, else 4. */
+    int offsetWidth() { return McuLayer.width((long) shape.inputSize() * (layout == Layout.GCSR2 ? 2 : 1)); }
+
+    /** GCSR2: words of the pair image P (and S when used). */
+    int pairImageWords() { return layout != Layout.GCSR2 ? 0 : shape.inputSize() * (rowPairs ? 2 : 1); }
 
     int pointerWidth() { return McuLayer.width((long) entries() + 1); }
 
@@ -231,6 +256,6 @@ public final class McuConv {
     /** Bytes of the patch buffer (dense only): KP q15 values. */
     long patchBytes() { return layout == Layout.DENSE ? 2L * kp : 0; }
 
-    /** Bytes in RAM: X, Y and the patch buffer. */
-    long activationBytes() { return 2L * xq.length + 2L * shape.outChannels() * shape.pixels() + patchBytes(); }
+    /** Bytes in RAM: X, Y, the patch buffer (dense) and the pair image (gcsr:2). */
+    long activationBytes() { return 2L * xq.length + 2L * shape.outChannels() * shape.pixels() + patchBytes() + 4L * pairImageWords(); }
 }

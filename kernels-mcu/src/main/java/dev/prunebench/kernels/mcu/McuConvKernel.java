@@ -32,7 +32,7 @@ final class McuConvKernel {
         if (!k.supports(spec)) return k.refuses(spec, shape.pixels());
         McuConv.Layout l = layoutFor(spec);
         if (l == null) return "generates conv layers for dense, csr and gcsr:2 only, not " + spec;
-        return l == McuConv.Layout.DENSE ? ConvGenerator.refusesDense(shape) : null;
+        return l == McuConv.Layout.DENSE ? ConvGenerator.refusesDense(shape) : l == McuConv.Layout.GCSR2 ? ConvGenerator.refusesPairs(shape) : null;
     }
 
     static MatMul.Prepared prepare(McuKernel k, SparseFormat w, ConvShape shape, float[] input, int threads) {
@@ -102,13 +102,19 @@ final class McuConvKernel {
             case CSR, GCSR2 -> {
                 for (int r = 0; r < m; r++) {
                     long[] a = sparseRow(l.ptr[r + 1] - l.ptr[r]);
-                    long unaligned = 0;
-                    if (l.layout == McuConv.Layout.GCSR2)
-                        for (int oy = 0; oy < oh; oy++)
-                            for (int ox = 0; ox < ow; ox++)
-                                for (int p = l.ptr[r]; p < l.ptr[r + 1]; p++) unaligned += (oy * s.inW() + ox + l.off[p]) & 1;
                     ins += a[0] * s.pixels();
-                    cyc += a[1] * s.pixels() + unaligned;
+                    cyc += a[1] * s.pixels();
+                }
+                if (l.layout == McuConv.Layout.GCSR2) {
+                    // the pair image: P per value ldr (2, +1 unaligned at odd values) + str (1); S per value ldrh, ldrh,
+                    // orr, str (2 + 1 + 1 + 1); four per loop iteration + subs; bne
+                    int n = s.inputSize();
+                    ins += copyInstructions(n, 2);
+                    cyc += copyCycles(n, 3) + n / 2;
+                    if (l.rowPairs) {
+                        ins += copyInstructions(n - l.d, 4);
+                        cyc += copyCycles(n - l.d, 5);
+                    }
                 }
             }
         }
@@ -126,6 +132,10 @@ final class McuConvKernel {
     }
 
     private static long loop(long trips, long body) { return trips == 0 ? 0 : trips * (body + 3) - 2; }
+
+    private static long copyInstructions(int count, int perValue) { return (long) perValue * count + 2L * (count / 4); }
+
+    private static long copyCycles(int count, int perValue) { return loop(count / 4, 4L * perValue + 1) + (long) perValue * (count % 4); }
 
     static long cycles(McuConv l, long measured) {
         long[] in = inner(l);
@@ -147,7 +157,7 @@ final class McuConvKernel {
             c.put("instructions", run.instructions());
             c.put("cycles_estimated", cycles(layer, run.instructions()));
             c.put("flash_bytes", layerFlash());
-            c.put("ram_bytes", sym("X") + sym("Y") + sym("PATCH"));
+            c.put("ram_bytes", sym("X") + sym("Y") + sym("PATCH") + sym("PS"));
             c.put("firmware_flash_bytes", run.flashBytes());
             c.put("macs", layer.executedMacs());
             this.counts = new MatMul.Counts(c, "instructions");

@@ -53,7 +53,8 @@ class McuConvTest {
      */
     @ParameterizedTest
     @CsvSource({"dense, 1, 7, 9, 3, 3, 0", "dense, 3, 8, 7, 4, 5, 0", "csr, 2, 9, 9, 5, 3, 0.5", "csr, 3, 11, 8, 2, 5, 0.9",
-            "gcsr:2, 1, 9, 11, 3, 5, 0.5", "gcsr:2, 4, 7, 7, 5, 3, 0.9", "gcsr:2, 2, 6, 6, 2, 3, 0", "csr, 1, 5, 5, 2, 3, 1.0"})
+            "gcsr:2, 1, 9, 11, 3, 5, 0.5", "gcsr:2, 4, 7, 7, 5, 3, 0.9", "gcsr:2, 2, 6, 6, 2, 3, 0", "csr, 1, 5, 5, 2, 3, 1.0",
+            "gcsr:2, 2, 5, 3, 2, 3, 0.5", "gcsr:2, 3, 4, 4, 2, 1, 0"})
     void directConvEqualsIm2colThroughTheFcArithmetic(String spec, int c, int h, int w, int oc, int k, double pruned) {
         ConvShape s = new ConvShape(c, h, w, oc, k);
         Random r = new Random(spec.hashCode() + 31L * c + h * 7L + w + k);
@@ -75,6 +76,9 @@ class McuConvTest {
         assertThat(McuConv.adjacent(s, 0)).isTrue();
         assertThat(McuConv.adjacent(s, 2)).isFalse();             // kx 2 → next row
         assertThat(McuConv.adjacent(s, 17)).isFalse();            // last column
+        assertThat(McuConv.crossesRow(s, 2)).isTrue();            // (0, 0, 2) → (0, 1, 0): S, d = 7 − 3 + 1
+        assertThat(McuConv.crossesRow(s, 8)).isFalse();           // (0, 2, 2) → (1, 0, 0): a channel boundary, split
+        assertThat(McuConv.crossesRow(s, 17)).isFalse();
     }
 
     @Test

@@ -35,7 +35,8 @@ class QemuConvTest {
             "dense, 1, 7, 9, 3, 3, 0", "dense, 3, 9, 8, 4, 5, 0", "dense, 2, 5, 5, 1, 5, 0", "dense, 1, 6, 6, 2, 3, 0.5",
             "csr, 1, 7, 9, 3, 3, 0", "csr, 3, 9, 8, 4, 5, 0.5", "csr, 2, 11, 7, 5, 3, 0.9", "csr, 1, 9, 9, 3, 5, 1.0",
             "gcsr:2, 1, 7, 9, 3, 3, 0", "gcsr:2, 3, 9, 8, 4, 5, 0.5", "gcsr:2, 2, 11, 7, 5, 3, 0.9", "gcsr:2, 1, 9, 9, 3, 5, 1.0",
-            "gcsr:2, 4, 6, 7, 3, 5, 0.5", "csr, 4, 6, 7, 3, 5, 0.9"})
+            "gcsr:2, 4, 6, 7, 3, 5, 0.5", "csr, 4, 6, 7, 3, 5, 0.9",
+            "gcsr:2, 2, 5, 3, 2, 3, 0.5", "dense, 3, 4, 4, 2, 1, 0", "csr, 3, 4, 4, 2, 1, 0.5", "gcsr:2, 3, 4, 4, 2, 1, 0"})
     void bitExactAgainstTheJavaReference(String spec, int c, int h, int w, int oc, int k, double pruned) {
         ConvShape s = new ConvShape(c, h, w, oc, k);
         Random r = new Random(spec.hashCode() * 17L + c * 101L + h * 13L + w + oc * 7L + k);
@@ -83,7 +84,7 @@ class QemuConvTest {
 
     /**
      * Instructions per executed MAC against the targets: dense ≤ 1.5 per MAC including the patch copy, CSR direct
-     * conv ≤ 6 per non-zero, gcsr:2 ≤ 3.5 per kept MAC (pairs split at kernel-row boundaries cost a CSR entry per half).
+     * conv ≤ 6 per non-zero, gcsr:2 ≤ 3.2 per kept MAC (including the pair image built per call; a pair split at a channel boundary costs an entry per half).
      */
     @Test
     void instructionsPerMacMeetTheTargets() {
@@ -95,7 +96,7 @@ class QemuConvTest {
         double g = perMac(prepare("gcsr:2", McuConvTest.weights(r, "gcsr:2", s, 0.75), s, x), "4x12x12 -> 16, 5x5 gcsr:2 75 % pairs");
         assertThat(d).as("dense instructions per MAC").isLessThanOrEqualTo(1.5);
         assertThat(c).as("csr instructions per non-zero").isLessThanOrEqualTo(6.0);
-        assertThat(g).as("gcsr:2 instructions per kept MAC").isLessThanOrEqualTo(3.5);
+        assertThat(g).as("gcsr:2 instructions per kept MAC").isLessThanOrEqualTo(3.2);
     }
 
     /** LeNet-5's conv1 (1×28×28 → 20×24×24) and conv2 (20×12×12 → 50×8×8), 5×5, dense and 92 % pruned. */
