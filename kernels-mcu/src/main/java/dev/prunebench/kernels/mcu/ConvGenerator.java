@@ -14,7 +14,8 @@ import java.util.Locale;
  *                           then per output channel the FC dense dot product over the buffer:
  *                           ldmia w!,{4}; ldmia p!,{4}; smlad ×4; subs; bne  (8 per 8 MACs), K/2 mod 4 × (ldr; ldr; smlad)
  * csr, per non-zero      : ldr{b,h} o; ldrsh w; ldrsh x[xb + o]; smlabb                                          4
- * gcsr:2, per pair entry  : ldr{b,h} o; ldr w pair; ldr x[xb + o] pair (unaligned); smlad                            4
+ * gcsr:2, per call       : the pair image P (ldr unaligned; str per input value), S (ldrh; ldrh; orr; str), 4 per loop
+ * gcsr:2, per pair entry  : ldr{b,h} o; ldr w pair; ldr PS[pb + o] (aligned word); smlad                           4
  * per output pixel        : mov v; mov c; movs acc, #0; [mov n]; entries; [mov rnd]; qadd; ssat; strh; adds xb; subs; bne
  * </pre>
  * A row's entries run four per loop iteration (subs; bne), then two and one by the count's low bits; the row's
@@ -23,7 +24,7 @@ import java.util.Locale;
  * in the same assembly block. The pixel's base address {@code X + oy·W + ox} is added by the addressing mode
  * ({@code [xb, o, lsl #1]}). The Cortex-M4
  * allows unaligned LDR/STR (not LDM/LDRD) to normal memory while CCR.UNALIGN_TRP is clear (its reset value; QEMU
- * emulates the same): the dense patch copy and the gcsr:2 pair loads rely on it.
+ * emulates the same): the dense patch copy and the building of gcsr:2's pair image rely on it.
  */
 public final class ConvGenerator {
     private ConvGenerator() {}
