@@ -54,12 +54,12 @@ final class McuConvKernel {
         return new Prepared(id, l, run);
     }
 
-    /** Refuses a layer whose weights do not fit the board's flash, or whose input, output and patch buffer its RAM. */
+    /** Refuses a layer whose weights do not fit the board's flash, or whose input, output and patch buffer or pair image its RAM. */
     private static void checkFits(String id, McuConv l) {
         long flash = l.weightBytes() + 2L * l.xq.length + McuKernel.RUNTIME_FLASH;
         long ram = l.activationBytes() + McuKernel.RUNTIME_RAM;
         if (ram > McuKernel.RAM_BYTES)
-            throw new IllegalArgumentException(id + ": the conv layer " + l.shape + " does not fit the Cortex-M4's RAM: input, output and patch buffer "
+            throw new IllegalArgumentException(id + ": the conv layer " + l.shape + " does not fit the Cortex-M4's RAM: input, output and patch buffer or pair image "
                     + l.activationBytes() + " bytes + about " + McuKernel.RUNTIME_RAM + " for stack and runtime = " + ram + " > "
                     + McuKernel.RAM_BYTES + " bytes (mps2-an386)");
         if (flash > McuKernel.FLASH_BYTES)
