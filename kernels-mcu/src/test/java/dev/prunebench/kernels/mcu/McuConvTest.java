@@ -88,6 +88,8 @@ class McuConvTest {
         assertThat(McuKernel.dense().refusesConv(FormatSpec.DENSE, s)).isNull();
         assertThat(McuKernel.dense().refusesConv(FormatSpec.DENSE, new ConvShape(1, 600, 600, 2, 5))).contains("immediate offsets");
         assertThat(McuKernel.csr().refusesConv(FormatSpec.parse("csr"), new ConvShape(1, 600, 600, 2, 5))).isNull();
+        assertThat(McuKernel.gcsr().refusesConv(FormatSpec.grouped(2), new ConvShape(1, 4, 3000, 2, 3))).contains("pair image");
+        assertThat(McuKernel.gcsr().refusesConv(FormatSpec.grouped(2), new ConvShape(1, 4, 2000, 2, 3))).isNull();
         assertThatThrownBy(() -> McuKernel.dense().prepareConv(FormatSpec.DENSE.encode(new float[2 * 9], 2, 9), s, new float[63], 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input has length 63");
         assertThatThrownBy(() -> McuKernel.dense().prepareConv(FormatSpec.DENSE.encode(new float[2 * 8], 2, 8), s, new float[64], 1))
