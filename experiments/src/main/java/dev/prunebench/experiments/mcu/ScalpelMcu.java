@@ -83,7 +83,9 @@ public final class ScalpelMcu implements Experiment {
         ctx.parameter("emulator", mcu.get().status());
         ctx.note("All figures are emulated: generated q15 code run on QEMU's mps2-an386 (Cortex-M4) under -icount; instructions are exact "
                 + "executed counts of one batch-1 forward pass per layer, cycles an estimate from the Cortex-M4 timing table (docs/mcu.md), "
-                + "flash the layer's weights, indices and code. Conv layers run as im2col (in Java) + the generated kernel.");
+                + "flash the layer's weights, indices and code. Conv layers run as generated direct/patch convolutions on the board "
+                + "(dense: per-pixel patch buffer + SMLAD; csr: direct sparse convolution; gcsr:2: direct on a pair image of the input; no im2col), so their instructions include "
+                + "all of the convolution's work; bias, ReLU and max-pooling run in Java between layers and are not counted.");
         ctx.note("The networks are the ones whose fp32 accuracy " + DC + " and " + SCALPEL + " measured in this run (their kept models). "
                 + "q15 accuracy: the same networks on the first " + testImages(ctx.scale()) + " MNIST test images (the accuracy experiments' test "
                 + "images at this scale), every product in the kernels' q15 arithmetic computed in Java (" + Q15Reference.ID + ", bit-exact with the "

@@ -2,6 +2,8 @@ package dev.prunebench.kernels.mcu;
 
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.kernel.ConvKernel;
+import dev.prunebench.core.kernel.ConvShape;
 import dev.prunebench.core.kernel.MatMul;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +22,10 @@ import java.util.Map;
  *   <li>{@code mcu-q15-gcsr}: W {@code gcsr:2} (one SMLAD per kept group: Scalpel's SIMD-aware pruning) or
  *       {@code gcsr:4} (two SMLAD per group); other g refused.</li>
  * </ul>
- * Threads must be 1 (one core).
+ * Threads must be 1 (one core). Each is also a {@link ConvKernel}: conv layers with W in dense, csr or gcsr:2 run as
+ * generated patch-buffer (dense) or direct (sparse) convolutions ({@link McuConvKernel}, docs/mcu.md).
  */
-public final class McuKernel implements MatMul {
+public final class McuKernel implements MatMul, ConvKernel {
     /** Flash and RAM of mps2-an386. */
     public static final long FLASH_BYTES = 4L << 20, RAM_BYTES = 4L << 20;
     /** Flash reserved for the harness, start-up, newlib's printf and semihosting (about 30 KB measured) and the layer code. */
@@ -91,6 +94,12 @@ public final class McuKernel implements MatMul {
         if (run.wrapped())
             throw new IllegalStateException(id + ": SysTick wrapped while counting " + reps + " calls; the layer is too large to count");
         return new McuPrepared(id, layer, run);
+    }
+
+    @Override public String refusesConv(FormatSpec spec, ConvShape shape) { return McuConvKernel.refuses(this, spec, shape); }
+
+    @Override public Prepared prepareConv(SparseFormat w, ConvShape shape, float[] input, int threads) {
+        return McuConvKernel.prepare(this, w, shape, input, threads);
     }
 
     /** Refuses a layer whose weights and code do not fit the board's 4 MB flash, or whose activations its 4 MB RAM. */

@@ -4,6 +4,8 @@ import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.kernel.ConvKernel;
+import dev.prunebench.core.kernel.ConvShape;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.measure.Verification;
 import dev.prunebench.models.nn.Conv2d;
@@ -37,6 +39,13 @@ import java.util.function.Function;
  * column, as {@link Conv2d} builds it), so its C is {@code outC × batch × oh × ow} ("CNHW"), on which pooling runs per
  * (channel, image) plane. The input is taken and the logits returned batch-major ({@code batch × features}, images
  * NCHW), exactly as {@link Network#forward}.
+ *
+ * <h2>Convolutions on a backend's conv kernel</h2>
+ * When the kernel chosen for a convolution is also a {@link ConvKernel} (the Cortex-M4 kernels are) and takes the layer
+ * ({@link ConvKernel#refusesConv} null), and the batch is 1, the plan hands the kernel the layer's input image (CHW)
+ * instead of building im2col in Java: the kernel computes the convolution itself ({@link ConvKernel#prepareConv}) and
+ * its result is the same {@code outC × oh·ow} matrix, so bias, ReLU and pooling run as before
+ * ({@link KernelLayer#direct()}). Otherwise — every CPU and GPU kernel, batches &gt; 1 — im2col + {@link MatMul} as above.
  *
  * <h2>Binding X</h2>
  * {@link MatMul#prepare} binds W and X "copying what it needs", and every kernel built so far copies X (the Vector API
@@ -89,18 +98,20 @@ public final class KernelNetwork implements MatMul.Prepared {
         private final float[] bias;
         private final int n;
         private final float[] x;
+        private final ConvShape direct;
         private MatMul.Prepared prepared;
         private boolean bindsInput;
         private int preparations;
 
-        KernelLayer(String name, boolean conv, MatMul kernel, SparseFormat weight, float[] bias, int n) {
+        KernelLayer(String name, boolean conv, MatMul kernel, SparseFormat weight, float[] bias, int n, ConvShape direct) {
             this.name = name;
             this.conv = conv;
             this.kernel = kernel;
             this.weight = weight;
             this.bias = bias;
             this.n = n;
-            this.x = new float[Math.multiplyExact(weight.cols(), n)];
+            this.direct = direct;
+            this.x = new float[direct != null ? direct.inputSize() : Math.multiplyExact(weight.cols(), n)];
         }
 
         public String name() { return name; }
@@ -112,6 +123,11 @@ public final class KernelNetwork implements MatMul.Prepared {
         public SparseFormat weight() { return weight; }
         public int rows() { return weight.rows(); }
         public int cols() { return weight.cols(); }
+        /**
+         * The convolution's shape when it runs on the kernel's own conv path ({@link ConvKernel}: X is the input image,
+         * no im2col in Java); null for a fully connected layer or an im2col convolution.
+         */
+        public ConvShape direct() { return direct; }
         /** Columns of X: the batch for a fully connected layer, batch·oh·ow for a convolution. */
         public int n() { return n; }
         /** The prepared kernel, bound to this layer's X buffer (replaced when a copying kernel is re-prepared). */
@@ -243,15 +259,16 @@ public final class KernelNetwork implements MatMul.Prepared {
                 if (layout == Layout.BATCH) stages.add(batchToFeature(batch, fc.inSize()));
                 else if (layout == Layout.CHANNEL) stages.add(channelToFeature(c, h * w, batch));
                 Param wp = fc.weight();
-                KernelLayer kl = kernelLayer(reg, select, fc.name(), false, wp, fc.bias().values(), batch);
+                KernelLayer kl = kernelLayer(reg, select, fc.name(), false, wp, fc.bias().values(), batch, null);
                 stages.add(fcStage(kl));
                 layout = Layout.FEATURE;
             } else if (l instanceof Conv2d cv) {
                 if (layout == Layout.BATCH) stages.add(batchToChannel(cv.inChannels(), cv.inH() * cv.inW(), batch));
                 else if (layout == Layout.FEATURE) stages.add(featureToChannel(cv.inChannels(), cv.inH() * cv.inW(), batch));
+                ConvShape shape = new ConvShape(cv.inChannels(), cv.inH(), cv.inW(), cv.outChannels(), cv.kernel());
                 KernelLayer kl = kernelLayer(reg, select, cv.name(), true, cv.weight(), cv.bias().values(),
-                        Math.multiplyExact(batch, cv.outH() * cv.outW()));
-                stages.add(convStage(kl, cv));
+                        Math.multiplyExact(batch, cv.outH() * cv.outW()), batch == 1 ? shape : null);
+                stages.add(kl.direct != null ? directConvStage(kl) : convStage(kl, cv));
                 layout = Layout.CHANNEL;
                 c = cv.outChannels();
                 h = cv.outH();
@@ -280,7 +297,8 @@ public final class KernelNetwork implements MatMul.Prepared {
         else stages.add(in -> in.clone());
     }
 
-    private KernelLayer kernelLayer(KernelRegistry reg, Selector select, String name, boolean conv, Param wp, float[] bias, int n) {
+    /** {@code convShape}: the convolution's shape when the kernel may run it directly (batch 1), else null. */
+    private KernelLayer kernelLayer(KernelRegistry reg, Selector select, String name, boolean conv, Param wp, float[] bias, int n, ConvShape convShape) {
         LayerShape shape = new LayerShape(name, wp.rows(), wp.cols(), n);
         Choice ch = select.choose(shape);
         if (ch == null) throw new IllegalArgumentException("layer " + name + ": the selector chose no kernel");
@@ -299,7 +317,8 @@ public final class KernelNetwork implements MatMul.Prepared {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + ": the weight cannot be encoded as " + ch.format() + " for kernel " + k.id() + ": " + e.getMessage(), e);
         }
-        KernelLayer kl = new KernelLayer(name, conv, k, f, bias.clone(), n);
+        ConvShape direct = convShape != null && k instanceof ConvKernel ck && ck.refusesConv(f.spec(), convShape) == null ? convShape : null;
+        KernelLayer kl = new KernelLayer(name, conv, k, f, bias.clone(), n, direct);
         kernelLayers.add(kl);
         return kl;
     }
@@ -479,7 +498,8 @@ public final class KernelNetwork implements MatMul.Prepared {
      * tell, and the kernel counts as copying: re-preparing is always correct.
      */
     private void prepare(KernelLayer kl) {
-        kl.prepared = kl.kernel.prepare(kl.weight, kl.x, kl.n, threads);
+        kl.prepared = kl.direct != null ? ((ConvKernel) kl.kernel).prepareConv(kl.weight, kl.direct, kl.x, threads)
+                : kl.kernel.prepare(kl.weight, kl.x, kl.n, threads);
         kl.preparations++;
         MatMul.Prepared p = kl.prepared;
         p.run();
@@ -500,6 +520,14 @@ public final class KernelNetwork implements MatMul.Prepared {
         return in -> {
             System.arraycopy(in, 0, kl.x, 0, kl.x.length);
             return runKernel(kl, batch);
+        };
+    }
+
+    /** A convolution on the kernel's own conv path: X is the image itself (CNHW at batch 1 is CHW). */
+    private Stage directConvStage(KernelLayer kl) {
+        return in -> {
+            System.arraycopy(in, 0, kl.x, 0, kl.x.length);
+            return runKernel(kl, kl.n);
         };
     }
 
