@@ -172,6 +172,7 @@ public final class McuLayer {
 
     /** Σ w_q · x_q per output, in 64 bits (the caller checks the int32 range). */
     private static long[] accumulate(Layout layout, int m, int n, int kp, int stride, short[] wq, int[] idx, int[] ptr, short[] xq) {
+        if (narrow(wq, xq, stride)) return accumulateNarrow(layout, m, n, kp, stride, wq, idx, ptr, xq);
         long[] acc = new long[m * n];
         for (int r = 0; r < m; r++)
             for (int c = 0; c < n; c++) {
@@ -179,6 +180,38 @@ public final class McuLayer {
                 int xb = c * stride;
                 switch (layout) {
                     case DENSE -> { for (int j = 0; j < kp; j++) a += wq[r * kp + j] * xq[xb + j]; }
+                    case CSR -> { for (int p = ptr[r]; p < ptr[r + 1]; p++) a += wq[p] * xq[xb + idx[p]]; }
+                    default -> {
+                        int g = layout.g;
+                        for (int p = ptr[r]; p < ptr[r + 1]; p++)
+                            for (int s = 0; s < g; s++) a += wq[p * g + s] * xq[xb + idx[p] * g + s];
+                    }
+                }
+                acc[r * n + c] = a;
+            }
+        return acc;
+    }
+
+    /**
+     * Whether every sum fits an int exactly: all values within ±128 (q7, or q15 values that small) and at most
+     * {@code stride} terms per output (each product ≤ 2^14, so fewer than 2^17 terms cannot leave the int range).
+     */
+    private static boolean narrow(short[] wq, short[] xq, int stride) {
+        if (stride >= 1 << 17) return false;
+        for (short v : wq) if (v > 128 || v < -128) return false;
+        for (short v : xq) if (v > 128 || v < -128) return false;
+        return true;
+    }
+
+    /** {@link #accumulate} in 32 bits, for {@link #narrow} operands (the same sums, faster on the host). */
+    private static long[] accumulateNarrow(Layout layout, int m, int n, int kp, int stride, short[] wq, int[] idx, int[] ptr, short[] xq) {
+        long[] acc = new long[m * n];
+        for (int r = 0; r < m; r++)
+            for (int c = 0; c < n; c++) {
+                int a = 0;
+                int xb = c * stride;
+                switch (layout) {
+                    case DENSE -> { int wb = r * kp; for (int j = 0; j < kp; j++) a += wq[wb + j] * xq[xb + j]; }
                     case CSR -> { for (int p = ptr[r]; p < ptr[r + 1]; p++) a += wq[p] * xq[xb + idx[p]]; }
                     default -> {
                         int g = layout.g;
