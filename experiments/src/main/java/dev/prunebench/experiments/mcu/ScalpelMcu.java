@@ -224,6 +224,21 @@ public final class ScalpelMcu implements Experiment {
     /** Format of a method's layer: the combined network's convolutions are node-pruned, dense. */
     private static String formatOf(Method m, String layer) { return m.id().equals("combined") && layer.startsWith("conv") ? "dense" : m.format(); }
 
+    private interface Accuracy { double get() throws Exception; }
+
+    /**
+     * A fixed-scale accuracy, or NaN with the reason recorded as skipped when a layer cannot hold its calibrated scales
+     * (its kernel gave an all-zero first output, so the network re-prepares it for every image).
+     */
+    private static double fixedOrSkip(ExperimentContext ctx, String what, Accuracy a) throws Exception {
+        try {
+            return a.get();
+        } catch (IllegalStateException e) {
+            ctx.skipped(what, e.getMessage());
+            return Double.NaN;
+        }
+    }
+
     /** Every fixed-point layer of the plan bit-exact against its integer reference, or a refusal naming the layer. */
     private static void requireBitExact(KernelNetwork plan) {
         for (KernelNetwork.KernelLayer kl : plan.layers())
@@ -360,9 +375,10 @@ public final class ScalpelMcu implements Experiment {
                     }
                     if (test == null || reference == null) continue;
                     double q15 = q15PerImage.getOrDefault(net + "/" + id, Double.NaN);
-                    double q15f = Q15Accuracy.fixed(model, reg, Q15Reference.ID, format, calib, test);
+                    double q15f = fixedOrSkip(ctx, net + " " + id + " q15 fixed scales", () -> Q15Accuracy.fixed(model, reg, Q15Reference.ID, format, calib, test));
                     double q7a = q7Ref ? Q15Accuracy.of(model, reg, Q15Reference.Q7_ID, format, test) : Double.NaN;
-                    double q7f = q7Ref ? Q15Accuracy.fixed(model, reg, Q15Reference.Q7_ID, format, calib, test) : Double.NaN;
+                    double q7f = q7Ref ? fixedOrSkip(ctx, net + " " + id + " q7 fixed scales",
+                            () -> Q15Accuracy.fixed(model, reg, Q15Reference.Q7_ID, format, calib, test)) : Double.NaN;
                     double fp = fp32 instanceof Number n ? 100 * n.doubleValue() : Double.NaN;
                     acc.stringColumn("net").append(net);
                     acc.stringColumn("method").append(id);
@@ -375,13 +391,13 @@ public final class ScalpelMcu implements Experiment {
                     acc.longColumn("calibration_images").append(calib.size());
                     acc.stringColumn("provenance").append(reference.provenance().label());
                     String key = "[net=" + net + "," + (m == null ? "dense" : "method=" + id) + ",platform=mcu]";
-                    ctx.metric(metric("q15_fixed_accuracy" + key, round3(100 * q15f), "%"), reference);
+                    if (!Double.isNaN(q15f)) ctx.metric(metric("q15_fixed_accuracy" + key, round3(100 * q15f), "%"), reference);
                     if (q7Ref) {
                         ctx.metric(metric("q7_accuracy" + key, round3(100 * q7a), "%"), reference);
-                        ctx.metric(metric("q7_fixed_accuracy" + key, round3(100 * q7f), "%"), reference);
+                        if (!Double.isNaN(q7f)) ctx.metric(metric("q7_fixed_accuracy" + key, round3(100 * q7f), "%"), reference);
                     }
                     if (m != null && !Double.isNaN(fp)) {
-                        ctx.metric(metric("q15_fixed_accuracy_delta" + key, round3(100 * q15f - fp), "points"), reference);
+                        if (!Double.isNaN(q15f)) ctx.metric(metric("q15_fixed_accuracy_delta" + key, round3(100 * q15f - fp), "points"), reference);
                         if (q7Ref) ctx.metric(metric("q7_accuracy_delta" + key, round3(100 * q7a - fp), "points"), reference);
                     }
                     ctx.log().printf(Locale.ROOT, "  %s %s: test accuracy fp32 %.2f, q15 %.2f, q15 fixed %.2f, q7 %.2f, q7 fixed %.2f %% (modelled)%n",
