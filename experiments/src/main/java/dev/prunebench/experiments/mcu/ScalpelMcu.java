@@ -96,6 +96,7 @@ public final class ScalpelMcu implements Experiment {
         Budget none = new Budget(0, 3, 0, 200, 1);
         Map<String, Map<String, Double>> speedups = new TreeMap<>(), reductions = new TreeMap<>();
         Map<String, List<dev.prunebench.experiments.scalpel.ScalpelRule.Layer>> denseLayers = new LinkedHashMap<>();
+        Map<String, Double> q15PerImage = new LinkedHashMap<>(); // net/method → q15 accuracy with per-image scales
         for (String net : List.of("lenet300", "lenet5")) {
             Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
             Network dense = ModelFiles.load(denseDir).network();
@@ -103,6 +104,7 @@ public final class ScalpelMcu implements Experiment {
                 double denseQ15 = Q15Accuracy.of(dense, reg, "dense", test);
                 ctx.metric(metric("q15_accuracy[net=" + net + ",dense,platform=mcu]", round3(100 * denseQ15), "%"), q15Entry.get().backend());
                 ctx.log().printf(Locale.ROOT, "  %s dense: q15 test accuracy %.2f %% (%d images)%n", net, 100 * denseQ15, test.size());
+                q15PerImage.put(net + "/dense", denseQ15);
             }
             denseLayers.put(net, dev.prunebench.experiments.scalpel.Scalpel.ruleLayers(dense));
             for (Method m : methods()) {
@@ -148,6 +150,7 @@ public final class ScalpelMcu implements Experiment {
                 double q15 = test == null ? Double.NaN : Q15Accuracy.of(pruned, reg,
                         layer -> m.id().equals("combined") && layer.startsWith("conv") ? "dense" : m.format(), test);
                 if (test != null) {
+                    q15PerImage.put(net + "/" + m.id(), q15);
                     var q15Backend = q15Entry.get().backend();
                     ctx.metric(metric("q15_accuracy[net=" + net + ",method=" + m.id() + ",platform=mcu]", round3(100 * q15), "%"), q15Backend);
                     if (acc instanceof Number fp)
@@ -203,10 +206,210 @@ public final class ScalpelMcu implements Experiment {
             ctx.metric(metric("size_reduction[method=" + e.getKey() + ",platform=mcu]", 100 * red, "%"), backend);
             ctx.parameter("mean_over_" + e.getKey(), e.getValue().keySet().toString());
         }
+        q7AndFixedScales(ctx, reg, backend, test, q15Entry.map(KernelRegistry.Entry::backend).orElse(null), q15PerImage);
         ctx.table("layers", layers);
         ctx.table("networks", nets);
         ctx.plot(new PlotSpec("speedup-per-network", "Emulated Cortex-M4: speedup over the dense network (executed instructions)", "networks",
                 "method", "speedup", "net", List.of(), "method", "speedup over dense (×, emulated)", false, PlotSpec.Style.BAR, 1.0));
+    }
+
+    // ------------------------------------------------------------------------------------ q7 and calibrated fixed scales
+
+    static final String Q7_DENSE_KERNEL = "mcu-q7-dense";
+
+    /** Training images that calibrate the fixed scales at a scale: the first 200 (quick) or 1 000 training images. */
+    static int calibrationImages(dev.prunebench.results.Scale s) { return s == dev.prunebench.results.Scale.QUICK ? 200 : 1000; }
+
+    /** The q7 sibling of a q15 kernel id ({@code mcu-q15-csr} → {@code mcu-q7-csr}). */
+    static String q7Kernel(String q15Kernel) { return q15Kernel.replace("mcu-q15-", "mcu-q7-"); }
+
+    /** Format of a method's layer: the combined network's convolutions are node-pruned, dense. */
+    private static String formatOf(Method m, String layer) { return m.id().equals("combined") && layer.startsWith("conv") ? "dense" : m.format(); }
+
+    private interface Accuracy { double get() throws Exception; }
+
+    /**
+     * A fixed-scale accuracy, or NaN with the reason recorded as skipped when a layer cannot hold its calibrated scales
+     * (its kernel gave an all-zero first output, so the network re-prepares it for every image).
+     */
+    private static double fixedOrSkip(ExperimentContext ctx, String what, Accuracy a) throws Exception {
+        try {
+            return a.get();
+        } catch (IllegalStateException e) {
+            ctx.skipped(what, e.getMessage());
+            return Double.NaN;
+        }
+    }
+
+    /** Every fixed-point layer of the plan bit-exact against its integer reference, or a refusal naming the layer. */
+    private static void requireBitExact(KernelNetwork plan) {
+        for (KernelNetwork.KernelLayer kl : plan.layers())
+            if (kl.prepared() instanceof MatMul.FixedPoint fp) {
+                dev.prunebench.measure.Verification v = dev.prunebench.measure.Verification.bitExact(fp.rawResult(), fp.integerReference());
+                if (!v.passed()) throw new IllegalStateException("network " + plan.network().id() + " layer " + kl.name() + " on " + kl.kernel().id() + ": " + v.rule());
+            }
+    }
+
+    /**
+     * q7 beside q15: the same networks on the q7 kernels (emulated; speedup and size over the q7 dense network, and
+     * instructions and flash against the same network at q15), tables {@code networks_q7} and {@code layers_q7}; and
+     * the test accuracy at q15 and q7 with per-image and with calibrated fixed scales (modelled, on the Java
+     * reference), table {@code accuracy}.
+     */
+    private void q7AndFixedScales(ExperimentContext ctx, KernelRegistry reg, dev.prunebench.core.backend.Backend board, Dataset test,
+                                  dev.prunebench.core.backend.Backend reference, Map<String, Double> q15PerImage) throws Exception {
+        Table q7 = Table.create("networks_q7", StringColumn.create("net"), StringColumn.create("method"), StringColumn.create("shape"),
+                LongColumn.create("instructions"), LongColumn.create("dense_instructions"), DoubleColumn.create("speedup"),
+                LongColumn.create("cycles_estimated"), DoubleColumn.create("speedup_cycles_estimated"), LongColumn.create("flash_bytes"),
+                LongColumn.create("dense_flash_bytes"), DoubleColumn.create("size_reduction"), LongColumn.create("q15_instructions"),
+                LongColumn.create("q15_flash_bytes"), DoubleColumn.create("instructions_vs_q15"), DoubleColumn.create("flash_vs_q15"),
+                StringColumn.create("provenance"));
+        Table q7Layers = Table.create("layers_q7", StringColumn.create("net"), StringColumn.create("method"), StringColumn.create("layer"),
+                StringColumn.create("kernel"), StringColumn.create("format"), LongColumn.create("instructions"), LongColumn.create("dense_instructions"),
+                DoubleColumn.create("speedup"), LongColumn.create("cycles_estimated"), LongColumn.create("flash_bytes"), LongColumn.create("dense_flash_bytes"),
+                StringColumn.create("provenance"));
+        Table acc = Table.create("accuracy", StringColumn.create("net"), StringColumn.create("method"), DoubleColumn.create("fp32_test_accuracy"),
+                DoubleColumn.create("q15_test_accuracy"), DoubleColumn.create("q15_fixed_test_accuracy"), DoubleColumn.create("q7_test_accuracy"),
+                DoubleColumn.create("q7_fixed_test_accuracy"), LongColumn.create("test_images"), LongColumn.create("calibration_images"),
+                StringColumn.create("provenance"));
+        boolean onBoard = reg.kernel(Q7_DENSE_KERNEL).isPresent();
+        if (!onBoard) ctx.skipped("q7 networks", "kernel " + Q7_DENSE_KERNEL + ": " + reg.whyMissing(Q7_DENSE_KERNEL));
+        boolean q7Ref = reference != null && reg.kernel(Q15Reference.Q7_ID).isPresent();
+        if (test != null && !q7Ref) ctx.skipped("q7 test accuracy", "kernel " + Q15Reference.Q7_ID + ": " + reg.whyMissing(Q15Reference.Q7_ID));
+        Dataset calib = test == null ? null : Mnist.loadOrFetch(ctx.log()).train().head(calibrationImages(ctx.scale()));
+        if (calib != null) {
+            ctx.parameter("calibration_images", calib.size());
+            ctx.note("Fixed scales (q15_fixed / q7_fixed accuracy): each layer's X exponent and output shift calibrated once on the first " + calib.size()
+                    + " MNIST training images — the largest |input| and the largest |output| over them (maximum, not a percentile), run with per-image "
+                    + "scales — then held for every test image, as a deployed model runs; a test image beyond the calibrated range saturates (ssat). "
+                    + "Per-image scales (q15 / q7 accuracy) are chosen for each image, as the generated code is for its input.");
+        }
+        if (onBoard)
+            ctx.note("q7 (networks_q7, layers_q7; emulated): the same networks on mcu-q7-dense / mcu-q7-csr / mcu-q7-gcsr — 8-bit weights, activations and "
+                    + "outputs, SXTB16 + SMLAD; speedup and size reduction over the q7 dense network; instructions_vs_q15 and flash_vs_q15 against the "
+                    + "same network at q15.");
+        Budget none = new Budget(0, 3, 0, 200, 1);
+        for (String net : List.of("lenet300", "lenet5")) {
+            Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
+            ModelFiles.Loaded denseModel = ModelFiles.load(denseDir);
+            Network dense = denseModel.network();
+            float[] x = KernelNetwork.randomInput(dense, 1, ctx.seed());
+            List<Method> ms = new ArrayList<>();
+            ms.add(null); // the dense network
+            for (Method m : methods()) {
+                if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof dev.prunebench.models.nn.Conv2d)) continue;
+                ms.add(m);
+            }
+            try (KernelNetwork d7 = onBoard ? KernelNetwork.dense(dense, reg, Q7_DENSE_KERNEL, 1, 1, x) : null) {
+                if (d7 != null) requireBitExact(d7);
+                MatMul.Counts b = d7 == null ? null : d7.counts().orElseThrow();
+                for (Method m : ms) {
+                    String id = m == null ? "dense" : m.id();
+                    Network model;
+                    Object fp32;
+                    if (m == null) {
+                        model = dense;
+                        fp32 = denseModel.meta().get("test_accuracy");
+                    } else {
+                        Optional<Path> dir = model(ctx, m, net);
+                        if (dir.isEmpty()) continue; // skipped above with the reason
+                        ModelFiles.Loaded l = ModelFiles.load(dir.get());
+                        model = l.network();
+                        fp32 = l.meta().get("test_accuracy");
+                    }
+                    java.util.function.Function<String, String> format = layer -> m == null ? "dense" : formatOf(m, layer);
+                    if (d7 != null) {
+                        try (KernelNetwork c7 = m == null ? null : KernelNetwork.plan(model, reg, layer -> KernelNetwork.Choice.of(
+                                        formatOf(m, layer).equals("dense") ? Q7_DENSE_KERNEL : q7Kernel(m.kernel()), formatOf(m, layer)), 1, 1, x);
+                             KernelNetwork c15 = KernelNetwork.plan(model, reg, layer -> KernelNetwork.Choice.of(
+                                     m == null || formatOf(m, layer).equals("dense") ? DENSE_KERNEL : m.kernel(), format.apply(layer)), 1, 1, x)) {
+                            KernelNetwork cand = c7 == null ? d7 : c7;
+                            requireBitExact(cand);
+                            MatMul.Counts c = cand.counts().orElseThrow(), q = c15.counts().orElseThrow();
+                            long ins = c.costValue(), flash = c.values().getOrDefault("flash_bytes", 0L), dflash = b.values().getOrDefault("flash_bytes", 0L);
+                            long cyc = c.values().getOrDefault("cycles_estimated", 0L), dcyc = b.values().getOrDefault("cycles_estimated", 0L);
+                            long qflash = q.values().getOrDefault("flash_bytes", 0L);
+                            double sp = (double) b.costValue() / ins, red = dflash == 0 ? Double.NaN : 1 - (double) flash / dflash;
+                            for (int i = 0; i < cand.layers().size(); i++) {
+                                KernelNetwork.KernelLayer kl = cand.layers().get(i), dl = d7.layers().get(i);
+                                MatMul.Counts lc = ((MatMul.Counted) kl.prepared()).counts(), ld = ((MatMul.Counted) dl.prepared()).counts();
+                                q7Layers.stringColumn("net").append(net);
+                                q7Layers.stringColumn("method").append(id);
+                                q7Layers.stringColumn("layer").append(kl.name());
+                                q7Layers.stringColumn("kernel").append(kl.kernel().id());
+                                q7Layers.stringColumn("format").append(kl.format().toString());
+                                q7Layers.longColumn("instructions").append(lc.costValue());
+                                q7Layers.longColumn("dense_instructions").append(ld.costValue());
+                                q7Layers.doubleColumn("speedup").append((double) ld.costValue() / lc.costValue());
+                                q7Layers.longColumn("cycles_estimated").append(lc.values().getOrDefault("cycles_estimated", 0L));
+                                q7Layers.longColumn("flash_bytes").append(lc.values().getOrDefault("flash_bytes", 0L));
+                                q7Layers.longColumn("dense_flash_bytes").append(ld.values().getOrDefault("flash_bytes", 0L));
+                                q7Layers.stringColumn("provenance").append(board.provenance().label());
+                            }
+                            q7.stringColumn("net").append(net);
+                            q7.stringColumn("method").append(id);
+                            q7.stringColumn("shape").append(model.shape());
+                            q7.longColumn("instructions").append(ins);
+                            q7.longColumn("dense_instructions").append(b.costValue());
+                            q7.doubleColumn("speedup").append(sp);
+                            q7.longColumn("cycles_estimated").append(cyc);
+                            q7.doubleColumn("speedup_cycles_estimated").append(cyc == 0 ? Double.NaN : (double) dcyc / cyc);
+                            q7.longColumn("flash_bytes").append(flash);
+                            q7.longColumn("dense_flash_bytes").append(dflash);
+                            q7.doubleColumn("size_reduction").append(red);
+                            q7.longColumn("q15_instructions").append(q.costValue());
+                            q7.longColumn("q15_flash_bytes").append(qflash);
+                            q7.doubleColumn("instructions_vs_q15").append((double) ins / q.costValue());
+                            q7.doubleColumn("flash_vs_q15").append(qflash == 0 ? Double.NaN : (double) flash / qflash);
+                            q7.stringColumn("provenance").append(board.provenance().label());
+                            String key = "[net=" + net + ",method=" + id + ",platform=mcu]";
+                            ctx.metric(metric("q7_instructions" + key, ins, "count"), board);
+                            ctx.metric(metric("q7_flash_bytes" + key, flash, "bytes"), board);
+                            ctx.metric(metric("q7_instructions_vs_q15" + key, (double) ins / q.costValue(), "x"), board);
+                            ctx.metric(metric("q7_flash_vs_q15" + key, qflash == 0 ? Double.NaN : (double) flash / qflash, "x"), board);
+                            if (m != null) {
+                                ctx.metric(metric("q7_speedup" + key, sp, "x"), board);
+                                ctx.metric(metric("q7_size_reduction" + key, red, "fraction"), board);
+                            }
+                            ctx.log().printf(Locale.ROOT, "    %s %s q7: %d instructions (%.2f× fewer than q7 dense, %.2f of q15), flash %d B (%.2f of q15) (emulated)%n",
+                                    net, id, ins, sp, (double) ins / q.costValue(), flash, qflash == 0 ? Double.NaN : (double) flash / qflash);
+                        }
+                    }
+                    if (test == null || reference == null) continue;
+                    double q15 = q15PerImage.getOrDefault(net + "/" + id, Double.NaN);
+                    double q15f = fixedOrSkip(ctx, net + " " + id + " q15 fixed scales", () -> Q15Accuracy.fixed(model, reg, Q15Reference.ID, format, calib, test));
+                    double q7a = q7Ref ? Q15Accuracy.of(model, reg, Q15Reference.Q7_ID, format, test) : Double.NaN;
+                    double q7f = q7Ref ? fixedOrSkip(ctx, net + " " + id + " q7 fixed scales",
+                            () -> Q15Accuracy.fixed(model, reg, Q15Reference.Q7_ID, format, calib, test)) : Double.NaN;
+                    double fp = fp32 instanceof Number n ? 100 * n.doubleValue() : Double.NaN;
+                    acc.stringColumn("net").append(net);
+                    acc.stringColumn("method").append(id);
+                    acc.doubleColumn("fp32_test_accuracy").append(fp);
+                    acc.doubleColumn("q15_test_accuracy").append(round3(100 * q15));
+                    acc.doubleColumn("q15_fixed_test_accuracy").append(round3(100 * q15f));
+                    acc.doubleColumn("q7_test_accuracy").append(round3(100 * q7a));
+                    acc.doubleColumn("q7_fixed_test_accuracy").append(round3(100 * q7f));
+                    acc.longColumn("test_images").append(test.size());
+                    acc.longColumn("calibration_images").append(calib.size());
+                    acc.stringColumn("provenance").append(reference.provenance().label());
+                    String key = "[net=" + net + "," + (m == null ? "dense" : "method=" + id) + ",platform=mcu]";
+                    if (!Double.isNaN(q15f)) ctx.metric(metric("q15_fixed_accuracy" + key, round3(100 * q15f), "%"), reference);
+                    if (q7Ref) {
+                        ctx.metric(metric("q7_accuracy" + key, round3(100 * q7a), "%"), reference);
+                        if (!Double.isNaN(q7f)) ctx.metric(metric("q7_fixed_accuracy" + key, round3(100 * q7f), "%"), reference);
+                    }
+                    if (m != null && !Double.isNaN(fp)) {
+                        if (!Double.isNaN(q15f)) ctx.metric(metric("q15_fixed_accuracy_delta" + key, round3(100 * q15f - fp), "points"), reference);
+                        if (q7Ref) ctx.metric(metric("q7_accuracy_delta" + key, round3(100 * q7a - fp), "points"), reference);
+                    }
+                    ctx.log().printf(Locale.ROOT, "  %s %s: test accuracy fp32 %.2f, q15 %.2f, q15 fixed %.2f, q7 %.2f, q7 fixed %.2f %% (modelled)%n",
+                            net, id, fp, 100 * q15, 100 * q15f, 100 * q7a, 100 * q7f);
+                }
+            }
+        }
+        ctx.table("networks_q7", q7);
+        ctx.table("layers_q7", q7Layers);
+        ctx.table("accuracy", acc);
     }
 
     /** The test images the accuracy experiments evaluate at a scale (their kept models' test accuracy is on these). */

@@ -110,5 +110,22 @@ public class ScalpelMcuTest {
         assertThat(ms).anyMatch(m -> m.name().equals("q15_accuracy[net=lenet5,dense,platform=mcu]"))
                 .anyMatch(m -> m.name().equals("q15_accuracy_delta[net=lenet5,method=deepcompression,platform=mcu]"));
         assertThat(nets.get(0)).contains("q15_test_accuracy");  // no lenet5 SIMD model kept: skipped with why
+        // q7 beside q15: every network (dense included) on the q7 kernels, emulated; speedup over the q7 dense network
+        List<String> q7 = Files.readAllLines(dir.resolve("networks_q7.csv"));
+        assertThat(q7).anyMatch(l -> l.startsWith("lenet300,dense,")).anyMatch(l -> l.startsWith("lenet300,simd,"))
+                .anyMatch(l -> l.startsWith("lenet5,combined,"));
+        assertThat(q7.subList(1, q7.size())).allMatch(l -> l.endsWith(",emulated"));
+        assertThat(Files.readAllLines(dir.resolve("layers_q7.csv"))).anyMatch(l -> l.startsWith("lenet5,combined,conv1,mcu-q7-dense,dense,"))
+                .anyMatch(l -> l.startsWith("lenet5,combined,fc1,mcu-q7-gcsr,gcsr:2,"))
+                .anyMatch(l -> l.startsWith("lenet300,deepcompression,fc1,mcu-q7-csr,csr,"));
+        Metric fl = ms.stream().filter(m -> m.name().equals("q7_flash_vs_q15[net=lenet300,method=dense,platform=mcu]")).findFirst().orElseThrow();
+        assertThat(fl.value()).isBetween(0.4, 0.9);  // half the weights, plus code
+        assertThat(ms.stream().filter(m -> m.name().equals("q7_speedup[net=lenet300,method=simd,platform=mcu]")).findFirst().orElseThrow().modelled()).isTrue();
+        // q15 with fixed scales and q7 accuracy, modelled; the per-image q15 numbers are the ones above
+        List<String> acc = Files.readAllLines(dir.resolve("accuracy.csv"));
+        assertThat(acc.get(0)).contains("q15_fixed_test_accuracy", "q7_test_accuracy", "q7_fixed_test_accuracy");
+        assertThat(acc.subList(1, acc.size())).allMatch(l -> l.endsWith(",modelled"));
+        assertThat(ms).anyMatch(m -> m.name().equals("q7_accuracy[net=lenet5,dense,platform=mcu]") && m.modelled())
+                .anyMatch(m -> m.name().startsWith("q15_fixed_accuracy[net=lenet300,") || m.name().startsWith("q15_fixed_accuracy[net=lenet5,"));
     }
 }

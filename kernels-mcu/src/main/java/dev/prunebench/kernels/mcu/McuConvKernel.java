@@ -29,6 +29,8 @@ final class McuConvKernel {
     static String refuses(McuKernel k, FormatSpec spec, ConvShape shape) {
         if (spec == null) return "no format given";
         if (shape == null) return "no conv shape given";
+        if (k.precision() != Precision.Q15)
+            return "generates conv layers in q15 only, not " + k.precision().label() + " (a " + k.precision().label() + " conv runs as im2col + the product)";
         if (!k.supports(spec)) return k.refuses(spec, shape.pixels());
         McuConv.Layout l = layoutFor(spec);
         if (l == null) return "generates conv layers for dense, csr and gcsr:2 only, not " + spec;

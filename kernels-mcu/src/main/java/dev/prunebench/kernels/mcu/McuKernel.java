@@ -22,8 +22,11 @@ import java.util.Map;
  *   <li>{@code mcu-q15-gcsr}: W {@code gcsr:2} (one SMLAD per kept group: Scalpel's SIMD-aware pruning) or
  *       {@code gcsr:4} (two SMLAD per group); other g refused.</li>
  * </ul>
- * Threads must be 1 (one core). Each is also a {@link ConvKernel}: conv layers with W in dense, csr or gcsr:2 run as
- * generated patch-buffer (dense) or direct (sparse) convolutions ({@link McuConvKernel}, docs/mcu.md).
+ * The q7 kernels ({@code mcu-q7-dense}, {@code mcu-q7-csr}, {@code mcu-q7-gcsr}) take the same formats with 8-bit
+ * weights, activations and outputs ({@link Precision#Q7}): half the weights' flash. Threads must be 1 (one core).
+ * The q15 kernels are also {@link ConvKernel}s: conv layers with W in dense, csr or gcsr:2 run as generated
+ * patch-buffer (dense) or direct (sparse) convolutions ({@link McuConvKernel}, docs/mcu.md); the q7 kernels refuse
+ * conv layers (they run as im2col + the q7 product).
  */
 public final class McuKernel implements MatMul, ConvKernel {
     /** Flash and RAM of mps2-an386. */
@@ -38,18 +41,29 @@ public final class McuKernel implements MatMul, ConvKernel {
     static final long WINDOW = 600_000_000L;
 
     private final String id;
+    private final Precision precision;
     private final McuLayer.Layout[] layouts;
 
-    private McuKernel(String id, McuLayer.Layout... layouts) {
+    private McuKernel(String id, Precision precision, McuLayer.Layout... layouts) {
         this.id = id;
+        this.precision = precision;
         this.layouts = layouts;
     }
 
-    public static McuKernel dense() { return new McuKernel("mcu-q15-dense", McuLayer.Layout.DENSE); }
+    public static McuKernel dense() { return dense(Precision.Q15); }
 
-    public static McuKernel csr() { return new McuKernel("mcu-q15-csr", McuLayer.Layout.CSR); }
+    public static McuKernel csr() { return csr(Precision.Q15); }
 
-    public static McuKernel gcsr() { return new McuKernel("mcu-q15-gcsr", McuLayer.Layout.GCSR2, McuLayer.Layout.GCSR4); }
+    public static McuKernel gcsr() { return gcsr(Precision.Q15); }
+
+    /** {@code mcu-q15-dense} or {@code mcu-q7-dense}. */
+    public static McuKernel dense(Precision p) { return new McuKernel("mcu-" + p.label() + "-dense", p, McuLayer.Layout.DENSE); }
+
+    public static McuKernel csr(Precision p) { return new McuKernel("mcu-" + p.label() + "-csr", p, McuLayer.Layout.CSR); }
+
+    public static McuKernel gcsr(Precision p) { return new McuKernel("mcu-" + p.label() + "-gcsr", p, McuLayer.Layout.GCSR2, McuLayer.Layout.GCSR4); }
+
+    public Precision precision() { return precision; }
 
     @Override public String id() { return id; }
 
@@ -84,11 +98,12 @@ public final class McuKernel implements MatMul, ConvKernel {
         MatMul.checkArguments(this, w, x, n, threads);
         if (threads != 1)
             throw new IllegalArgumentException(id + ": threads must be 1 (the Cortex-M4 has one core), got " + threads);
-        McuLayer layer = McuLayer.of(layoutOf(w.spec()), w, x, n);
+        McuLayer layer = McuLayer.of(precision, layoutOf(w.spec()), w, x, n);
         checkFits(layer);
         // an upper bound on one call's instructions (measured: dense 1.0–1.1 per MAC, sparse ≤ 4.5 per stored entry
         // plus about 16 per row), so that REPS calls stay inside one SysTick window
         long est = (long) ((layer.layout() == McuLayer.Layout.DENSE ? 1.25 : 5.0) * layer.executedMacs()) + 40L * layer.rows() * n + 1000;
+        if (precision == Precision.Q7) est = est * 2 + 3L * layer.xq.length; // q7: SXTB16 per word of W, X widened once
         int reps = (int) Math.max(1, Math.min(REPS, WINDOW / est));
         Firmware.Run run = Firmware.buildAndRun(CGenerator.layerSource(layer, reps), layer.rows() * n);
         if (run.wrapped())
@@ -104,7 +119,8 @@ public final class McuKernel implements MatMul, ConvKernel {
 
     /** Refuses a layer whose weights and code do not fit the board's 4 MB flash, or whose activations its 4 MB RAM. */
     private void checkFits(McuLayer l) {
-        long flash = l.weightBytes() + 2L * l.xq.length + RUNTIME_FLASH;
+        long xBytes = (long) l.precision.bytes() * l.xq.length;
+        long flash = l.weightBytes() + xBytes + RUNTIME_FLASH;
         long ram = l.activationBytes() + RUNTIME_RAM;
         if (ram > RAM_BYTES)
             throw new IllegalArgumentException(id + ": the layer's activations do not fit the Cortex-M4's RAM: X and Y "
@@ -112,7 +128,7 @@ public final class McuKernel implements MatMul, ConvKernel {
                     + RAM_BYTES + " bytes (mps2-an386)");
         if (flash > FLASH_BYTES)
             throw new IllegalArgumentException(id + ": the layer does not fit the Cortex-M4's flash: weights, indices and pointers "
-                    + l.weightBytes() + " bytes + X's initial values " + 2L * l.xq.length + " + about " + RUNTIME_FLASH
+                    + l.weightBytes() + " bytes + X's initial values " + xBytes + " + about " + RUNTIME_FLASH
                     + " for code and runtime = " + flash + " > " + FLASH_BYTES + " bytes (mps2-an386)");
     }
 
@@ -132,7 +148,7 @@ public final class McuKernel implements MatMul, ConvKernel {
             c.put("instructions", instructions);
             c.put("cycles_estimated", CycleModel.estimate(layer, instructions));
             c.put("flash_bytes", layerFlash());
-            c.put("ram_bytes", sym("X") + sym("Y"));
+            c.put("ram_bytes", sym("X") + sym("Y") + sym("XW"));
             c.put("firmware_flash_bytes", run.flashBytes());
             c.put("macs", layer.executedMacs());
             this.counts = new Counts(c, "instructions");

@@ -14,6 +14,7 @@ package dev.prunebench.kernels.mcu;
  *       {@code y = SSAT(t ASR s, 16)}. {@code s} is the smallest shift for which no output of the layer saturates.</li>
  *   <li>The output's exponent is {@code e_W + e_X − s}: {@code C ≈ y · 2^−(e_W + e_X − s)}.</li>
  * </ul>
+ * The q7 precision ({@link Precision#Q7}) is the same scheme at 8 bits; {@link Precision} holds the general form.
  */
 public final class Q15 {
     private Q15() {}
@@ -25,12 +26,7 @@ public final class Q15 {
      * The largest exponent e in [{@value #MIN_EXP}, {@value #MAX_EXP}] with {@code round(maxAbs · 2^e) ≤ 32767};
      * 15 for an all-zero tensor.
      */
-    public static int exponent(double maxAbs) {
-        if (!(maxAbs > 0)) return 15;
-        for (int e = MAX_EXP; e > MIN_EXP; e--)
-            if (Math.floor(Math.scalb(maxAbs, e) + 0.5) <= 32767) return e;
-        return MIN_EXP;
-    }
+    public static int exponent(double maxAbs) { return Precision.Q15.exponent(maxAbs); }
 
     public static double maxAbs(float[] v) {
         double m = 0;
@@ -39,16 +35,9 @@ public final class Q15 {
     }
 
     /** {@code sat16(floor(v · 2^e + 0.5))}. */
-    public static short quantise(float v, int e) {
-        double q = Math.floor(Math.scalb((double) v, e) + 0.5);
-        return (short) Math.max(-32768, Math.min(32767, q));
-    }
+    public static short quantise(float v, int e) { return Precision.Q15.quantise(v, e); }
 
-    public static short[] quantise(float[] v, int e) {
-        short[] q = new short[v.length];
-        for (int i = 0; i < v.length; i++) q[i] = quantise(v[i], e);
-        return q;
-    }
+    public static short[] quantise(float[] v, int e) { return Precision.Q15.quantise(v, e); }
 
     /** ARM QADD: 32-bit add saturating to the int32 range. */
     public static int qadd(int a, int b) {
@@ -60,22 +49,8 @@ public final class Q15 {
     public static int ssat16(int v) { return Math.max(-32768, Math.min(32767, v)); }
 
     /** The requantisation: {@code SSAT(QADD(acc, 2^(s−1)) ASR s, 16)}, or {@code SSAT(acc, 16)} when s = 0. */
-    public static int requantise(int acc, int shift) {
-        if (shift < 0 || shift > 31) throw new IllegalArgumentException("shift: must be in [0, 31], got " + shift);
-        if (shift == 0) return ssat16(acc);
-        return ssat16(qadd(acc, 1 << (shift - 1)) >> shift);
-    }
+    public static int requantise(int acc, int shift) { return Precision.Q15.requantise(acc, shift); }
 
     /** The smallest shift s ≥ 0 for which no accumulator in acc saturates when requantised. */
-    public static int shiftFor(int[] acc) {
-        for (int s = 0; s < 31; s++) {
-            boolean fits = true;
-            for (int a : acc) {
-                int t = s == 0 ? a : qadd(a, 1 << (s - 1)) >> s;
-                if (t > 32767 || t < -32768) { fits = false; break; }
-            }
-            if (fits) return s;
-        }
-        return 31;
-    }
+    public static int shiftFor(int[] acc) { return Precision.Q15.shiftFor(acc); }
 }

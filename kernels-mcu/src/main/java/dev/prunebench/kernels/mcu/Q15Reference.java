@@ -8,15 +8,17 @@ import dev.prunebench.core.kernel.MatMul;
 import java.util.List;
 
 /**
- * The Cortex-M4 kernels' q15 arithmetic in Java: the same quantisation, layouts and integer arithmetic as
- * {@link McuKernel} ({@link McuLayer}, {@link Q15}), computed on the host instead of under QEMU. The emulated kernels
- * are verified bit for bit against exactly this computation, so its outputs are the board's outputs; it counts nothing
- * and is never timed or used as a baseline.
+ * The Cortex-M4 kernels' fixed-point arithmetic in Java: the same quantisation, layouts and integer arithmetic as
+ * {@link McuKernel} ({@link McuLayer}, {@link Q15}, {@link Precision}), computed on the host instead of under QEMU. The
+ * emulated kernels are verified bit for bit against exactly this computation, so its outputs are the board's outputs;
+ * it counts nothing and is never timed or used as a baseline. Two kernels: {@value #ID} (q15) and {@value #Q7_ID} (q7).
  *
- * <p>It exists to run what the emulator cannot afford: a q15 network over the whole MNIST test set (the accuracy the
- * microcontroller would reach), where QEMU would need one firmware build and boot per image. {@link Prepared#run()}
- * reads the bound X in place and quantises it on every call, as the generated code is generated for the input it is
- * given: power-of-two scales per tensor chosen for that input (per image at batch 1).
+ * <p>It exists to run what the emulator cannot afford: a quantised network over the whole MNIST test set (the accuracy
+ * the microcontroller would reach), where QEMU would need one firmware build and boot per image. {@link Prepared#run()}
+ * reads the bound X in place and quantises it on every call. Scales, per layer ({@link Scaled}): by default chosen for
+ * the input at hand, as the generated code is generated for the input it is given (per image at batch 1); or fixed,
+ * calibrated once over calibration inputs ({@link Scaled#calibrate()}, then {@link Scaled#fix()}), as a deployed model
+ * runs — inputs beyond the calibrated range then saturate.
  */
 public final class Q15Reference implements MatMul {
     /** The backend of the reference: always available (no tools needed), platform {@code mcu}, reference only. */
@@ -24,7 +26,7 @@ public final class Q15Reference implements MatMul {
         @Override public String id() { return BACKEND_ID; }
 
         @Override public String description() {
-            return "the Cortex-M4 kernels' q15 arithmetic in Java (bit-exact with mcu-qemu's outputs; for accuracy over a test set, never timed)";
+            return "the Cortex-M4 kernels' q15 and q7 arithmetic in Java (bit-exact with mcu-qemu's outputs; for accuracy over a test set, never timed)";
         }
 
         @Override public Availability probe() { return Availability.yes("pure Java"); }
@@ -36,12 +38,58 @@ public final class Q15Reference implements MatMul {
 
         @Override public boolean referenceOnly() { return true; }
 
-        @Override public List<MatMul> kernels() { return List.of(new Q15Reference()); }
+        @Override public List<MatMul> kernels() { return List.of(new Q15Reference(), new Q15Reference(Precision.Q7)); }
     }
 
-    public static final String ID = "mcu-q15-reference", BACKEND_ID = "mcu-q15-java";
+    public static final String ID = "mcu-q15-reference", Q7_ID = "mcu-q7-reference", BACKEND_ID = "mcu-q15-java";
 
-    @Override public String id() { return ID; }
+    /** How a prepared reference layer chooses its scales. */
+    public enum Mode {
+        /** X's exponent and the output shift chosen for each input (the default). */
+        PER_INPUT,
+        /** As {@link #PER_INPUT}, recording each input's largest |x| and largest output for {@link Scaled#fix()}. */
+        CALIBRATING,
+        /** The calibrated scales, fixed: inputs beyond them saturate. */
+        FIXED
+    }
+
+    /**
+     * A prepared reference layer whose scales can be calibrated and fixed. Calibration statistic: the maximum over the
+     * calibration inputs of max |x| and of max |output| (real units); {@link McuLayer.Scales#calibrated} turns them into
+     * X's exponent and the shift.
+     */
+    public interface Scaled extends FixedPoint {
+        Mode mode();
+
+        /** Starts (or restarts) recording: per-input scales, statistics collected from every following run. */
+        void calibrate();
+
+        /**
+         * Fixes the scales from what calibration recorded; later runs use them.
+         *
+         * @throws IllegalStateException when no run was recorded since {@link #calibrate()}
+         */
+        McuLayer.Scales fix();
+
+        /** Back to per-input scales (the statistics are dropped). */
+        void perInput();
+
+        /** The fixed scales, or null when not fixed. */
+        McuLayer.Scales scales();
+
+        /** Outputs of the last run that sit at the precision's saturation bounds. */
+        int saturatedOutputs();
+    }
+
+    private final Precision precision;
+
+    public Q15Reference() { this(Precision.Q15); }
+
+    public Q15Reference(Precision precision) { this.precision = java.util.Objects.requireNonNull(precision, "precision"); }
+
+    public Precision precision() { return precision; }
+
+    @Override public String id() { return precision == Precision.Q15 ? ID : Q7_ID; }
 
     @Override public String backendId() { return BACKEND_ID; }
 
@@ -55,14 +103,56 @@ public final class Q15Reference implements MatMul {
     @Override public Prepared prepare(SparseFormat w, float[] x, int n, int threads) {
         MatMul.checkArguments(this, w, x, n, threads);
         McuLayer.Layout layout = McuKernel.layoutFor(w.spec(), McuLayer.Layout.values());
-        return new FixedPoint() {
+        return new Scaled() {
             private McuLayer last;
+            private Mode mode = Mode.PER_INPUT;
+            private McuLayer.Scales fixed;
+            private double maxAbsX, maxAbsOut;
+            private int recorded;
 
-            @Override public void run() { last = McuLayer.of(layout, w, x, n); }
+            @Override public void run() {
+                last = McuLayer.of(precision, layout, w, x, n, mode == Mode.FIXED ? fixed : null);
+                if (mode == Mode.CALIBRATING) {
+                    maxAbsX = Math.max(maxAbsX, Q15.maxAbs(x));
+                    maxAbsOut = Math.max(maxAbsOut, last.maxAbsOutput());
+                    recorded++;
+                }
+            }
 
             private McuLayer layer() {
                 if (last == null) run();
                 return last;
+            }
+
+            @Override public Mode mode() { return mode; }
+
+            @Override public void calibrate() {
+                mode = Mode.CALIBRATING;
+                fixed = null;
+                maxAbsX = maxAbsOut = 0;
+                recorded = 0;
+            }
+
+            @Override public McuLayer.Scales fix() {
+                if (mode != Mode.CALIBRATING || recorded == 0)
+                    throw new IllegalStateException(id() + ": fix() needs calibration runs first (mode " + mode + ", " + recorded + " recorded)");
+                fixed = McuLayer.Scales.calibrated(precision, layer().expW(), maxAbsX, maxAbsOut);
+                mode = Mode.FIXED;
+                return fixed;
+            }
+
+            @Override public void perInput() {
+                mode = Mode.PER_INPUT;
+                fixed = null;
+                recorded = 0;
+            }
+
+            @Override public McuLayer.Scales scales() { return fixed; }
+
+            @Override public int saturatedOutputs() {
+                int c = 0;
+                for (int v : layer().y) if (v == precision.max || v == precision.min) c++;
+                return c;
             }
 
             @Override public float[] result() { McuLayer l = layer(); return l.dequantise(l.reference()); }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The probe finds the cross-compiler and the emulator (absolute paths, from {@code PATH}) and reports their
  * versions, or what is missing and how to install it. Kernels ({@link McuKernel}): {@code mcu-q15-dense},
- * {@code mcu-q15-csr}, {@code mcu-q15-gcsr} (g = 2 and 4); see docs/mcu.md.
+ * {@code mcu-q15-csr}, {@code mcu-q15-gcsr} (g = 2 and 4), and the same at q7: {@code mcu-q7-dense},
+ * {@code mcu-q7-csr}, {@code mcu-q7-gcsr}; see docs/mcu.md.
  */
 public final class QemuCortexM4Backend implements Backend {
     static final String GCC = "arm-none-eabi-gcc";
@@ -33,7 +34,11 @@ public final class QemuCortexM4Backend implements Backend {
 
     @Override public Provenance provenance() { return Provenance.EMULATED; }
 
-    @Override public List<MatMul> kernels() { return List.of(McuKernel.dense(), McuKernel.csr(), McuKernel.gcsr()); }
+    /** The q15 kernels, then the q7 ones (same formats, 8-bit values: {@link Precision#Q7}). */
+    @Override public List<MatMul> kernels() {
+        return List.of(McuKernel.dense(), McuKernel.csr(), McuKernel.gcsr(),
+                McuKernel.dense(Precision.Q7), McuKernel.csr(Precision.Q7), McuKernel.gcsr(Precision.Q7));
+    }
 
     @Override public Availability probe() {
         Availability a = cached;

@@ -9,6 +9,8 @@ extern void initialise_monitor_handles(void);
 extern void layer(void);
 extern int16_t Y[];
 extern const uint32_t LAYER_OUTPUTS, LAYER_REPS;
+/* 1 when the layer's Y is int8 (q7); q15 layers do not define it (weak: its address is then 0) and Y is int16. */
+extern const uint32_t LAYER_Y_BYTES __attribute__((weak));
 
 #define SYST_CSR (*(volatile uint32_t *) 0xE000E010)
 #define SYST_RVR (*(volatile uint32_t *) 0xE000E014)
@@ -39,8 +41,11 @@ int main(void) {
     for (volatile int i = 0; i < 100; i++) {}
     layer();
     printf("Y %lu\n", (unsigned long) LAYER_OUTPUTS);
-    for (uint32_t i = 0; i < LAYER_OUTPUTS; i++)
-        printf("%04x%c", (unsigned) (uint16_t) Y[i], (i % 16u == 15u || i + 1u == LAYER_OUTPUTS) ? '\n' : ' ');
+    int q7 = &LAYER_Y_BYTES != 0 && LAYER_Y_BYTES == 1u;
+    for (uint32_t i = 0; i < LAYER_OUTPUTS; i++) {
+        int v = q7 ? ((const int8_t *) Y)[i] : Y[i];
+        printf("%04x%c", (unsigned) (uint16_t) v, (i % 16u == 15u || i + 1u == LAYER_OUTPUTS) ? '\n' : ' ');
+    }
     uint32_t wrapped = 0;
     uint32_t tk = measure(layer, LAYER_REPS, &wrapped);
     uint32_t te = measure(empty_call, LAYER_REPS, &wrapped);

@@ -125,8 +125,40 @@ class McuGeneratorTest {
         assertThat(g.refuses(FormatSpec.grouped(8), 1)).contains("gcsr:2", "gcsr:4", "g = 8");
         assertThat(g.refuses(FormatSpec.CSR, 1)).isNotNull();
         assertThat(new QemuCortexM4Backend().kernels()).extracting(k -> k.id())
-                .containsExactly("mcu-q15-dense", "mcu-q15-csr", "mcu-q15-gcsr");
+                .containsExactly("mcu-q15-dense", "mcu-q15-csr", "mcu-q15-gcsr", "mcu-q7-dense", "mcu-q7-csr", "mcu-q7-gcsr");
         assertThat(new QemuCortexM4Backend().kernels()).allMatch(k -> k.backendId().equals("mcu-qemu"));
+        assertThat(McuKernel.gcsr(Precision.Q7).refuses(FormatSpec.grouped(8), 1)).contains("g = 8");
+    }
+
+    /** q7: 8-bit quantisation, the bytes in the SXTB16 order the kernels load, half the q15 flash, ssat #8 in the code. */
+    @Test
+    void q7LaysOutItsBytesForSxtb16() {
+        assertThat(Precision.Q7.exponent(1.0)).isEqualTo(6);
+        assertThat(Precision.Q7.exponent(0.99)).isEqualTo(7);
+        assertThat(Precision.Q7.quantise(0.5f, 8)).isEqualTo((short) 127);   // 128 saturates
+        assertThat(Precision.Q7.quantise(-0.5f, 8)).isEqualTo((short) -128);
+        assertThat(Precision.Q7.requantise(1000, 3)).isEqualTo(125);         // (1000 + 4) >> 3
+        assertThat(Precision.Q7.requantise(1100, 3)).isEqualTo(127);
+        assertThat(Precision.Q7.shiftFor(new int[] {1000, -1024})).isEqualTo(3);
+        float[] w = {1, 2, 3, 4, 5};
+        McuLayer d = McuLayer.of(Precision.Q7, McuLayer.Layout.DENSE, new Dense(1, 5, w), new float[] {1, 1, 1, 1, 1}, 1);
+        assertThat(d.kp).isEqualTo(8);
+        byte[] b = d.q7Values();
+        short[] q = d.wq;
+        assertThat(b).containsExactly((byte) q[0], (byte) q[2], (byte) q[1], (byte) q[3], (byte) q[4], (byte) 0, (byte) 0, (byte) 0);
+        // g = 2, one row of three kept pairs: two per word, the lone last one padded
+        float[] g = {1, 2, 0, 0, 3, 4, 5, 6};
+        McuLayer g2 = McuLayer.of(Precision.Q7, McuLayer.Layout.GCSR2, GroupedCsr.fromDense(g, 1, 8, 2), new float[8], 1);
+        short[] v = g2.wq;
+        assertThat(g2.q7Values()).containsExactly((byte) v[0], (byte) v[2], (byte) v[1], (byte) v[3], (byte) v[4], (byte) 0, (byte) v[5], (byte) 0);
+        Random r = new Random(8);
+        float[] big = random(r, 32 * 64, 1);
+        McuLayer l7 = McuLayer.of(Precision.Q7, McuLayer.Layout.DENSE, new Dense(32, 64, big), random(r, 64, 1), 1);
+        McuLayer l15 = McuLayer.of(McuLayer.Layout.DENSE, new Dense(32, 64, big), random(r, 64, 1), 1);
+        assertThat(l7.weightBytes() * 2).isEqualTo(l15.weightBytes());
+        String src = CGenerator.layerSource(l7, 1);
+        assertThat(src).contains("ssat %0, #8", "sxtb16 r6, r4", "pkhbt", "const int8_t W_vals", "int8_t Y[", "LAYER_Y_BYTES = 1u");
+        assertThat(CGenerator.layerSource(l15, 1)).doesNotContain("LAYER_Y_BYTES", "sxtb16");
     }
 
     @Test

@@ -91,8 +91,9 @@ class QemuKernelsTest {
     @Test
     void registryServesTheKernelsAndTheDenseBaseline() {
         KernelRegistry reg = KernelRegistry.probe(List.of(BACKEND));
-        assertThat(reg.kernels()).extracting(MatMul::id).containsExactly("mcu-q15-dense", "mcu-q15-csr", "mcu-q15-gcsr");
-        assertThat(reg.denseBaselines("mcu", 1)).extracting(MatMul::id).containsExactly("mcu-q15-dense");
+        assertThat(reg.kernels()).extracting(MatMul::id).containsExactly("mcu-q15-dense", "mcu-q15-csr", "mcu-q15-gcsr",
+                "mcu-q7-dense", "mcu-q7-csr", "mcu-q7-gcsr");
+        assertThat(reg.denseBaselines("mcu", 1)).extracting(MatMul::id).containsExactly("mcu-q15-dense", "mcu-q7-dense");
     }
 
     @Test
