@@ -218,6 +218,9 @@ public final class ScalpelMcu implements Experiment {
     static final String Q7_DENSE_KERNEL = "mcu-q7-dense";
 
     /** Training images that calibrate the fixed scales at a scale: the first 200 (quick) or 1 000 training images. */
+    /** Test images of the accuracy table at quick scale. */
+    static final int ACCURACY_TABLE_QUICK = 500;
+
     static int calibrationImages(dev.prunebench.results.Scale s) { return s == dev.prunebench.results.Scale.QUICK ? 200 : 1000; }
 
     /** The q7 sibling of a q15 kernel id ({@code mcu-q15-csr} → {@code mcu-q7-csr}). */
@@ -277,6 +280,12 @@ public final class ScalpelMcu implements Experiment {
         boolean q7Ref = reference != null && reg.kernel(Q15Reference.Q7_ID).isPresent();
         if (test != null && !q7Ref) ctx.skipped("q7 test accuracy", "kernel " + Q15Reference.Q7_ID + ": " + reg.whyMissing(Q15Reference.Q7_ID));
         Dataset calib = test == null ? null : Mnist.loadOrFetch(ctx.log()).train().head(calibrationImages(ctx.scale()));
+        // the accuracy table's images: at quick scale the first ACCURACY_TABLE_QUICK of the test images (its three extra
+        // passes over every network are most of the experiment's time), every column on the same images
+        Dataset accTest = test == null || ctx.scale() != dev.prunebench.results.Scale.QUICK ? test : test.head(ACCURACY_TABLE_QUICK);
+        boolean subset = test != null && accTest.size() != test.size();
+        if (subset) ctx.note("Table accuracy at quick scale: every column (fp32, q15, q15 fixed, q7, q7 fixed) on the first " + accTest.size()
+                + " of the " + test.size() + " test images (networks.csv's q15 accuracy is on all " + test.size() + "); standard scale uses all of them.");
         if (calib != null) {
             ctx.parameter("calibration_images", calib.size());
             ctx.note("Fixed scales (q15_fixed / q7_fixed accuracy): each layer's X exponent and output shift calibrated once on the first " + calib.size()
@@ -376,12 +385,13 @@ public final class ScalpelMcu implements Experiment {
                         }
                     }
                     if (test == null || reference == null) continue;
-                    double q15 = q15PerImage.getOrDefault(net + "/" + id, Double.NaN);
-                    double q15f = fixedOrSkip(ctx, net + " " + id + " q15 fixed scales", () -> Q15Accuracy.fixed(model, reg, Q15Reference.ID, format, calib, test));
-                    double q7a = q7Ref ? Q15Accuracy.of(model, reg, Q15Reference.Q7_ID, format, test) : Double.NaN;
+                    double q15 = subset ? Q15Accuracy.of(model, reg, Q15Reference.ID, format, accTest) : q15PerImage.getOrDefault(net + "/" + id, Double.NaN);
+                    double q15f = fixedOrSkip(ctx, net + " " + id + " q15 fixed scales", () -> Q15Accuracy.fixed(model, reg, Q15Reference.ID, format, calib, accTest));
+                    double q7a = q7Ref ? Q15Accuracy.of(model, reg, Q15Reference.Q7_ID, format, accTest) : Double.NaN;
                     double q7f = q7Ref ? fixedOrSkip(ctx, net + " " + id + " q7 fixed scales",
-                            () -> Q15Accuracy.fixed(model, reg, Q15Reference.Q7_ID, format, calib, test)) : Double.NaN;
-                    double fp = fp32 instanceof Number n ? 100 * n.doubleValue() : Double.NaN;
+                            () -> Q15Accuracy.fixed(model, reg, Q15Reference.Q7_ID, format, calib, accTest)) : Double.NaN;
+                    double fp = subset ? 100 * model.evaluate(accTest, 250).accuracy()
+                            : fp32 instanceof Number n ? 100 * n.doubleValue() : Double.NaN;
                     acc.stringColumn("net").append(net);
                     acc.stringColumn("method").append(id);
                     acc.doubleColumn("fp32_test_accuracy").append(fp);
@@ -389,7 +399,7 @@ public final class ScalpelMcu implements Experiment {
                     acc.doubleColumn("q15_fixed_test_accuracy").append(round3(100 * q15f));
                     acc.doubleColumn("q7_test_accuracy").append(round3(100 * q7a));
                     acc.doubleColumn("q7_fixed_test_accuracy").append(round3(100 * q7f));
-                    acc.longColumn("test_images").append(test.size());
+                    acc.longColumn("test_images").append(accTest.size());
                     acc.longColumn("calibration_images").append(calib.size());
                     acc.stringColumn("provenance").append(reference.provenance().label());
                     String key = "[net=" + net + "," + (m == null ? "dense" : "method=" + id) + ",platform=mcu]";
