@@ -40,7 +40,11 @@ public final class Evaluate {
     /** The measured run-to-run spread of a gated family over all N runs (sd of the log values ≈ relative sd). */
     public record Spread(Series.Key key, int runs, double mean, double sd) {}
 
-    public record Result(int runs, double slowdown, List<Rate> rates, List<Spread> spreads, List<String> kernels) {}
+    /**
+     * @param perKernel at the largest history size: per kernel ({@code experiment kernel}), detected and trials of
+     *                  that kernel slowed at every N
+     */
+    public record Result(int runs, double slowdown, List<Rate> rates, List<Spread> spreads, List<String> kernels, Map<String, int[]> perKernel) {}
 
     /**
      * @param runs     per run, each gated family's value (the geometric mean of the run's measured medians), oldest first
@@ -57,12 +61,15 @@ public final class Evaluate {
         EDivisive ed = per.eDivisive();
         // a slowdown is planted where it is a scaling of the measured samples: the speedup families (a break-even rate
         // moves, but not by a factor)
-        List<Series.Key> planted = keys.stream().filter(k -> k.name().startsWith(Series.GEOMEAN + "speedup[")).toList();
-        // a slower kernel is slower at every N: its families, grouped per experiment and kernel
+        List<Series.Key> speedups = keys.stream().filter(k -> k.name().startsWith(Series.GEOMEAN + "speedup[")).toList();
+        // one family at a time: a kernel at one N
+        List<Series.Key> planted = speedups.stream().filter(k -> Series.params(k.name()).containsKey("n")).toList();
+        // a slower kernel is slower at every N: all its speedup families (each N and over every N), grouped per experiment and kernel
         Map<String, List<Series.Key>> byKernel = new TreeMap<>();
-        for (Series.Key k : planted) byKernel.computeIfAbsent(k.experiment() + " " + Series.params(k.name()).get("kernel"), x -> new ArrayList<>()).add(k);
+        for (Series.Key k : speedups) byKernel.computeIfAbsent(k.experiment() + " " + Series.params(k.name()).get("kernel"), x -> new ArrayList<>()).add(k);
         Random rnd = new Random(seed);
         List<Rate> rates = new ArrayList<>();
+        Map<String, int[]> perKernel = new TreeMap<>();
         for (int h : sizes) {
             if (h < o.minRuns() || h > n - 1) continue;
             int fa = 0, faN = 0, det = 0, detN = 0, kDet = 0, kN = 0;
@@ -79,17 +86,21 @@ public final class Evaluate {
                     if (alarm) fa++;
                     // detection: each family slowed in turn
                     Map<Series.Key, Boolean> hit = new java.util.HashMap<>();
-                    for (Series.Key k : planted) {
-                        double slowed = plant(k, runs.get(j).get(k), slowdown);
-                        detN++;
-                        boolean f = flagged(k, runs, hist, slowed, per, ed);
+                    for (Series.Key k : speedups) {
+                        boolean f = flagged(k, runs, hist, plant(k, runs.get(j).get(k), slowdown), per, ed);
                         hit.put(k, f);
-                        if (f) det++;
+                    }
+                    for (Series.Key k : planted) {
+                        detN++;
+                        if (hit.get(k)) det++;
                     }
                     // detection of a kernel slowed at every N: any of its families flagged
-                    for (List<Series.Key> fams : byKernel.values()) {
+                    for (var e : byKernel.entrySet()) {
+                        boolean caught = e.getValue().stream().anyMatch(hit::get);
                         kN++;
-                        if (fams.stream().anyMatch(hit::get)) kDet++;
+                        if (caught) kDet++;
+                        int[] c = perKernel.computeIfAbsent(e.getKey(), x -> new int[2]);
+                        if (h == lastSize(sizes, o, n)) { c[0] += caught ? 1 : 0; c[1]++; }
                     }
                 }
             }
@@ -102,7 +113,15 @@ public final class Evaluate {
             for (double x : z) ss += (x - m) * (x - m);
             spreads.add(new Spread(k, n, Math.exp(m), Math.sqrt(ss / (n - 1))));
         }
-        return new Result(n, slowdown, rates, spreads, planted.stream().map(Series.Key::name).toList());
+        perKernel.values().removeIf(c -> c[1] == 0);
+        return new Result(n, slowdown, rates, spreads, planted.stream().map(Series.Key::name).toList(), perKernel);
+    }
+
+    /** The largest history size of {@code sizes} that is tried with n runs. */
+    private static int lastSize(int[] sizes, Check.Options o, int n) {
+        int last = -1;
+        for (int h : sizes) if (h >= o.minRuns() && h <= n - 1) last = Math.max(last, h);
+        return last;
     }
 
     /** The family's value with its kernel slowed by {@code slowdown}: a speedup divides, a time (or lower-is-better quantity) multiplies. */
@@ -142,6 +161,13 @@ public final class Evaluate {
                     100 * x.falseAlarmRate(), 100 * fa[0], 100 * fa[1], x.falseAlarms(), x.faTrials(),
                     100 * x.kernelDetectionRate(), 100 * kd[0], 100 * kd[1], x.kernelDetected(), x.kernelTrials(),
                     100 * x.detectionRate(), 100 * d[0], 100 * d[1], x.detected(), x.detTrials());
+        }
+        if (!r.perKernel().isEmpty()) {
+            int h = r.rates().get(r.rates().size() - 1).historyRuns();
+            StringBuilder b = new StringBuilder("one kernel slowed at every N, per kernel with " + h + " history runs:");
+            for (var e : r.perKernel().entrySet())
+                b.append(String.format(Locale.ROOT, "  %s %.1f %% (%d/%d)", e.getKey(), 100.0 * e.getValue()[0] / e.getValue()[1], e.getValue()[0], e.getValue()[1]));
+            out.println(b);
         }
         out.println("(rates per trial; [..] Wilson 95 % intervals, a guide only: the trials reuse the same runs; a kernel slowed at every N"
                 + " is what a slower kernel is, and it is detected when any of its families is flagged)");

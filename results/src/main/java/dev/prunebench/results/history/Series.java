@@ -66,9 +66,12 @@ public final class Series {
             if (m.kind() == Metric.Kind.TIMING) {
                 String f = family(m.name());
                 if (f == null || !(m.value() > 0) || !Double.isFinite(m.value())) continue;
-                Key k = new Key(v.experiment(), f);
-                units.putIfAbsent(k, m.unit());
-                fam.computeIfAbsent(v.run().id(), x -> new LinkedHashMap<>()).computeIfAbsent(k, x -> new LinkedHashMap<>()).put(m.name(), m.value());
+                // each point counts in its kernel's family at its N and in the kernel's family over every N
+                for (String fk : allN(f) == null ? List.of(f) : List.of(f, allN(f))) {
+                    Key k = new Key(v.experiment(), fk);
+                    units.putIfAbsent(k, m.unit());
+                    fam.computeIfAbsent(v.run().id(), x -> new LinkedHashMap<>()).computeIfAbsent(k, x -> new LinkedHashMap<>()).put(m.name(), m.value());
+                }
             }
         }
         // a family's mean is taken over the points every run that has the family measured (a sweep that adapts its
@@ -84,6 +87,8 @@ public final class Series {
             for (var f : e.getValue().entrySet()) {
                 java.util.Set<String> names = common.get(f.getKey());
                 if (names.isEmpty()) continue;
+                // a family over every N is only a family of its own when its points have more than one N
+                if (!params(f.getKey().name()).containsKey("n") && names.stream().map(x -> params(x).get("n")).distinct().count() < 2) continue;
                 double logSum = 0;
                 for (String n : names) logSum += Math.log(f.getValue().get(n));
                 out.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(new Point(runs.get(e.getKey()),
@@ -105,6 +110,20 @@ public final class Series {
         if (p.containsKey("over")) s.append(",over=").append(p.get("over"));
         if (p.containsKey("n")) s.append(",n=").append(p.get("n"));
         return s.append(']').toString();
+    }
+
+    /**
+     * The family over every N of a per-N family ({@code geomean:speedup[kernel=K,over=O,n=50]} →
+     * {@code geomean:speedup[kernel=K,over=O]}): the kernel's geometric mean over all its points, whatever N; null
+     * when the family names no N.
+     */
+    public static String allN(String family) {
+        if (family == null) return null;
+        int at = family.indexOf(",n=");
+        if (at < 0) return null;
+        int end = family.indexOf(',', at + 1);
+        if (end < 0) end = family.length() - 1; // the closing bracket
+        return family.substring(0, at) + family.substring(end);
     }
 
     /** The {@code key=value} parameters inside a metric name's brackets. */
