@@ -59,7 +59,7 @@ public final class CGenerator {
         }
         array(s, "int16_t", "X", "__attribute__((aligned(8)))", l.xq.length, i -> l.xq[i]);
         s.append("int16_t Y[").append(Math.max(1L, (long) l.rows * l.n)).append("];\n\n");
-        s.append(REQUANT);
+        s.append(requant(16));
         switch (l.layout) {
             case DENSE -> dense(s, l);
             case CSR -> sparse(s, l, CSR_TWO, CSR_ONE);
@@ -71,9 +71,9 @@ public final class CGenerator {
 
     static String ctype(int width) { return width == 1 ? "uint8_t" : width == 2 ? "uint16_t" : "uint32_t"; }
 
-    private interface Value { long at(int i); }
+    interface Value { long at(int i); }
 
-    private static void array(StringBuilder s, String type, String name, String attr, int len, Value v) {
+    static void array(StringBuilder s, String type, String name, String attr, int len, Value v) {
         s.append(type).append(' ').append(name).append('[').append(Math.max(1, len)).append(']');
         if (!attr.isEmpty()) s.append(' ').append(attr);
         s.append(" = {");
@@ -86,24 +86,33 @@ public final class CGenerator {
         s.append("\n};\n");
     }
 
-    private static final String REQUANT = """
+    /**
+     * The requantisation every generated layer ends its rows with, saturating to {@code bits} (16: q15, 8: q7):
+     * {@code y = SSAT(QADD(acc, 2^(SHIFT−1)) ASR SHIFT, bits)}, round half up; and OPAQUE, which hides a pointer's
+     * target from the optimiser. Shared by the FC ({@link CGenerator}) and conv ({@link ConvGenerator}) layers.
+     */
+    static String requant(int bits) {
+        String q = bits == 16 ? "q15" : "q7";
+        return """
             /* Hides a pointer's target from the optimiser, so the code never depends on the weights' values. */
             #define OPAQUE(p) __asm__("" : "+r"(p))
 
-            /* y = SSAT(QADD(acc, 2^(SHIFT-1)) ASR SHIFT, 16): round half up, saturate to q15. */
+            /* y = SSAT(QADD(acc, 2^(SHIFT-1)) ASR SHIFT, BITS): round half up, saturate to Q. */
             static inline __attribute__((always_inline)) int32_t requant(int32_t acc) {
                 int32_t y;
             #if SHIFT > 0
                 int32_t t;
                 __asm__("qadd %0, %1, %2" : "=r"(t) : "r"(acc), "r"(1 << (SHIFT - 1)));
-                __asm__("ssat %0, #16, %1, asr %2" : "=r"(y) : "r"(t), "I"(SHIFT));
+                __asm__("ssat %0, #BITS, %1, asr %2" : "=r"(y) : "r"(t), "I"(SHIFT));
             #else
-                __asm__("ssat %0, #16, %1" : "=r"(y) : "r"(acc));
+                __asm__("ssat %0, #BITS, %1" : "=r"(y) : "r"(acc));
             #endif
                 return y;
             }
 
-            """;
+            """.replace("BITS", Integer.toString(bits)).replace("Q.", q + ".");
+    }
+
 
     private static void dense(StringBuilder s, McuLayer l) {
         int pairs = l.kp / 2, quads = pairs / 4, tail = pairs % 4;
@@ -280,7 +289,7 @@ public final class CGenerator {
         array(s, "int8_t", "X", "__attribute__((aligned(8)))", l.xq.length, i -> l.xq[i]);
         if (l.widensX()) s.append("int16_t XW[").append(Math.max(1, l.xq.length)).append("] __attribute__((aligned(8)));\n");
         s.append("int8_t Y[").append(Math.max(1L, (long) l.rows * l.n)).append("];\n\n");
-        s.append(REQUANT_Q7);
+        s.append(requant(8));
         if (l.widensX()) s.append(WIDEN_Q7.replace("WORDS", Integer.toString(l.xq.length / 4)));
         switch (l.layout) {
             case DENSE -> denseQ7(s, l);
@@ -291,24 +300,6 @@ public final class CGenerator {
         return s.toString();
     }
 
-    private static final String REQUANT_Q7 = """
-            /* Hides a pointer's target from the optimiser, so the code never depends on the weights' values. */
-            #define OPAQUE(p) __asm__("" : "+r"(p))
-
-            /* y = SSAT(QADD(acc, 2^(SHIFT-1)) ASR SHIFT, 8): round half up, saturate to q7. */
-            static inline __attribute__((always_inline)) int32_t requant(int32_t acc) {
-                int32_t y;
-            #if SHIFT > 0
-                int32_t t;
-                __asm__("qadd %0, %1, %2" : "=r"(t) : "r"(acc), "r"(1 << (SHIFT - 1)));
-                __asm__("ssat %0, #8, %1, asr %2" : "=r"(y) : "r"(t), "I"(SHIFT));
-            #else
-                __asm__("ssat %0, #8, %1" : "=r"(y) : "r"(acc));
-            #endif
-                return y;
-            }
-
-            """;
 
     /** X (int8, every column) widened to q15 in XW, natural order, four values per iteration. */
     private static final String WIDEN_Q7 = """

@@ -47,17 +47,17 @@ public final class ConvGenerator {
         s.append("#define SHIFT ").append(l.shift).append("\n\n");
         s.append("const uint32_t LAYER_OUTPUTS = ").append((long) s0.outChannels() * s0.pixels()).append("u;\n");
         s.append("const uint32_t LAYER_REPS = ").append(reps).append("u;\n\n");
-        array(s, "const int16_t", "W_vals", "__attribute__((aligned(8)))", l.wq.length, i -> l.wq[i]);
+        CGenerator.array(s, "const int16_t", "W_vals", "__attribute__((aligned(8)))", l.wq.length, i -> l.wq[i]);
         String ot = CGenerator.ctype(l.offsetWidth()), pt = CGenerator.ctype(l.pointerWidth());
         if (l.off != null) {
-            array(s, "const " + ot, "W_idx", "", l.off.length, i -> l.off[i]);
-            array(s, "const " + pt, "W_ptr", "", l.ptr.length, i -> l.ptr[i]);
+            CGenerator.array(s, "const " + ot, "W_idx", "", l.off.length, i -> l.off[i]);
+            CGenerator.array(s, "const " + pt, "W_ptr", "", l.ptr.length, i -> l.ptr[i]);
         }
-        array(s, "int16_t", "X", "__attribute__((aligned(8)))", l.xq.length, i -> l.xq[i]);
+        CGenerator.array(s, "int16_t", "X", "__attribute__((aligned(8)))", l.xq.length, i -> l.xq[i]);
         s.append("int16_t Y[").append(Math.max(1L, (long) s0.outChannels() * s0.pixels())).append("];\n");
         if (l.layout == McuConv.Layout.DENSE) s.append("int16_t PATCH[").append(l.kp).append("] __attribute__((aligned(8)));\n");
         if (l.layout == McuConv.Layout.GCSR2) s.append("uint32_t PS[").append(l.pairImageWords()).append("] __attribute__((aligned(8)));\n");
-        s.append('\n').append(REQUANT);
+        s.append('\n').append(CGenerator.requant(16));
         switch (l.layout) {
             case DENSE -> dense(s, l);
             case CSR -> direct(s, l, CSR_ONE);
@@ -68,39 +68,6 @@ public final class ConvGenerator {
 
     private static void def(StringBuilder s, String name, long v) { s.append("#define ").append(name).append(' ').append(v).append("u\n"); }
 
-    private interface Value { long at(int i); }
-
-    private static void array(StringBuilder s, String type, String name, String attr, int len, Value v) {
-        s.append(type).append(' ').append(name).append('[').append(Math.max(1, len)).append(']');
-        if (!attr.isEmpty()) s.append(' ').append(attr);
-        s.append(" = {");
-        if (len == 0) s.append('0');
-        for (int i = 0; i < len; i++) {
-            if (i % 24 == 0) s.append("\n    ");
-            s.append(v.at(i));
-            if (i + 1 < len) s.append(',');
-        }
-        s.append("\n};\n");
-    }
-
-    private static final String REQUANT = """
-            /* Hides a pointer's target from the optimiser, so the code never depends on the weights' values. */
-            #define OPAQUE(p) __asm__("" : "+r"(p))
-
-            /* y = SSAT(QADD(acc, 2^(SHIFT-1)) ASR SHIFT, 16): round half up, saturate to q15. */
-            static inline __attribute__((always_inline)) int32_t requant(int32_t acc) {
-                int32_t y;
-            #if SHIFT > 0
-                int32_t t;
-                __asm__("qadd %0, %1, %2" : "=r"(t) : "r"(acc), "r"(1 << (SHIFT - 1)));
-                __asm__("ssat %0, #16, %1, asr %2" : "=r"(y) : "r"(t), "I"(SHIFT));
-            #else
-                __asm__("ssat %0, #16, %1" : "=r"(y) : "r"(acc));
-            #endif
-                return y;
-            }
-
-            """;
 
     /** Why gcsr:2's pair image cannot be built with immediate offsets (d = W − k + 1 values), or null. */
     static String refusesPairs(dev.prunebench.core.kernel.ConvShape s) {
