@@ -214,12 +214,7 @@ public final class McuConv {
     public int[] reference() { return y.clone(); }
 
     /** The outputs dequantised: {@code y · 2^−(e_W + e_X − shift)}. */
-    public float[] dequantise(int[] outputs) {
-        int e = expW + expX - shift;
-        float[] f = new float[outputs.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) Math.scalb((double) outputs[i], -e);
-        return f;
-    }
+    public float[] dequantise(int[] outputs) { return McuLayer.dequantise(outputs, expW + expX - shift); }
 
     /**
      * Multiply-accumulates one call executes, counted per weight: dense C' × KP × pixels (padding included, as the FC

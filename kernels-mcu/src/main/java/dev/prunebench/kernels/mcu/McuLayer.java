@@ -228,8 +228,10 @@ public final class McuLayer {
     public int[] reference() { return y.clone(); }
 
     /** The outputs dequantised: {@code y · 2^−(e_W + e_X − shift)}. */
-    public float[] dequantise(int[] outputs) {
-        int e = expW + expX - shift;
+    public float[] dequantise(int[] outputs) { return dequantise(outputs, expW + expX - shift); }
+
+    /** Fixed-point outputs with {@code e} fraction bits as floats: {@code y · 2^−e} (FC and conv layers alike). */
+    static float[] dequantise(int[] outputs, int e) {
         float[] f = new float[outputs.length];
         for (int i = 0; i < f.length; i++) f[i] = (float) Math.scalb((double) outputs[i], -e);
         return f;
