@@ -394,7 +394,7 @@ public final class ScalpelMcu implements Experiment {
                             : fp32 instanceof Number n ? 100 * n.doubleValue() : Double.NaN;
                     acc.stringColumn("net").append(net);
                     acc.stringColumn("method").append(id);
-                    acc.doubleColumn("fp32_test_accuracy").append(fp);
+                    acc.doubleColumn("fp32_test_accuracy").append(round3(fp));
                     acc.doubleColumn("q15_test_accuracy").append(round3(100 * q15));
                     acc.doubleColumn("q15_fixed_test_accuracy").append(round3(100 * q15f));
                     acc.doubleColumn("q7_test_accuracy").append(round3(100 * q7a));
