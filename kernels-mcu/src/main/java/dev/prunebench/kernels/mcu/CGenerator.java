@@ -115,9 +115,29 @@ public final class CGenerator {
 
 
     private static void dense(StringBuilder s, McuLayer l) {
-        int pairs = l.kp / 2, quads = pairs / 4, tail = pairs % 4;
         s.append("#define KP ").append(l.kp).append("u\n\n");
-        s.append("/* One row of W times one column of X: ").append(quads).append(" x 8 MACs by LDM + 4 SMLAD, then ")
+        denseDot(s, l.kp, "one column of X");
+        s.append("""
+                void layer(void) {
+                    const int16_t *w = W_vals, *x0 = X;
+                    int16_t *y = Y;
+                    OPAQUE(w); OPAQUE(x0);
+                    for (uint32_t m = 0; m < M_ROWS; m++, w += KP) {
+                        const int16_t *x = x0;
+                        for (uint32_t n = 0; n < N_COLS; n++, x += XSTRIDE) *y++ = (int16_t) requant(dot(w, x));
+                    }
+                }
+                """);
+    }
+
+    /**
+     * The q15 dense dot product of one row of W (KP values, padded to even) and one column ({@code column} names it in
+     * the comment): KP/8 iterations of LDM + 4 SMLAD, then the remaining pairs; a C function {@code dot(w, x)}. The FC
+     * and conv dense kernels share it.
+     */
+    static void denseDot(StringBuilder s, int kp, String column) {
+        int pairs = kp / 2, quads = pairs / 4, tail = pairs % 4;
+        s.append("/* One row of W times ").append(column).append(": ").append(quads).append(" x 8 MACs by LDM + 4 SMLAD, then ")
                 .append(tail).append(" pair(s). */\n");
         s.append("static inline __attribute__((always_inline)) int32_t dot(const int16_t *w, const int16_t *x) {\n");
         s.append("    int32_t acc = 0;\n");
@@ -140,8 +160,13 @@ public final class CGenerator {
                             "ldr r9, [%[x]], #4\\n\\t"
                             "smlad %[a], r4, r9, %[a]\\n\\t"
                     """);
+        asmDot(s, body, quads);
+    }
+
+    /** Ends a generated {@code dot}: the inline assembly {@code body} with {@code count} loop iterations, then {@code return acc}. */
+    static void asmDot(StringBuilder s, CharSequence body, int count) {
         if (body.length() > 0) {
-            s.append("    uint32_t cnt = ").append(quads).append("u;\n");
+            s.append("    uint32_t cnt = ").append(count).append("u;\n");
             s.append("    __asm__ volatile(\n").append(body);
             s.append("""
                             : [a] "+r"(acc), [w] "+r"(w), [x] "+r"(x), [n] "+r"(cnt)
@@ -152,17 +177,6 @@ public final class CGenerator {
             s.append("    (void) w; (void) x;\n");
         }
         s.append("    return acc;\n}\n\n");
-        s.append("""
-                void layer(void) {
-                    const int16_t *w = W_vals, *x0 = X;
-                    int16_t *y = Y;
-                    OPAQUE(w); OPAQUE(x0);
-                    for (uint32_t m = 0; m < M_ROWS; m++, w += KP) {
-                        const int16_t *x = x0;
-                        for (uint32_t n = 0; n < N_COLS; n++, x += XSTRIDE) *y++ = (int16_t) requant(dot(w, x));
-                    }
-                }
-                """);
     }
 
     /* Sparse bodies: operands a (acc), v (values), c (indices), n (loop count), xb (column base), t0..t3 temps.
@@ -366,18 +380,7 @@ public final class CGenerator {
         }
         for (int i = 0; i < b[1]; i++) body.append(DENSE_Q7_8);
         for (int i = 0; i < b[2]; i++) body.append(DENSE_Q7_4);
-        if (body.length() > 0) {
-            s.append("    uint32_t cnt = ").append(b[0]).append("u;\n");
-            s.append("    __asm__ volatile(\n").append(body);
-            s.append("""
-                            : [a] "+r"(acc), [w] "+r"(w), [x] "+r"(x), [n] "+r"(cnt)
-                            :
-                            : "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
-                    """);
-        } else {
-            s.append("    (void) w; (void) x;\n");
-        }
-        s.append("    return acc;\n}\n\n");
+        asmDot(s, body, b[0]);
         s.append("""
                 void layer(void) {
                     const int8_t *w = W_vals, *xs = X;

@@ -88,7 +88,6 @@ public final class ConvGenerator {
     private static void dense(StringBuilder s, McuConv l) {
         var sh = l.shape;
         int k = sh.kernel(), w = sh.inW(), c = sh.inChannels();
-        int pairs = l.kp / 2, quads = pairs / 4, tail = pairs % 4;
         s.append("#define KP ").append(l.kp).append("u\n\n");
         // the patch copy: one channel's k × k window, immediate offsets; a loop over channels when C > 1
         StringBuilder body = new StringBuilder();
@@ -118,38 +117,8 @@ public final class ConvGenerator {
             s.append("            : [t] \"=&r\"(t)\n            : [s] \"r\"(s), [d] \"r\"(d)\n            : \"memory\");\n");
         }
         s.append("}\n\n");
-        s.append("/* One row of W times the patch: ").append(quads).append(" x 8 MACs by LDM + 4 SMLAD, then ")
-                .append(tail).append(" pair(s). */\n");
-        s.append("static inline __attribute__((always_inline)) int32_t dot(const int16_t *w, const int16_t *x) {\n");
-        s.append("    int32_t acc = 0;\n");
-        StringBuilder dot = new StringBuilder();
-        if (quads > 0)
-            dot.append("""
-                            "1:\\n\\t"
-                            "ldmia %[w]!, {r4, r5, r6, r8}\\n\\t"
-                            "ldmia %[x]!, {r9, r10, r11, r12}\\n\\t"
-                            "smlad %[a], r4, r9, %[a]\\n\\t"
-                            "smlad %[a], r5, r10, %[a]\\n\\t"
-                            "smlad %[a], r6, r11, %[a]\\n\\t"
-                            "smlad %[a], r8, r12, %[a]\\n\\t"
-                            "subs %[n], %[n], #1\\n\\t"
-                            "bne 1b\\n\\t"
-                    """);
-        for (int t = 0; t < tail; t++)
-            dot.append("""
-                            "ldr r4, [%[w]], #4\\n\\t"
-                            "ldr r9, [%[x]], #4\\n\\t"
-                            "smlad %[a], r4, r9, %[a]\\n\\t"
-                    """);
-        s.append("    uint32_t cnt = ").append(quads).append("u;\n");
-        s.append("    __asm__ volatile(\n").append(dot);
+        CGenerator.denseDot(s, l.kp, "the patch");
         s.append("""
-                        : [a] "+r"(acc), [w] "+r"(w), [x] "+r"(x), [n] "+r"(cnt)
-                        :
-                        : "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
-                    return acc;
-                }
-
                 void layer(void) {
                     const int16_t *w0 = W_vals, *x = X;
                     int16_t *patch = PATCH, *y0 = Y;
