@@ -39,6 +39,31 @@ public final class DeepCompressionLenet implements Experiment {
     }
 
     /**
+     * The iterative schedule on {@code p}: at each rate {@code prune} grows the mask, the test error is taken, the
+     * network retrained with the mask held (after the last step longer and on all training images), the test error
+     * taken again, one {@code err} row ({@code row} names it) per step. Returns the last retraining's mean loss.
+     */
+    private static double iterate(ExperimentContext ctx, AccuracySupport.Budget b, Mnist.Split split, String net, String row, String trainLabel,
+                                  Network p, dev.prunebench.models.data.Dataset retrainSet, TableBuilder err, java.util.function.DoubleConsumer prune) {
+        List<Double> sched = schedule(ctx.scale());
+        double lastLoss = Double.NaN;
+        for (int step = 0; step < sched.size(); step++) {
+            double rate = sched.get(step);
+            prune.accept(rate);
+            double before = p.evaluate(split.test(), 250).errorPercent();
+            boolean last = step == sched.size() - 1;
+            TrainConfig rc = last ? AccuracySupport.finalRetrainConfig(net, b, ctx.seed() + 100 + step)
+                    : AccuracySupport.retrainConfig(net, b, ctx.seed() + 100 + step);
+            var r = AccuracySupport.retrain(ctx, p, last ? split.train() : retrainSet, rc, trainLabel + " " + Math.round(rate * 100) + " %");
+            lastLoss = AccuracySupport.lastLoss(r);
+            double after = p.evaluate(split.test(), 250).errorPercent();
+            err.row(row, "pruned", rate, round3(AccuracySupport.prunedFraction(p)), round3(before), round3(after), round3(r.seconds()));
+            ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", row, 100 * rate, before, after);
+        }
+        return lastLoss;
+    }
+
+    /**
      * LeNet-5 pruned layer by layer to Han et al.'s per-layer shares along the same schedule, retrained the same way:
      * rows {@code lenet5 (Han's per-layer rates)} of the error table and metrics {@code …,rates=han]}.
      */
@@ -46,25 +71,13 @@ public final class DeepCompressionLenet implements Experiment {
                                  dev.prunebench.models.data.Dataset retrainSet, TableBuilder err) {
         String label = "lenet5 (Han's per-layer rates)";
         Network p = AccuracySupport.copy(dense);
-        List<Double> sched = schedule(ctx.scale());
-        double lastLoss = Double.NaN;
-        for (int step = 0; step < sched.size(); step++) {
-            double f = sched.get(step) / TARGET;
+        double lastLoss = iterate(ctx, b, split, "lenet5", label, "lenet5 han", p, retrainSet, err, rate -> {
             for (Param w : p.weights()) {
                 Double share = HAN_LENET5_RATES.get(w.name());
                 if (share == null) throw new IllegalStateException("no published rate for LeNet-5 layer " + w.name());
-                AccuracySupport.pruneLayer(w, 1, Score.MAGNITUDE, Math.min(share, f * share));
+                AccuracySupport.pruneLayer(w, 1, Score.MAGNITUDE, Math.min(share, rate / TARGET * share));
             }
-            double before = p.evaluate(split.test(), 250).errorPercent();
-            boolean last = step == sched.size() - 1;
-            TrainConfig rc = last ? AccuracySupport.finalRetrainConfig("lenet5", b, ctx.seed() + 100 + step)
-                    : AccuracySupport.retrainConfig("lenet5", b, ctx.seed() + 100 + step);
-            var r = AccuracySupport.retrain(ctx, p, last ? split.train() : retrainSet, rc, "lenet5 han " + Math.round(sched.get(step) * 100) + " %");
-            lastLoss = AccuracySupport.lastLoss(r);
-            double after = p.evaluate(split.test(), 250).errorPercent();
-            err.row(label, "pruned", sched.get(step), round3(AccuracySupport.prunedFraction(p)), round3(before), round3(after), round3(r.seconds()));
-            ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", label, 100 * sched.get(step), before, after);
-        }
+        });
         double finalErr = p.evaluate(split.test(), 250).errorPercent();
         ctx.metric(AccuracySupport.accuracy("error[net=lenet5,pruned=0.92,rates=han]", round3(finalErr), "%"));
         ctx.metric(AccuracySupport.accuracy("error_delta[net=lenet5,pruned=0.92,rates=han]", round3(finalErr - denseErr), "points"));
@@ -96,22 +109,7 @@ public final class DeepCompressionLenet implements Experiment {
             ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",dense]", round3(denseErr), "%"));
             Network p = AccuracySupport.copy(dense);
             var retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
-            int step = 0;
-            double lastLoss = Double.NaN;
-            List<Double> sched = schedule(ctx.scale());
-            for (double rate : sched) {
-                AccuracySupport.pruneGlobally(p, 1, Score.MAGNITUDE, rate);
-                double before = p.evaluate(split.test(), 250).errorPercent();
-                boolean last = step == sched.size() - 1;
-                TrainConfig rc = last ? AccuracySupport.finalRetrainConfig(net, b, ctx.seed() + 100 + step)
-                        : AccuracySupport.retrainConfig(net, b, ctx.seed() + 100 + step);
-                step++;
-                var r = AccuracySupport.retrain(ctx, p, last ? split.train() : retrainSet, rc, net + " " + Math.round(rate * 100) + " %");
-                lastLoss = AccuracySupport.lastLoss(r);
-                double after = p.evaluate(split.test(), 250).errorPercent();
-                err.row(net, "pruned", rate, round3(AccuracySupport.prunedFraction(p)), round3(before), round3(after), round3(r.seconds()));
-                ctx.log().printf(Locale.ROOT, "  %s %.0f %%: error %.2f %% before retraining, %.2f %% after%n", net, 100 * rate, before, after);
-            }
+            double lastLoss = iterate(ctx, b, split, net, net, net, p, retrainSet, err, rate -> AccuracySupport.pruneGlobally(p, 1, Score.MAGNITUDE, rate));
             double finalErr = p.evaluate(split.test(), 250).errorPercent();
             ctx.metric(AccuracySupport.accuracy("error[net=" + net + ",pruned=0.92]", round3(finalErr), "%"));
             // Han et al.'s claim is a delta: pruned − dense error, in points (1.64 → 1.59, 0.80 → 0.77)

@@ -70,6 +70,7 @@ public final class Evaluate {
         Random rnd = new Random(seed);
         List<Rate> rates = new ArrayList<>();
         Map<String, int[]> perKernel = new TreeMap<>();
+        int largest = lastSize(sizes, o, n); // the history size perKernel reports
         for (int h : sizes) {
             if (h < o.minRuns() || h > n - 1) continue;
             int fa = 0, faN = 0, det = 0, detN = 0, kDet = 0, kN = 0;
@@ -100,7 +101,7 @@ public final class Evaluate {
                         kN++;
                         if (caught) kDet++;
                         int[] c = perKernel.computeIfAbsent(e.getKey(), x -> new int[2]);
-                        if (h == lastSize(sizes, o, n)) { c[0] += caught ? 1 : 0; c[1]++; }
+                        if (h == largest) { c[0] += caught ? 1 : 0; c[1]++; }
                     }
                 }
             }

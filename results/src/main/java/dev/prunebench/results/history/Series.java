@@ -67,7 +67,8 @@ public final class Series {
                 String f = family(m.name());
                 if (f == null || !(m.value() > 0) || !Double.isFinite(m.value())) continue;
                 // each point counts in its kernel's family at its N and in the kernel's family over every N
-                for (String fk : allN(f) == null ? List.of(f) : List.of(f, allN(f))) {
+                String all = allN(f);
+                for (String fk : all == null ? List.of(f) : List.of(f, all)) {
                     Key k = new Key(v.experiment(), fk);
                     units.putIfAbsent(k, m.unit());
                     fam.computeIfAbsent(v.run().id(), x -> new LinkedHashMap<>()).computeIfAbsent(k, x -> new LinkedHashMap<>()).put(m.name(), m.value());
