@@ -114,24 +114,6 @@ public final class RunSupport {
         return Report.write(runDir, Published.bundled(), Experiments.byId().keySet());
     }
 
-    /**
-     * Adds a finished run to a history file, prints its check against the history of its machine (shown only: the
-     * caller's exit code does not depend on it), writes {@code trends.html} into the run folder and redoes the report
-     * so that it links to it.
-     */
-    public static void addToHistory(Path file, Path runDir, PrintWriter out) throws IOException {
-        try (dev.prunebench.results.history.History h = dev.prunebench.results.history.History.open(file, true)) {
-            dev.prunebench.results.RunData run = dev.prunebench.results.RunData.read(runDir);
-            var added = h.add(run);
-            out.println("history " + file + ": " + (added.added() ? "added " : "already held ") + added.run().runId() + " (" + h.runs().size() + " runs)");
-            var check = dev.prunebench.results.history.Check.check(h, run, dev.prunebench.results.history.Check.Options.DEFAULT, false);
-            dev.prunebench.results.history.Check.print(check, out, false);
-            var t = dev.prunebench.results.history.Trends.write(h, runDir.resolve("trends.html"), dev.prunebench.results.history.Check.Options.DEFAULT, null, null);
-            out.println("trends: " + t.file().toAbsolutePath() + " (" + t.plots() + " plots, " + t.changes() + " changes)");
-        }
-        report(runDir);
-    }
-
     /** Compares a finished run with a baseline, prints the table; returns true on regression. */
     public static boolean regress(Path base, Path now, Compare.Options options, PrintWriter out) throws IOException {
         Compare.Result r = Compare.compare(base, now, options);

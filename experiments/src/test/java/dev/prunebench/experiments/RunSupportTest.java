@@ -43,22 +43,6 @@ class RunSupportTest {
         assertThat(tmp.resolve("latest")).exists();
     }
 
-    @Test void aRunAddedToAHistoryGetsItsCheckAndATrendsPageLinkedFromItsReport(@TempDir Path tmp) throws Exception {
-        Path history = tmp.resolve("history.sqlite");
-        StringWriter out = new StringWriter();
-        Path first = RunSupport.runAll(List.of(new Fake("formats-storage", false)), Scale.QUICK, tmp.resolve("a"), 1, true,
-                new PrintWriter(new StringWriter(), true)).dir();
-        RunSupport.addToHistory(history, first, new PrintWriter(out, true));
-        assertThat(out.toString()).contains("added ").contains("(1 runs)").contains("history check of").contains("trends: ");
-        assertThat(first.resolve("trends.html")).exists();
-        assertThat(Files.readString(first.resolve("index.html"))).contains("href=\"trends.html\"");
-        RunSupport.addToHistory(history, first, new PrintWriter(out, true));
-        assertThat(out.toString()).contains("already held ");
-        try (var h = dev.prunebench.results.history.History.open(history, false)) {
-            assertThat(h.runs()).hasSize(1);
-        }
-    }
-
     /** Writes a file, or checks that the experiment it needs wrote one. */
     record Chain(String id, List<String> needs, List<String> uses) implements Experiment {
         @Override public String paper() { return "test"; }

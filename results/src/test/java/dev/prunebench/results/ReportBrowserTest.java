@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * network, and a screenshot is saved to {@code target/browser-test/report.png} for a person to look at.
  * Skipped when Chromium is not installed ({@code apt-get install -y chromium}).
  */
-class ReportBrowserTest {
+public class ReportBrowserTest {
 
     /** -Dprunebench.chromium=PATH, else the first of the usual install locations that exists. */
-    static final Path CHROMIUM = locate();
+    public static final Path CHROMIUM = locate();
 
     private static Path locate() {
         String given = System.getProperty("prunebench.chromium");
@@ -82,7 +82,7 @@ class ReportBrowserTest {
         return urls;
     }
 
-    static void assertNoNetwork(String log) {
+    public static void assertNoNetwork(String log) {
         assertThat(log).as("verbose network logging is on").contains("VERBOSE1");
         assertThat(pageRequests(log)).as("requests that left the machine").isEmpty();
     }
@@ -97,9 +97,9 @@ class ReportBrowserTest {
         assertThat(pageRequests(p.err)).containsExactly("http://plots.example.invalid/p.png");
     }
 
-    record Proc(int exit, String out, String err) {}
+    public record Proc(int exit, String out, String err) {}
 
-    static Proc chromium(Path tmp, String name, String... args) throws IOException, InterruptedException {
+    public static Proc chromium(Path tmp, String name, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--no-default-browser-check", "--metrics-recording-only",

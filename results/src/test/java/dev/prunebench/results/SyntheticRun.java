@@ -12,10 +12,10 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /** Builds small but complete run folders through {@link RunWriter}, the way experiments write them. */
-final class SyntheticRun {
+public final class SyntheticRun {
     private SyntheticRun() {}
 
-    static final String FINGERPRINT = "Test CPU 9000 | 2 cores | avx2 fma avx512f";
+    public static final String FINGERPRINT = "Test CPU 9000 | 2 cores | avx2 fma avx512f";
 
     /** The number of plots {@link #write} declares. */
     static final int PLOTS = 4;
@@ -24,7 +24,7 @@ final class SyntheticRun {
      * A run with two experiments: an SpMM sweep (speedup vs rate per g, timings with repeats, a modelled series) and a
      * storage table (exact bytes). {@code slowdown} multiplies every timing sample (1.0 = honest rerun).
      */
-    static Path write(Path root, long seed, double slowdown, String fingerprint) throws IOException {
+    public static Path write(Path root, long seed, double slowdown, String fingerprint) throws IOException {
         Random rnd = new Random(seed);
         try (RunWriter run = new RunWriter(root, "abc1234", Scale.QUICK, seed, RunWriter.nullStream(), false)) {
             try (RunWriter.Context ctx = run.experiment("hartenstein-spmm-cpu", "Hartenstein et al., Fig. 3")) {

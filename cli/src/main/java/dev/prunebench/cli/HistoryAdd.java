@@ -1,0 +1,33 @@
+package dev.prunebench.cli;
+
+import dev.prunebench.experiments.RunSupport;
+import dev.prunebench.history.Check;
+import dev.prunebench.history.History;
+import dev.prunebench.history.Trends;
+import dev.prunebench.results.RunData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** What {@code run --history} does after the run: the history lives beside the results, not in the experiments. */
+final class HistoryAdd {
+    private HistoryAdd() {}
+
+    /**
+     * Adds a finished run to a history file, prints its check against the history of its machine (shown only: the
+     * caller's exit code does not depend on it), writes {@code trends.html} into the run folder and redoes the report
+     * so that it links to it.
+     */
+    static void addToHistory(Path file, Path runDir, PrintWriter out) throws IOException {
+        try (History h = History.open(file, true)) {
+            RunData run = RunData.read(runDir);
+            var added = h.add(run);
+            out.println("history " + file + ": " + (added.added() ? "added " : "already held ") + added.run().runId() + " (" + h.runs().size() + " runs)");
+            var check = Check.check(h, run, Check.Options.DEFAULT, false);
+            Check.print(check, out, false);
+            var t = Trends.write(h, runDir.resolve("trends.html"), Check.Options.DEFAULT, null, null);
+            out.println("trends: " + t.file().toAbsolutePath() + " (" + t.plots() + " plots, " + t.changes() + " changes)");
+        }
+        RunSupport.report(runDir);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.prunebench.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks an output path before any work is done, with a sentence saying what is wrong with it. */
+final class Outputs {
+    private Outputs() {}
+
+    /** {@code file} will be written (created or replaced): it must not be a folder, and its folder must exist and be writable. */
+    static void checkFile(String option, Path file) {
+        String what = option + " " + file;
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(what + ": is a folder; give a file path to write");
+        if (Files.exists(file) && !Files.isRegularFile(file))
+            throw new IllegalArgumentException(what + ": exists and is not a regular file (a FIFO, device or socket); give a file path to write");
+        if (Files.exists(file) && !Files.isWritable(file)) throw new IllegalArgumentException(what + ": exists and is not writable");
+        checkParent(what, file);
+    }
+
+    /** {@code dir} is a folder that will be created if missing: it must not be a file, and what holds it must be writable. */
+    static void checkFolder(String option, Path dir) {
+        String what = option + " " + dir;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException(what + ": is a file, not a folder");
+        if (Files.isDirectory(dir)) {
+            if (!Files.isWritable(dir)) throw new IllegalArgumentException(what + ": folder is not writable");
+            return;
+        }
+        Path p = dir.toAbsolutePath().normalize().getParent();
+        while (p != null && !Files.exists(p)) p = p.getParent(); // created with its parents: the first existing one decides
+        if (p != null && !Files.isDirectory(p)) throw new IllegalArgumentException(what + ": " + p + " is a file, not a folder");
+        if (p != null && !Files.isWritable(p)) throw new IllegalArgumentException(what + ": cannot create it, " + p + " is not writable");
+    }
+
+    private static void checkParent(String what, Path file) {
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        if (parent == null) return;
+        if (!Files.exists(parent)) throw new IllegalArgumentException(what + ": folder " + parent + " does not exist");
+        if (!Files.isDirectory(parent)) throw new IllegalArgumentException(what + ": " + parent + " is a file, not a folder");
+        if (!Files.isWritable(parent)) throw new IllegalArgumentException(what + ": folder " + parent + " is not writable");
+    }
+}

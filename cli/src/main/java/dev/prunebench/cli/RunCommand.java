@@ -1,0 +1,77 @@
+package dev.prunebench.cli;
+
+import dev.prunebench.experiments.Experiment;
+import dev.prunebench.experiments.Experiments;
+import dev.prunebench.experiments.RunSupport;
+import dev.prunebench.results.Scale;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Run experiments and write results/<run-id>/ (CSV, manifest, index.html); results/latest points at it.")
+final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", split = ",", paramLabel = "ID", description = "experiment ids (space- or comma-separated), or 'all'")
+    List<String> ids;
+
+    @Option(names = "--scale", defaultValue = "standard", description = "quick | standard | full (default: ${DEFAULT-VALUE})")
+    String scale;
+
+    @Option(names = "--out", defaultValue = "results", description = "results root folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "20260101", description = "base seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress output")
+    boolean quiet;
+
+    @Option(names = "--regress", paramLabel = "BASE_DIR",
+            description = "after the run, compare it with this baseline run (e.g. results/baseline) and exit 1 on a regression")
+    Path regress;
+
+    @Option(names = "--history", paramLabel = "FILE",
+            description = "add the finished run to this history file (created if missing), check it against the history (shown, never failing the run) and write trends.html into the run folder")
+    Path history;
+
+    @Override public Integer call() throws Exception {
+        Scale sc = Scale.parse(scale);
+        dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
+        if (plant != null)
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "prunebench: PLANTED SLOWDOWN: %s does %.0f %% extra work per timed call (-D%s); this run's timings are not honest%n",
+                    plant.kernel(), 100 * plant.fraction(), dev.prunebench.measure.PlantedSlowdown.PROPERTY);
+        Outputs.checkFolder("--out", out);
+        dev.prunebench.results.RunWriter.checkLatest(out); // before any experiment runs, not at the end
+        List<Experiment> selected = new ArrayList<>();
+        for (String id : ids) {
+            if (id.equals("all")) selected.addAll(Experiments.ALL);
+            else selected.add(Experiments.get(id));
+        }
+        if (selected.isEmpty()) throw new IllegalArgumentException("ID: no experiment named (give ids, or 'all'; see prunebench list)");
+        if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
+        if (history != null) { // a bad history file fails before the run, not after
+            Outputs.checkFile("--history", history);
+            if (java.nio.file.Files.exists(history)) dev.prunebench.history.History.open(history, false).close();
+        }
+        RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
+        Path dest = outcome.dir();
+        spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
+        if (history != null) HistoryAdd.addToHistory(history, dest, spec.commandLine().getOut());
+        if (regress != null) {
+            spec.commandLine().getOut().println("regression check against " + regress + ":");
+            if (RunSupport.regress(regress, dest, dev.prunebench.results.Compare.Options.DEFAULT, spec.commandLine().getOut())) return 1;
+        }
+        if (!outcome.failed().isEmpty()) {
+            spec.commandLine().getErr().println("prunebench: failed experiments: " + String.join(", ", outcome.failed()) + " (see their sections in the report)");
+            return 1;
+        }
+        return 0;
+    }
+}

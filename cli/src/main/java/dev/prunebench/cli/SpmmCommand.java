@@ -1,0 +1,197 @@
+package dev.prunebench.cli;
+
+import dev.prunebench.core.format.FormatSpec;
+import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.core.io.LoadedMatrix;
+import dev.prunebench.core.io.MatrixFiles;
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.experiments.Backends;
+import dev.prunebench.measure.Budget;
+import dev.prunebench.kernels.cpu.measure.Environment;
+import dev.prunebench.measure.SpmmBench;
+import dev.prunebench.measure.Patterns;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "spmm", mixinStandardHelpOptions = true, description = {
+        "Time C = W · X for one matrix on every CPU kernel that takes the chosen formats, in the same interleaved rounds as every dense kernel of the platform (MKL, OpenBLAS, Vector API): speedup over the fastest and over each.",
+        "W from a file (--matrix: .npy, .mtx, .smtx) or generated (--shape, --rate, --pattern); X is seeded N(0,1), K×N."})
+final class SpmmCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--matrix", paramLabel = "FILE", description = "W from .npy (dense float32), .mtx or .smtx")
+    Path matrix;
+
+    @Option(names = "--shape", paramLabel = "MxK", defaultValue = "4096x4096", description = "generated W's shape when no --matrix (default: ${DEFAULT-VALUE})")
+    String shape;
+
+    @Option(names = "--rate", defaultValue = "0.9", description = "generated W's pruning rate (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--pattern", defaultValue = "uniform", description = "generated W's pattern: uniform, grouped, magnitude, group-rms, power-law (default: ${DEFAULT-VALUE})")
+    String pattern;
+
+    @Option(names = "--g", defaultValue = "1", description = "group size for the grouped patterns (default: ${DEFAULT-VALUE})")
+    int g;
+
+    @Option(names = "--n", defaultValue = "50", description = "columns of X (1 = SpMV; default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--formats", split = ",", defaultValue = "csr", description = "formats: dense, coo, csr, gcsr:G, nm:N:M (default: ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--backends", split = ",", description = "backend ids to include (default: every available CPU backend)")
+    List<String> backends;
+
+    @Option(names = "--kernels", split = ",", description = "kernel ids to include (default: all of the chosen backends)")
+    List<String> kernels;
+
+    @Option(names = "--baseline", split = ",", description = "baseline kernel ids (default: every dense kernel of the candidates' platform: "
+            + "the speedup is over the fastest, and over each); a sparse one such as mkl-sparse-csr gets W as csr")
+    List<String> baseline;
+
+    @Option(names = "--threads", defaultValue = "1", description = "threads per kernel (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--repeats", defaultValue = "11", description = "timed pairs (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--min-sample-ms", defaultValue = "10", description = "a sample lasts at least this long; short runs are batched (default: ${DEFAULT-VALUE})")
+    double minSampleMs;
+
+    @Option(names = "--seed", defaultValue = "20260101", description = "seed for X, generated W and the bootstrap (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (n < 1) throw new IllegalArgumentException("--n: must be >= 1, got " + n);
+        if (threads < 1 || threads > MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MAX_THREADS + "], got " + threads);
+        if (repeats < 3 || repeats > MAX_REPEATS) throw new IllegalArgumentException("--repeats: must be in [3, " + MAX_REPEATS + "], got " + repeats);
+        if (!(minSampleMs >= 0 && minSampleMs <= MAX_SAMPLE_MS))
+            throw new IllegalArgumentException("--min-sample-ms: must be in [0, " + (long) MAX_SAMPLE_MS + "], got " + minSampleMs);
+        if (!(rate >= 0 && rate <= 1)) throw new IllegalArgumentException("--rate: must be in [0, 1], got " + rate);
+        if (g < 1) throw new IllegalArgumentException("--g: must be >= 1, got " + g);
+        List<FormatSpec> specs = new ArrayList<>();
+        for (String f : formats) specs.add(FormatSpec.parse(f));
+
+        SparseFormat w;
+        String what;
+        if (matrix != null) {
+            LoadedMatrix l = MatrixFiles.read(matrix, seed);
+            w = l.matrix();
+            checkFits("--matrix " + matrix, w.rows(), w.cols(), w.storedValues());
+            what = matrix + (l.note() == null ? "" : " (" + l.note() + ")");
+        } else {
+            String[] mk = shape.toLowerCase(Locale.ROOT).split("x");
+            if (mk.length != 2) throw new IllegalArgumentException("--shape: expected MxK, e.g. 4096x4096, got '" + shape + "'");
+            int m, k;
+            try {
+                m = Integer.parseInt(mk[0].trim());
+                k = Integer.parseInt(mk[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--shape: expected MxK with integers, got '" + shape + "'");
+            }
+            if (m < 1 || k < 1) throw new IllegalArgumentException("--shape: M and K must be >= 1, got '" + shape + "'");
+            checkFits("--shape " + shape, m, k, Math.round((1 - rate) * m * (double) k));
+            w = Patterns.generate(Patterns.Kind.parse(pattern), m, k, rate, g, seed);
+            what = String.format(Locale.ROOT, "generated %dx%d, %s, rate %.4f%s, seed %d", m, k, pattern, rate, g > 1 ? ", g " + g : "", seed);
+        }
+
+        for (FormatSpec f : specs)
+            if (f.kind() == FormatSpec.Kind.GCSR && f.g() > w.cols())
+                throw new IllegalArgumentException("--formats " + f + ": group size " + f.g() + " is larger than the " + w.cols() + " columns of W");
+        // the one format a matrix can fail to fit (N:M keeps at most N of every M): refused before anything is printed
+        for (FormatSpec f : specs)
+            if (f.kind() == FormatSpec.Kind.NM)
+                try {
+                    f.encode(w instanceof dev.prunebench.core.format.Dense d ? d.data() : w.toDense(), w.rows(), w.cols());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("W (" + what + "): format " + f + " cannot hold it: " + e.getMessage(), e);
+                }
+        KernelRegistry reg = Backends.registry();
+        if (backends != null)
+            for (String b : backends)
+                if (reg.entry(b).isEmpty())
+                    throw new IllegalArgumentException("--backends: unknown backend '" + b + "' (known: "
+                            + String.join(", ", reg.entries().stream().map(e -> e.backend().id()).toList()) + ")");
+        for (var e : reg.entries())
+            if (!e.usable() && (backends != null ? backends.contains(e.backend().id()) : e.backend().platform().equals("cpu")))
+                err.println("skipped backend " + e.backend().id() + ": " + e.status());
+        if (kernels != null)
+            for (String id : kernels)
+                if (reg.kernel(id).isEmpty()) throw new IllegalArgumentException("--kernels: " + id + ": " + reg.whyMissing(id));
+        List<MatMul> chosen = new ArrayList<>();
+        List<String> why = new ArrayList<>();
+        for (MatMul k : reg.kernels()) {
+            String platform = reg.backendOf(k).platform();
+            if (backends != null ? !backends.contains(k.backendId()) : kernels == null && (!platform.equals("cpu") || reg.backendOf(k).onRequest())) continue;
+            if (kernels != null && !kernels.contains(k.id())) continue;
+            List<String> reasons = new ArrayList<>();
+            for (FormatSpec f : specs) {
+                String r = k.refuses(f, n);
+                if (r != null) reasons.add(r);
+            }
+            if (reasons.size() == specs.size()) why.add(k.id() + ": " + reasons.get(0));
+            else chosen.add(k);
+        }
+        if (chosen.isEmpty())
+            throw new IllegalArgumentException("no chosen kernel takes any of the formats " + formats + " at N = " + n
+                    + (why.isEmpty() ? " (no kernel left after --backends/--kernels)" : " (" + String.join("; ", why) + ")"));
+        for (String w1 : why) err.println("left out " + w1);
+        List<MatMul> base = null;
+        if (baseline != null) {
+            base = new ArrayList<>();
+            for (String id : baseline) {
+                MatMul b = reg.kernel(id).orElseThrow(() -> new IllegalArgumentException("--baseline: " + id + ": " + reg.whyMissing(id)));
+                String r = b.refuses(b.supports(FormatSpec.DENSE) ? FormatSpec.DENSE : FormatSpec.CSR, n);
+                if (r != null) throw new IllegalArgumentException("--baseline: " + id + " " + r);
+                base.add(b);
+            }
+        }
+
+        out.printf("W: %s — %d×%d, nnz %d (%.2f %% zeros); X: %d×%d; threads %d%n", what, w.rows(), w.cols(), w.nnz(), 100 * w.sparsity(),
+                w.cols(), n, threads);
+        out.printf("CPU: %s; %s%n", Environment.capture(threads).get("cpu_model"), Environment.vectorSpecies());
+        Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed, Math.max(Math.round(minSampleMs * 1e6), 400_000_000L));
+        List<SpmmBench.Result> rs;
+        try {
+            rs = SpmmBench.run(reg, w, specs, chosen, base, n, threads, budget, seed, System.err);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("format ")) throw new IllegalArgumentException("W (" + what + "): " + e.getMessage(), e);
+            throw e;
+        }
+        out.print(SpmmBench.table(rs));
+        out.flush();
+        return rs.stream().anyMatch(r -> !r.status().equals("ok")) ? 1 : 0;
+    }
+
+    static final int MAX_THREADS = 1024, MAX_REPEATS = 100_000;
+    static final double MAX_SAMPLE_MS = 60_000;
+
+    /**
+     * Refuses, before anything is allocated, a W (M×K) and X (K×N) that will not fit: W dense and once more in a
+     * format, its CSR, X, and three M×N results (reference, baseline, kernel) must fit the heap, and each array one
+     * Java array.
+     */
+    private void checkFits(String what, int m, int k, long nnz) {
+        long mk = (long) m * k, kn = (long) k * n, mn = (long) m * n;
+        long bytes;
+        try {
+            bytes = Math.addExact(Math.addExact(Math.multiplyExact(8, mk), Math.multiplyExact(8, nnz)),
+                    Math.addExact(Math.multiplyExact(4, kn), Math.multiplyExact(12, mn)));
+        } catch (ArithmeticException e) {
+            bytes = -1;
+        }
+        Memory.check(what + " with --n " + n + ": W " + m + "x" + k + " and X " + k + "x" + n + " (at least)", bytes, Math.max(mk, Math.max(kn, mn)));
+    }
+
+}

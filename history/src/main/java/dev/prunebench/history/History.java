@@ -1,0 +1,357 @@
+package dev.prunebench.history;
+
+import dev.prunebench.results.Metric;
+import dev.prunebench.results.RunData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run history: one SQLite file (through the {@code org.xerial:sqlite-jdbc} driver) holding every run added to it,
+ * keyed by run id, git commit, scale and hardware fingerprint, with every metric of every experiment (kind, unit,
+ * headline value, repeats, modelled flag). Any SQLite client reads it:
+ *
+ * <pre>
+ *   schema_version(version)                                         one row; {@link #SCHEMA_VERSION}
+ *   runs(id, run_id, git_commit, git_dirty, scale, fingerprint, started, finished, seed, added, source)
+ *        UNIQUE (run_id, git_commit, scale, fingerprint)
+ *   metrics(run → runs.id, experiment, name, kind, value, unit, modelled, samples, n_samples)
+ *        PRIMARY KEY (run, experiment, name); samples: the repeats, space-separated, as in metrics.csv
+ * </pre>
+ *
+ * <p>Adding is one transaction: a run is there with all its metrics or not at all (a crash or an error while adding
+ * leaves the file as it was: SQLite's rollback journal). Adding a run that is already there (same key) changes
+ * nothing. A file written by another schema version is refused with a message naming both versions, or migrated by
+ * {@link #MIGRATIONS} when a step from its version is known; a file that is not a prunebench history is refused.
+ */
+public final class History implements AutoCloseable {
+
+    /** The schema this code writes and reads. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * Migration steps: {@code MIGRATIONS.get(v)} turns schema {@code v} into {@code v + 1}. Schema 1 is the first
+     * prunebench wrote, so there is none yet; an older or unknown version is refused, never guessed at.
+     */
+    static final Map<Integer, List<String>> MIGRATIONS = Map.of();
+
+    private static final String[] CREATE = {
+        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, git_commit TEXT NOT NULL, git_dirty TEXT NOT NULL,"
+                + " scale TEXT NOT NULL, fingerprint TEXT NOT NULL, started TEXT NOT NULL, finished TEXT, seed INTEGER,"
+                + " added TEXT NOT NULL, source TEXT, UNIQUE (run_id, git_commit, scale, fingerprint))",
+        "CREATE TABLE metrics (run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, experiment TEXT NOT NULL,"
+                + " name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('exact', 'timing', 'info')), value REAL,"
+                + " unit TEXT NOT NULL, modelled INTEGER NOT NULL CHECK (modelled IN (0, 1)), samples TEXT NOT NULL,"
+                + " n_samples INTEGER NOT NULL, PRIMARY KEY (run, experiment, name))",
+        "CREATE INDEX metrics_by_name ON metrics (experiment, name)",
+    };
+
+    /** One run as the history knows it. {@code id} is the row id (the order runs were added in). */
+    public record Run(long id, String runId, String commit, String dirty, String scale, String fingerprint, String started,
+                      String finished, long seed, String added, String source, int metrics) {
+        public String shortCommit() { return commit.length() > 7 && commit.matches("[0-9a-f]+") ? commit.substring(0, 7) : commit; }
+    }
+
+    /** One stored metric of one run. */
+    public record Value(Run run, String experiment, Metric metric) {}
+
+    /** What {@link #add} did: the run's row and whether it was new (false: it was there already, nothing changed). */
+    public record Added(Run run, boolean added) {}
+
+    private final Path file;
+    private final Connection db;
+
+    private History(Path file, Connection db) {
+        this.file = file;
+        this.db = db;
+    }
+
+    /**
+     * Opens a history, creating it when {@code create} and the file does not exist. Refuses (IOException naming the
+     * file) a missing file without {@code create}, a file that is not SQLite, an SQLite file that is not a prunebench
+     * history, and a schema version this code neither reads nor can migrate.
+     */
+    public static History open(Path file, boolean create) throws IOException {
+        boolean exists = Files.exists(file);
+        if (!exists && !create) throw new IOException(file + ": no such history file (prunebench history add creates one)");
+        if (exists && !Files.isRegularFile(file)) throw new IOException(file + ": not a regular file");
+        if (exists && Files.size(file) > 0 && !isSqlite(file))
+            throw new IOException(file + ": not an SQLite database (a prunebench history is one SQLite file)");
+        if (!exists && file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
+        Connection c;
+        try {
+            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot open as SQLite: " + e.getMessage(), e);
+        }
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA foreign_keys = ON");
+                s.execute("PRAGMA busy_timeout = 10000");
+            }
+            History h = new History(file, c);
+            h.prepareSchema(exists && Files.size(file) > 0);
+            return h;
+        } catch (SQLException | IOException | RuntimeException e) {
+            try { c.close(); } catch (SQLException ignored) { /* already failing */ }
+            if (e instanceof IOException io) throw io;
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isSqlite(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(16);
+            return new String(head, StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
+        }
+    }
+
+    private void prepareSchema(boolean existing) throws SQLException, IOException {
+        List<String> tables = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+            while (rs.next()) tables.add(rs.getString(1));
+        }
+        if (tables.isEmpty()) {
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement()) {
+                for (String sql : CREATE) s.execute(sql);
+                s.execute("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+            return;
+        }
+        if (!tables.contains("schema_version"))
+            throw new IOException(file + ": an SQLite database but not a prunebench history (no schema_version table; tables: "
+                    + String.join(", ", tables) + ")");
+        int version = version();
+        if (version == SCHEMA_VERSION) return;
+        if (version > SCHEMA_VERSION)
+            throw new IOException(file + ": history schema version " + version + " was written by a newer prunebench; this one reads version "
+                    + SCHEMA_VERSION + " (upgrade prunebench, or start a new history file)");
+        for (int v = version; v < SCHEMA_VERSION; v++)
+            if (!MIGRATIONS.containsKey(v))
+                throw new IOException(file + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
+                        + ") and no migration from version " + v + " is known; it is not read (start a new history file)");
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            for (int v = version; v < SCHEMA_VERSION; v++) for (String sql : MIGRATIONS.get(v)) s.execute(sql);
+            s.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION);
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw new IOException(file + ": migrating history schema " + version + " → " + SCHEMA_VERSION + " failed: " + e.getMessage(), e);
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    private int version() throws SQLException, IOException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+            if (!rs.next()) throw new IOException(file + ": table schema_version is empty (expected one row with the schema version)");
+            int v = rs.getInt(1);
+            if (rs.next()) throw new IOException(file + ": table schema_version has more than one row");
+            return v;
+        }
+    }
+
+    public Path file() { return file; }
+
+    /** The schema version of the open file (always {@link #SCHEMA_VERSION} once open). */
+    public int schemaVersion() throws IOException {
+        try {
+            return version();
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds a run folder with all its experiments' metrics, in one transaction; a run already there is a no-op. */
+    public Added add(RunData run) throws IOException {
+        return add(run, null);
+    }
+
+    /** Test hook: {@code afterMetric} is called after each metric row is written (inside the transaction). */
+    Added add(RunData run, Runnable afterMetric) throws IOException {
+        Map<String, Object> env = run.environment().asMap();
+        String commit = str(env.get("git_commit"), "unknown");
+        String dirty = str(env.get("git_dirty"), "unknown");
+        String scale = str(run.manifest().get("scale"), "unknown");
+        String fingerprint = run.environment().fingerprint();
+        String started = str(run.manifest().get("started"), "");
+        if (started.isEmpty()) started = str(run.manifest().get("finished"), "unknown");
+        Object seedObj = run.manifest().get("seed");
+        long seed = seedObj instanceof Number n ? n.longValue() : 0;
+        try {
+            Run existing = find(run.runId(), commit, scale, fingerprint);
+            if (existing != null) return new Added(existing, false);
+            db.setAutoCommit(false);
+            try {
+                long id;
+                try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (run_id, git_commit, git_dirty, scale, fingerprint, started,"
+                        + " finished, seed, added, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    p.setString(1, run.runId());
+                    p.setString(2, commit);
+                    p.setString(3, dirty);
+                    p.setString(4, scale);
+                    p.setString(5, fingerprint);
+                    p.setString(6, started);
+                    p.setString(7, str(run.manifest().get("finished"), null));
+                    p.setLong(8, seed);
+                    p.setString(9, Instant.now().toString());
+                    p.setString(10, run.dir().toString());
+                    p.executeUpdate();
+                    try (ResultSet k = p.getGeneratedKeys()) {
+                        k.next();
+                        id = k.getLong(1);
+                    }
+                }
+                try (PreparedStatement p = db.prepareStatement("INSERT INTO metrics (run, experiment, name, kind, value, unit, modelled,"
+                        + " samples, n_samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (RunData.ExperimentData e : run.experiments())
+                        for (Metric m : e.metrics()) {
+                            p.setLong(1, id);
+                            p.setString(2, e.id());
+                            p.setString(3, m.name());
+                            p.setString(4, m.kind().name().toLowerCase(Locale.ROOT));
+                            if (Double.isFinite(m.value())) p.setDouble(5, m.value());
+                            else p.setNull(5, java.sql.Types.REAL); // SQLite has no NaN: a missing value is NULL
+                            p.setString(6, m.unit());
+                            p.setInt(7, m.modelled() ? 1 : 0);
+                            p.setString(8, samples(m.samples()));
+                            p.setInt(9, m.samples().length);
+                            p.executeUpdate();
+                            if (afterMetric != null) afterMetric.run();
+                        }
+                }
+                db.commit();
+                return new Added(find(run.runId(), commit, scale, fingerprint), true);
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": adding run " + run.runId() + " failed (the history is unchanged): " + e.getMessage(), e);
+        }
+    }
+
+    /** The history's row of this run folder (same run id, commit, scale and fingerprint), or null when it was not added. */
+    public Run find(RunData run) throws IOException {
+        try {
+            return find(run.runId(), str(run.environment().asMap().get("git_commit"), "unknown"), str(run.manifest().get("scale"), "unknown"),
+                    run.environment().fingerprint());
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Run find(String runId, String commit, String scale, String fingerprint) throws SQLException {
+        List<Run> r = runs("WHERE r.run_id = ? AND r.git_commit = ? AND r.scale = ? AND r.fingerprint = ?", runId, commit, scale, fingerprint);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    /** Every run, oldest first (by start time, then by the order added). */
+    public List<Run> runs() throws IOException {
+        try {
+            return runs("");
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Run> runs(String where, String... args) throws SQLException {
+        List<Run> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT r.id, r.run_id, r.git_commit, r.git_dirty, r.scale, r.fingerprint, r.started,"
+                + " r.finished, r.seed, r.added, r.source, (SELECT count(*) FROM metrics m WHERE m.run = r.id) FROM runs r " + where
+                + " ORDER BY r.started, r.id")) {
+            for (int i = 0; i < args.length; i++) p.setString(i + 1, args[i]);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next())
+                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7), rs.getString(8), rs.getLong(9), rs.getString(10), rs.getString(11), rs.getInt(12)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every stored metric of the runs on one machine and scale (null: any), oldest run first, optionally only of one
+     * experiment and only names starting with {@code namePrefix} (null: all).
+     */
+    public List<Value> values(String fingerprint, String scale, String experiment, String namePrefix) throws IOException {
+        Map<Long, Run> byId = new LinkedHashMap<>();
+        for (Run r : runs()) byId.put(r.id(), r);
+        StringBuilder sql = new StringBuilder("SELECT m.run, m.experiment, m.name, m.kind, m.value, m.unit, m.modelled, m.samples"
+                + " FROM metrics m JOIN runs r ON r.id = m.run WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        if (fingerprint != null) { sql.append(" AND r.fingerprint = ?"); args.add(fingerprint); }
+        if (scale != null) { sql.append(" AND r.scale = ?"); args.add(scale); }
+        if (experiment != null) { sql.append(" AND m.experiment = ?"); args.add(experiment); }
+        if (namePrefix != null) { sql.append(" AND substr(m.name, 1, ?) = ?"); }
+        sql.append(" ORDER BY r.started, r.id, m.experiment, m.name");
+        List<Value> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (String a : args) p.setString(i++, a);
+            if (namePrefix != null) {
+                p.setInt(i++, namePrefix.length());
+                p.setString(i, namePrefix);
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    double v = rs.getDouble(5);
+                    if (rs.wasNull()) v = Double.NaN;
+                    Metric m = new Metric(rs.getString(3), Metric.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), v, rs.getString(6),
+                            parseSamples(rs.getString(8)), rs.getInt(7) == 1);
+                    out.add(new Value(byId.get(rs.getLong(1)), rs.getString(2), m));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    static String samples(double[] xs) {
+        StringBuilder s = new StringBuilder();
+        for (double d : xs) s.append(s.isEmpty() ? "" : " ").append(Double.isNaN(d) ? "NaN" : Double.toString(d));
+        return s.toString();
+    }
+
+    static double[] parseSamples(String s) {
+        if (s == null || s.isBlank()) return new double[0];
+        return Arrays.stream(s.trim().split(" +")).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    private static String str(Object o, String dflt) { return o == null ? dflt : String.valueOf(o); }
+
+    @Override public void close() throws IOException {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}
