@@ -2,12 +2,20 @@ package dev.prunebench.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunWriterTest {
@@ -78,26 +86,42 @@ class RunWriterTest {
         assertThat(log.toString()).contains("is complete in").doesNotContain("partial output").doesNotContain("removed");
     }
 
-    /** SIGINT ends the JVM through its shutdown hooks: the run's temporary folder goes with it, and nothing else. */
-    @Test void sigintRemovesTheTempFolder(@TempDir Path tmp) throws Exception {
+    /** The child JVM of {@link #sigintRemovesTheTempFolder}, ended after each test whatever happened to it. */
+    private Process child;
+
+    @AfterEach void endTheChild() {
+        if (child != null) child.destroyForcibly();
+    }
+
+    /**
+     * SIGINT ends the JVM through its shutdown hooks: the run's temporary folder goes with it, and nothing else.
+     * Every wait is on an event (the child's lines, its exit): a JVM starting on a busy machine can take any time, so
+     * only the generous timeout of the whole test bounds it.
+     */
+    @Test @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sigintRemovesTheTempFolder(@TempDir Path tmp) throws Exception {
         Path kill = Path.of("/bin/kill");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(kill) || Files.isExecutable(Path.of("/usr/bin/kill")), "no kill command");
+        assumeTrue(Files.isExecutable(kill) || Files.isExecutable(Path.of("/usr/bin/kill")), "no kill command");
         Path other = Files.createDirectories(tmp.resolve(".tmp-someone-else"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 InterruptedRunMain.class.getName(), tmp.toString()).redirectErrorStream(true).start();
-        try {
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
-            String line = in.readLine();
-            assertThat(line).as("child output").startsWith("tmp ");
-            Path runTmp = Path.of(line.substring(4));
-            assertThat(runTmp.resolve("x").resolve("part.csv")).isRegularFile();
-            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
-            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("child ended").isTrue();
-            assertThat(runTmp).doesNotExist();
-            assertThat(other).isDirectory();
-        } finally {
-            p.destroyForcibly();
+        BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        // the JVM may print warnings first (JAVA_TOOL_OPTIONS, CDS): wait for the line that says the folder exists
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = in.readLine()) != null && !line.startsWith("tmp ")) {
+            assumeFalse(line.equals("sigint ignored"), "this JVM was started with SIGINT ignored (a background job, nohup), "
+                    + "so its child ignores it too and installs no handler");
+            seen.append(line).append('\n');
         }
+        assertThat(line).as("the child's 'tmp' line; it printed:%n%s", seen).isNotNull();
+        Path runTmp = Path.of(line.substring(4));
+        assertThat(runTmp.resolve("x").resolve("part.csv")).isRegularFile();
+        assertThat(new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor()).isZero();
+        // the JVM's SIGINT handler exits with 128 + 2 after the hooks; the child never ends on its own
+        assertThat(child.waitFor()).as("child's exit status").isEqualTo(130);
+        assertThat(runTmp).doesNotExist();
+        assertThat(other).isDirectory();
     }
 
     @Test void readingSomethingThatIsNotARunNamesIt(@TempDir Path tmp) throws IOException {
