@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,8 +24,13 @@ import java.util.concurrent.TimeUnit;
  * SysTick counts.
  *
  * <p>Builds and runs are cached by the SHA-256 of every source, the compiler flags and both tools' version lines, in
- * {@code <java.io.tmpdir>/prunebench-mcu-cache/<hash>/} (or the folder in the system property
- * {@code prunebench.mcu.cache}): the firmware and the emulator's output are both deterministic functions of that hash.
+ * {@code <cache>/<hash>/}: the firmware and the emulator's output are both deterministic functions of that hash. The
+ * cache is the folder in the system property {@code prunebench.mcu.cache}, else the user's own
+ * {@code $XDG_CACHE_HOME/prunebench/mcu-firmware} ({@code ~/.cache/…} without it), else, where that cannot be written,
+ * {@code <java.io.tmpdir>/prunebench-mcu-cache-<user>} made readable by its owner only ({@link #cacheRoot()}).
+ *
+ * <p>Several processes may share a cache. An entry is built in a private sibling folder and published by one atomic
+ * rename, with a completion marker written last; readers trust only entries with the marker ({@link #publish}).
  */
 public final class Firmware {
     /** Compiler flags; part of the cache key. */
@@ -34,6 +40,10 @@ public final class Firmware {
     /** Instructions per SysTick tick under -icount shift=0 with the 25 MHz processor clock of mps2-an386. */
     public static final int INSTRUCTIONS_PER_TICK = 40;
     static final long RUN_TIMEOUT_S = Long.getLong("prunebench.mcu.timeout", 120);
+    /** System property naming the cache folder. */
+    public static final String CACHE_PROPERTY = "prunebench.mcu.cache";
+    /** Written last into a cache entry, holding its key: only an entry with it is ever read. */
+    static final String COMPLETE = "complete";
 
     private Firmware() {}
 
@@ -101,27 +111,104 @@ public final class Firmware {
 
     /** Builds (or finds in the cache) and runs the firmware for the given generated layer source. */
     public static Run buildAndRun(String layerSource, int outputs) {
+        Toolchain.require(); // its reason first, before any cache folder is made
+        try {
+            return buildAndRun(layerSource, outputs, cacheRoot());
+        } catch (IOException e) {
+            throw new UncheckedIOException("mcu-qemu: " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #buildAndRun(String, int)}, with the cache in {@code cache}. */
+    static Run buildAndRun(String layerSource, int outputs, Path cache) {
         Toolchain tc = Toolchain.require();
         try {
             Map<String, byte[]> files = new LinkedHashMap<>();
             files.put("layer.c", layerSource.getBytes(StandardCharsets.UTF_8));
             for (String f : FIXED) files.put(f, resource(f));
             String key = hash(files, String.join(" ", CFLAGS) + "\n" + tc.versions());
-            Path dir = cacheRoot().resolve(key);
-            Path out = dir.resolve("run.txt");
-            if (!Files.isRegularFile(out)) build(tc, files, dir);
-            return parse(Files.readString(out), outputs, dir, readSizes(dir.resolve("sizes.txt")));
+            Path dir = cache.resolve(key);
+            for (int attempt = 1; ; attempt++) {
+                if (!complete(dir, key)) build(tc, files, dir, key);
+                try {
+                    return parse(Files.readString(dir.resolve("run.txt")), outputs, dir, readSizes(dir.resolve("sizes.txt")));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // the entry went between the look and the read (the cache was cleaned, or another process
+                    // sidelined it in a lost race, see publish): build or find it again
+                    if (attempt == 3) throw e;
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("mcu-qemu: " + e.getMessage(), e);
         }
     }
 
-    static Path cacheRoot() {
-        String p = System.getProperty("prunebench.mcu.cache");
-        return p != null ? Path.of(p) : Path.of(System.getProperty("java.io.tmpdir"), "prunebench-mcu-cache");
+    /**
+     * The folder in {@code prunebench.mcu.cache}, else the user's own cache folder: never one shared by every user of
+     * the machine, where another user's entries would be read (or squatted).
+     */
+    static Path cacheRoot() throws IOException {
+        String p = System.getProperty(CACHE_PROPERTY);
+        if (p != null && !p.isBlank()) return Path.of(p);
+        return defaultCacheRoot(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"), System.getProperty("java.io.tmpdir"),
+                System.getProperty("user.name"));
     }
 
-    private static void build(Toolchain tc, Map<String, byte[]> files, Path dir) throws IOException {
+    /**
+     * {@code $XDG_CACHE_HOME/prunebench/mcu-firmware} (an absolute XDG_CACHE_HOME only, as the XDG spec says), else
+     * {@code <home>/.cache/prunebench/mcu-firmware}; where that cannot be made or written (a read-only or missing home
+     * in a container), {@code <tmpdir>/prunebench-mcu-cache-<user>}, created owner-only and refused if another user
+     * owns it.
+     */
+    static Path defaultCacheRoot(String xdgCacheHome, String home, String tmpdir, String user) throws IOException {
+        Path preferred = null;
+        if (xdgCacheHome != null && !xdgCacheHome.isBlank() && Path.of(xdgCacheHome).isAbsolute())
+            preferred = Path.of(xdgCacheHome, "prunebench", "mcu-firmware");
+        else if (home != null && !home.isBlank() && !home.equals("?")) preferred = Path.of(home, ".cache", "prunebench", "mcu-firmware");
+        if (preferred != null) {
+            try {
+                Files.createDirectories(preferred);
+                if (Files.isWritable(preferred)) return preferred;
+            } catch (IOException | SecurityException e) {
+                // falls back to the per-user temporary folder below
+            }
+        }
+        String name = user == null || user.isBlank() ? "unknown" : user.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path own = Path.of(tmpdir, "prunebench-mcu-cache-" + name);
+        if (!Files.isDirectory(own, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                if (own.getFileSystem().supportedFileAttributeViews().contains("posix"))
+                    Files.createDirectory(own, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                else Files.createDirectory(own);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made meanwhile by another process, or it is not a folder: checked below
+            }
+        }
+        if (!Files.isDirectory(own, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            throw new IOException(own + " is not a folder; set -D" + CACHE_PROPERTY + "=DIR to a folder of your own");
+        // the name alone proves nothing in a folder every user can write to: compare with a file made just now
+        Path probe = Files.createTempFile(own, ".owner", "");
+        try {
+            var mine = Files.getOwner(probe);
+            if (!Files.getOwner(own, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(mine))
+                throw new IOException(own + " belongs to another user; set -D" + CACHE_PROPERTY + "=DIR to a folder of your own");
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+        return own;
+    }
+
+    /** Whether the entry's marker is there and names its key: the marker is written last, so everything else is. */
+    static boolean complete(Path dir, String key) {
+        try {
+            return Files.readString(dir.resolve(COMPLETE), StandardCharsets.UTF_8).strip().equals(key);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void build(Toolchain tc, Map<String, byte[]> files, Path dir, String key) throws IOException {
         Files.createDirectories(dir.getParent());
         Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp");
         for (var e : files.entrySet()) Files.write(tmp.resolve(e.getKey()), e.getValue());
@@ -143,13 +230,60 @@ public final class Firmware {
         StringBuilder sizes = new StringBuilder();
         symbolSizes(tc, tmp.resolve("firmware.elf")).forEach((k, v) -> sizes.append(k).append(' ').append(v).append('\n'));
         Files.writeString(tmp.resolve("sizes.txt"), sizes);
-        Files.writeString(tmp.resolve("run.txt"), run); // last: its presence marks a complete entry
-        try {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            if (!Files.isRegularFile(dir.resolve("run.txt"))) throw e;
-            deleteTree(tmp); // another process built the same firmware first: keep its copy
+        Files.writeString(tmp.resolve("run.txt"), run);
+        Files.writeString(tmp.resolve(COMPLETE), key); // last
+        publish(tmp, dir, key);
+    }
+
+    /**
+     * Makes the complete entry built in {@code tmp} (a sibling of {@code dir}) the cache's entry {@code dir}, by one
+     * atomic rename, so no reader ever sees it half there. When {@code dir} exists already:
+     * <ul>
+     *   <li>complete (another process built the same firmware first): that one is kept, ours deleted — a hit;</li>
+     *   <li>without the marker (left by an older prunebench, or damaged): never read; it is renamed aside and
+     *       deleted, and ours takes its place.</li>
+     * </ul>
+     * Linux refuses a rename onto a non-empty folder with ENOTEMPTY, which Java reports as a plain
+     * {@link FileSystemException} ("Directory not empty"), not as {@code FileAlreadyExistsException}: every failure is
+     * judged by what is at {@code dir} afterwards, never by its exception type.
+     */
+    static void publish(Path tmp, Path dir, String key) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the cache's file system cannot rename " + tmp + " to " + dir + " atomically; set -D" + CACHE_PROPERTY
+                        + "=DIR to a folder on a local file system", e);
+            } catch (FileSystemException e) {
+                if (complete(dir, key)) {
+                    deleteTree(tmp);
+                    return;
+                }
+                if (attempt == 5) throw e;
+                if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) sideline(dir, key);
+            }
         }
+    }
+
+    /** Moves an entry without a marker out of the way; puts it back if it turns out complete (finished meanwhile). */
+    private static void sideline(Path dir, String key) throws IOException {
+        Path aside = dir.resolveSibling(dir.getFileName() + ".stale-" + java.util.UUID.randomUUID());
+        try {
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // another process moved it already
+        }
+        if (complete(aside, key)) {
+            // another process published between our look and the move: restore its entry (its reads retry meanwhile)
+            try {
+                Files.move(aside, dir, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (FileSystemException e) {
+                // a third entry took the place: ours or the one there is published by the caller's next try
+            }
+        }
+        deleteTree(aside);
     }
 
     /** Runs a command in dir, stdout and stderr together; kills it after the timeout. */
