@@ -3,8 +3,10 @@ package dev.prunebench.kernels.cpu.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RowPoolTest {
 
@@ -42,13 +44,16 @@ class RowPoolTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void closeStopsTheWorkersAndIsIdempotent() throws Exception {
         RowPool pool = new RowPool(3, i -> { }, "prunebench-pool-close-test");
         pool.runAll();
         pool.close();
         pool.close();
         assertThatThrownBy(pool::runAll).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        Thread.sleep(20);
+        // the workers end after close: wait for that event (close's own join is bounded, and a busy machine can
+        // outlast any fixed pause); a worker that never ends fails the test at its timeout
+        for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().startsWith("prunebench-pool-close-test")) t.join();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("prunebench-pool-close-test") && t.isAlive());
     }
 
