@@ -41,7 +41,9 @@ final class Outputs {
         } catch (java.nio.file.FileAlreadyExistsException e) {
             return;
         } catch (java.io.IOException e) {
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "file system error";
             throw new IllegalArgumentException(option + " " + file + ": cannot be created (" + Failure.oneLine(why) + ")");
         }
         try {

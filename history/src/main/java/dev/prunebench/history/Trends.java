@@ -123,8 +123,9 @@ public final class Trends {
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (java.nio.file.FileSystemException e) { // name the page asked for, not the temporary file beside it
             try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* reporting the first error */ }
-            throw new java.nio.file.FileSystemException(out.toString(), null, "cannot write the trends page: "
-                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+            String why = e.getReason() != null ? e.getReason() : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "file system error";
+            throw new java.nio.file.FileSystemException(out.toString(), null, "cannot write the trends page: " + why);
         }
         return new Result(out, plots, changes.size());
     }
