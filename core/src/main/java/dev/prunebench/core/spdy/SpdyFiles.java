@@ -79,7 +79,8 @@ public final class SpdyFiles {
         String name = null;
         int nameLine = 0;
         List<LatencyTable.Timing> timings = new ArrayList<>();
-        Set<String> seenHere = new HashSet<>(), names = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        Set<ErrorTable.Key> seenHere = new HashSet<>(); // (format, level) of this layer; no text built per line
         List<String> bare = new ArrayList<>(); // names without timing lines
         int firstBareLine = 0;
         Map<String, Repeat> repeated = new LinkedHashMap<>(); // per layer, the first level given again and how many lines do
@@ -128,7 +129,7 @@ public final class SpdyFiles {
             if (seconds < 0) throw atLine(source, n, "seconds: must be >= 0, got " + w[0]);
             if (!(level >= 0 && level <= 1)) throw atLine(source, n, "level: must be in [0, 1], got " + w[1]);
             String format = w.length == 3 ? w[2] : LatencyTable.UNNAMED;
-            if (!seenHere.add(format + " " + level)) { // one note per layer, however many lines repeat a level
+            if (!seenHere.add(new ErrorTable.Key("", format, level))) { // one note per layer, however many lines repeat a level
                 final int at = n;
                 repeated.computeIfAbsent(name, k -> new Repeat(at, w[1] + (w.length == 3 ? " " + format : ""), new int[1])).count()[0]++;
             }
