@@ -49,6 +49,56 @@ final class ConsoleText {
         return new PrintWriter(isUnicode(cs) ? w : new Substituting(w, cs.newEncoder()), true);
     }
 
+    /**
+     * Replaces {@code System.out} and {@code System.err} by streams that substitute in the same way when their charset
+     * is not Unicode (what a command prints there directly: progress and "left out" lines). A Unicode terminal keeps
+     * its streams.
+     */
+    static void installSystemStreams() {
+        Charset out = charsetOf(System.out), err = charsetOf(System.err);
+        if (!isUnicode(out)) System.setOut(new Substituted(new java.io.FileOutputStream(java.io.FileDescriptor.out), out));
+        if (!isUnicode(err)) System.setErr(new Substituted(new java.io.FileOutputStream(java.io.FileDescriptor.err), err));
+    }
+
+    /** {@code s} with each character the encoder lacks substituted. */
+    static String substituteAll(String s, CharsetEncoder enc) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String r = substitute(c, enc);
+            if (b == null && (r.length() != 1 || r.charAt(0) != c)) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            if (b != null) b.append(r);
+        }
+        return b == null ? s : b.toString();
+    }
+
+    /** A PrintStream whose text goes through {@link #substitute} (print, println, printf and format all pass print(String)). */
+    static final class Substituted extends PrintStream {
+        private final CharsetEncoder enc;
+
+        Substituted(java.io.OutputStream out, Charset cs) {
+            super(out, true, cs);
+            this.enc = cs.newEncoder();
+        }
+
+        @Override public synchronized void print(String s) { super.print(substituteAll(String.valueOf(s), enc)); }
+
+        @Override public void print(char c) { print(String.valueOf(c)); }
+
+        @Override public void print(char[] s) { print(new String(s)); }
+
+        @Override public void print(Object o) { print(String.valueOf(o)); }
+
+        @Override public PrintStream append(CharSequence csq) { print(String.valueOf(csq)); return this; }
+
+        @Override public PrintStream append(CharSequence csq, int start, int end) {
+            print(String.valueOf(csq == null ? "null" : csq).substring(start, end));
+            return this;
+        }
+
+        @Override public PrintStream append(char c) { print(c); return this; }
+    }
+
     static boolean isUnicode(Charset cs) {
         return cs.equals(StandardCharsets.UTF_8) || cs.name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF-")
                 || cs.name().toUpperCase(java.util.Locale.ROOT).startsWith("GB18030");

@@ -47,6 +47,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // in the terminal's encoding, with ASCII for the symbols it lacks (LANG=C would print every × as ?)
+        ConsoleText.installSystemStreams(); // what commands print to System.out / System.err directly, too
         System.exit(execute(args, ConsoleText.writer(System.out), ConsoleText.writer(System.err)));
     }
 

@@ -51,6 +51,18 @@ class ConsoleTextTest {
         assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo("a?b?c");
     }
 
+    @Test
+    void systemStreamsSubstituteToo() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        PrintStream s = new ConsoleText.Substituted(b, StandardCharsets.US_ASCII);
+        s.println("left out a × b");
+        s.printf("%s ≥ %d%n", "µs", 3);
+        s.print('…');
+        s.append("≈");
+        s.flush();
+        assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo("left out a x b" + System.lineSeparator() + "us >= 3" + System.lineSeparator() + "...~");
+    }
+
     /** The real thing: the CLI's main in a JVM whose stdout is US-ASCII (what LANG=C gives). */
     @Test
     void mainUnderPlainLocalePrintsNoQuestionMarks() throws Exception {
