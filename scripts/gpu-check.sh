@@ -9,7 +9,6 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 LOG="$ROOT/target/gpu-check"
-mkdir -p "$LOG"
 RUN_EXPERIMENT=1
 [ "${1:-}" = "--no-run" ] && RUN_EXPERIMENT=0
 say() { printf '[gpu-check] %s\n' "$*"; }
@@ -17,6 +16,7 @@ fail() { printf '[gpu-check] FAILED: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 # 1. GPU and driver: fail fast, before building anything.
 command -v nvidia-smi >/dev/null 2>&1 || fail "no NVIDIA driver: nvidia-smi is not on PATH (install the NVIDIA driver; a GPU is needed for this check)" 2
+mkdir -p "$LOG" # only once a driver is there: a machine without one is left as it was
 if ! nvidia-smi -L > "$LOG/nvidia-smi.txt" 2>&1 || ! grep -q '^GPU ' "$LOG/nvidia-smi.txt"; then
   cat "$LOG/nvidia-smi.txt" >&2
   fail "nvidia-smi finds no GPU (driver not loaded, or no device visible to this user/container)" 2

@@ -19,6 +19,7 @@ final class HistoryAdd {
      * so that it links to it.
      */
     static void addToHistory(Path file, Path runDir, PrintWriter out) throws IOException {
+        boolean existed = java.nio.file.Files.exists(file);
         try (History h = History.open(file, true)) {
             RunData run = RunData.read(runDir);
             var added = h.add(run);
@@ -27,6 +28,9 @@ final class HistoryAdd {
             Check.print(check, out, false);
             var t = Trends.write(h, runDir.resolve("trends.html"), Check.Options.DEFAULT, null, null);
             out.println("trends: " + t.file().toAbsolutePath() + " (" + t.plots() + " plots, " + t.changes() + " changes)");
+        } catch (IOException | RuntimeException | Error e) {
+            if (!existed) HistoryCommand.removeNew(file);
+            throw e;
         }
         RunSupport.report(runDir);
     }

@@ -59,10 +59,19 @@ final class HistoryCommand implements Runnable {
         }
     }
 
+    /** Removes a history file this command created (and SQLite's journal beside it). */
+    static void removeNew(Path file) {
+        for (String suffix : List.of("", "-journal", "-wal", "-shm"))
+            try {
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+            } catch (IOException ignored) { // the error being reported matters more
+            }
+    }
+
     static History open(Path file, boolean create) throws IOException {
         if (create) Outputs.checkFile("--history", file);
         else if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such history file (prunebench history add creates one)");
-        return History.open(file, create);
+        return create ? History.open(file, true) : History.read(file);
     }
 
     @Command(name = "add", description = "Add finished run folders to the history (one transaction each; a run already there is left as it is).")
@@ -78,6 +87,8 @@ final class HistoryCommand implements Runnable {
         @Override public Integer call() throws Exception {
             List<RunData> data = new ArrayList<>();
             for (Path r : runs) data.add(RunFolders.read("RUN", r)); // every folder is read before anything is added
+            Outputs.checkFile("--history", file);
+            boolean existed = Files.exists(file);
             try (History h = open(file, true)) {
                 PrintWriter out = spec.commandLine().getOut();
                 for (RunData d : data) {
@@ -86,6 +97,9 @@ final class HistoryCommand implements Runnable {
                             + a.run().scale() + ", " + a.run().metrics() + " metrics) on [" + a.run().fingerprint() + "]");
                 }
                 out.println(file + ": " + h.runs().size() + " runs");
+            } catch (Exception | Error e) {
+                if (!existed) removeNew(file); // a refused add leaves no new history file behind
+                throw e;
             }
             return 0;
         }
@@ -103,11 +117,16 @@ final class HistoryCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 List<History.Run> runs = h.runs();
                 Map<String, Integer> machines = new LinkedHashMap<>();
-                out.printf(Locale.ROOT, "%4s  %-28s %-9s %-6s %-9s %8s  %s%n", "#", "run", "commit", "dirty", "scale", "metrics", "machine");
+                // columns as wide as their longest entry ("unknown (not a git work tree)" is a commit too)
+                int wRun = width(28, runs.stream().map(History.Run::runId)), wCommit = width(9, runs.stream().map(History.Run::shortCommit)),
+                        wDirty = width(6, runs.stream().map(History.Run::dirty)), wScale = width(9, runs.stream().map(History.Run::scale));
+                String head = "%4s  %-" + wRun + "s %-" + wCommit + "s %-" + wDirty + "s %-" + wScale + "s %8s  %s%n";
+                String row = "%4d  %-" + wRun + "s %-" + wCommit + "s %-" + wDirty + "s %-" + wScale + "s %8d  m%d%n";
+                out.printf(Locale.ROOT, head, "#", "run", "commit", "dirty", "scale", "metrics", "machine");
                 int i = 0;
                 for (History.Run r : runs) {
                     machines.merge(r.fingerprint(), 1, Integer::sum);
-                    out.printf(Locale.ROOT, "%4d  %-28s %-9s %-6s %-9s %8d  m%d%n", ++i, r.runId(), r.shortCommit(), r.dirty(), r.scale(), r.metrics(),
+                    out.printf(Locale.ROOT, row, ++i, r.runId(), r.shortCommit(), r.dirty(), r.scale(), r.metrics(),
                             new ArrayList<>(machines.keySet()).indexOf(r.fingerprint()) + 1);
                 }
                 int m = 0;
@@ -262,6 +281,9 @@ final class HistoryCommand implements Runnable {
         @Option(names = "--metric", paramLabel = "REGEX", description = "also plot the single timing metrics whose name matches REGEX")
         String metric;
 
+        @Option(names = "--force", description = "replace an existing --out file that is not a trends page prunebench wrote (never the history file itself)")
+        boolean force;
+
         @picocli.CommandLine.Mixin Gate gate = new Gate();
 
         @Override public Integer call() throws Exception {
@@ -274,9 +296,13 @@ final class HistoryCommand implements Runnable {
                     throw new IllegalArgumentException("--metric " + metric + ": not a regular expression: " + e.getDescription());
                 }
             }
+            Path page = out != null ? out : file.toAbsolutePath().resolveSibling("trends.html");
+            Outputs.checkFile("--out", page);
+            if (Files.exists(file) && Files.exists(page) && Files.isSameFile(file, page))
+                throw new IllegalArgumentException("--out " + page + ": is the history file itself; give another file for the page");
+            if (Files.exists(page) && !force && !Trends.isTrendsPage(page))
+                throw new IllegalArgumentException("--out " + page + ": exists and is not a trends page prunebench wrote; give a new file, or --force to replace it");
             try (History h = open(file, false)) {
-                Path page = out != null ? out : file.toAbsolutePath().resolveSibling("trends.html");
-                Outputs.checkFile("--out", page);
                 Trends.Result r = Trends.write(h, page, o, machine, p);
                 spec.commandLine().getOut().println("trends: " + r.file().toAbsolutePath() + " (" + r.plots() + " plots, " + r.changes() + " changes)");
             }
@@ -320,6 +346,12 @@ final class HistoryCommand implements Runnable {
                     throw new IllegalArgumentException("--history " + file + ": needs at least " + (o.minRuns() + 1) + " runs at scale " + scale + " on one machine"
                             + (machine != null ? " matching '" + machine + "'" : "") + ", has " + (fp == null ? 0 : counts.get(fp)));
                 List<Map<Series.Key, Double>> runs = Evaluate.families(h.values(fp, scale, null, null));
+                long gated = runs.isEmpty() ? 0 : runs.get(0).keySet().stream()
+                        .filter(k -> k.name().startsWith(Series.GEOMEAN + "speedup[") && runs.stream().allMatch(x -> x.containsKey(k))).count();
+                if (gated == 0)
+                    throw new IllegalArgumentException("--history " + file + ": the " + runs.size() + " runs at scale " + scale + " on [" + fp
+                            + "] hold no gated kernel family (speedup over fastest-dense measured in every run); history evaluate needs runs of a"
+                            + " timed SpMM experiment such as spmm-gate (prunebench run spmm-gate --history FILE)");
                 List<Integer> sizes = new ArrayList<>();
                 for (int s = o.minRuns(); s <= runs.size() - 1; s++) sizes.add(s);
                 Evaluate.Result r = Evaluate.evaluate(runs, slowdown, sizes.stream().mapToInt(Integer::intValue).toArray(), subsets, o, 20260101L);
@@ -331,6 +363,10 @@ final class HistoryCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    static int width(int min, java.util.stream.Stream<String> texts) {
+        return Math.max(min, texts.mapToInt(String::length).max().orElse(0));
     }
 
     static String num(double v) {

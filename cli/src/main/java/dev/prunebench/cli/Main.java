@@ -46,7 +46,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // in the terminal's encoding, with ASCII for the symbols it lacks (LANG=C would print every × as ?)
+        ConsoleText.installSystemStreams(); // what commands print to System.out / System.err directly, too
+        System.exit(execute(args, ConsoleText.writer(System.out), ConsoleText.writer(System.err)));
     }
 
     /** Runs the CLI with the given streams; returns the exit code (tests call this). */

@@ -31,6 +31,28 @@ final class Outputs {
         if (p != null && !Files.isWritable(p)) throw new IllegalArgumentException(what + ": cannot create it, " + p + " is not writable");
     }
 
+    /**
+     * {@code file} does not exist and will be created later (after work that must not be wasted): creates it now and
+     * removes it again, so that a folder that refuses files (under /proc, a read-only mount) is named before the work.
+     */
+    static void checkCreatable(String option, Path file) {
+        try {
+            Files.createFile(file);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return;
+        } catch (java.io.IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "file system error";
+            throw new IllegalArgumentException(option + " " + file + ": cannot be created (" + Failure.oneLine(why) + ")");
+        }
+        try {
+            Files.delete(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(option + " " + file + ": created as a probe but cannot be removed again (" + e.getMessage() + ")");
+        }
+    }
+
     private static void checkParent(String what, Path file) {
         Path parent = file.toAbsolutePath().normalize().getParent();
         if (parent == null) return;

@@ -6,6 +6,7 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.io.LoadedMatrix;
 import dev.prunebench.core.io.MatrixFiles;
 import dev.prunebench.core.prune.Layer;
+import dev.prunebench.core.prune.Mask;
 import dev.prunebench.core.prune.MaskFile;
 import dev.prunebench.core.prune.PruneResult;
 import dev.prunebench.core.prune.PrunedStorage;
@@ -68,6 +69,13 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "fp32", description = "value precision for byte counts: fp32 | fp16 | bf16 | int8 (default: ${DEFAULT-VALUE})")
     String precision;
 
+    @Option(names = "--existing-zeros", defaultValue = "weights", paramLabel = "MODE",
+            description = {"how weights that are already 0 in IN are taken when choosing what to remove:",
+                    "weights (default): as weights of value 0: they score lowest and go first, and the rate counts every unit, zero or not;",
+                    "pruned: as pruned already: a unit whose weights are all 0 counts as removed (the rate must cover them), and the mask "
+                            + "removes every existing zero too, so the mask's rate is the output's sparsity"})
+    String existingZeros;
+
     @Option(names = "--seed", defaultValue = "20260101", description = "seed for --score random and for values of pattern-only inputs (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -86,6 +94,11 @@ final class PruneCommand implements Callable<Integer> {
             r = rate;
             if (!(r >= 0 && r <= 1)) throw new IllegalArgumentException("--rate: must be in [0, 1], got " + rate);
         }
+        boolean zerosPruned = switch (existingZeros.strip().toLowerCase(Locale.ROOT)) {
+            case "weights" -> false;
+            case "pruned" -> true;
+            default -> throw new IllegalArgumentException("--existing-zeros: unknown '" + existingZeros + "' (expected weights or pruned)");
+        };
         String outKind = extension(out, "--out", ".npy", ".mtx", ".pbmask");
         if (maskOut != null) extension(maskOut, "--mask", ".pbmask");
         Outputs.checkFile("--out", out);
@@ -107,7 +120,18 @@ final class PruneCommand implements Callable<Integer> {
         Memory.check("IN " + in + ": pruning a " + m.rows() + "x" + m.cols() + " matrix (dense float32, scores, mask and pruned copy)",
                 elements > Long.MAX_VALUE / 16 ? -1 : 13 * elements, elements);
         float[] w = m.toDense();
-        PruneResult res = Pruner.prune(new Layer(in.getFileName().toString(), w, m.rows(), m.cols(), sc), s, r);
+        long inputZeros = 0;
+        for (float v : w) if (v == 0f) inputZeros++;
+        Mask prior = zerosPruned && inputZeros > 0 ? Mask.ofNonZeros(w, m.rows(), m.cols()) : null;
+        PruneResult res;
+        try {
+            res = Pruner.prune(new Layer(in.getFileName().toString(), w, m.rows(), m.cols(), sc), s, r, prior);
+        } catch (IllegalArgumentException e) {
+            if (prior != null && e.getMessage() != null && e.getMessage().contains("prior mask already removes"))
+                throw new IllegalArgumentException("--rate " + r + ": with --existing-zeros pruned, " + e.getMessage().replaceFirst("^layer \\S+: ", "")
+                        .replace("the prior mask already removes", "the zeros of " + in + " already remove") + " (give a higher --rate, or --existing-zeros weights)");
+            throw e;
+        }
 
         switch (outKind) {
             case ".npy" -> MatrixFiles.write(out, new Dense(m.rows(), m.cols(), res.mask().apply(w)));
@@ -116,20 +140,35 @@ final class PruneCommand implements Callable<Integer> {
         }
         if (maskOut != null) MaskFile.write(maskOut, res.mask());
 
+        // what the written file holds, as info counts it on that file: its non-zeros (a kept weight that is 0 is no non-zero)
+        float[] pruned = res.mask().apply(w);
+        long nnz = 0;
+        for (float v : pruned) if (v != 0f) nnz++;
+        long elements2 = (long) m.rows() * m.cols();
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "input      %s: %dx%d %s, nnz %d%n", in, m.rows(), m.cols(), m.spec(), m.nnz());
         if (lm.note() != null) o.println("note       " + lm.note());
+        if (inputZeros > 0)
+            o.printf(Locale.ROOT, "zeros      the input already has %d zeros (sparsity %.6f); --existing-zeros %s: %s%n", inputZeros,
+                    (double) inputZeros / elements2, zerosPruned ? "pruned" : "weights",
+                    zerosPruned ? "they count as pruned (a unit of zeros only is removed already)"
+                            : "they are weights of value 0 (lowest scores, removed first; kept positions may hold zeros)");
         o.printf(Locale.ROOT, "pruned     %s by %s to rate %s%n", s.id(), sc.id(), r);
-        long nnz = 0;
-        float[] pruned = res.mask().apply(w);
-        for (float v : pruned) if (v != 0f) nnz++;
-        o.printf(Locale.ROOT, "achieved   unit rate %.6f (%d of %d %s removed), weight sparsity %.6f, kept %d weights, nnz %d%n",
-                res.unitRate(), res.removedUnits(), res.units(), unitName(s), res.weightSparsity(), res.mask().kept(), nnz);
+        o.printf(Locale.ROOT, "mask       unit rate %.6f (%d of %d %s removed), mask rate %.6f (%d of %d positions removed, %d kept)%n",
+                res.unitRate(), res.removedUnits(), res.units(), unitName(s), res.weightSparsity(), res.mask().removed(), elements2, res.mask().kept());
+        o.printf(Locale.ROOT, "output     sparsity %.6f, nnz %d%s%n", 1.0 - (double) nnz / elements2, nnz,
+                res.mask().kept() > nnz ? " (" + (res.mask().kept() - nnz) + " kept positions hold a zero" + (outKind.equals(".mtx") ? "; the .mtx stores them explicitly" : "") + ")" : "");
         if (!Double.isNaN(res.threshold()))
             o.printf(Locale.ROOT, "threshold  %.9g (%s; units below it removed, ties at it to the lower index)%n", res.threshold(), sc.id());
         o.printf(Locale.ROOT, "wrote      %s%s%n", out, maskOut == null ? "" : " and " + maskOut);
+        // bytes of the output's non-zeros, the numbers info prints for the written file
+        Mask nonZeros = Mask.ofNonZeros(pruned, m.rows(), m.cols());
+        o.printf(Locale.ROOT, "bytes of the output's %d non-zeros (what info reports on the written matrix)%n", nnz);
         o.printf(Locale.ROOT, "%-14s %14s %14s %14s   (%s values)%n", "format", "stored-values", "bytes-minimal", "bytes-fixed32", p.id());
-        for (PrunedStorage.FormatBytes fb : PrunedStorage.of(w, res.mask(), s, p, extra)) {
+        List<PrunedStorage.FormatBytes> sizes = new ArrayList<>(PrunedStorage.of(pruned, nonZeros, s instanceof Structure.Node ? Structure.parse("unstructured") : s, p, extra));
+        if (s instanceof Structure.Node) // the rows removed: a property of the mask (a kept row may hold zeros)
+            for (PrunedStorage.FormatBytes fb : PrunedStorage.of(w, res.mask(), s, p, List.of())) if (fb.format().equals("dense-shrunk")) sizes.add(fb);
+        for (PrunedStorage.FormatBytes fb : sizes) {
             if (fb.skipped() != null) o.printf(Locale.ROOT, "%-14s skipped: %s%n", fb.format(), fb.skipped());
             else o.printf(Locale.ROOT, "%-14s %14d %14d %14d%n", fb.format(), fb.storedValues(), fb.minimal(), fb.fixed32());
         }

@@ -43,11 +43,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
+        RunProperties.check(); // every -Dprunebench.* run property, before anything runs or is created
         dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
         if (plant != null)
             spec.commandLine().getErr().printf(java.util.Locale.ROOT, "prunebench: PLANTED SLOWDOWN: %s does %.0f %% extra work per timed call (-D%s); this run's timings are not honest%n",
                     plant.kernel(), 100 * plant.fraction(), dev.prunebench.measure.PlantedSlowdown.PROPERTY);
         Outputs.checkFolder("--out", out);
+        for (Path p = out.toAbsolutePath().normalize(); p != null; p = p.getParent()) // results/<run>/x would nest a run in a run
+            if (java.nio.file.Files.isRegularFile(p.resolve("manifest.json")))
+                throw new IllegalArgumentException("--out " + out + ": is inside the finished run folder " + p + "; give a results root such as results");
         dev.prunebench.results.RunWriter.checkLatest(out); // before any experiment runs, not at the end
         List<Experiment> selected = new ArrayList<>();
         for (String id : ids) {
@@ -58,7 +62,8 @@ final class RunCommand implements Callable<Integer> {
         if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
         if (history != null) { // a bad history file fails before the run, not after
             Outputs.checkFile("--history", history);
-            if (java.nio.file.Files.exists(history)) dev.prunebench.history.History.open(history, false).close();
+            if (java.nio.file.Files.exists(history) && java.nio.file.Files.size(history) > 0) dev.prunebench.history.History.read(history).close();
+            else Outputs.checkCreatable("--history", history); // /proc/x.sqlite: refused now, not after the run
         }
         RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
         Path dest = outcome.dir();

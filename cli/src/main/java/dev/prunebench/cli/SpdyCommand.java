@@ -57,6 +57,12 @@ final class SpdyCommand implements Runnable {
                 throw new IllegalArgumentException("--accounting: " + e.getMessage());
             }
             LatencyTable table = SpdyFiles.readTimings(timings);
+            // speedups are base / time: a base that is no time, or less than the layers it holds, gives NaN, negative or infinite ones
+            if (!(table.base() > 0))
+                throw new IllegalArgumentException("--timings " + timings + ": line 2: base seconds: must be > 0, got " + table.base());
+            if (table.prunable() > table.base())
+                throw new IllegalArgumentException("--timings " + timings + ": line 4: prunable seconds " + table.prunable() + " is more than the base "
+                        + table.base() + " (line 2); the layers of the table are part of the model's time");
             ErrorTable err = errors == null ? ErrorTable.rankPlaceholder(table) : SpdyFiles.readErrors(errors);
             Set<String> kept = keptLayers(table, keepDense);
             Spdy spdy, other;
@@ -74,6 +80,14 @@ final class SpdyCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException((e.getMessage().startsWith("buckets") ? "--" : "") + e.getMessage());
             }
+            double[] shown = {p.claimedSpeedup(), p.claimedSeconds(), p.trueSpeedup(), p.trueSeconds(), spdy.maxTarget(), other.maxTarget()};
+            for (double d : shown)
+                if (!Double.isFinite(d) || d < 0)
+                    throw new IllegalArgumentException("--timings " + timings + ": base " + table.base() + " s and prunable " + table.prunable()
+                            + " s give a speedup or time of " + d + " (base and layer times must be of one scale; a base this small is no model's time)");
+            if (spdy.maxTarget() < 5e-5) // would print as 0.0000x
+                throw new IllegalArgumentException("--timings " + timings + ": base " + table.base() + " s is vanishingly small against the layers' "
+                        + "fastest times (largest reachable speedup " + spdy.maxTarget() + "x); base and layer times must be in one unit");
             // everything is computed before anything is printed
             StringWriter text = new StringWriter();
             PrintWriter out = new PrintWriter(text);

@@ -123,12 +123,23 @@ final class SpmmCommand implements Callable<Integer> {
                 if (reg.entry(b).isEmpty())
                     throw new IllegalArgumentException("--backends: unknown backend '" + b + "' (known: "
                             + String.join(", ", reg.entries().stream().map(e -> e.backend().id()).toList()) + ")");
-        for (var e : reg.entries())
-            if (!e.usable() && (backends != null ? backends.contains(e.backend().id()) : e.backend().platform().equals("cpu")))
-                err.println("skipped backend " + e.backend().id() + ": " + e.status());
         if (kernels != null)
             for (String id : kernels)
                 if (reg.kernel(id).isEmpty()) throw new IllegalArgumentException("--kernels: " + id + ": " + reg.whyMissing(id));
+        // every named kernel is checked before any 'skipped' or 'left out' line: a refusal is the only line
+        List<MatMul> base = null;
+        if (baseline != null) {
+            base = new ArrayList<>();
+            for (String id : baseline) {
+                MatMul b = reg.kernel(id).orElseThrow(() -> new IllegalArgumentException("--baseline: " + id + ": " + reg.whyMissing(id)));
+                String r = b.refuses(b.supports(FormatSpec.DENSE) ? FormatSpec.DENSE : FormatSpec.CSR, n);
+                if (r != null) throw new IllegalArgumentException("--baseline: " + id + " " + r);
+                base.add(b);
+            }
+        }
+        for (var e : reg.entries())
+            if (!e.usable() && (backends != null ? backends.contains(e.backend().id()) : e.backend().platform().equals("cpu")))
+                err.println("skipped backend " + e.backend().id() + ": " + e.status());
         List<MatMul> chosen = new ArrayList<>();
         List<String> why = new ArrayList<>();
         for (MatMul k : reg.kernels()) {
@@ -147,16 +158,6 @@ final class SpmmCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no chosen kernel takes any of the formats " + formats + " at N = " + n
                     + (why.isEmpty() ? " (no kernel left after --backends/--kernels)" : " (" + String.join("; ", why) + ")"));
         for (String w1 : why) err.println("left out " + w1);
-        List<MatMul> base = null;
-        if (baseline != null) {
-            base = new ArrayList<>();
-            for (String id : baseline) {
-                MatMul b = reg.kernel(id).orElseThrow(() -> new IllegalArgumentException("--baseline: " + id + ": " + reg.whyMissing(id)));
-                String r = b.refuses(b.supports(FormatSpec.DENSE) ? FormatSpec.DENSE : FormatSpec.CSR, n);
-                if (r != null) throw new IllegalArgumentException("--baseline: " + id + " " + r);
-                base.add(b);
-            }
-        }
 
         out.printf("W: %s — %d×%d, nnz %d (%.2f %% zeros); X: %d×%d; threads %d%n", what, w.rows(), w.cols(), w.nnz(), 100 * w.sparsity(),
                 w.cols(), n, threads);

@@ -363,6 +363,59 @@ class CliContractTest {
         refused("run", "--history a folder", "is a folder", "run", "formats-storage", "--out", never, "--history", folderNpy.toString());
         refused("run", "--history not SQLite", "not an SQLite database", "run", "formats-storage", "--out", never, "--history", textFile.toString());
         refused("report", "--published missing", "no-published", "report", goodRun.toString(), "--published", root.resolve("no-published").toString());
+
+        // ---- issue 22: history, spdy solve and run options
+        String layers = "first\n0.2 0\n0.1 0.9\nmid\n0.6 0\n0.2 0.9\nlast\n0.2 0\n0.1 0.9\n";
+        Path zeroBase = Files.writeString(root.resolve("t-zero-base.txt"), "base\n0\nprunable\n0\n" + layers);
+        Path baseBelow = Files.writeString(root.resolve("t-base-below.txt"), "base\n1.0\nprunable\n1.5\n" + layers);
+        Path tinyBase = Files.writeString(root.resolve("t-tiny-base.txt"), "base\n1e-300\nprunable\n1e-300\n" + layers);
+        Path spaced = Files.writeString(root.resolve("t-spaced.txt"), "base\n1.5\nprunable\n1.0\n" + layers.replace("mid\n", "mid layer\n"));
+        refused("spdy solve", "--timings base 0", "line 2: base seconds: must be > 0", "spdy", "solve", "--timings", zeroBase.toString());
+        refused("spdy solve", "--timings base < prunable", "line 4: prunable seconds 1.5 is more than the base 1.0", "spdy", "solve", "--timings", baseBelow.toString());
+        refused("spdy solve", "--timings base 1e-300", "vanishingly small", "spdy", "solve", "--timings", tinyBase.toString(), "--target", "1e-300");
+        refused("spdy solve", "--timings base 1e-300, target 2", "largest reachable target is 0.0000x", "spdy", "solve", "--timings", tinyBase.toString());
+        refused("spdy solve", "--timings a layer name with a space", "line 8: 'mid layer': a layer name with a space", "spdy", "solve", "--timings", spaced.toString());
+        Path zeroBytes = Files.createFile(root.resolve("zero-bytes.sqlite"));
+        for (String sub : List.of("list", "show", "check", "trends", "evaluate")) {
+            String[] a = sub.equals("show") ? new String[] {"history", sub, "m1", "--history", zeroBytes.toString()} : new String[] {"history", sub, "--history", zeroBytes.toString()};
+            refused("history", sub + ": an empty file (no schema written into it)", "an empty file, not a prunebench history", sub.equals("check") ? with(a, goodRun.toString()) : a);
+        }
+        refused("history", "trends --out the history file itself", "is the history file itself", "history", "trends", "--history", hist, "--out", hist);
+        refused("history", "trends --out an existing file it did not write", "exists and is not a trends page prunebench wrote", "history", "trends", "--history", hist,
+                "--out", aFile.toString());
+        refused("history", "trends --out the history file itself, --force", "is the history file itself", "history", "trends", "--history", hist, "--out", hist, "--force");
+        Path corruptKind = corruptHistory("kind-bogus.sqlite", "UPDATE metrics SET kind = 'BOGUS'");
+        Path textValue = corruptHistory("value-text.sqlite", "UPDATE metrics SET value = 'abc'");
+        refused("history", "show: a history edited to an unknown metric kind", "corrupt history: metric 'm1' of experiment 'e1' in run good-run: unknown kind 'BOGUS'",
+                "history", "show", "m1", "--history", corruptKind.toString());
+        refused("history", "check: a history edited to an unknown metric kind", "corrupt history: metric 'm1'", "history", "check", goodRun.toString(), "--history", corruptKind.toString());
+        refused("history", "show: a history edited to a text value", "corrupt history: metric 'm1' of experiment 'e1' in run good-run: value is text 'abc'",
+                "history", "show", "m1", "--history", textValue.toString());
+        Path noGate = root.resolve("no-gate.sqlite");
+        try (var h = dev.prunebench.history.History.open(noGate, true)) {
+            for (int i = 1; i <= 4; i++) h.add(dev.prunebench.results.RunData.read(runFolder("plain-" + i, Map.of())));
+        }
+        refused("history", "evaluate: no gate runs", "hold no gated kernel family", "history", "evaluate", "--history", noGate.toString());
+        refused("run", "--out inside a finished run folder", "is inside the finished run folder", "run", "formats-storage", "--out", goodRun.resolve("nested").toString());
+        BooleanSupplier procOk = () -> Files.isDirectory(Paths.get("/proc"));
+        refusedIf(procOk, "run", "--history under /proc (refused before the run)", "--history /proc/prunebench-x.sqlite", "run", "formats-storage", "--out", never,
+                "--history", "/proc/prunebench-x.sqlite");
+        refused("spmm", "--baseline bogus (the refusal is the only line)", "--baseline: bogus", "spmm", "--shape", "16x16", "--baseline", "bogus");
+    }
+
+    /** A history holding the good run, then edited with {@code sql} (check constraints off, as any SQLite client can). */
+    static Path corruptHistory(String name, String sql) throws IOException {
+        Path h = root.resolve(name);
+        try (var x = dev.prunebench.history.History.open(h, true)) {
+            x.add(dev.prunebench.results.RunData.read(goodRun));
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + h); java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA ignore_check_constraints = ON");
+            st.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IOException(e);
+        }
+        return h;
     }
 
     static final String METRICS_HEADER = "name,kind,value,unit,modelled,samples\n";
@@ -427,6 +480,78 @@ class CliContractTest {
         Map<String, Long> perCommand = new TreeMap<>();
         for (Case c : CASES) perCommand.merge(c.command(), 1L, Long::sum);
         System.out.println("CLI contract: " + CASES.size() + " hostile invocations over " + perCommand.size() + " commands: " + perCommand);
+    }
+
+    /** Run properties read deep inside experiments are checked before the run: exit 2, one line, no run folder. */
+    @Test
+    void runPropertiesAreCheckedBeforeTheRunStarts() throws IOException {
+        Path notNpy = Files.createDirectories(root.resolve("weights-none"));
+        Files.writeString(notNpy.resolve("readme.txt"), "no weights\n");
+        Path corrupt = Files.createDirectories(root.resolve("weights-corrupt"));
+        Files.copy(corruptNpy, corrupt.resolve("w.npy"));
+        String[][] cases = {
+            {"prunebench.sparsert.weights", root.resolve("no-weights").toString(), "-Dprunebench.sparsert.weights=" + root.resolve("no-weights") + ": no such folder"},
+            {"prunebench.sparsert.weights", aFile.toString(), "is a file, expected a folder"},
+            {"prunebench.sparsert.weights", "", "empty"},
+            {"prunebench.sparsert.weights", notNpy.toString(), "holds no .npy file"},
+            {"prunebench.sparsert.weights", corrupt.toString(), corrupt.resolve("w.npy").toString()},
+            {"prunebench.fmaPorts", "abc", "-Dprunebench.fmaPorts=abc: must be an integer in [1, 8]"},
+            {"prunebench.fmaPorts", "0", "-Dprunebench.fmaPorts=0"},
+            {"prunebench.gpu.preset", "nonsense", "-Dprunebench.gpu.preset=nonsense: GPU preset: unknown 'nonsense'"},
+            {"prunebench.plant.slowdown", "nokernel=0.1", "no kernel 'nokernel'"},
+            {"prunebench.plant.slowdown", "gcsr-vector=abc", "is not a number"},
+        };
+        Path out = root.resolve("never-run");
+        for (String[] c : cases) {
+            Map<String, String> before = snapshot(root);
+            String old = System.getProperty(c[0]);
+            System.setProperty(c[0], c[1]);
+            try {
+                Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("run", "formats-storage", "--scale", "quick", "--out", out.toString()));
+                assertOneLineNaming(r, c[2], "-D" + c[0] + "=" + c[1]);
+            } finally {
+                if (old == null) System.clearProperty(c[0]); else System.setProperty(c[0], old);
+            }
+            assertThat(out).as("no run folder").doesNotExist();
+            assertThat(snapshot(root)).as(c[0] + "=" + c[1]).isEqualTo(before);
+        }
+    }
+
+    /** An output under /proc is refused naming the path given, never the temporary file beside it. */
+    @Test
+    void outputsUnderProcNameThePathGiven() {
+        assumeTrue(Files.isDirectory(Paths.get("/proc")), "no /proc here");
+        String[][] cases = {
+            {"/proc/prunebench-x.mtx", "convert", mtx.toString(), "/proc/prunebench-x.mtx"},
+            {"/proc/prunebench-x.npy", "prune", mtx.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", "/proc/prunebench-x.npy"},
+            {"/proc/prunebench-x.html", "history", "trends", "--history", emptyHistory.toString(), "--out", "/proc/prunebench-x.html"},
+        };
+        for (String[] c : cases) {
+            Result r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertOneLineNaming(r, c[0], String.join(" ", c));
+            assertThat(r.err()).as(String.join(" ", c)).doesNotContain(".tmp");
+        }
+    }
+
+    /** scripts/gpu-check.sh on a machine without a driver: exit 2, and nothing created in the checkout. */
+    @Test
+    void gpuCheckCreatesNothingBeforeItFindsADriver() throws Exception {
+        Path script = Paths.get("..", "scripts", "gpu-check.sh").toAbsolutePath().normalize();
+        assumeTrue(Files.isRegularFile(script) && Files.isExecutable(Paths.get("/bin/bash")), "no script or no bash");
+        Path checkout = Files.createTempDirectory(root.getParent(), "gpu-check");
+        Files.createDirectories(checkout.resolve("scripts"));
+        Files.copy(script, checkout.resolve("scripts/gpu-check.sh"));
+        Path bin = Files.createDirectories(checkout.resolve("bin-without-nvidia-smi"));
+        for (String tool : List.of("dirname", "mkdir", "cat", "grep", "head", "sed"))
+            for (String d : List.of("/usr/bin/", "/bin/"))
+                if (Files.isExecutable(Paths.get(d + tool)) && !Files.exists(bin.resolve(tool))) Files.createSymbolicLink(bin.resolve(tool), Paths.get(d + tool));
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", checkout.resolve("scripts/gpu-check.sh").toString(), "--no-run").redirectErrorStream(true);
+        pb.environment().put("PATH", bin.toString());
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(text).isEqualTo(2);
+        assertThat(text).contains("no NVIDIA driver");
+        assertThat(checkout.resolve("target")).as("target/gpu-check made before a driver was found").doesNotExist();
     }
 
     @Test

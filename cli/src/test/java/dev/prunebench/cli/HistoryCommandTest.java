@@ -105,8 +105,63 @@ class HistoryCommandTest {
         assertThat(h.resolveSibling("trends.html")).exists();
         assertThat(Files.readString(h.resolveSibling("trends.html"))).contains(FAMILY).contains("<svg class=\"plot\"");
 
+        // the page it wrote is replaced on the next call; the history file and other files are not (without --force)
+        assertThat(exec("history", "trends", "--history", h.toString()).code()).isZero();
+        Path notes = Files.writeString(tmp.resolve("notes.html"), "<p>mine</p>\n");
+        Out refused = exec("history", "trends", "--history", h.toString(), "--out", notes.toString());
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("not a trends page prunebench wrote").contains("--force");
+        assertThat(Files.readString(notes)).isEqualTo("<p>mine</p>\n");
+        assertThat(exec("history", "trends", "--history", h.toString(), "--out", notes.toString(), "--force").code()).isZero();
+        assertThat(Files.readString(notes)).contains("<title>prunebench trends</title>");
+        assertThat(exec("history", "trends", "--history", h.toString(), "--out", h.toString(), "--force").err()).contains("is the history file itself");
+        assertThat(exec("history", "list", "--history", h.toString()).code()).as("the history is still a database").isZero();
+
         Out eval = exec("history", "evaluate", "--history", h.toString(), "--subsets", "3");
         assertThat(eval.code()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("planted slowdown 10 %").contains("false alarms").contains("detected");
+    }
+
+    /** A commit that is no hash ("unknown (not a git work tree)") widens its column; every row stays aligned with the header. */
+    @Test void listColumnsStayAlignedWithALongCommitText(@TempDir Path tmp) throws Exception {
+        Path h = tmp.resolve("h.sqlite");
+        String a = run(tmp, "unknown (not a git work tree)", 1, 1.0, 1000).toString(), b = run(tmp, "c1", 2, 1.0, 1000).toString();
+        assertThat(exec("history", "add", "--history", h.toString(), a, b).code()).isZero();
+        Out list = exec("history", "list", "--history", h.toString());
+        java.util.List<String> lines = list.out().lines().toList();
+        String head = lines.get(0);
+        for (String row : lines.subList(1, 3)) {
+            // the column after the commit (dirty: false) starts where its header does
+            assertThat(row.indexOf(" false ") + 1).as(list.out()).isEqualTo(head.indexOf("dirty"));
+            assertThat(row.indexOf(" quick ") + 1).as(list.out()).isEqualTo(head.indexOf("scale"));
+        }
+        assertThat(list.out()).contains("unknown (not a git work tree) false");
+    }
+
+    /** Two history add of one run at once: both exit 0, the run is there once (no SQLITE_CONSTRAINT_UNIQUE). */
+    @Test void twoAddsOfOneRunAtOnceBothSucceed(@TempDir Path tmp) throws Exception {
+        Path h = tmp.resolve("h.sqlite");
+        String r = run(tmp, "c0", 1, 1.0, 1000).toString();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Out>> f = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 4; i++) f.add(pool.submit(() -> { go.await(); return exec("history", "add", "--history", h.toString(), r); }));
+            go.countDown();
+            int added = 0;
+            for (var x : f) {
+                Out o = x.get();
+                assertThat(o.code()).as(o.err()).isZero();
+                assertThat(o.err()).doesNotContain("SQLITE");
+                if (o.out().startsWith("added ")) added++;
+            }
+            assertThat(added).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + h); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM runs")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
     }
 }

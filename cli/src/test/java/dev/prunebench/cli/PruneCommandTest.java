@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class PruneCommandTest {
                 "--format", "nm:2:4");
         assertThat(rc).as(err.toString()).isZero();
         // 24 rows x 5 groups = 120 groups; round(0.9 * 120) = 108 removed
-        assertThat(out.toString()).contains("unit rate 0.900000 (108 of 120 groups removed)", "weight sparsity 0.900000", "gcsr:8", "csr", "dense",
+        assertThat(out.toString()).contains("unit rate 0.900000 (108 of 120 groups removed)", "mask rate 0.900000", "output     sparsity 0.900000", "gcsr:8", "csr", "dense",
                 "threshold  ", "nm:2:4         skipped: mask violates 2:4 at row ");
         SparseFormat back = MatrixFiles.read(o, 0).matrix();
         Mask mask = MaskFile.read(m);
@@ -58,8 +59,64 @@ class PruneCommandTest {
         Path o = tmp.resolve("p.npy");
         int rc = run("prune", in.toString(), "--structure", "nm:2:4", "--out", o.toString());
         assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("weight sparsity 0.500000", "nm:2:4");
+        assertThat(out.toString()).contains("mask rate 0.500000", "output     sparsity 0.500000", "nm:2:4");
         assertThat(MatrixFiles.read(o, 0).matrix().nnz()).isEqualTo(24 * 20);
+    }
+
+    /** An input already 90 % sparse (someone's own pruned weights): prune reports what info reports on the file it wrote. */
+    @Test
+    void pruneOnASparseInputReportsWhatInfoReportsOnItsOutput() throws IOException {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] w = new float[128 * 128];
+        for (int i = 0; i < w.length; i++) w[i] = r.nextDouble() < 0.1 ? (float) r.nextGaussian() : 0f;
+        Path sparse = tmp.resolve("sparse.npy");
+        MatrixFiles.write(sparse, new Dense(128, 128, w));
+        for (String[] c : new String[][] {{"group:8", "0.9", "p.mtx", "weights"}, {"nm:2:4", null, "n.npy", "weights"}, {"group:8", "0.9", "q.npy", "pruned"},
+                {"unstructured", "0.95", "u.mtx", "weights"}}) {
+            out.getBuffer().setLength(0);
+            Path o = tmp.resolve(c[2]);
+            List<String> args = new java.util.ArrayList<>(List.of("prune", sparse.toString(), "--structure", c[0], "--out", o.toString(), "--existing-zeros", c[3]));
+            if (c[1] != null) args.addAll(List.of("--rate", c[1]));
+            assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
+            String pruned = out.toString();
+            assertThat(pruned).contains("zeros      the input already has ").contains("--existing-zeros " + c[3]);
+            out.getBuffer().setLength(0);
+            assertThat(run("info", o.toString())).as(err.toString()).isZero();
+            String info = out.toString();
+            String sparsity = find(info, "sparsity  (\\S+)"), nnz = find(info, "nnz       (\\d+)");
+            assertThat(pruned).as(String.join(" ", args)).contains("output     sparsity " + sparsity + ", nnz " + nnz);
+            for (String f : List.of("coo", "csr", "gcsr:8")) {
+                if (f.equals("gcsr:8") && !c[0].equals("group:8")) continue;
+                // info: format, minimal bytes, share, fixed32 bytes, share, stored values; prune: format, stored values, minimal, fixed32
+                java.util.regex.Matcher i = java.util.regex.Pattern.compile("(?m)^" + f + "\\s+(\\d+)\\s+\\S+\\s+(\\d+)\\s+\\S+\\s+(\\d+)$").matcher(info);
+                assertThat(i.find()).as(f + " in " + info).isTrue();
+                assertThat(pruned).as(f).containsPattern("(?m)^" + java.util.regex.Pattern.quote(f) + "\\s+" + i.group(3) + "\\s+" + i.group(1) + "\\s+" + i.group(2) + "$");
+            }
+        }
+    }
+
+    private static String find(String text, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(regex + " in " + text).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void existingZerosPrunedMakesTheMaskRateTheOutputsSparsity() throws IOException {
+        float[] w = new float[8 * 16];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < w.length; i++) w[i] = i % 3 == 0 ? 0f : (float) r.nextGaussian();
+        Path sparse = tmp.resolve("z.npy");
+        MatrixFiles.write(sparse, new Dense(8, 16, w));
+        assertThat(run("prune", sparse.toString(), "--structure", "group:4", "--rate", "0.5", "--existing-zeros", "pruned", "--out", tmp.resolve("z.pbmask").toString()))
+                .as(err.toString()).isZero();
+        String o = out.toString();
+        String mask = find(o, "mask rate ([0-9.]+)"), sparsity = find(o, "output     sparsity ([0-9.]+)");
+        assertThat(mask).isEqualTo(sparsity);
+        assertBad(new String[] {"prune", sparse.toString(), "--structure", "unstructured", "--rate", "0.1", "--existing-zeros", "pruned", "--out", tmp.resolve("y.npy").toString()},
+                "--rate 0.1: with --existing-zeros pruned", "already remove");
+        assertBad(new String[] {"prune", sparse.toString(), "--structure", "unstructured", "--rate", "0.1", "--existing-zeros", "bogus", "--out", tmp.resolve("y.npy").toString()},
+                "--existing-zeros: unknown 'bogus'");
     }
 
     @Test

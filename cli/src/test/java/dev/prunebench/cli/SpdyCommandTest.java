@@ -56,4 +56,29 @@ class SpdyCommandTest {
         assertThat(refused[0]).isEqualTo("2");
         assertThat(refused[2].strip()).startsWith("prunebench: --target: target 2.0x: unreachable").contains("largest reachable target is 1.8552x");
     }
+
+    /** A file saved with a UTF-8 byte order mark reads as the same table. */
+    @Test void aByteOrderMarkIsRead(@TempDir Path dir) throws Exception {
+        String text = Files.readString(resource(dir, "rn18_unstr.txt"));
+        Path bom = Files.writeString(dir.resolve("bom.txt"), "\uFEFF" + text);
+        String[] r = run("spdy", "solve", "--timings", bom.toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("correct accounting: predicted speedup 1.99");
+    }
+
+    /**
+     * One layer with 400 000 levels, each in a format of its own (a 16 MB file; the 45 MB one of the report reads in the
+     * same way): read in seconds. The placeholder errors once went over the timings once per format (quadratic).
+     */
+    @Test void aLayerWithHundredsOfThousandsOfLevelsIsReadQuickly(@TempDir Path dir) throws Exception {
+        StringBuilder b = new StringBuilder(20 << 20).append("base\n10\nprunable\n8\nfirst\n1 0\n0.5 0.5\nbig\n3 0 f0\n");
+        int n = 400_000;
+        for (int i = 1; i < n; i++) b.append(3.0 * (n - i) / n).append(' ').append(String.format(java.util.Locale.ROOT, "%.6f", (double) i / n)).append(" f").append(i).append('\n');
+        b.append("last\n1 0\n0.5 0.5\n");
+        Path big = Files.writeString(dir.resolve("big.txt"), b);
+        String[] r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("spdy", "solve", "--timings", big.toString(), "--buckets", "10", "--target", "1.2"));
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("# target 1.2x, 10 buckets");
+    }
 }

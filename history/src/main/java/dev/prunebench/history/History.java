@@ -76,10 +76,12 @@ public final class History implements AutoCloseable {
 
     private final Path file;
     private final Connection db;
+    private final boolean readOnly;
 
-    private History(Path file, Connection db) {
+    private History(Path file, Connection db, boolean readOnly) {
         this.file = file;
         this.db = db;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -88,25 +90,41 @@ public final class History implements AutoCloseable {
      * history, and a schema version this code neither reads nor can migrate.
      */
     public static History open(Path file, boolean create) throws IOException {
+        return open(file, create, false);
+    }
+
+    /**
+     * Opens an existing history read-only (what {@code list}, {@code show}, {@code check}, {@code trends} and
+     * {@code evaluate} need): nothing is ever written, not even the schema into an empty file, which is refused.
+     */
+    public static History read(Path file) throws IOException {
+        return open(file, false, true);
+    }
+
+    private static History open(Path file, boolean create, boolean readOnly) throws IOException {
         boolean exists = Files.exists(file);
         if (!exists && !create) throw new IOException(file + ": no such history file (prunebench history add creates one)");
         if (exists && !Files.isRegularFile(file)) throw new IOException(file + ": not a regular file");
-        if (exists && Files.size(file) > 0 && !isSqlite(file))
+        boolean empty = exists && Files.size(file) == 0;
+        if (empty && readOnly) // a reader never writes: an empty file stays empty
+            throw new IOException(file + ": an empty file, not a prunebench history (prunebench history add creates one)");
+        if (exists && !empty && !isSqlite(file))
             throw new IOException(file + ": not an SQLite database (a prunebench history is one SQLite file)");
         if (!exists && file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
         Connection c;
         try {
-            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setBusyTimeout(10_000);
+            config.enforceForeignKeys(true);
+            if (readOnly) config.setReadOnly(true); // list, show, check, trends, evaluate: never a write, not even a schema
+            else config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE); // racing adds queue, never deadlock
+            c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         } catch (SQLException e) {
             throw new IOException(file + ": cannot open as SQLite: " + e.getMessage(), e);
         }
         try {
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA foreign_keys = ON");
-                s.execute("PRAGMA busy_timeout = 10000");
-            }
-            History h = new History(file, c);
-            h.prepareSchema(exists && Files.size(file) > 0);
+            History h = new History(file, c, readOnly);
+            h.prepareSchema(exists && !empty);
             return h;
         } catch (SQLException | IOException | RuntimeException e) {
             try { c.close(); } catch (SQLException ignored) { /* already failing */ }
@@ -128,6 +146,7 @@ public final class History implements AutoCloseable {
             while (rs.next()) tables.add(rs.getString(1));
         }
         if (tables.isEmpty()) {
+            if (readOnly) throw new IOException(file + ": an SQLite database without tables, not a prunebench history (prunebench history add creates one)");
             db.setAutoCommit(false);
             try (Statement s = db.createStatement()) {
                 for (String sql : CREATE) s.execute(sql);
@@ -153,6 +172,9 @@ public final class History implements AutoCloseable {
             if (!MIGRATIONS.containsKey(v))
                 throw new IOException(file + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
                         + ") and no migration from version " + v + " is known; it is not read (start a new history file)");
+        if (readOnly)
+            throw new IOException(file + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
+                    + "); prunebench history add migrates it (a read-only command does not write)");
         db.setAutoCommit(false);
         try (Statement s = db.createStatement()) {
             for (int v = version; v < SCHEMA_VERSION; v++) for (String sql : MIGRATIONS.get(v)) s.execute(sql);
@@ -205,8 +227,13 @@ public final class History implements AutoCloseable {
         try {
             Run existing = find(run.runId(), commit, scale, fingerprint);
             if (existing != null) return new Added(existing, false);
-            db.setAutoCommit(false);
+            db.setAutoCommit(false); // BEGIN IMMEDIATE: a second adder waits here until the first commits
             try {
+                existing = find(run.runId(), commit, scale, fingerprint); // added by another process meanwhile
+                if (existing != null) {
+                    db.rollback();
+                    return new Added(existing, false);
+                }
                 long id;
                 try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (run_id, git_commit, git_dirty, scale, fingerprint, started,"
                         + " finished, seed, added, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -248,6 +275,11 @@ public final class History implements AutoCloseable {
                 return new Added(find(run.runId(), commit, scale, fingerprint), true);
             } catch (SQLException | RuntimeException e) {
                 db.rollback();
+                // the same run added by another process between our look and our insert: a no-op, as in sequence
+                if (e instanceof SQLException q && q.getErrorCode() == 19 /* SQLITE_CONSTRAINT */) {
+                    Run other = find(run.runId(), commit, scale, fingerprint);
+                    if (other != null) return new Added(other, false);
+                }
                 throw e;
             } finally {
                 db.setAutoCommit(true);
@@ -267,7 +299,7 @@ public final class History implements AutoCloseable {
         }
     }
 
-    private Run find(String runId, String commit, String scale, String fingerprint) throws SQLException {
+    private Run find(String runId, String commit, String scale, String fingerprint) throws SQLException, IOException {
         List<Run> r = runs("WHERE r.run_id = ? AND r.git_commit = ? AND r.scale = ? AND r.fingerprint = ?", runId, commit, scale, fingerprint);
         return r.isEmpty() ? null : r.get(0);
     }
@@ -281,16 +313,22 @@ public final class History implements AutoCloseable {
         }
     }
 
-    private List<Run> runs(String where, String... args) throws SQLException {
+    private List<Run> runs(String where, String... args) throws SQLException, IOException {
         List<Run> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement("SELECT r.id, r.run_id, r.git_commit, r.git_dirty, r.scale, r.fingerprint, r.started,"
-                + " r.finished, r.seed, r.added, r.source, (SELECT count(*) FROM metrics m WHERE m.run = r.id) FROM runs r " + where
+                + " r.finished, r.seed, r.added, r.source, (SELECT count(*) FROM metrics m WHERE m.run = r.id), typeof(r.seed) FROM runs r " + where
                 + " ORDER BY r.started, r.id")) {
             for (int i = 0; i < args.length; i++) p.setString(i + 1, args[i]);
             try (ResultSet rs = p.executeQuery()) {
-                while (rs.next())
+                while (rs.next()) {
+                    for (int c : new int[] {2, 3, 4, 5, 6, 7, 10})
+                        if (rs.getString(c) == null)
+                            throw corrupt("run row " + rs.getLong(1), "column " + rs.getMetaData().getColumnName(c) + " is NULL, expected text");
+                    if (!rs.getString(13).equals("integer") && !rs.getString(13).equals("null"))
+                        throw corrupt("run " + rs.getString(2), "seed is " + rs.getString(13) + " '" + clip(rs.getString(9)) + "', expected an integer");
                     out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                             rs.getString(7), rs.getString(8), rs.getLong(9), rs.getString(10), rs.getString(11), rs.getInt(12)));
+                }
             }
         }
         return out;
@@ -303,7 +341,8 @@ public final class History implements AutoCloseable {
     public List<Value> values(String fingerprint, String scale, String experiment, String namePrefix) throws IOException {
         Map<Long, Run> byId = new LinkedHashMap<>();
         for (Run r : runs()) byId.put(r.id(), r);
-        StringBuilder sql = new StringBuilder("SELECT m.run, m.experiment, m.name, m.kind, m.value, m.unit, m.modelled, m.samples"
+        StringBuilder sql = new StringBuilder("SELECT m.run, m.experiment, m.name, m.kind, m.value, m.unit, m.modelled, m.samples,"
+                + " typeof(m.value), typeof(m.modelled), typeof(m.kind), typeof(m.samples)"
                 + " FROM metrics m JOIN runs r ON r.id = m.run WHERE 1 = 1");
         List<String> args = new ArrayList<>();
         if (fingerprint != null) { sql.append(" AND r.fingerprint = ?"); args.add(fingerprint); }
@@ -321,11 +360,38 @@ public final class History implements AutoCloseable {
             }
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
+                    Run run = byId.get(rs.getLong(1));
+                    String where = "metric '" + rs.getString(3) + "' of experiment '" + rs.getString(2) + "' in run " + (run == null ? "#" + rs.getLong(1) : run.runId());
+                    // SQLite keeps whatever an edit put in a column: a value that is text would read as 0, a NULL flag as false
+                    String vt = rs.getString(9);
+                    if (!vt.equals("real") && !vt.equals("integer") && !vt.equals("null")) // NULL: a missing (non-finite) value, as add writes it
+                        throw corrupt(where, "value is " + vt + " '" + clip(rs.getString(5)) + "', expected a number");
                     double v = rs.getDouble(5);
                     if (rs.wasNull()) v = Double.NaN;
-                    Metric m = new Metric(rs.getString(3), Metric.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), v, rs.getString(6),
-                            parseSamples(rs.getString(8)), rs.getInt(7) == 1);
-                    out.add(new Value(byId.get(rs.getLong(1)), rs.getString(2), m));
+                    if (!rs.getString(11).equals("text")) throw corrupt(where, "kind is " + rs.getString(11) + ", expected exact, timing or info");
+                    Metric.Kind kind = switch (rs.getString(4)) {
+                        case "exact" -> Metric.Kind.EXACT;
+                        case "timing" -> Metric.Kind.TIMING;
+                        case "info" -> Metric.Kind.INFO;
+                        default -> throw corrupt(where, "unknown kind '" + clip(rs.getString(4)) + "', expected exact, timing or info");
+                    };
+                    if (!rs.getString(10).equals("integer") || (rs.getInt(7) != 0 && rs.getInt(7) != 1))
+                        throw corrupt(where, "modelled is " + rs.getString(10) + " '" + clip(rs.getString(7)) + "', expected 0 or 1");
+                    if (!rs.getString(12).equals("text")) throw corrupt(where, "samples is " + rs.getString(12) + ", expected text (numbers separated by spaces)");
+                    double[] samples;
+                    try {
+                        samples = parseSamples(rs.getString(8));
+                    } catch (NumberFormatException e) {
+                        throw corrupt(where, "samples '" + clip(rs.getString(8)) + "' are not numbers separated by spaces");
+                    }
+                    if (run == null) throw corrupt(where, "its run is not in the runs table");
+                    Metric m;
+                    try {
+                        m = new Metric(rs.getString(3), kind, v, rs.getString(6), samples, rs.getInt(7) == 1);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw corrupt(where, String.valueOf(e.getMessage()));
+                    }
+                    out.add(new Value(run, rs.getString(2), m));
                 }
             }
         } catch (SQLException e) {
@@ -343,6 +409,15 @@ public final class History implements AutoCloseable {
     static double[] parseSamples(String s) {
         if (s == null || s.isBlank()) return new double[0];
         return Arrays.stream(s.trim().split(" +")).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    /** A history edited (or damaged) outside prunebench: the file, the row and what is wrong with it. */
+    private IOException corrupt(String where, String what) {
+        return new IOException(file + ": corrupt history: " + where + ": " + what);
+    }
+
+    private static String clip(String s) {
+        return s == null ? "NULL" : s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 
     private static String str(Object o, String dflt) { return o == null ? dflt : String.valueOf(o); }

@@ -102,7 +102,7 @@ public final class Trends {
         }
         StringBuilder html = new StringBuilder(64 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>prunebench trends</title>\n<style>").append(CSS).append("</style>\n</head><body>\n")
+                .append(TITLE).append("\n<style>").append(CSS).append("</style>\n</head><body>\n")
                 .append("<header><h1>prunebench trends</h1><p class=\"meta\">history <code>").append(esc(h.file().getFileName().toString()))
                 .append("</code> · ").append(runs.size()).append(" runs · ").append(groups.size()).append(" machine/scale groups · ")
                 .append(changes.size()).append(" changes. Band: each segment's mean ± the prediction half-width from the run-to-run spread ")
@@ -117,10 +117,29 @@ public final class Trends {
                 .append("document.body.setAttribute('data-changes',document.querySelectorAll('table.changes tbody tr').length);});</script>\n");
         html.append("</body></html>\n");
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(tmp, html, StandardCharsets.UTF_8);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileSystemException e) { // name the page asked for, not the temporary file beside it
+            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* reporting the first error */ }
+            String why = e.getReason() != null ? e.getReason() : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "file system error";
+            throw new java.nio.file.FileSystemException(out.toString(), null, "cannot write the trends page: " + why);
+        }
         return new Result(out, plots, changes.size());
+    }
+
+    /** The title every trends page carries: how an existing file is known to be one (history trends replaces only those). */
+    static final String TITLE = "<title>prunebench trends</title>";
+
+    /** True when {@code file} is a trends page prunebench wrote (its title in the first few kilobytes). */
+    public static boolean isTrendsPage(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) return false;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            String head = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            return head.startsWith("<!DOCTYPE html>") && head.contains(TITLE);
+        }
     }
 
     /** A segment [a, b) of a series' points with its centre, band and the p-value of the change point starting it. */

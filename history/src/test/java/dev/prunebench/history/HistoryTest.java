@@ -141,4 +141,85 @@ class HistoryTest {
             System.exit(1);
         }
     }
+
+    @Test void twoRacingAddsOfTheSameRunAreBothANoOpForTheSecond(@TempDir Path tmp) throws Exception {
+        Path db = tmp.resolve("h.sqlite");
+        History.open(db, true).close();
+        RunData run = RunData.read(HistoryRuns.write(tmp.resolve("r"), "aaaa111", 1));
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<History.Added> second = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> secondFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                inside.await();
+                try (History h = History.open(db, true)) {
+                    second.set(h.add(run)); // looks while the first is inside its transaction
+                }
+            } catch (Throwable t) {
+                secondFailed.set(t);
+            }
+        });
+        other.start();
+        History.Added first;
+        AtomicInteger n = new AtomicInteger();
+        try (History h = History.open(db, true)) {
+            first = h.add(run, () -> {
+                if (n.incrementAndGet() == 1) {
+                    inside.countDown();
+                    try { Thread.sleep(1500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                }
+            });
+        }
+        other.join(30_000);
+        assertThat(secondFailed.get()).as("the second add").isNull();
+        assertThat(first.added()).isTrue();
+        assertThat(second.get().added()).isFalse();
+        assertThat(second.get().run().id()).isEqualTo(first.run().id());
+        assertThat(count(db, "SELECT count(*) FROM runs")).isEqualTo(1);
+    }
+
+    @Test void readersNeverWriteAndRefuseAnEmptyFile(@TempDir Path tmp) throws Exception {
+        Path empty = Files.createFile(tmp.resolve("empty.sqlite"));
+        assertThatThrownBy(() -> History.read(empty)).hasMessageContaining(empty + ": an empty file, not a prunebench history");
+        assertThat(Files.size(empty)).isZero();
+        Path missing = tmp.resolve("missing.sqlite");
+        assertThatThrownBy(() -> History.read(missing)).hasMessageContaining("no such history file");
+        assertThat(missing).doesNotExist();
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("empty.sqlite");
+        }
+    }
+
+    @Test void editedRowsAreACorruptHistoryNamingTheRowAndTheField(@TempDir Path tmp) throws Exception {
+        Path db = tmp.resolve("h.sqlite");
+        try (History h = History.open(db, true)) {
+            h.add(RunData.read(HistoryRuns.write(tmp.resolve("r"), "aaaa111", 1)));
+        }
+        String[][] edits = {
+            {"UPDATE metrics SET kind = 'bogus' WHERE name = 'threads'", "metric 'threads' of experiment 'spmm-test' in run", "unknown kind 'bogus'"},
+            {"UPDATE metrics SET value = 'abc' WHERE name = 'nnz[g=1]'", "metric 'nnz[g=1]'", "value is text 'abc', expected a number"},
+            {"UPDATE metrics SET modelled = NULL WHERE name = 'threads'", "metric 'threads'", "modelled is null"},
+            {"UPDATE metrics SET samples = '1 x 2' WHERE name = 'threads'", "metric 'threads'", "samples '1 x 2' are not numbers"},
+        };
+        for (String[] e : edits) {
+            Path copy = tmp.resolve("copy-" + Math.abs(e[0].hashCode()) + ".sqlite");
+            Files.copy(db, copy);
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement()) {
+                s.execute("PRAGMA ignore_check_constraints = ON");
+                if (e[0].contains("NULL")) { // NOT NULL cannot be switched off: the table is rebuilt as an edit would
+                    s.execute("PRAGMA writable_schema = ON");
+                    s.execute("UPDATE sqlite_master SET sql = replace(sql, 'modelled INTEGER NOT NULL', 'modelled INTEGER') WHERE name = 'metrics'");
+                    s.execute("PRAGMA writable_schema = OFF");
+                }
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement()) {
+                s.execute("PRAGMA ignore_check_constraints = ON");
+                s.execute(e[0]);
+            }
+            try (History h = History.read(copy)) {
+                assertThatThrownBy(() -> h.values(null, null, null, null)).as(e[0])
+                        .hasMessageContaining(copy + ": corrupt history: ").hasMessageContaining(e[1]).hasMessageContaining(e[2]);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.prunebench.core.io;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,9 +26,19 @@ public final class AtomicWrite {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp;
         try {
-            body.writeTo(tmp);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        } catch (FileSystemException e) { // an error names the file asked for, never the temporary sibling
+            throw named(e, abs, "cannot create a file in " + dir);
+        }
+        try {
+            try {
+                body.writeTo(tmp);
+            } catch (FileSystemException e) {
+                if (e.getFile() != null && Path.of(e.getFile()).toAbsolutePath().equals(tmp.toAbsolutePath())) throw named(e, abs, "cannot write it");
+                throw e;
+            }
             try {
                 // temp files are created owner-only; results and matrices are meant to be read like any other file
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
@@ -35,13 +46,28 @@ public final class AtomicWrite {
                 // not a POSIX file system: keep its defaults
             }
             try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (FileSystemException e) {
+                throw named(e, abs, "cannot replace it");
             }
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** {@code e} said of {@code file} instead of the temporary sibling (the kind of error and its reason kept). */
+    private static FileSystemException named(FileSystemException e, Path file, String what) {
+        String kind = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists" : null;
+        String reason = e.getReason() != null && !e.getReason().isBlank() ? e.getReason() : kind != null ? kind : "file system error";
+        FileSystemException n = new FileSystemException(file.toString(), null, what + ": " + reason);
+        n.initCause(e);
+        return n;
     }
 
     /** Writes {@code data} to {@code file} atomically. */

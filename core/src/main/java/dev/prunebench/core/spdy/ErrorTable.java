@@ -46,17 +46,20 @@ public final class ErrorTable {
      */
     public static ErrorTable rankPlaceholder(LatencyTable table) {
         Map<Key, Double> m = new LinkedHashMap<>();
-        for (LatencyTable.Layer l : table.layers())
-            for (String f : l.formats()) {
-                TreeSet<Double> levels = new TreeSet<>();
-                for (LatencyTable.Timing t : l.timings()) if (t.format().equals(f)) levels.add(t.level());
-                List<Double> sorted = new ArrayList<>(levels);
+        for (LatencyTable.Layer l : table.layers()) {
+            // one pass over the timings (a layer may hold millions of levels, each in a format of its own)
+            Map<String, TreeSet<Double>> byFormat = new LinkedHashMap<>();
+            for (LatencyTable.Timing t : l.timings()) byFormat.computeIfAbsent(t.format(), k -> new TreeSet<>()).add(t.level());
+            for (var fl : byFormat.entrySet()) {
+                String f = fl.getKey();
+                List<Double> sorted = new ArrayList<>(fl.getValue());
                 int n = sorted.size();
                 for (int k = 0; k < n; k++) {
                     double r = n == 1 ? 0 : (double) k / (n - 1);
                     m.put(new Key(l.name(), f, sorted.get(k)), r * r);
                 }
             }
+        }
         return new ErrorTable(m, "placeholder (rank/(n-1))^2, as SPDY's public script");
     }
 }

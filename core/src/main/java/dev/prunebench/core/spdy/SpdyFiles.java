@@ -79,14 +79,16 @@ public final class SpdyFiles {
         String name = null;
         int nameLine = 0;
         List<LatencyTable.Timing> timings = new ArrayList<>();
-        Set<String> seenHere = new HashSet<>(), names = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        Set<ErrorTable.Key> seenHere = new HashSet<>(); // (format, level) of this layer; no text built per line
         List<String> bare = new ArrayList<>(); // names without timing lines
         int firstBareLine = 0;
+        Map<String, Repeat> repeated = new LinkedHashMap<>(); // per layer, the first level given again and how many lines do
         for (String raw : lines) {
             n++;
-            String line = raw.strip();
+            String line = (n == 1 ? withoutBom(raw) : raw).strip();
             if (line.isEmpty()) continue;
-            String[] w = line.split("\\s+");
+            String[] w = WHITESPACE.split(line);
             switch (expect) {
                 case 0, 2 -> {
                     String want = expect == 0 ? "base" : "prunable";
@@ -115,6 +117,9 @@ public final class SpdyFiles {
                 seenHere.clear();
                 continue;
             }
+            if (!isNumber(w[0])) // SPDY's own reader takes a line holding a space for a 'seconds level' line: a name has none
+                throw atLine(source, n, "'" + clip(line) + "': a layer name with a space, or a timing line whose seconds '" + clip(w[0])
+                        + "' is not a number (in SPDY's format a layer name is one word on its own line)");
             if (w.length > 3) throw atLine(source, n, "expected 'seconds level' or 'seconds level format', got " + w.length + " words");
             if (name == null) throw atLine(source, n, "a timing line before any layer name");
             if (!bare.isEmpty())
@@ -124,10 +129,17 @@ public final class SpdyFiles {
             if (seconds < 0) throw atLine(source, n, "seconds: must be >= 0, got " + w[0]);
             if (!(level >= 0 && level <= 1)) throw atLine(source, n, "level: must be in [0, 1], got " + w[1]);
             String format = w.length == 3 ? w[2] : LatencyTable.UNNAMED;
-            if (!seenHere.add(format + " " + level))
-                notes.add(source + ": line " + n + ": layer " + name + " gives level " + w[1] + (w.length == 3 ? " " + format : "")
-                        + " again (both kept as choices; its first level-0 line is its dense time)");
+            if (!seenHere.add(new ErrorTable.Key("", format, level))) { // one note per layer, however many lines repeat a level
+                final int at = n;
+                repeated.computeIfAbsent(name, k -> new Repeat(at, w[1] + (w.length == 3 ? " " + format : ""), new int[1])).count()[0]++;
+            }
             timings.add(new LatencyTable.Timing(format, level, seconds));
+        }
+        for (var e : repeated.entrySet()) {
+            Repeat r = e.getValue();
+            notes.add(source + ": line " + r.line() + ": layer " + e.getKey() + " gives level " + r.level() + " again"
+                    + (r.count()[0] > 1 ? " (and " + (r.count()[0] - 1) + " more lines repeat a level of this layer)" : "")
+                    + " (all kept as choices; its first level-0 line is its dense time)");
         }
         if (expect < 4) throw atLine(source, n + 1, "file ends before " + (expect <= 1 ? "'base' and its seconds" : "'prunable' and its seconds"));
         if (name != null) firstBareLine = endLayer(source, name, nameLine, timings, layers, bare, firstBareLine);
@@ -177,9 +189,9 @@ public final class SpdyFiles {
         int n = 0;
         for (String raw : lines) {
             n++;
-            String line = raw.strip();
+            String line = (n == 1 ? withoutBom(raw) : raw).strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
-            String[] w = line.split("\\s+");
+            String[] w = WHITESPACE.split(line);
             if (w.length < 3 || w.length > 4) throw atLine(source, n, "expected 'layer level error' or 'layer level error format', got " + w.length + " word(s)");
             double level = number(source, n, "level", w[1]);
             double error = number(source, n, "error", w[2]);
@@ -218,6 +230,15 @@ public final class SpdyFiles {
         String s = Double.toString(v);
         if (s.contains("E")) s = java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         return s;
+    }
+
+    private record Repeat(int line, String level, int[] count) {}
+
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
+    /** A file saved by an editor that marks UTF-8 with a byte order mark: the mark is not part of the text. */
+    private static String withoutBom(String line) {
+        return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private static boolean isNumber(String s) {

@@ -76,13 +76,26 @@ class SpdyFilesTest {
                 new Bad("base\n1\nprunable\n1\n0.1 0\n", "line 5: a timing line before any layer name"),
                 new Bad("base\n1\nprunable\n1\nl\n0.1\n", "line 6: a lone number '0.1'"),
                 new Bad("base\n1\nprunable\n1\nl\n0.1 0 csr x\n", "line 6: expected 'seconds level' or 'seconds level format', got 4 words"),
-                new Bad("base\n1\nprunable\n1\nl\nfast 0\n", "line 6: seconds: not a number: 'fast'"),
+                new Bad("base\n1\nprunable\n1\nl\nfast 0\n", "line 6: 'fast 0': a layer name with a space, or a timing line whose seconds 'fast' is not a number"),
+                new Bad("base\n1\nprunable\n1\nconv 1\n0.1 0\n", "line 5: 'conv 1': a layer name with a space"),
                 new Bad("base\n1\nprunable\n1\nl\n0.1 NaN\n", "line 6: level: must be finite"),
                 new Bad("base\n1\nprunable\n1\nl\n0.1 1.5\n", "line 6: level: must be in [0, 1], got 1.5"),
                 new Bad("base\n1\nprunable\n1\nl\n-0.1 0\n", "line 6: seconds: must be >= 0"),
                 new Bad("base\n1\nprunable\n1\nl\n0.1 0\nl\n0.1 0\n", "line 7: layer 'l' given twice"));
         for (Bad b : bad)
             assertThatThrownBy(() -> parse(b.text())).as(b.text()).isInstanceOf(IOException.class).hasMessageStartingWith("t.txt: ").hasMessageContaining(b.message());
+    }
+
+    @Test void aByteOrderMarkIsNotPartOfTheText() throws IOException {
+        LatencyTable t = parse("\uFEFF" + SMALL);
+        assertThat(t).isEqualTo(parse(SMALL));
+        assertThat(SpdyFiles.parseErrors(List.of("\uFEFFmid 0.4 1"), "e.txt").error("mid", LatencyTable.UNNAMED, 0.4)).isEqualTo(1);
+    }
+
+    @Test void aLevelGivenAgainManyTimesIsOneNote() throws IOException {
+        StringBuilder b = new StringBuilder("base\n1\nprunable\n1\nl\n0.1 0\n");
+        for (int i = 0; i < 1000; i++) b.append("0.05 0.5\n");
+        assertThat(parse(b.toString()).notes()).singleElement().asString().contains("line 8: layer l gives level 0.5 again (and 998 more lines");
     }
 
     @Test void writesWhatItReads() throws IOException {
