@@ -61,8 +61,10 @@ class GpuCheckTest {
                     rows.add(new GpuCheck.Row(n, g, rate, "cuda-gcsr", "gcsr:" + g, false, "ok", 150 * (1 - rate), 1, 2, 3, 20, 1e-7, 1000, ""));
                 }
         var cal = new GpuCheck.Calibration(2.0, 4.0, 6_000, 1 << 20, null);
-        var model = check.modelRows(H100, cal, rows);
-        assertThat(model).hasSize(4 * GpuCheck.GROUPS.length);
+        var model = GpuCheck.joinMeasured(check.modelRows(H100, cal, List.of()), rows);
+        assertThat(model).hasSize(3 * GpuCheck.GROUPS.length + 1);  // model-sgemm once: dense is the same at every g
+        assertThat((Double) model.stream().filter(m -> m.get("kernel").equals("model-gcsr") && m.get("g").equals(8)).findFirst().orElseThrow()
+                .get("measured_us")).isCloseTo(15, within(1e-9));
         assertThat(model.get(0)).containsEntry("preset", "h100").containsKey("gld_efficiency_bp");
         Path run = check.write(tmp, Instant.parse("2026-12-07T12:00:00Z"), H100, Map.of("gpu", H100.name()), cal, rows, model);
         assertThat(run.getFileName().toString()).isEqualTo("20261207T120000Z-gpu-check");
