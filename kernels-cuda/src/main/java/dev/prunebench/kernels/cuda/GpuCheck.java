@@ -58,11 +58,13 @@ public final class GpuCheck {
     public static void main(String[] args) {
         Path out = Path.of(System.getenv().getOrDefault("OUT", "results"));
         int size = 4096, rounds = 7;
+        boolean profile = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--size" -> size = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--profile" -> profile = true;
                 case "-h", "--help" -> {
                     System.out.println("usage: GpuCheck [--out DIR] [--size M] [--rounds R]   (defaults: $OUT or ./results, 4096, 7)");
                     return;
@@ -79,6 +81,10 @@ public final class GpuCheck {
             System.exit(2);
         }
         try {
+            if (profile) {
+                new GpuCheck(System.out, size, rounds, 1_000_000L).profile();
+                return;
+            }
             Path run = new GpuCheck(System.out, size, rounds, 1_000_000L).run(out, probe.reason());
             System.out.println("[gpu-check] results: " + run);
         } catch (Exception | LinkageError e) {
@@ -259,6 +265,37 @@ public final class GpuCheck {
             }
         }
         return rows;
+    }
+
+    /**
+     * For a profiler ({@code ncu}, run by {@code run.sh} when present): every kernel at g = 1 and 32, 80 % and 98 %,
+     * N = 50, launched three times each after set-up, in the order printed (profilers list kernels by function name).
+     */
+    void profile() {
+        Map<String, MatMul> byId = new LinkedHashMap<>();
+        for (MatMul k : DeviceKernels.all()) byId.put(k.id(), k);
+        float[] w0 = Patterns.groupRms(size, size, 1, 0.0, SEED).data();
+        int n = 50;
+        float[] x = Patterns.normalVector(size * n, SEED + 1000 + n);
+        for (int g : new int[] {1, 32}) {
+            var ranking = new Patterns.GroupRanking(w0, size, size, g);
+            for (double rate : new double[] {0.80, 0.98}) {
+                Dense d = new Dense(size, size, ranking.prune(rate));
+                Csr csr = Csr.fromDense(d.data(), size, size);
+                GroupedCsr gcsr = GroupedCsr.fromDense(d.data(), size, size, g);
+                for (String id : kernelIds()) {
+                    SparseFormat w = id.contains("sgemm") ? d : id.equals("cuda-gcsr") ? gcsr : csr;
+                    MatMul k = byId.get(id);
+                    if (k.refuses(w.spec(), n) != null) continue;
+                    try (MatMul.Prepared p = k.prepare(w, x, n, 1)) {
+                        log.printf(Locale.ROOT, "[gpu-check] profile: %s g=%d rate=%.2f n=%d x3%n", id, g, rate, n);
+                        for (int i = 0; i < 3; i++) p.run();
+                    } catch (RuntimeException e) {
+                        log.println("[gpu-check] profile: " + id + " g=" + g + " rate=" + fmt(rate) + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
     }
 
     private List<Row> point(Map<String, MatMul> byId, int g, double rate, int n, Dense d, Csr csr, GroupedCsr gcsr, float[] x, float[] ref) {
