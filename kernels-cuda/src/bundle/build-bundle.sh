@@ -26,7 +26,7 @@ done
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$bundle/runtime" 2>&1 | grep -v '^WARNING' || true
 [ -x "$bundle/runtime/bin/java" ] || { echo "build-bundle: jlink produced no runtime" >&2; exit 1; }
 rm -rf "$bundle/runtime/legal"
-cp "$here/run.sh" "$here/torch-crosscheck.py" "$bundle/"
+cp "$here/run.sh" "$here/cuda-libs.sh" "$here/torch-crosscheck.py" "$bundle/"
 chmod +x "$bundle/run.sh"
 {
   echo "prunebench GPU bundle"

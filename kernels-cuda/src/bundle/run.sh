@@ -34,61 +34,10 @@ if command -v nvidia-smi >/dev/null 2>&1; then
   fi
 fi
 
-# 2. The CUDA libraries: each named, found or missing.
-cands=()
-[ -n "${LD_LIBRARY_PATH:-}" ] && IFS=: read -r -a cands <<<"$LD_LIBRARY_PATH"
-for py in python3 python; do
-  command -v "$py" >/dev/null 2>&1 || continue
-  while IFS= read -r d; do [ -n "$d" ] && cands+=("$d"); done < <(timeout 20 "$py" - <<'PY' 2>/dev/null
-import glob, os, site, sys
-roots = []
-try:
-    import nvidia
-    roots += list(nvidia.__path__)
-except Exception:
-    pass
-for sp in site.getsitepackages() + [site.getusersitepackages()]:
-    roots.append(os.path.join(sp, "nvidia"))
-seen = set()
-for r in roots:
-    for d in [os.path.join(r, "cu13", "lib")] + sorted(glob.glob(os.path.join(r, "*", "lib"))):
-        if os.path.isdir(d) and d not in seen:
-            seen.add(d)
-            print(d)
-PY
-)
-  break
-done
-for d in /usr/local/lib/python3*/dist-packages/nvidia/*/lib /usr/local/lib/python3*/site-packages/nvidia/*/lib \
-         /usr/lib/python3*/dist-packages/nvidia/*/lib /opt/conda/lib/python3*/site-packages/nvidia/*/lib \
-         ${VIRTUAL_ENV:+$VIRTUAL_ENV/lib/python3*/site-packages/nvidia/*/lib} \
-         /usr/local/cuda/lib64 /usr/local/cuda-13*/lib64 /usr/local/cuda-12*/lib64 /usr/local/cuda*/targets/x86_64-linux/lib; do
-  [ -d "$d" ] && cands+=("$d")
-done
-find_lib() { # $1: soname; prints the folder holding it
-  local d
-  for d in "${cands[@]}"; do [ -e "$d/$1" ] && { echo "$d"; return 0; }; done
-  d=$( (ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null) | awk -v l="$1" '$1 == l { print $NF; exit }')
-  [ -n "$d" ] && { dirname "$d"; return 0; }
-  return 1
-}
-libdirs=""
-add_dir() { case ":$libdirs:" in *":$1:"*) ;; *) libdirs="${libdirs:+$libdirs:}$1";; esac; }
+# 2. The CUDA libraries: each named, found or missing (cuda-libs.sh, shared with scripts/gpu-check.sh).
+. "$HERE/cuda-libs.sh"
 say "driver: $driver"
-blas=""
-for so in libcublas.so.13 libcublas.so.12; do
-  if dir=$(find_lib "$so"); then blas=$so; say "$so: $dir"; add_dir "$dir"; break; fi
-done
-[ -z "$blas" ] && say "MISSING libcublas.so.13 and libcublas.so.12: cublas-sgemm will be unavailable (pip install nvidia-cublas, or a CUDA toolkit)"
-if [ -n "$blas" ]; then
-  lt="libcublasLt.so.${blas##*.so.}"
-  if dir=$(find_lib "$lt"); then say "$lt: $dir"; add_dir "$dir"; else say "MISSING $lt (cuBLAS loads it): cublas-sgemm may be unavailable"; fi
-fi
-if dir=$(find_lib libcusparse.so.12); then say "libcusparse.so.12: $dir"; add_dir "$dir"
-else say "MISSING libcusparse.so.12: cusparse-csr* will be unavailable (pip install nvidia-cusparse, or a CUDA 12/13 toolkit)"; fi
-if dir=$(find_lib libnvJitLink.so.13); then say "libnvJitLink.so.13: $dir"; add_dir "$dir"
-elif dir=$(find_lib libnvJitLink.so.12); then say "libnvJitLink.so.12: $dir"; add_dir "$dir"
-else say "note: no libnvJitLink.so.13/.12 found (CUDA 13's cuSPARSE needs it; CUDA 12's may not)"; fi
+pb_cuda_libs
 export LD_LIBRARY_PATH="${libdirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 unset NVIDIA_TF32_OVERRIDE  # cuBLAS FP32 stays FP32
 
