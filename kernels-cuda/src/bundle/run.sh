@@ -65,7 +65,7 @@ if [ "${PRUNEBENCH_TORCH:-1}" != 0 ] && [ -f "$HERE/torch-crosscheck.py" ]; then
 fi
 if [ "${PRUNEBENCH_NCU:-1}" != 0 ] && command -v ncu >/dev/null 2>&1 && [ -n "${RUN:-}" ]; then
   say "Nsight Compute: global load efficiency and kernel time at g = 1 and 32, 80 % and 98 %, N = 50 ..."
-  timeout 300 ncu --target-processes all --metrics smsp__sass_average_data_bytes_per_sector_mem_global_op_ld.pct,gpu__time_duration.sum \
+  timeout 150 ncu --target-processes all --metrics smsp__sass_average_data_bytes_per_sector_mem_global_op_ld.pct,gpu__time_duration.sum \
     --csv --log-file "$RUN/hartenstein-spmm-gpu/ncu.csv" \
     "$JAVA" -Xss4m --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dprunebench.cuda.libs="$libdirs" -cp "$HERE/lib/*" \
     dev.prunebench.kernels.cuda.GpuCheck --profile --out "$RUN/ncu-run" >> "$OUT_DIR/gpu-check.log" 2>&1 \

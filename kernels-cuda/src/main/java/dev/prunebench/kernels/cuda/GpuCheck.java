@@ -269,7 +269,7 @@ public final class GpuCheck {
 
     /**
      * For a profiler ({@code ncu}, run by {@code run.sh} when present): every kernel at g = 1 and 32, 80 % and 98 %,
-     * N = 50, launched three times each after set-up, in the order printed (profilers list kernels by function name).
+     * N = 50, launched once each after set-up, in the order printed (profilers list kernels by function name).
      */
     void profile() {
         Map<String, MatMul> byId = new LinkedHashMap<>();
@@ -288,8 +288,8 @@ public final class GpuCheck {
                     MatMul k = byId.get(id);
                     if (k.refuses(w.spec(), n) != null) continue;
                     try (MatMul.Prepared p = k.prepare(w, x, n, 1)) {
-                        log.printf(Locale.ROOT, "[gpu-check] profile: %s g=%d rate=%.2f n=%d x3%n", id, g, rate, n);
-                        for (int i = 0; i < 3; i++) p.run();
+                        log.printf(Locale.ROOT, "[gpu-check] profile: %s g=%d rate=%.2f n=%d%n", id, g, rate, n);
+                        p.run();
                     } catch (RuntimeException e) {
                         log.println("[gpu-check] profile: " + id + " g=" + g + " rate=" + fmt(rate) + ": " + e.getMessage());
                     }
