@@ -161,4 +161,23 @@ class CudaGpuTest {
         Cuda.check(jcuda.runtime.JCuda.cudaMemGetInfo(free, total), "cudaMemGetInfo");
         return free[0];
     }
+
+    @Test
+    void aBatchCapturedInACudaGraphTimesTheKernelAndTheModelPresetMatchesTheDevice() {
+        int m = 512, k = 512, n = 50;
+        float[] w = Patterns.groupRms(m, k, 8, 0.9, 7).data(), x = Patterns.normalVector(k * n, 8);
+        for (String id : new String[]{"cublas-sgemm", "cusparse-csr", "cuda-gcsr"}) {
+            FormatSpec spec = id.equals("cublas-sgemm") ? FormatSpec.DENSE : id.equals("cuda-gcsr") ? FormatSpec.grouped(8) : FormatSpec.CSR;
+            MatMul kern = usable(id, spec, n);
+            try (MatMul.Prepared p = kern.prepare(spec.encode(w, m, k), x, n, 1)) {
+                DeviceKernels.Prepared d = (DeviceKernels.Prepared) p;
+                double graph = d.graphNanosPerRun(50), again = d.graphNanosPerRun(50), events = d.nanosPerRun(50);
+                assertThat(graph).as(id).isPositive().isFinite();
+                assertThat(again).as(id).isPositive().isFinite();
+                assertThat(events).as(id).isPositive().isFinite();
+                System.out.printf("[gpu] %s: graph %.2f us, host-issued %.2f us per launch (%s)%n", id, graph / 1e3, events / 1e3, p.variant());
+            }
+        }
+        assertThat(CudaBackend.devicePreset()).as("a preset for this GPU (else the model uses the paper's)").isNotNull();
+    }
 }
