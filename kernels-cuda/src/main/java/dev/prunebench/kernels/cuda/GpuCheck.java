@@ -202,8 +202,7 @@ public final class GpuCheck {
             try (Cuda.Stream st = new Cuda.Stream(); Cuda.Events ev = new Cuda.Events(); Cuda.Buffer buf = new Cuda.Buffer(bytes);
                  Cuda.Buffer sink = new Cuda.Buffer(4)) {
                 buf.zero();
-                jcuda.Pointer none = jcuda.Pointer.to(new jcuda.Pointer[0]);
-                Runnable launchEmpty = () -> Cuda.drv(jcuda.driver.JCudaDriver.cuLaunchKernel(empty, 1, 1, 1, 32, 1, 1, 0, st.driver(), none, null),
+                Runnable launchEmpty = () -> Cuda.drv(jcuda.driver.JCudaDriver.cuLaunchKernel(empty, 1, 1, 1, 32, 1, 1, 0, st.driver(), null, null),
                         "cuLaunchKernel(empty_kernel)");
                 int batch = 1000;
                 double[] g = new double[rounds], e = new double[rounds];

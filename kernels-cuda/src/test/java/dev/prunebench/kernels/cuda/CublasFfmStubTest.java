@@ -139,4 +139,11 @@ class CublasFfmStubTest {
     @Test void aLibraryThatCannotBeOpenedIsNamed() {
         assertThatThrownBy(() -> CublasFfm.open(dir.resolve("libnothing.so.13"))).hasMessageContaining("libnothing.so.13");
     }
+
+    @Test void jcudaPointersAndStreamsArePassedAsTheirAddresses() {
+        assertThat(Cuda.address(new jcuda.driver.CUdeviceptr())).isZero();
+        assertThat(Cuda.address(new jcuda.driver.CUdeviceptr().withByteOffset(256))).isEqualTo(256);
+        assertThat(Cuda.address(new jcuda.runtime.cudaStream_t())).isZero();
+        assertThat(Cuda.address(null)).isZero();
+    }
 }
