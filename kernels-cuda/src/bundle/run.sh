@@ -60,15 +60,15 @@ RUN=$(readlink -f "$OUT_DIR/latest" 2>/dev/null || ls -d "$OUT_DIR"/*-gpu-check 
 if [ "${PRUNEBENCH_TORCH:-1}" != 0 ] && [ -f "$HERE/torch-crosscheck.py" ]; then
   py=$(command -v python3 || true)
   if [ -n "$py" ]; then
-    timeout 240 "$py" "$HERE/torch-crosscheck.py" --out "${RUN:-$OUT_DIR}/hartenstein-spmm-gpu/torch_crosscheck.csv" 2>&1 | tee -a "$OUT_DIR/gpu-check.log"
+    timeout 240 "$py" "$HERE/torch-crosscheck.py" --out "${RUN:-$OUT_DIR}/torch_crosscheck.csv" 2>&1 | tee -a "$OUT_DIR/gpu-check.log"
   else say "PyTorch cross-check skipped: no python3"; fi
 fi
 if [ "${PRUNEBENCH_NCU:-1}" != 0 ] && command -v ncu >/dev/null 2>&1 && [ -n "${RUN:-}" ]; then
   say "Nsight Compute: global load efficiency and kernel time at g = 1 and 32, 80 % and 98 %, N = 50 ..."
   timeout 150 ncu --target-processes all --metrics smsp__sass_average_data_bytes_per_sector_mem_global_op_ld.pct,gpu__time_duration.sum \
-    --csv --log-file "$RUN/hartenstein-spmm-gpu/ncu.csv" \
+    --csv --log-file "$RUN/ncu.csv" \
     "$JAVA" -Xss4m --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dprunebench.cuda.libs="$libdirs" -cp "$HERE/lib/*" \
-    dev.prunebench.kernels.cuda.GpuCheck --profile --out "$RUN/ncu-run" >> "$OUT_DIR/gpu-check.log" 2>&1 \
-    && say "ncu metrics: $RUN/hartenstein-spmm-gpu/ncu.csv" || say "ncu pass failed or timed out (see $OUT_DIR/gpu-check.log): the run above stands"
+    dev.prunebench.kernels.cuda.GpuCheck --profile >> "$OUT_DIR/gpu-check.log" 2>&1 \
+    && say "ncu metrics: $RUN/ncu.csv" || say "ncu pass failed or timed out (see $OUT_DIR/gpu-check.log): the run above stands"
 fi
 exit 0

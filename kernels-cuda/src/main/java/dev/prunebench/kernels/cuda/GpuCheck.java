@@ -98,7 +98,7 @@ public final class GpuCheck {
 
     /** One kernel at one point. Times in microseconds; NaN where not measured. */
     record Row(int n, int g, double rate, String kernel, String format, boolean dense, String status, double graphUs, double graphLowUs,
-               double graphHighUs, double eventUs, int batch, double relError, long nnz, String variant) {
+               double graphHighUs, double eventUs, int batch, double relError, long nnz, String variant, double[] samplesUs) {
         boolean ok() { return status.equals("ok"); }
     }
 
@@ -366,7 +366,8 @@ public final class GpuCheck {
                 SparseFormat w = dense ? d : id.equals("cuda-gcsr") ? gcsr : csr;
                 rows.add(new Row(n, g, rate, id, w.spec().toString(), dense, status, gr == null ? Double.NaN : median(gr) / 1000,
                         gr == null ? Double.NaN : Arrays.stream(gr).min().orElse(0) / 1000, gr == null ? Double.NaN : Arrays.stream(gr).max().orElse(0) / 1000,
-                        median(event[i]) / 1000, batches.get(i), err, csr.values().length, variant));
+                        median(event[i]) / 1000, batches.get(i), err, csr.values().length, variant,
+                        Arrays.stream(gr == null ? event[i] : gr).map(v -> v / 1000).toArray()));
             }
         } finally {
             for (DeviceKernels.Prepared p : prepared) p.close();
@@ -375,7 +376,7 @@ public final class GpuCheck {
     }
 
     private static Row failed(int n, int g, double rate, String id, String fmt, boolean dense, String why, Csr csr) {
-        return new Row(n, g, rate, id, fmt, dense, why, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, csr.values().length, "");
+        return new Row(n, g, rate, id, fmt, dense, why, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, csr.values().length, "", new double[0]);
     }
 
     /** C = W·X from the CSR, in double, row-major M×N. */
@@ -551,8 +552,11 @@ public final class GpuCheck {
                     r.variant)).append('\n');
             if (r.ok()) {
                 String key = "kernel=" + r.kernel + ",g=" + r.g + ",rate=" + fmt(r.rate) + ",n=" + r.n;
-                metrics.append(csv("time_us[" + key + "]", "timing", num(t), "us", false, rounds)).append('\n');
-                if (!r.dense) metrics.append(csv("speedup[" + key + ",over=fastest-dense]", "timing", num(speed), "x", false, rounds)).append('\n');
+                StringBuilder samples = new StringBuilder();
+                for (double v : r.samplesUs) samples.append(samples.isEmpty() ? "" : " ").append(v);
+                metrics.append(csv("time_us[" + key + "]", "timing", num(t), "us", false, samples)).append('\n');
+                if (!r.dense && !Double.isNaN(speed)) metrics.append(csv("speedup[" + key + ",over=fastest-dense]", "timing", num(speed), "x", false, ""))
+                        .append('\n');
             }
         }
         Files.writeString(exp.resolve("speedup.csv"), sp.toString());
@@ -591,7 +595,8 @@ public final class GpuCheck {
 
         // model.csv
         StringBuilder mo = new StringBuilder();
-        if (!model.isEmpty()) {
+        if (model.isEmpty()) mo.append("n,g,rate,kernel,preset,est_us,gld_efficiency_bp,dram_bytes,measured_kernel,measured_us,measured_over_model\n");
+        else {
             mo.append(String.join(",", model.get(0).keySet())).append('\n');
             for (var m : model) mo.append(csv(m.values().stream().map(v -> v instanceof Double dd ? num(dd) : v).toArray())).append('\n');
             for (var m : model)
@@ -633,6 +638,7 @@ public final class GpuCheck {
         expJson.put("started", started.toString());
         expJson.put("finished", finished.toString());
         expJson.put("parameters", params);
+        expJson.put("tables", List.of("speedup", "break_even", "ours_vs_cusparse", "model"));
         expJson.put("notes", List.of(
                 "speedup = time of the fastest dense kernel of the point (cuBLAS FP32 with CUBLAS_DEFAULT_MATH, or our tiled SGEMM) / kernel time, "
                         + "both kernel times from CUDA graphs; speedup_event is the same ratio of host-issued times.",

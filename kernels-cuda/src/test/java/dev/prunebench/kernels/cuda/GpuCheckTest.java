@@ -53,12 +53,12 @@ class GpuCheckTest {
         for (int n : GpuCheck.NS)
             for (int g : GpuCheck.GROUPS)
                 for (double rate : GpuCheck.RATES) {
-                    rows.add(new GpuCheck.Row(n, g, rate, "cublas-sgemm", "dense", true, "ok", 100, 99, 101, 110, 20, 1e-7, 1000, "fp32"));
-                    rows.add(new GpuCheck.Row(n, g, rate, "cusparse-csr", "csr", false, "ok", 400 * (1 - rate), 1, 2, 3, 20, 1e-7, 1000, ""));
+                    rows.add(new GpuCheck.Row(n, g, rate, "cublas-sgemm", "dense", true, "ok", 100, 99, 101, 110, 20, 1e-7, 1000, "fp32", new double[] {1, 2}));
+                    rows.add(new GpuCheck.Row(n, g, rate, "cusparse-csr", "csr", false, "ok", 400 * (1 - rate), 1, 2, 3, 20, 1e-7, 1000, "", new double[] {1, 2}));
                     rows.add(new GpuCheck.Row(n, g, rate, "cusparse-csr-alg2", "csr", false,
                             "unavailable: cusparse-csr-alg2: cusparseSpMM_bufferSize returned CUSPARSE_STATUS_INVALID_VALUE (3)", Double.NaN, Double.NaN,
-                            Double.NaN, Double.NaN, 0, Double.NaN, 1000, ""));
-                    rows.add(new GpuCheck.Row(n, g, rate, "cuda-gcsr", "gcsr:" + g, false, "ok", 150 * (1 - rate), 1, 2, 3, 20, 1e-7, 1000, ""));
+                            Double.NaN, Double.NaN, 0, Double.NaN, 1000, "", new double[] {1, 2}));
+                    rows.add(new GpuCheck.Row(n, g, rate, "cuda-gcsr", "gcsr:" + g, false, "ok", 150 * (1 - rate), 1, 2, 3, 20, 1e-7, 1000, "", new double[] {1, 2}));
                 }
         var cal = new GpuCheck.Calibration(2.0, 4.0, 6_000, 1 << 20, null);
         var model = GpuCheck.joinMeasured(check.modelRows(H100, cal, List.of()), rows);
@@ -81,7 +81,11 @@ class GpuCheckTest {
         assertThat(sp.lines().filter(l -> l.startsWith("50,32,0.98,cuda-gcsr")).findFirst().orElseThrow()).contains(",true,");
         assertThat(Files.readString(exp.resolve("ours_vs_cusparse.csv"))).contains("50,0.98,cuda-gcsr");
         assertThat(Files.readString(exp.resolve("calibration.json"))).contains("\"label\" : \"measured\"", "\"device\" : \"NVIDIA H100 80GB HBM3\"");
-        assertThat(Files.readString(exp.resolve("experiment.json"))).contains("\"scale\" : \"gpu\"", "launch_bound");
+        assertThat(Files.readString(exp.resolve("experiment.json"))).contains("\"scale\" : \"gpu\"", "launch_bound", "\"tables\" : [ \"speedup\"");
+        // metrics.csv as the results module reads it: six fields, samples space-separated numbers
+        for (String line : Files.readAllLines(exp.resolve("metrics.csv")).subList(1, Files.readAllLines(exp.resolve("metrics.csv")).size())) {
+            assertThat(line).matches("\"[^\"]+\",(exact|timing|info),[-0-9.E]+,[a-z]+,(true|false),([-0-9.E]+( [-0-9.E]+)*)?");
+        }
     }
 
     @Test void jsonEscapesAndWritesNonFiniteAsNull() {
