@@ -37,6 +37,9 @@ import jcuda.runtime.JCuda;
 final class DeviceKernels {
     private DeviceKernels() {}
 
+    /** Whether prepared kernels time a batch captured in a CUDA graph ({@code -Dprunebench.cuda.graphs}, default true). */
+    static final boolean GRAPHS = !"false".equalsIgnoreCase(System.getProperty("prunebench.cuda.graphs", "true"));
+
     static List<MatMul> all() {
         List<MatMul> ks = new ArrayList<>();
         ks.add(new Kernel("cublas-sgemm", FormatSpec.Kind.DENSE, Cuda::cublasProblem, CublasSgemm::new));
@@ -155,11 +158,29 @@ final class DeviceKernels {
             Cuda.check(JCuda.cudaStreamSynchronize(stream.s), id + ": cudaStreamSynchronize");
         }
 
-        /** Host-issued launches: events around {@code runs} launches issued one at a time from Java. */
+        /**
+         * The kernel's time per launch: {@link #graphNanosPerRun} (the batch captured in a CUDA graph, so the host's
+         * per-launch cost is not timed), or, where capture is refused or {@code -Dprunebench.cuda.graphs=false},
+         * {@link #hostIssuedNanosPerRun}; {@link #clock()} says which.
+         */
         @Override public final double nanosPerRun(int runs) {
+            if (graphProblem == null && GRAPHS) {
+                try {
+                    return graphNanosPerRun(runs);
+                } catch (RuntimeException e) {
+                    graphProblem = e.getMessage();
+                }
+            }
+            return hostIssuedNanosPerRun(runs);
+        }
+
+        /** Host-issued launches: events around {@code runs} launches issued one at a time from Java. */
+        final double hostIssuedNanosPerRun(int runs) {
             bind();
             return events.nanosPerRun(launcher, runs, stream.s);
         }
+
+        private String graphProblem;
 
         /**
          * Kernel time without the host: {@code runs} launches captured once into a CUDA graph, the graph launched
@@ -176,7 +197,11 @@ final class DeviceKernels {
             return events.nanosPerGraph(graph, stream.s);
         }
 
-        @Override public String clock() { return "CUDA events around a batch of back-to-back launches"; }
+        @Override public String clock() {
+            if (!GRAPHS) return "CUDA events around a batch of back-to-back launches issued from Java (-Dprunebench.cuda.graphs=false)";
+            return graphProblem == null ? "CUDA events around a CUDA graph of a batch of launches (kernel time, no host per launch)"
+                    : "CUDA events around a batch of back-to-back launches issued from Java (graph capture refused: " + graphProblem + ")";
+        }
 
         @Override public final float[] result() {
             Cuda.check(JCuda.cudaStreamSynchronize(stream.s), id + ": cudaStreamSynchronize");

@@ -171,10 +171,12 @@ class CudaGpuTest {
             MatMul kern = usable(id, spec, n);
             try (MatMul.Prepared p = kern.prepare(spec.encode(w, m, k), x, n, 1)) {
                 DeviceKernels.Prepared d = (DeviceKernels.Prepared) p;
-                double graph = d.graphNanosPerRun(50), again = d.graphNanosPerRun(50), events = d.nanosPerRun(50);
+                double graph = d.graphNanosPerRun(50), again = d.graphNanosPerRun(50), events = d.hostIssuedNanosPerRun(50);
                 assertThat(graph).as(id).isPositive().isFinite();
                 assertThat(again).as(id).isPositive().isFinite();
                 assertThat(events).as(id).isPositive().isFinite();
+                assertThat(d.nanosPerRun(50)).as(id).isPositive().isFinite();
+                assertThat(d.clock()).as(id).contains("CUDA graph");
                 System.out.printf("[gpu] %s: graph %.2f us, host-issued %.2f us per launch (%s)%n", id, graph / 1e3, events / 1e3, p.variant());
             }
         }
