@@ -341,10 +341,11 @@ public final class GpuCheck {
             }
             int k = prepared.size();
             double[][] graph = new double[k][rounds], event = new double[k][rounds];
-            String[] graphProblem = new String[k];
+            String[] graphProblem = new String[k], failure = new String[k];
             for (int r = 0; r < rounds; r++)
                 for (int j = 0; j < k; j++) {
                     int i = (j + r) % k;  // rotate the order every round
+                    if (failure[i] != null) continue;
                     DeviceKernels.Prepared p = prepared.get(i);
                     if (graphProblem[i] == null) {
                         try {
@@ -353,12 +354,16 @@ public final class GpuCheck {
                             graphProblem[i] = e.getMessage();
                         }
                     }
-                    event[i][r] = p.hostIssuedNanosPerRun(batches.get(i));
+                    try {
+                        event[i][r] = p.hostIssuedNanosPerRun(batches.get(i));
+                    } catch (RuntimeException e) {
+                        failure[i] = "error while timing: " + e.getMessage();
+                    }
                 }
             for (int i = 0; i < k; i++) {
                 String id = ids.get(i);
                 double err = errs.get(i)[0];
-                String status = err <= 1e-3 ? "ok" : String.format(Locale.ROOT, "wrong result: relative error %.3g", err);
+                String status = failure[i] != null ? failure[i] : err <= 1e-3 ? "ok" : String.format(Locale.ROOT, "wrong result: relative error %.3g", err);
                 String variant = prepared.get(i).variant();
                 double[] gr = graphProblem[i] == null ? graph[i] : null;
                 if (gr == null) variant = (variant.isEmpty() ? "" : variant + "; ") + "graph capture failed (" + graphProblem[i] + "): events only";
