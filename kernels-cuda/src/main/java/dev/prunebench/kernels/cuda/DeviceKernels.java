@@ -189,6 +189,7 @@ final class DeviceKernels {
          */
         final double graphNanosPerRun(int runs) {
             bind();
+            PtxModule.bindIfLoaded();
             if (graph == null || graph.launches() != runs) {
                 if (graph != null) graph.close();
                 graph = null;
