@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by mvnw, scripts/* and .ci/run: finds a JDK >= 21 and exports JAVA_HOME and PATH.
-# Order: $JAVA_HOME if it is >= 21, then `java` on PATH, then every JDK under /usr/lib/jvm and /opt (newest first).
+# Sourced by mvnw, scripts/* and .ci/run: finds a JDK >= 22 and exports JAVA_HOME and PATH.
+# Order: $JAVA_HOME if it is >= 22, then `java` on PATH, then every JDK under /usr/lib/jvm and /opt (newest first).
 # Fails with a clear message when there is none.
 
 _pb_java_major() { # $1 = path to a java binary; prints its feature version or nothing
@@ -11,7 +11,7 @@ _pb_java_major() { # $1 = path to a java binary; prints its feature version or n
 }
 
 _pb_find_jdk() {
-  local min=21 cand major
+  local min=22 cand major
   local candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if command -v java >/dev/null 2>&1; then
@@ -27,8 +27,8 @@ _pb_find_jdk() {
       return 0
     fi
   done
-  echo "prunebench: no JDK >= 21 found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*, /opt/*)." >&2
-  echo "prunebench: install one (e.g. apt-get install openjdk-21-jdk, or a Temurin 21+/25) or set JAVA_HOME to it." >&2
+  echo "prunebench: no JDK >= 22 found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*, /opt/*)." >&2
+  echo "prunebench: install one (e.g. apt-get install openjdk-25-jdk, or a Temurin 22+/25) or set JAVA_HOME to it." >&2
   return 1
 }
 

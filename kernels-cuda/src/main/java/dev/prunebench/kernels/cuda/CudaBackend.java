@@ -52,6 +52,31 @@ public final class CudaBackend implements Backend {
         return s.toString();
     }
 
+    private static volatile java.util.Optional<dev.prunebench.kernels.cuda.model.GpuPreset> devicePreset;
+
+    /**
+     * The model preset of device 0 ({@link dev.prunebench.kernels.cuda.model.GpuPreset#forDevice}: matched by name, L2
+     * size read from the device), or empty without a device or a matching preset; never throws. Probed once.
+     */
+    static synchronized java.util.Optional<dev.prunebench.kernels.cuda.model.GpuPreset> devicePreset() {
+        if (devicePreset == null) {
+            java.util.Optional<dev.prunebench.kernels.cuda.model.GpuPreset> p = java.util.Optional.empty();
+            try {
+                jcuda.runtime.JCuda.setExceptionsEnabled(false);
+                int[] count = {0};
+                if (jcuda.runtime.JCuda.cudaGetDeviceCount(count) == 0 && count[0] > 0) {
+                    jcuda.runtime.cudaDeviceProp prop = new jcuda.runtime.cudaDeviceProp();
+                    if (jcuda.runtime.JCuda.cudaGetDeviceProperties(prop, 0) == 0)
+                        p = dev.prunebench.kernels.cuda.model.GpuPreset.forDevice(prop.getName(), prop.multiProcessorCount, prop.l2CacheSize);
+                }
+            } catch (Throwable t) {
+                // no runtime library here: no device preset
+            }
+            devicePreset = p;
+        }
+        return devicePreset;
+    }
+
     private static Availability doProbe() {
         int[] count = {0};
         int err;

@@ -26,7 +26,9 @@ import java.util.List;
  * {@code model-csr-scalar} and {@code model-csr-vector} (csr), {@code model-gcsr} (gcsr:G, any G), {@code model-nm}
  * (nm:N:M).
  * The preset is chosen at construction; the no-argument constructor reads the system property
- * {@value #PRESET_PROPERTY} (default {@code gtx950m}, the paper's GPU).
+ * {@value #PRESET_PROPERTY}; when it is not set, the preset of this machine's GPU where the CUDA runtime finds one the
+ * presets know (L2 size as the device reports it), else {@code gtx950m}, the paper's GPU — so a run on an H100 never
+ * puts GTX 950M model rows beside H100 times.
  */
 public final class CudaModelBackend implements Backend {
     public static final String PRESET_PROPERTY = "prunebench.gpu.preset";
@@ -39,7 +41,9 @@ public final class CudaModelBackend implements Backend {
         GpuPreset p = null;
         String why = null;
         try {
-            p = GpuPreset.named(System.getProperty(PRESET_PROPERTY, DEFAULT_PRESET));
+            String id = System.getProperty(PRESET_PROPERTY);
+            // without a chosen preset: the GPU of this machine where there is one the presets know, else the paper's
+            p = id != null ? GpuPreset.named(id) : CudaBackend.devicePreset().orElse(GpuPreset.named(DEFAULT_PRESET));
         } catch (IllegalArgumentException e) {
             why = "-D" + PRESET_PROPERTY + ": " + e.getMessage();
         }

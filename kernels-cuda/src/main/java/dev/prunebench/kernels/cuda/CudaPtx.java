@@ -33,8 +33,11 @@ public final class CudaPtx {
     public static String text() { return new String(resource(RESOURCE), StandardCharsets.US_ASCII); }
 
     /** The PTX, NUL-terminated, as {@code cuModuleLoadData} takes it. */
-    public static byte[] image() {
-        byte[] b = resource(RESOURCE);
+    public static byte[] image() { return image(RESOURCE); }
+
+    /** A PTX resource of this package ({@code spmm.ptx}, {@code calib.ptx}), NUL-terminated. */
+    public static byte[] image(String name) {
+        byte[] b = resource(name);
         byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
         return z;
     }

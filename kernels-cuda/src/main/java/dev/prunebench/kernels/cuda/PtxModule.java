@@ -90,6 +90,14 @@ final class PtxModule {
         return f;
     }
 
+    /**
+     * Makes the primary context current for the driver API on the calling thread, when the module was loaded (the
+     * graph calls of cuBLAS and cuSPARSE kernels go through the driver API too); a no-op otherwise.
+     */
+    static synchronized void bindIfLoaded() {
+        if (loaded != null) loaded.bind();
+    }
+
     /** Makes the module's context current on the calling thread (the driver API's current context is per thread). */
     void bind() { drv(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent"); }
 

@@ -44,12 +44,16 @@ public record GpuPreset(String id, String name, double fp32Gflops, double dramGB
     /** A100 SXM4 40 GB: 19.5 TFLOP/s FP32, 1555 GB/s HBM2, 40 MB L2; L2 5120 B/clk (A100 whitepaper) at 1410 MHz. */
     public static final GpuPreset A100 = new GpuPreset("a100", "A100 SXM4 40GB", 19_500, 1_555, 40 * MB, 5120 * 1.410, 4_000,
             "L2 bandwidth 5120 B/clk x 1410 MHz (theoretical); launch 4 us estimated");
-    /** H100 SXM5: 67 TFLOP/s FP32, 3350 GB/s HBM3, 50 MB L2; L2 bandwidth assumed A100's 5120 B/clk at 1980 MHz. */
-    public static final GpuPreset H100 = new GpuPreset("h100", "H100 SXM5 80GB", 67_000, 3_350, 50 * MB, 5120 * 1.980, 4_000,
-            "L2 bandwidth assumed 5120 B/clk x 1980 MHz (not published); launch 4 us estimated");
-    /** H200 SXM: the H100's GH100 with 4800 GB/s HBM3e; 67 TFLOP/s FP32, 50 MB L2. */
-    public static final GpuPreset H200 = new GpuPreset("h200", "H200 SXM 141GB", 67_000, 4_800, 50 * MB, 5120 * 1.980, 4_000,
-            "L2 bandwidth assumed 5120 B/clk x 1980 MHz (not published); launch 4 us estimated");
+    /**
+     * H100 SXM5: 67 TFLOP/s FP32, 3350 GB/s HBM3, 50 MB L2 (52 428 800 bytes as the runtime reports it). L2 bandwidth is
+     * not published: A100's 5120 B/clk at 1980 MHz (10.1 TB/s) was a guess a review found 1.3–1.8× too high, so the
+     * estimate is that figure / 1.45 (7.0 TB/s) until a calibration ({@link #calibrated}) replaces it.
+     */
+    public static final GpuPreset H100 = new GpuPreset("h100", "H100 SXM5 80GB", 67_000, 3_350, 50 * MB, 7_000, 4_000,
+            "L2 bandwidth estimated 7.0 TB/s (5120 B/clk x 1980 MHz / 1.45; not published, calibrate on the device); launch 4 us estimated");
+    /** H200 SXM: the H100's GH100 with 4800 GB/s HBM3e; 67 TFLOP/s FP32; L2 60 MB as read on the machine (the runtime's l2CacheSize). */
+    public static final GpuPreset H200 = new GpuPreset("h200", "H200 SXM 141GB", 67_000, 4_800, 60 * MB, 7_000, 4_000,
+            "L2 60 MB as the device reports it; L2 bandwidth estimated as H100's 7.0 TB/s (not published, calibrate on the device); launch 4 us estimated");
 
     public static final List<GpuPreset> ALL = List.of(GTX_950M, GTX_950M_GDDR5, V100, A100, H100, H200);
 
@@ -71,6 +75,22 @@ public record GpuPreset(String id, String name, double fp32Gflops, double dramGB
         for (String[] p : new String[][]{{"gtx950m", "gtx950m"}, {"v100", "v100"}, {"a100", "a100"}, {"h100", "h100"}, {"h200", "h200"}})
             if (d.contains(p[0])) return java.util.Optional.of(named(p[1]));
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The preset for a device as its properties read: matched by name ({@link #matching}), with the L2 size the
+     * device reports (when it reports one) instead of the datasheet's; {@code sms} is recorded in the notes (the model
+     * does not use the SM count yet). Empty when no preset matches the name.
+     */
+    public static java.util.Optional<GpuPreset> forDevice(String deviceName, int sms, long l2Bytes) {
+        return matching(deviceName).map(p -> new GpuPreset(p.id, p.name + " as read: " + deviceName, p.fp32Gflops, p.dramGBs,
+                l2Bytes > 0 ? l2Bytes : p.l2Bytes, p.l2GBs, p.launchNs, p.notes + "; device: " + sms + " SMs, L2 " + (l2Bytes > 0 ? l2Bytes
+                + " bytes (read from the device)" : "from the datasheet")));
+    }
+
+    /** This preset with a measured L2 bandwidth and launch time (a calibration run), labelled so in the notes. */
+    public GpuPreset calibrated(double l2GBsMeasured, double launchNsMeasured, String how) {
+        return new GpuPreset(id, name, fp32Gflops, dramGBs, l2Bytes, l2GBsMeasured, launchNsMeasured, notes + "; " + how);
     }
 
     /** Picoseconds for {@code flops} at peak FP32. */
