@@ -60,7 +60,7 @@ class MatrixFilesFuzzTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("seeds")
     void truncatedAndMutatedFilesFailCleanly(String name, byte[] valid) {
-        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> { // a hang guard, generous for a busy machine
             Path p = dir.resolve(name);
             Files.write(p, valid);
             assertThat(MatrixFiles.read(p, 1)).as("the unmodified seed file must read").isNotNull();
