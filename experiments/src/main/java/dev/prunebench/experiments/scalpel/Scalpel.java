@@ -20,6 +20,7 @@ import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.train.Reproducibility;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
@@ -95,21 +96,23 @@ public final class Scalpel implements Experiment {
 
     /** {@code speedup[net=…,method=…,platform=…]}, with {@code ,batch=B} for a CPU batch other than the headline one. */
     static String speedupName(String net, String method, String platform, int batch) {
-        return "speedup[net=" + net + ",method=" + method + ",platform=" + platform + batchKey(platform, batch) + "]";
+        return withBatch(MetricName.of("speedup").with("net", net).with("method", method).with("platform", platform), batch).toString();
     }
 
     static String meanSpeedupName(String method, String platform, int batch) {
-        return "mean_speedup[method=" + method + ",platform=" + platform + batchKey(platform, batch) + "]";
+        return withBatch(MetricName.of("mean_speedup").with("method", method).with("platform", platform), batch).toString();
     }
 
-    static String sizeReductionName(String method, String platform) { return "size_reduction[method=" + method + ",platform=" + platform + "]"; }
+    static String sizeReductionName(String method, String platform) {
+        return MetricName.of("size_reduction").with("method", method).with("platform", platform).toString();
+    }
 
     static String netSizeReductionName(String net, String method, String platform) {
-        return "size_reduction[net=" + net + ",method=" + method + ",platform=" + platform + "]";
+        return MetricName.of("size_reduction").with("net", net).with("method", method).with("platform", platform).toString();
     }
 
-    private static String batchKey(String platform, int batch) {
-        return batch == HEADLINE_BATCH ? "" : ",batch=" + batch;
+    private static MetricName withBatch(MetricName n, int batch) {
+        return batch == HEADLINE_BATCH ? n : n.with("batch", batch);
     }
 
     /** The metric names this experiment emits at a scale when every network and backend is there (CPU and GPU; the MCU's are scalpel-mcu's). */
