@@ -9,6 +9,7 @@ import dev.prunebench.models.nn.Network;
 import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.models.train.Trainer;
+import dev.prunebench.results.Csv;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
 import dev.prunebench.results.PlotSpec;
@@ -195,7 +196,7 @@ public final class HartensteinAccuracy implements Experiment {
         }
         Path sp = in.get().resolve("speedup.csv");
         try {
-            Table s = Table.read().csv(sp.toFile());
+            Table s = Csv.readTable(sp, "speedup");
             String gCol = find(s, "g"), speedCol = find(s, "speedup"), rateCol = findOrNull(s, "rate"), kernelCol = findOrNull(s, "kernel"), nCol = findOrNull(s, "n");
             String denseCol = s.columnNames().contains("dense") ? "dense" : null;
             java.util.Map<Integer, Double> accByG = new java.util.HashMap<>();
