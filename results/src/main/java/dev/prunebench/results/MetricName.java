@@ -62,6 +62,9 @@ public record MetricName(String base, List<Param> params) {
         return new MetricName(base, ps);
     }
 
+    /** The stored form of {@link #of(String, String...)}: {@code format("loss", "net=" + net, "dense")} is {@code loss[net=…,dense]}. */
+    public static String format(String base, String... params) { return of(base, params).toString(); }
+
     /** This name with {@code key=value} appended ({@code value}'s {@code toString()}). */
     public MetricName with(String key, Object value) {
         List<Param> ps = new ArrayList<>(params);

@@ -195,7 +195,7 @@ public final class FormatsStorage implements Experiment {
 
     /** A metric name {@code name[k=v,…]} from {@code key=value} texts. */
     static String metric(String name, String... params) {
-        return MetricName.of(name, params).toString();
+        return MetricName.format(name, params);
     }
 
     /** Measures the N:M figures from encoded matrices of the headline shape at their densest. */

@@ -47,7 +47,7 @@ public final class SpdyTimings implements Experiment {
 
     /** {@code quantity[k=v,…]}; each of {@code kv} is {@code key=value}, a flag, or several joined by commas. */
     public static String name(String quantity, String... kv) {
-        return MetricName.of(quantity, kv).toString();
+        return MetricName.format(quantity, kv);
     }
 
     @Override public void run(ExperimentContext ctx) throws Exception {
