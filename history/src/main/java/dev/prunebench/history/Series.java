@@ -1,6 +1,7 @@
 package dev.prunebench.history;
 
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.RunData;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,14 +104,11 @@ public final class Series {
      * names no kernel.
      */
     public static String family(String name) {
-        int open = name.indexOf('['), close = name.lastIndexOf(']');
-        if (open <= 0 || close != name.length() - 1) return null;
-        Map<String, String> p = params(name);
-        if (!p.containsKey("kernel")) return null;
-        StringBuilder s = new StringBuilder(GEOMEAN).append(name, 0, open).append("[kernel=").append(p.get("kernel"));
-        if (p.containsKey("over")) s.append(",over=").append(p.get("over"));
-        if (p.containsKey("n")) s.append(",n=").append(p.get("n"));
-        return s.append(']').toString();
+        MetricName n = MetricName.tryParse(name).orElse(null);
+        if (n == null || n.get("kernel") == null) return null;
+        MetricName f = MetricName.of(GEOMEAN + n.base()).with("kernel", n.get("kernel"));
+        for (String k : new String[] {"over", "n"}) if (n.get(k) != null) f = f.with(k, n.get(k));
+        return f.toString();
     }
 
     /**
@@ -119,24 +117,14 @@ public final class Series {
      * when the family names no N.
      */
     public static String allN(String family) {
-        if (family == null) return null;
-        int at = family.indexOf(",n=");
-        if (at < 0) return null;
-        int end = family.indexOf(',', at + 1);
-        if (end < 0) end = family.length() - 1; // the closing bracket
-        return family.substring(0, at) + family.substring(end);
+        MetricName f = family == null ? null : MetricName.tryParse(family).orElse(null);
+        if (f == null || f.get("n") == null) return null;
+        return new MetricName(f.base(), f.params().stream().filter(p -> !p.key().equals("n")).toList()).toString();
     }
 
-    /** The {@code key=value} parameters inside a metric name's brackets. */
+    /** The {@code key=value} parameters inside a metric name's brackets (none when it does not parse). */
     public static Map<String, String> params(String name) {
-        Map<String, String> p = new LinkedHashMap<>();
-        int open = name.indexOf('['), close = name.lastIndexOf(']');
-        if (open < 0 || close < open) return p;
-        for (String kv : name.substring(open + 1, close).split(",")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
-        return p;
+        return MetricName.tryParse(name).map(MetricName::values).orElse(Map.of());
     }
 
     /**

@@ -294,7 +294,7 @@ public final class Compare {
             rows.add(List.of(x.experiment(), x.metric(), x.kind().name().toLowerCase(Locale.ROOT), x.unit(), Scorecard.num(x.base()),
                     Scorecard.num(x.now()), Double.isNaN(x.change()) ? "" : Double.toString(x.change()),
                     Double.isNaN(x.p()) ? "" : Double.toString(x.p()), x.verdict().label));
-        AtomicFiles.writeCsv(file, List.of("experiment", "metric", "kind", "unit", "base", "new", "change", "p_value", "verdict"), rows);
+        Csv.write(file, List.of("experiment", "metric", "kind", "unit", "base", "new", "change", "p_value", "verdict"), rows);
     }
 
     private static String pad(String unit) { return unit.isBlank() ? "" : " " + unit; }

@@ -1,7 +1,6 @@
 package dev.prunebench.results;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,24 +39,12 @@ public final class CrossPlots {
 
     private CrossPlots() {}
 
-    /** A parsed metric name; null when the name has no {@code [k=v,…]} part. */
-    record Name(String base, Map<String, String> keys) {
-        static Name parse(String name) {
-            int open = name.indexOf('[');
-            if (open <= 0 || !name.endsWith("]")) return null;
-            Map<String, String> keys = new LinkedHashMap<>();
-            for (String kv : name.substring(open + 1, name.length() - 1).split(",")) {
-                int eq = kv.indexOf('=');
-                keys.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
-            }
-            return new Name(name.substring(0, open), keys);
-        }
-
-        boolean matches(Side s) {
-            if (!base.equals(s.base())) return false;
-            for (var f : s.fixed().entrySet()) if (!f.getValue().equals(keys.get(f.getKey()))) return false;
-            return true;
-        }
+    /** The name of a metric that takes part in a join on this side, or null when it does not. */
+    private static MetricName joinable(Metric m, Side side, List<String> on) {
+        MetricName n = MetricName.tryParse(m.name()).orElse(null);
+        if (n == null || !n.base().equals(side.base()) || !n.values().keySet().containsAll(on)) return null;
+        for (var f : side.fixed().entrySet()) if (!f.getValue().equals(n.get(f.getKey()))) return null;
+        return n;
     }
 
     /**
@@ -69,8 +56,8 @@ public final class CrossPlots {
         if (xe == null || ye == null) return null;
         Map<String, Metric> ys = new TreeMap<>();
         for (Metric m : ye.metrics()) {
-            Name n = Name.parse(m.name());
-            if (n == null || !n.matches(j.y()) || !n.keys().keySet().containsAll(j.on())) continue;
+            MetricName n = joinable(m, j.y(), j.on());
+            if (n == null) continue;
             ys.put(joinKey(n, j.on()), m);
         }
         StringColumn series = StringColumn.create(j.series());
@@ -78,13 +65,13 @@ public final class CrossPlots {
         StringColumn modelled = StringColumn.create("modelled");
         List<String> seen = new ArrayList<>();
         for (Metric m : xe.metrics()) {
-            Name n = Name.parse(m.name());
-            if (n == null || !n.matches(j.x()) || !n.keys().keySet().containsAll(j.on())) continue;
+            MetricName n = joinable(m, j.x(), j.on());
+            if (n == null) continue;
             String key = joinKey(n, j.on());
             Metric ym = ys.get(key);
             if (ym == null || Double.isNaN(m.value()) || Double.isNaN(ym.value()) || seen.contains(key)) continue;
             seen.add(key);
-            series.append(n.keys().get(j.series()));
+            series.append(n.get(j.series()));
             x.append(m.value());
             y.append(ym.value());
             modelled.append(String.valueOf(m.modelled() || ym.modelled()));
@@ -96,10 +83,10 @@ public final class CrossPlots {
         return Map.entry(spec, t);
     }
 
-    private static String joinKey(Name n, List<String> on) {
+    private static String joinKey(MetricName n, List<String> on) {
         StringBuilder s = new StringBuilder();
         for (String k : on) {
-            String v = n.keys().get(k);
+            String v = n.get(k);
             // 0.9 and 0.90 are the same rate
             try {
                 v = Double.toString(Double.parseDouble(v));

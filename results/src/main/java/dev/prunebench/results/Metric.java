@@ -14,7 +14,7 @@ import java.util.Arrays;
  *   <li>{@link Kind#INFO}: recorded, never compared.</li>
  * </ul>
  *
- * @param name     stable name, e.g. {@code break_even_rate[kernel=gcsr-vector,g=8,n=50]}; scorecard rows and
+ * @param name     stable name, e.g. {@code break_even_rate[kernel=gcsr-vector,g=8,n=50]} (built and parsed by {@link MetricName}); scorecard rows and
  *                 {@code compare} refer to it; no double quotes or line breaks
  * @param kind     how it is compared
  * @param value    the headline value (median for timings)

@@ -1,18 +1,17 @@
 package dev.prunebench.results;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code metrics.csv}: {@code name,kind,value,unit,modelled,samples} with samples space-separated; a name holding
- * commas is double-quoted (RFC 4180).
+ * commas is double-quoted (RFC 4180, through {@link Csv}).
  * Written and read here only, so the format has one definition.
  */
 public final class MetricsCsv {
@@ -21,18 +20,14 @@ public final class MetricsCsv {
     private MetricsCsv() {}
 
     public static void write(Path file, Collection<Metric> metrics) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(HEADER);
-            w.newLine();
-            for (Metric m : metrics) {
-                StringBuilder s = new StringBuilder();
-                for (double d : m.samples()) s.append(s.isEmpty() ? "" : " ").append(fmt(d));
-                String name = m.name().contains(",") ? "\"" + m.name() + "\"" : m.name();
-                w.write(name + "," + m.kind().name().toLowerCase(Locale.ROOT) + "," + fmt(m.value()) + ","
-                        + m.unit().replace(",", ";") + "," + m.modelled() + "," + s);
-                w.newLine();
-            }
+        List<List<String>> rows = new ArrayList<>(metrics.size());
+        for (Metric m : metrics) {
+            StringBuilder s = new StringBuilder();
+            for (double d : m.samples()) s.append(s.isEmpty() ? "" : " ").append(fmt(d));
+            rows.add(List.of(m.name(), m.kind().name().toLowerCase(Locale.ROOT), fmt(m.value()), m.unit().replace(",", ";"),
+                    String.valueOf(m.modelled()), s.toString()));
         }
+        Csv.write(file, List.of(HEADER.split(",")), rows);
     }
 
     /**
@@ -40,16 +35,14 @@ public final class MetricsCsv {
      * metric given twice (the writer never does) is refused naming both lines, so {@code compare} never picks one.
      */
     public static List<Metric> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER))
+        List<Csv.Record> records = Csv.read(file);
+        if (records.isEmpty() || records.get(0).line() != 1 || !String.join(",", records.get(0).fields()).equals(HEADER))
             throw new IOException(file + ": line 1: expected header '" + HEADER + "'");
         List<Metric> out = new ArrayList<>();
-        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int n = i + 1;
-            if (line.isBlank()) continue;
-            String[] f = Published.splitCsv(line, file.toString(), n).toArray(String[]::new);
+        Map<String, Integer> seen = new HashMap<>();
+        for (Csv.Record r : records.subList(1, records.size())) {
+            int n = r.line();
+            String[] f = r.fields().toArray(String[]::new);
             if (f.length != 6) throw new IOException(file + ": line " + n + ": expected 6 fields, got " + f.length);
             Metric.Kind kind = kind(file, n, f[1]);
             double value = number(file, n, 3, "value", f[2]);

@@ -1,6 +1,5 @@
 package dev.prunebench.results;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -110,31 +109,27 @@ public final class Published {
 
     static List<Row> parse(String file, String text) throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new java.io.StringReader(text))) {
-            String header = r.readLine();
-            if (header == null || !header.strip().equals(HEADER)) throw new IOException(file + ": line 1: expected header '" + HEADER + "'");
-            String line;
-            int n = 1;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) continue;
-                List<String> f = splitCsv(line, file, n);
-                if (f.size() != 12) throw new IOException(file + ": line " + n + ": expected 12 fields, got " + f.size());
-                for (int i : new int[] {0, 1, 2, 3, 5, 8}) if (f.get(i).isBlank())
-                    throw new IOException(file + ": line " + n + ": field " + HEADER.split(",")[i] + " must not be empty");
-                Claim claim = Claim.parse(f.get(3));
-                if (claim == null) throw new IOException(file + ": line " + n + ": claim must be one of measurement, definition, identity, arithmetic: '" + f.get(3) + "'");
-                double value = number(f.get(4), file, n, "published_value", true);
-                double low = number(f.get(6), file, n, "tolerance_low", true);
-                double high = number(f.get(7), file, n, "tolerance_high", true);
-                if (!Double.isNaN(low) && !Double.isNaN(high) && low > high)
-                    throw new IOException(file + ": line " + n + ": tolerance_low " + low + " > tolerance_high " + high);
-                if (Double.isNaN(low) && Double.isNaN(high))
-                    throw new IOException(file + ": line " + n + ": tolerance_low and tolerance_high are both empty (a row needs a band)");
-                if (!Double.isNaN(value) && !(new Row(file, n, "", "", "", claim, value, "", low, high, "", "", "", "").inBand(value)))
-                    throw new IOException(file + ": line " + n + ": published_value " + value + " lies outside its own band");
-                rows.add(new Row(file, n, f.get(0), f.get(1), f.get(2), claim, value, f.get(5), low, high, f.get(8), f.get(9), f.get(10), f.get(11)));
-            }
+        List<Csv.Record> records = Csv.parse(text, file);
+        if (records.isEmpty() || records.get(0).line() != 1 || !String.join(",", records.get(0).fields()).strip().equals(HEADER))
+            throw new IOException(file + ": line 1: expected header '" + HEADER + "'");
+        for (Csv.Record rec : records.subList(1, records.size())) {
+            int n = rec.line();
+            List<String> f = rec.fields();
+            if (f.size() != 12) throw new IOException(file + ": line " + n + ": expected 12 fields, got " + f.size());
+            for (int i : new int[] {0, 1, 2, 3, 5, 8}) if (f.get(i).isBlank())
+                throw new IOException(file + ": line " + n + ": field " + HEADER.split(",")[i] + " must not be empty");
+            Claim claim = Claim.parse(f.get(3));
+            if (claim == null) throw new IOException(file + ": line " + n + ": claim must be one of measurement, definition, identity, arithmetic: '" + f.get(3) + "'");
+            double value = number(f.get(4), file, n, "published_value", true);
+            double low = number(f.get(6), file, n, "tolerance_low", true);
+            double high = number(f.get(7), file, n, "tolerance_high", true);
+            if (!Double.isNaN(low) && !Double.isNaN(high) && low > high)
+                throw new IOException(file + ": line " + n + ": tolerance_low " + low + " > tolerance_high " + high);
+            if (Double.isNaN(low) && Double.isNaN(high))
+                throw new IOException(file + ": line " + n + ": tolerance_low and tolerance_high are both empty (a row needs a band)");
+            if (!Double.isNaN(value) && !(new Row(file, n, "", "", "", claim, value, "", low, high, "", "", "", "").inBand(value)))
+                throw new IOException(file + ": line " + n + ": published_value " + value + " lies outside its own band");
+            rows.add(new Row(file, n, f.get(0), f.get(1), f.get(2), claim, value, f.get(5), low, high, f.get(8), f.get(9), f.get(10), f.get(11)));
         }
         return rows;
     }
@@ -156,25 +151,5 @@ public final class Published {
         for (Row r : rows)
             if (!seen.add(r.experiment() + "/" + r.metric()))
                 throw new IOException(r.file() + ": line " + r.line() + ": metric " + r.metric() + " of " + r.experiment() + " listed twice");
-    }
-
-    /** RFC 4180 fields of one line: commas split, double quotes group, "" is a quote. */
-    static List<String> splitCsv(String line, String file, int n) throws IOException {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cur.append(c);
-            } else if (c == '"') quoted = true;
-            else if (c == ',') { out.add(cur.toString()); cur.setLength(0); }
-            else cur.append(c);
-        }
-        if (quoted) throw new IOException(file + ": line " + n + ": unterminated quote");
-        out.add(cur.toString());
-        return out;
     }
 }

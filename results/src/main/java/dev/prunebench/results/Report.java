@@ -193,14 +193,10 @@ public final class Report {
         for (Scorecard.Entry c : rows) {
             Published.Row r = c.row();
             if (Double.isNaN(r.value())) continue;
-            int open = r.metric().indexOf('[');
-            if (open < 0 || !r.metric().endsWith("]")) continue;
-            String base = r.metric().substring(0, open);
-            Map<String, String> params = new java.util.LinkedHashMap<>();
-            for (String kv : r.metric().substring(open + 1, r.metric().length() - 1).split(",")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) params.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
+            MetricName name = MetricName.tryParse(r.metric()).orElse(null);
+            if (name == null || name.params().isEmpty()) continue;
+            String base = name.base();
+            Map<String, String> params = name.values();
             boolean contradicts = false;
             for (String f : p.filter()) {
                 int eq = f.indexOf('=');

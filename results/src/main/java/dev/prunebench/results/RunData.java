@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
  * A finished run read back from its folder alone ({@code manifest.json}, and per experiment {@code experiment.json},
@@ -65,15 +64,11 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
             return out;
         }
 
-        /** Reads {@code <name>.csv} with Tablesaw. */
+        /** Reads {@code <name>.csv} as a typed table ({@link Csv#readTable}). */
         public Table table(String name) throws IOException {
             Path f = dir.resolve(name + ".csv");
             if (!Files.isRegularFile(f)) throw new NoSuchFileException(f.toString(), null, "table '" + name + "' of experiment " + id + " not found");
-            try {
-                return Table.read().csv(CsvReadOptions.builder(f.toFile()).tableName(name).build());
-            } catch (RuntimeException e) {
-                throw new IOException(f + ": unreadable CSV: " + e.getMessage(), e);
-            }
+            return Csv.readTable(f, name);
         }
 
         public Metric metric(String name) {

@@ -279,7 +279,11 @@ public final class RunWriter implements AutoCloseable {
             if (!name.matches("[a-z0-9][a-z0-9_-]*")) throw new IllegalArgumentException("table name: must match [a-z0-9][a-z0-9_-]*, got '" + name + "'");
             if (name.equals("metrics")) throw new IllegalArgumentException("table name: 'metrics' is reserved");
             Path f = dir.resolve(name + ".csv");
-            table.write().csv(f.toFile());
+            try {
+                Csv.write(f, table);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             if (!tables.contains(name)) tables.add(name);
         }
 

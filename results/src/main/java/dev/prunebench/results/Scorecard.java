@@ -182,7 +182,7 @@ public final class Scorecard {
                     String.valueOf(e.modelled()), e.quickScale() ? "quick" : "",
                     r.source()));
         }
-        AtomicFiles.writeCsv(file, CSV_HEADER, rows);
+        Csv.write(file, CSV_HEADER, rows);
     }
 
     static String num(double v) {

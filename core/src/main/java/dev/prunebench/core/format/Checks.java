@@ -1,8 +1,15 @@
 package dev.prunebench.core.format;
 
-/** Argument checks whose messages name the field, the index and the value. */
+/** Argument checks whose messages name the field, the index and the value; and the formats' one non-zero count. */
 final class Checks {
     private Checks() {}
+
+    /** The entries of {@code values} that are not zero: every format's {@link SparseFormat#nnz()} (one scan, no cache). */
+    static long nonZeros(float[] values) {
+        long n = 0;
+        for (float v : values) if (v != 0f) n++;
+        return n;
+    }
 
     static void dims(int rows, int cols) {
         if (rows <= 0) throw new IllegalArgumentException("rows: must be > 0, got " + rows);

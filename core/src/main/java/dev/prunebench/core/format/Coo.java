@@ -52,11 +52,7 @@ public record Coo(int rows, int cols, int[] rowIndex, int[] colIndex, float[] va
         return new Coo(rows, cols, ri, ci, vs);
     }
 
-    @Override public long nnz() {
-        long n = 0;
-        for (float v : values) if (v != 0f) n++;
-        return n;
-    }
+    @Override public long nnz() { return Checks.nonZeros(values); }
 
     @Override public long storedValues() { return values.length; }
 

@@ -48,11 +48,7 @@ public record Csr(int rows, int cols, int[] rowPtr, int[] colIndex, float[] valu
     /** Number of stored entries in row r. */
     public int rowLength(int r) { return rowPtr[r + 1] - rowPtr[r]; }
 
-    @Override public long nnz() {
-        long n = 0;
-        for (float v : values) if (v != 0f) n++;
-        return n;
-    }
+    @Override public long nnz() { return Checks.nonZeros(values); }
 
     @Override public long storedValues() { return values.length; }
 

@@ -27,11 +27,7 @@ public record Dense(int rows, int cols, float[] data) implements SparseFormat {
 
     public float get(int r, int c) { return data[r * cols + c]; }
 
-    @Override public long nnz() {
-        long n = 0;
-        for (float v : data) if (v != 0f) n++;
-        return n;
-    }
+    @Override public long nnz() { return Checks.nonZeros(data); }
 
     @Override public long storedValues() { return (long) rows * cols; }
 

@@ -87,11 +87,7 @@ public record GroupedCsr(int rows, int cols, int g, int[] groupPtr, int[] groupI
     /** Real width of group number j of a row: g, or cols % g for a short last group. */
     public int groupWidth(int j) { return Math.min(g, cols - j * g); }
 
-    @Override public long nnz() {
-        long n = 0;
-        for (float v : values) if (v != 0f) n++;
-        return n;
-    }
+    @Override public long nnz() { return Checks.nonZeros(values); }
 
     @Override public long storedValues() { return values.length; }
 

@@ -130,11 +130,7 @@ public record NmSparse(int rows, int cols, int n, int m, float[] values, byte[] 
         return p;
     }
 
-    @Override public long nnz() {
-        long c = 0;
-        for (float v : values) if (v != 0f) c++;
-        return c;
-    }
+    @Override public long nnz() { return Checks.nonZeros(values); }
 
     @Override public long storedValues() { return values.length; }
 

@@ -11,6 +11,13 @@ import dev.prunebench.core.storage.StorageCost;
  * <p>Naming scheme, used in tables, CLI arguments and file names (one place, {@link FormatSpec}):
  * {@code dense}, {@code coo}, {@code csr}, {@code gcsr:G} (GroupedCsr with group size G),
  * {@code nm:N:M} (N:M structured sparsity). Precision and index policy are separate columns, never part of the name.
+ *
+ * <p>Invariants and arrays (documented, as EJML documents its sparse fields, rather than copied): the record components
+ * are the arrays themselves, not copies; the constructor checks the invariants (dimensions, lengths, pointers, sorted
+ * indices in range, finite values) once, and a caller that writes into an array it was handed (e.g.
+ * {@link Dense#zeros} filled in place) must keep them. Nothing is derived and cached from the arrays, so such writes
+ * never leave a stale count: {@link #nnz()} scans the values each time ({@code Checks.nonZeros}, the one copy of that
+ * scan), O(stored values); call it once per use, not in a loop.
  */
 public sealed interface SparseFormat permits Dense, Coo, Csr, GroupedCsr, NmSparse {
 

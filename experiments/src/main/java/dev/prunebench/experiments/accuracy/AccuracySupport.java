@@ -15,6 +15,7 @@ import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.models.train.Trainer;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
 import java.util.Map;
@@ -113,13 +114,13 @@ final class AccuracySupport {
         TrainConfig c = denseConfig(net, b, ctx.seed());
         ModelCache.Entry e = ModelCache.denseModel(net, train, c, true, ctx.log(), ctx.interactive());
         if (e.meta() != null && e.meta().get("final_train_loss") instanceof Number loss)
-            ctx.metric(accuracy("loss[net=" + net + ",dense]", loss.doubleValue(), ""));
+            ctx.metric(accuracy(MetricName.format("loss", "net=" + net, "dense"), loss.doubleValue(), ""));
         ctx.parameter(net + "_dense_model", e.dir().toString());
         ctx.parameter(net + "_dense_model_source", e.loaded() ? "loaded from cache" : "trained in this run");
         ctx.parameter(net + "_dense_train_config", c.describe() + " train_images=" + train.size());
         if (!e.loaded()) {
             ctx.parameter(net + "_dense_seconds_per_epoch", e.trainSeconds() / Math.max(1, c.epochs()));
-            ctx.metric(info("train_seconds_per_epoch[net=" + net + ",images=" + train.size() + "]", e.trainSeconds() / Math.max(1, c.epochs()), "s"));
+            ctx.metric(info(MetricName.format("train_seconds_per_epoch", "net=" + net, "images=" + train.size()), e.trainSeconds() / Math.max(1, c.epochs()), "s"));
         }
         return e;
     }

@@ -9,8 +9,10 @@ import dev.prunebench.models.nn.Network;
 import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.models.train.Trainer;
+import dev.prunebench.results.Csv;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
@@ -102,13 +104,13 @@ public final class HartensteinAccuracy implements Experiment {
             double[] r = pruneAndRetrain(ctx, dense, split, b, g, "rms", Procedure.STAGED);
             if (g == 1) g1 = r[3];
             // the paper's claims are about deltas: pruned vs dense, g vs g = 1 (points)
-            ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3]) - pct(denseTest)), "points"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_delta", "net=mlp", "g=" + g, "rate=0.90"), round3(pct(r[3]) - pct(denseTest)), "points"));
             if (!Double.isNaN(g1))
-                ctx.metric(AccuracySupport.accuracy("accuracy_delta_vs_g1[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3]) - pct(g1)), "points"));
-            ctx.metric(AccuracySupport.accuracy("pruned_weights[net=mlp,g=" + g + ",rate=0.90]", r[5], "count"));
-            ctx.metric(AccuracySupport.accuracy("loss[net=mlp,g=" + g + ",rate=0.90]", r[4], ""));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_delta_vs_g1", "net=mlp", "g=" + g, "rate=0.90"), round3(pct(r[3]) - pct(g1)), "points"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("pruned_weights", "net=mlp", "g=" + g, "rate=0.90"), r[5], "count"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("loss", "net=mlp", "g=" + g, "rate=0.90"), r[4], ""));
             byG.row(g, "rms", RATE, round3(r[0]), round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])), round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
-            ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,g=" + g + ",rate=0.90]", round3(pct(r[3])), "%"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=mlp", "g=" + g, "rate=0.90"), round3(pct(r[3])), "%"));
             AccuracySupport.noteCollapse(ctx, "g = " + g + " (rms)", r[3], 10);
             if (g == 8) {
                 byAgg.row("rms", Procedure.STAGED.id, 8, RATE, round6(r[6]), round6(denseStd), round3(pct(r[1])), round3(pct(r[2])), round3(pct(r[3])),
@@ -124,10 +126,10 @@ public final class HartensteinAccuracy implements Experiment {
                         round3(pct(denseTest)), round3(pct(r[3] - denseTest)));
                 String tag = "agg=" + a + (proc == Procedure.STAGED ? "" : ",procedure=" + proc.id);
                 if (proc == Procedure.STAGED) aggAcc.put(a, r[3]);
-                ctx.metric(AccuracySupport.accuracy("accuracy[net=mlp,g=8,rate=0.90," + tag + "]", round3(pct(r[3])), "%"));
-                ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=mlp,g=8,rate=0.90," + tag + "]", round3(pct(r[3]) - pct(denseTest)), "points"));
-                ctx.metric(AccuracySupport.accuracy("loss[net=mlp,g=8,rate=0.90," + tag + "]", r[4], ""));
-                ctx.metric(AccuracySupport.accuracy("logit_std_after_pruning[net=mlp,g=8,rate=0.90," + tag + "]", round6(r[6]), ""));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=mlp", "g=8", "rate=0.90", tag), round3(pct(r[3])), "%"));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_delta", "net=mlp", "g=8", "rate=0.90", tag), round3(pct(r[3]) - pct(denseTest)), "points"));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("loss", "net=mlp", "g=8", "rate=0.90", tag), r[4], ""));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("logit_std_after_pruning", "net=mlp", "g=8", "rate=0.90", tag), round6(r[6]), ""));
                 AccuracySupport.noteCollapse(ctx, "g = 8, aggregate " + a + " (" + proc.id + ")", r[3], 10);
             }
         }
@@ -195,7 +197,7 @@ public final class HartensteinAccuracy implements Experiment {
         }
         Path sp = in.get().resolve("speedup.csv");
         try {
-            Table s = Table.read().csv(sp.toFile());
+            Table s = Csv.readTable(sp, "speedup");
             String gCol = find(s, "g"), speedCol = find(s, "speedup"), rateCol = findOrNull(s, "rate"), kernelCol = findOrNull(s, "kernel"), nCol = findOrNull(s, "n");
             String denseCol = s.columnNames().contains("dense") ? "dense" : null;
             java.util.Map<Integer, Double> accByG = new java.util.HashMap<>();

@@ -13,6 +13,7 @@ import dev.prunebench.models.prune.NodePruning;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class ScalpelAccuracy implements Experiment {
             Dataset retrainSet = net.equals("lenet5") ? split.train().head(b.retrainImages()) : split.train();
             summary.row(net, "dense", dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
             AccuracySupport.keep(ctx, net + "-dense", dense, denseTest);
-            ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",dense]", round3(pct(denseTest)), "%"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=" + net, "dense"), round3(pct(denseTest)), "%"));
             for (int g : groupSizes(ctx.scale())) {
                 Network p = AccuracySupport.copy(dense), accepted = null;
                 double acceptedRate = 0;
@@ -111,7 +112,7 @@ public final class ScalpelAccuracy implements Experiment {
                 if (accepted == null) {
                     summary.row(net, "simd g=" + g, dense.shape(), 0.0, round3(pct(denseTest)), round3(pct(denseTest)), dense.shape());
                     ctx.note(net + " g=" + g + ": no rate of the grid kept validation accuracy within " + SIMD_TOLERANCE + " points; reported unpruned.");
-                    ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", 0.0, "fraction"));
+                    ctx.metric(AccuracySupport.accuracy(MetricName.format("pruned_fraction", "net=" + net, "g=" + g), 0.0, "fraction"));
                     continue;
                 }
                 List<Double> gr = grid(ctx.scale());
@@ -119,10 +120,10 @@ public final class ScalpelAccuracy implements Experiment {
                     ctx.note(net + " g=" + g + ": the highest rate of the grid (" + acceptedRate + ") was still within tolerance; the pruned fraction is a lower bound of what the rule would reach.");
                 double acc = accepted.accuracy(split.test(), 250), pf = AccuracySupport.prunedFraction(accepted);
                 summary.row(net, "simd g=" + g, dense.shape(), round3(pf), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
-                ctx.metric(AccuracySupport.accuracy("pruned_fraction[net=" + net + ",g=" + g + "]", round3(pf), "fraction"));
-                ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",simd]", round3(pct(acc)), "%"));
-                ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=" + net + ",g=" + g + ",simd]", round3(pct(acc) - pct(denseTest)), "points"));
-                ctx.metric(AccuracySupport.accuracy("pruned_weights[net=" + net + ",g=" + g + ",simd]", AccuracySupport.prunedWeights(accepted), "count"));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("pruned_fraction", "net=" + net, "g=" + g), round3(pf), "fraction"));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=" + net, "g=" + g, "simd"), round3(pct(acc)), "%"));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_delta", "net=" + net, "g=" + g, "simd"), round3(pct(acc) - pct(denseTest)), "points"));
+                ctx.metric(AccuracySupport.accuracy(MetricName.format("pruned_weights", "net=" + net, "g=" + g, "simd"), AccuracySupport.prunedWeights(accepted), "count"));
                 ctx.log().printf(Locale.ROOT, "  %s g=%d: %.1f %% pruned (grid rate %.2f), test accuracy %.2f %%%n", net, g, 100 * pf, acceptedRate, pct(acc));
                 AccuracySupport.keep(ctx, net + "-simd-g" + g, accepted, acc);
             }
@@ -170,7 +171,7 @@ public final class ScalpelAccuracy implements Experiment {
             node.row(net, layer, n, hi, round3(pct(accAtHi)), round3(pct(fewer)), round3(pct(denseVal)),
                     "fewest units (highest L2 norm of incoming weights) with validation accuracy, other layers intact and no retraining, within "
                             + NODE_TOLERANCE + " points of dense (bisection)");
-            ctx.metric(AccuracySupport.accuracy("kept_nodes[net=" + net + ",layer=" + layer + "]", hi, layer.startsWith("conv") ? "channels" : "nodes"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("kept_nodes", "net=" + net, "layer=" + layer), hi, layer.startsWith("conv") ? "channels" : "nodes"));
             ctx.log().printf(Locale.ROOT, "  %s node pruning %s: keep %d of %d%n", net, layer, hi, n);
         }
         Network small = NodePruning.shrink(dense, keep);
@@ -180,13 +181,13 @@ public final class ScalpelAccuracy implements Experiment {
         double acc = small.accuracy(split.test(), 250);
         double removed = 1 - (double) weightCount(small) / weightCount(dense);
         summary.row(net, "node", small.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
-        ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",node]", round3(pct(acc)), "%"));
+        ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=" + net, "node"), round3(pct(acc)), "%"));
         // Scalpel's claim is a delta: node-pruned − dense accuracy, in points (98.48 → 98.54, 99.34 → 99.34)
-        ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=" + net + ",node]", round3(pct(acc) - pct(denseTest)), "points"));
-        ctx.metric(AccuracySupport.accuracy("loss[net=" + net + ",node]", AccuracySupport.lastLoss(tr), ""));
-        ctx.metric(AccuracySupport.accuracy("removed_weights[net=" + net + ",node]", weightCount(dense) - weightCount(small), "count"));
+        ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_delta", "net=" + net, "node"), round3(pct(acc) - pct(denseTest)), "points"));
+        ctx.metric(AccuracySupport.accuracy(MetricName.format("loss", "net=" + net, "node"), AccuracySupport.lastLoss(tr), ""));
+        ctx.metric(AccuracySupport.accuracy(MetricName.format("removed_weights", "net=" + net, "node"), weightCount(dense) - weightCount(small), "count"));
         AccuracySupport.keep(ctx, net + "-node", small, acc);
-        ctx.metric(AccuracySupport.accuracy("accuracy_before_retrain[net=" + net + ",node]", round3(pct(before)), "%"));
+        ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_before_retrain", "net=" + net, "node"), round3(pct(before)), "%"));
         ctx.log().printf(Locale.ROOT, "  %s node-pruned %s: accuracy %.2f %% before retraining, %.2f %% after (dense %.2f %%)%n", net, small.shape(), pct(before), pct(acc), pct(denseTest));
         return small;
     }
@@ -229,8 +230,8 @@ public final class ScalpelAccuracy implements Experiment {
             double removed = 1 - (double) kept / weightCount(dense);
             double fcPruned = 1 - (double) fcWeights(accepted).stream().mapToLong(Param::kept).sum() / fcWeights(accepted).stream().mapToLong(Param::size).sum();
             summary.row(net, "node conv + simd fc g=" + g, accepted.shape(), round3(removed), round3(pct(acc)), round3(pct(denseTest)), dense.shape());
-            ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",g=" + g + ",combined]", round3(pct(acc)), "%"));
-            ctx.metric(AccuracySupport.accuracy("pruned_fc_fraction[net=" + net + ",g=" + g + ",combined]", round3(fcPruned), "fraction"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=" + net, "g=" + g, "combined"), round3(pct(acc)), "%"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("pruned_fc_fraction", "net=" + net, "g=" + g, "combined"), round3(fcPruned), "fraction"));
             ctx.log().printf(Locale.ROOT, "  %s node-pruned + SIMD-aware FC g=%d: %.1f %% of the FC weights pruned, %.1f %% of all removed, test accuracy %.2f %%%n",
                     net, g, 100 * fcPruned, 100 * removed, pct(acc));
             AccuracySupport.keep(ctx, net + "-combined-g" + g, accepted, acc);

@@ -9,6 +9,7 @@ import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Param;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
+import dev.prunebench.results.MetricName;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -72,11 +73,11 @@ final class ScalpelStaged {
             stage++;
             String tag = "net=" + net + ",g=" + WIDTH + ",threshold=" + String.format(Locale.ROOT, "%.3f", t) + ",staged";
             table.row(net, stage, t, round3(pf), round3(pct(before)), round3(pct(val)), round3(pct(test)), round3(pct(denseTest)));
-            ctx.metric(AccuracySupport.accuracy("pruned_fraction[" + tag + "]", round3(pf), "fraction"));
-            ctx.metric(AccuracySupport.accuracy("accuracy[" + tag + "]", round3(pct(test)), "%"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("pruned_fraction", tag), round3(pf), "fraction"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", tag), round3(pct(test)), "%"));
             ctx.log().printf(Locale.ROOT, "  %s staged g=%d threshold %.3f: %.1f %% pruned, test %.2f %% after retraining%n", net, WIDTH, t, 100 * pf, pct(test));
         }
-        ctx.metric(AccuracySupport.accuracy("accuracy_delta[net=" + net + ",g=" + WIDTH + ",staged]", round3(pct(test) - pct(denseTest)), "points"));
+        ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy_delta", "net=" + net, "g=" + WIDTH, "staged"), round3(pct(test) - pct(denseTest)), "points"));
         AccuracySupport.keep(ctx, net + "-simd-staged-g" + WIDTH, p, test);
     }
 }

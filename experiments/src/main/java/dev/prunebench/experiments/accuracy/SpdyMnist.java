@@ -28,6 +28,7 @@ import dev.prunebench.models.nn.Param;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.nio.file.Files;
@@ -156,13 +157,13 @@ public final class SpdyMnist implements Experiment {
             Mnist.Split split = AccuracySupport.split(mnist, b, net.equals("mlp") ? AccuracySupport.MLP_VALIDATION : AccuracySupport.LENET_VALIDATION);
             Network dense = AccuracySupport.dense(ctx, net, split.train(), b).network();
             double denseTest = dense.accuracy(split.test(), 250);
-            ctx.metric(AccuracySupport.accuracy("accuracy[net=" + net + ",dense]", round3(pct(denseTest)), "%"));
+            ctx.metric(AccuracySupport.accuracy(MetricName.format("accuracy", "net=" + net, "dense"), round3(pct(denseTest)), "%"));
             denseNote.append(denseNote.length() > 0 ? ", " : "").append(net).append(' ').append(String.format(Locale.ROOT, "%.2f", pct(denseTest))).append(" %");
             Dataset calib = split.train().head(s.calibration());
             Map<String, boolean[]> masks = new HashMap<>();   // per network: the layer names of the two overlap
             for (Case c : cases) {
                 int o = runCase(ctx, c, s, lat, b, reg, kernels, seed, split, dense, calib, masks, cols, denseKernels);
-                ctx.metric(Metric.info("profiles_outside_10pct[net=" + c.net() + ",batch=" + c.batch() + "]", o, "count"));
+                ctx.metric(Metric.info(MetricName.format("profiles_outside_10pct", "net=" + c.net(), "batch=" + c.batch()), o, "count"));
                 outside += o;
             }
         }
@@ -251,10 +252,10 @@ public final class SpdyMnist implements Experiment {
                 if (!within) outside++;
                 String key = key(c, method, target);
                 // info, not exact: the profile (hence the mask) follows the latency table measured in this run
-                ctx.metric(Metric.info("accuracy[" + key + ",one-shot]", round3(pct(oneShot)), "%"));
-                ctx.metric(Metric.info("accuracy[" + key + ",retrained]", round3(pct(retrained)), "%"));
-                ctx.metric(Metric.timing("predicted_speedup[" + key + "]", pred, "x", null), cpu);
-                ctx.metric(Metric.timing("measured_speedup[" + key + ",over=" + m.denseKernel() + "]", meas, "x", null), cpu);
+                ctx.metric(Metric.info(MetricName.format("accuracy", key, "one-shot"), round3(pct(oneShot)), "%"));
+                ctx.metric(Metric.info(MetricName.format("accuracy", key, "retrained"), round3(pct(retrained)), "%"));
+                ctx.metric(Metric.timing(MetricName.format("predicted_speedup", key), pred, "x", null), cpu);
+                ctx.metric(Metric.timing(MetricName.format("measured_speedup", key, "over=" + m.denseKernel()), meas, "x", null), cpu);
                 cols.cCase.append(c.tag());
                 cols.cNet.append(c.net());
                 cols.cBatch.append(c.batch());

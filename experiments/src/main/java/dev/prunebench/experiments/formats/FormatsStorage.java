@@ -9,6 +9,7 @@ import dev.prunebench.core.storage.StorageFormula;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.util.ArrayList;
@@ -192,13 +193,9 @@ public final class FormatsStorage implements Experiment {
                             + String.format(Locale.ROOT, "%.4f", PrunedMatrices.minSparsityNm(f, sh.rows(), sh.cols())));
     }
 
-    /**
-     * A metric name {@code name[k=v;k=v]}. The scorecard's published names join the parameters with ','; this
-     * branch's {@code Metric} still forbids commas, so they are joined with ';' until the results module that quotes
-     * such names is merged — then this separator is the one line to change.
-     */
+    /** A metric name {@code name[k=v,…]} from {@code key=value} texts. */
     static String metric(String name, String... params) {
-        return name + "[" + String.join(",", params) + "]";
+        return MetricName.format(name, params);
     }
 
     /** Measures the N:M figures from encoded matrices of the headline shape at their densest. */

@@ -13,6 +13,7 @@ import dev.prunebench.models.io.ModelFiles;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class ScalpelMcu implements Experiment {
             Network dense = ModelFiles.load(denseDir).network();
             if (test != null) {
                 double denseQ15 = Q15Accuracy.of(dense, reg, "dense", test);
-                ctx.metric(metric("q15_accuracy[net=" + net + ",dense,platform=mcu]", round3(100 * denseQ15), "%"), q15Entry.get().backend());
+                ctx.metric(metric(name("q15_accuracy", net, null), round3(100 * denseQ15), "%"), q15Entry.get().backend());
                 ctx.log().printf(Locale.ROOT, "  %s dense: q15 test accuracy %.2f %% (%d images)%n", net, 100 * denseQ15, test.size());
                 q15PerImage.put(net + "/dense", denseQ15);
             }
@@ -143,7 +144,7 @@ public final class ScalpelMcu implements Experiment {
                     layers.longColumn("flash_bytes").append(ll.counts().values().getOrDefault("flash_bytes", 0L));
                     layers.longColumn("dense_flash_bytes").append(ll.baselineCounts().values().getOrDefault("flash_bytes", 0L));
                     layers.stringColumn("provenance").append(backend.provenance().label());
-                    ctx.metric(metric("speedup[net=" + net + ",method=" + m.id() + ",layer=" + ll.layer() + ",platform=mcu]",
+                    ctx.metric(metric(name("speedup", net, m.id(), "layer=" + ll.layer()),
                             (double) ll.baselineCounts().costValue() / ll.counts().costValue(), "x"), backend);
                 }
                 Object acc = l.meta().get("test_accuracy");
@@ -152,9 +153,9 @@ public final class ScalpelMcu implements Experiment {
                 if (test != null) {
                     q15PerImage.put(net + "/" + m.id(), q15);
                     var q15Backend = q15Entry.get().backend();
-                    ctx.metric(metric("q15_accuracy[net=" + net + ",method=" + m.id() + ",platform=mcu]", round3(100 * q15), "%"), q15Backend);
+                    ctx.metric(metric(name("q15_accuracy", net, m.id()), round3(100 * q15), "%"), q15Backend);
                     if (acc instanceof Number fp)
-                        ctx.metric(metric("q15_accuracy_delta[net=" + net + ",method=" + m.id() + ",platform=mcu]", round3(100 * q15 - 100 * fp.doubleValue()), "points"), q15Backend);
+                        ctx.metric(metric(name("q15_accuracy_delta", net, m.id()), round3(100 * q15 - 100 * fp.doubleValue()), "points"), q15Backend);
                 }
                 nets.stringColumn("net").append(net);
                 nets.stringColumn("method").append(m.id());
@@ -170,9 +171,9 @@ public final class ScalpelMcu implements Experiment {
                 nets.doubleColumn("fp32_test_accuracy").append(acc instanceof Number n ? 100 * n.doubleValue() : Double.NaN);
                 nets.doubleColumn("q15_test_accuracy").append(round3(100 * q15));
                 nets.stringColumn("provenance").append(backend.provenance().label());
-                ctx.metric(metric("instructions[net=" + net + ",method=" + m.id() + ",platform=mcu]", c.costValue(), "count"), backend);
-                ctx.metric(metric("speedup[net=" + net + ",method=" + m.id() + ",platform=mcu]", sp, "x"), backend);
-                ctx.metric(metric("size_reduction[net=" + net + ",method=" + m.id() + ",platform=mcu]", red, "fraction"), backend);
+                ctx.metric(metric(name("instructions", net, m.id()), c.costValue(), "count"), backend);
+                ctx.metric(metric(name("speedup", net, m.id()), sp, "x"), backend);
+                ctx.metric(metric(name("size_reduction", net, m.id()), red, "fraction"), backend);
                 speedups.computeIfAbsent(m.id(), k -> new LinkedHashMap<>()).put(net, sp);
                 reductions.computeIfAbsent(m.id(), k -> new LinkedHashMap<>()).put(net, red);
                 ctx.log().printf(Locale.ROOT, "    %s %s: %.2f× fewer instructions, flash %.1f %% smaller (emulated)%n", net, m.id(), sp, 100 * red);
@@ -201,9 +202,9 @@ public final class ScalpelMcu implements Experiment {
         }
         for (var e : speedups.entrySet()) {
             double mean = e.getValue().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            ctx.metric(metric("mean_speedup[method=" + e.getKey() + ",platform=mcu]", mean, "x"), backend);
+            ctx.metric(metric(MetricName.format("mean_speedup", "method=" + e.getKey(), "platform=mcu"), mean, "x"), backend);
             double red = reductions.get(e.getKey()).values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            ctx.metric(metric("size_reduction[method=" + e.getKey() + ",platform=mcu]", 100 * red, "%"), backend);
+            ctx.metric(metric(MetricName.format("size_reduction", "method=" + e.getKey(), "platform=mcu"), 100 * red, "%"), backend);
             ctx.parameter("mean_over_" + e.getKey(), e.getValue().keySet().toString());
         }
         q7AndFixedScales(ctx, reg, backend, test, q15Entry.map(KernelRegistry.Entry::backend).orElse(null), q15PerImage);
@@ -371,14 +372,13 @@ public final class ScalpelMcu implements Experiment {
                             q7.doubleColumn("instructions_vs_q15").append((double) ins / q.costValue());
                             q7.doubleColumn("flash_vs_q15").append(qflash == 0 ? Double.NaN : (double) flash / qflash);
                             q7.stringColumn("provenance").append(board.provenance().label());
-                            String key = "[net=" + net + ",method=" + id + ",platform=mcu]";
-                            ctx.metric(metric("q7_instructions" + key, ins, "count"), board);
-                            ctx.metric(metric("q7_flash_bytes" + key, flash, "bytes"), board);
-                            ctx.metric(metric("q7_instructions_vs_q15" + key, (double) ins / q.costValue(), "x"), board);
-                            ctx.metric(metric("q7_flash_vs_q15" + key, qflash == 0 ? Double.NaN : (double) flash / qflash, "x"), board);
+                            ctx.metric(metric(name("q7_instructions", net, id), ins, "count"), board);
+                            ctx.metric(metric(name("q7_flash_bytes", net, id), flash, "bytes"), board);
+                            ctx.metric(metric(name("q7_instructions_vs_q15", net, id), (double) ins / q.costValue(), "x"), board);
+                            ctx.metric(metric(name("q7_flash_vs_q15", net, id), qflash == 0 ? Double.NaN : (double) flash / qflash, "x"), board);
                             if (m != null) {
-                                ctx.metric(metric("q7_speedup" + key, sp, "x"), board);
-                                ctx.metric(metric("q7_size_reduction" + key, red, "fraction"), board);
+                                ctx.metric(metric(name("q7_speedup", net, id), sp, "x"), board);
+                                ctx.metric(metric(name("q7_size_reduction", net, id), red, "fraction"), board);
                             }
                             ctx.log().printf(Locale.ROOT, "    %s %s q7: %d instructions (%.2f× fewer than q7 dense, %.2f of q15), flash %d B (%.2f of q15) (emulated)%n",
                                     net, id, ins, sp, (double) ins / q.costValue(), flash, qflash == 0 ? Double.NaN : (double) flash / qflash);
@@ -402,15 +402,15 @@ public final class ScalpelMcu implements Experiment {
                     acc.longColumn("test_images").append(accTest.size());
                     acc.longColumn("calibration_images").append(calib.size());
                     acc.stringColumn("provenance").append(reference.provenance().label());
-                    String key = "[net=" + net + "," + (m == null ? "dense" : "method=" + id) + ",platform=mcu]";
-                    if (!Double.isNaN(q15f)) ctx.metric(metric("q15_fixed_accuracy" + key, round3(100 * q15f), "%"), reference);
+                    String method = m == null ? null : id;
+                    if (!Double.isNaN(q15f)) ctx.metric(metric(name("q15_fixed_accuracy", net, method), round3(100 * q15f), "%"), reference);
                     if (q7Ref) {
-                        ctx.metric(metric("q7_accuracy" + key, round3(100 * q7a), "%"), reference);
-                        if (!Double.isNaN(q7f)) ctx.metric(metric("q7_fixed_accuracy" + key, round3(100 * q7f), "%"), reference);
+                        ctx.metric(metric(name("q7_accuracy", net, method), round3(100 * q7a), "%"), reference);
+                        if (!Double.isNaN(q7f)) ctx.metric(metric(name("q7_fixed_accuracy", net, method), round3(100 * q7f), "%"), reference);
                     }
                     if (m != null && !Double.isNaN(fp)) {
-                        if (!Double.isNaN(q15f)) ctx.metric(metric("q15_fixed_accuracy_delta" + key, round3(100 * q15f - fp), "points"), reference);
-                        if (q7Ref) ctx.metric(metric("q7_accuracy_delta" + key, round3(100 * q7a - fp), "points"), reference);
+                        if (!Double.isNaN(q15f)) ctx.metric(metric(name("q15_fixed_accuracy_delta", net, method), round3(100 * q15f - fp), "points"), reference);
+                        if (q7Ref) ctx.metric(metric(name("q7_accuracy_delta", net, method), round3(100 * q7a - fp), "points"), reference);
                     }
                     ctx.log().printf(Locale.ROOT, "  %s %s: test accuracy fp32 %.2f, q15 %.2f, q15 fixed %.2f, q7 %.2f, q7 fixed %.2f %% (modelled)%n",
                             net, id, fp, 100 * q15, 100 * q15f, 100 * q7a, 100 * q7f);
@@ -431,6 +431,14 @@ public final class ScalpelMcu implements Experiment {
      * Exact on the emulator; recorded exact only when the networks themselves are reproducible run to run (their masks
      * and weights come from training), else as info.
      */
+    /** {@code base[net=…,method=…,…,platform=mcu]}, or {@code …,dense,…} in place of the method for the dense network (null). */
+    private static String name(String base, String net, String method, String... more) {
+        List<String> ps = new ArrayList<>(List.of("net=" + net, method == null ? "dense" : "method=" + method));
+        ps.addAll(List.of(more));
+        ps.add("platform=mcu");
+        return MetricName.format(base, ps.toArray(String[]::new));
+    }
+
     private static Metric metric(String name, double v, String unit) {
         return dev.prunebench.models.train.Reproducibility.bitwiseReproducible() ? Metric.exact(name, v, unit) : Metric.info(name, v, unit);
     }

@@ -18,8 +18,10 @@ import dev.prunebench.models.nn.Layer;
 import dev.prunebench.models.nn.Linear;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.train.Reproducibility;
+import dev.prunebench.results.Csv;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
@@ -95,21 +97,23 @@ public final class Scalpel implements Experiment {
 
     /** {@code speedup[net=…,method=…,platform=…]}, with {@code ,batch=B} for a CPU batch other than the headline one. */
     static String speedupName(String net, String method, String platform, int batch) {
-        return "speedup[net=" + net + ",method=" + method + ",platform=" + platform + batchKey(platform, batch) + "]";
+        return withBatch(MetricName.of("speedup").with("net", net).with("method", method).with("platform", platform), batch).toString();
     }
 
     static String meanSpeedupName(String method, String platform, int batch) {
-        return "mean_speedup[method=" + method + ",platform=" + platform + batchKey(platform, batch) + "]";
+        return withBatch(MetricName.of("mean_speedup").with("method", method).with("platform", platform), batch).toString();
     }
 
-    static String sizeReductionName(String method, String platform) { return "size_reduction[method=" + method + ",platform=" + platform + "]"; }
+    static String sizeReductionName(String method, String platform) {
+        return MetricName.of("size_reduction").with("method", method).with("platform", platform).toString();
+    }
 
     static String netSizeReductionName(String net, String method, String platform) {
-        return "size_reduction[net=" + net + ",method=" + method + ",platform=" + platform + "]";
+        return MetricName.of("size_reduction").with("net", net).with("method", method).with("platform", platform).toString();
     }
 
-    private static String batchKey(String platform, int batch) {
-        return batch == HEADLINE_BATCH ? "" : ",batch=" + batch;
+    private static MetricName withBatch(MetricName n, int batch) {
+        return batch == HEADLINE_BATCH ? n : n.with("batch", batch);
     }
 
     /** The metric names this experiment emits at a scale when every network and backend is there (CPU and GPU; the MCU's are scalpel-mcu's). */
@@ -308,19 +312,19 @@ public final class Scalpel implements Experiment {
             ctx.skipped("platform mcu", MCU + " wrote no networks.csv in this run");
             return;
         }
-        List<Map<String, String>> nrows = Csv.read(nets);
+        List<Map<String, String>> nrows = Csv.readMaps(nets);
         if (nrows.isEmpty()) {
             ctx.skipped("platform mcu", MCU + " measured no network in this run (see its skipped list)");
             return;
         }
         Map<String, String> kernels = new LinkedHashMap<>();
         Path lp = in.get().resolve("layers.csv");
-        for (Map<String, String> r : Files.isRegularFile(lp) ? Csv.read(lp) : List.<Map<String, String>>of()) {
+        for (Map<String, String> r : Files.isRegularFile(lp) ? Csv.readMaps(lp) : List.<Map<String, String>>of()) {
             String key = r.get("net") + "/" + r.get("method");
             kernels.merge(key, r.get("kernel"), (a, b) -> a.contains(b) ? a : a + "+" + b);
             String net = r.get("net"), method = r.get("method");
             int g = mcuGroup(models.get(net), method);
-            double sp = Csv.number(r, "speedup", lp);
+            double sp = Fields.number(r, "speedup", lp);
             layers.add(new LayerRow("mcu", net, 1, r.get("layer"), r.get("layer").startsWith("conv"), method, g, r.get("kernel"), r.get("format"), sp, sp, sp,
                     r.get("provenance")));
         }
@@ -330,10 +334,10 @@ public final class Scalpel implements Experiment {
             if (k == null) continue;
             int g = mcuGroup(k, method);
             Kept model = g > 0 ? k.get(method + "-g" + g) : k.get(method);
-            double sp = Csv.number(r, "speedup", nets);
+            double sp = Fields.number(r, "speedup", nets);
             rows.add(new Row("mcu", net, 1, method, method, g, kernels.getOrDefault(net + "/" + method, "?"), "mcu-q15-dense", r.get("shape"), sp, sp, sp,
-                    Double.NaN, Double.NaN, (long) Csv.number(r, "flash_bytes", nets), (long) Csv.number(r, "dense_flash_bytes", nets),
-                    model == null ? -1 : macs(model.network()), macs(k.get("dense").network()), Csv.number(r, "fp32_test_accuracy", nets), r.get("provenance")));
+                    Double.NaN, Double.NaN, (long) Fields.number(r, "flash_bytes", nets), (long) Fields.number(r, "dense_flash_bytes", nets),
+                    model == null ? -1 : macs(model.network()), macs(k.get("dense").network()), Fields.number(r, "fp32_test_accuracy", nets), r.get("provenance")));
         }
         ctx.note("MCU rows are " + MCU + "'s, joined: q15 on the emulated Cortex-M4, speedup = dense executed instructions / pruned executed instructions "
                 + "(exact counts), size = flash bytes (weights, indices, code); SIMD-aware (and the combined network's FC layers) at the smallest "
@@ -789,26 +793,9 @@ public final class Scalpel implements Experiment {
 
     private static String fmt(Double v) { return v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f×", v); }
 
-    /** The few CSV files read here: another experiment's tables, header first, no quoted commas (ids, shapes, numbers). */
-    static final class Csv {
-        private Csv() {}
-
-        static List<Map<String, String>> read(Path p) throws IOException {
-            List<String> lines = Files.readAllLines(p);
-            List<Map<String, String>> out = new ArrayList<>();
-            if (lines.isEmpty()) return out;
-            String[] head = lines.get(0).split(",", -1);
-            for (int i = 1; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) continue;
-                String[] v = lines.get(i).split(",", -1);
-                if (v.length != head.length)
-                    throw new IllegalStateException(p + ": line " + (i + 1) + " has " + v.length + " fields, the header " + head.length);
-                Map<String, String> r = new LinkedHashMap<>();
-                for (int j = 0; j < head.length; j++) r.put(head[j], v[j]);
-                out.add(r);
-            }
-            return out;
-        }
+    /** Numbers from the rows of another experiment's tables (read by {@link Csv#readMaps}). */
+    static final class Fields {
+        private Fields() {}
 
         static double number(Map<String, String> r, String column, Path file) {
             String v = r.get(column);

@@ -18,6 +18,7 @@ import dev.prunebench.measure.Stats;
 import dev.prunebench.measure.Verification;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
@@ -590,7 +591,7 @@ public final class SparseRtConv implements Experiment {
                 if (bestK == null) continue;
                 double frac = 2.0 * nnz * p.n() / (bestMs / 1e3) / 1e9 / peak;
                 target(ctx, t, p.id() + " at 90 % uniform: best sparse kernel (" + bestK + ") as a fraction of fp32 peak (useful flops)", frac, 0.30,
-                        "target[name=peak-fraction-best-sparse,problem=" + p.id() + "]");
+                        MetricName.format("target", "name=peak-fraction-best-sparse", "problem=" + p.id()));
                 for (String k : SPARSE)
                     if (ms.containsKey(k))
                         ctx.metric(Metric.info(SpmmSweep.name("peak_fraction", "kernel", k, "problem", p.id(), "sparsity", 0.90),
@@ -601,7 +602,7 @@ public final class SparseRtConv implements Experiment {
                 for (String k : List.of("csr-vector", GENERATED))
                     if (mkl != null && ms.containsKey(k))
                         target(ctx, t, p.id() + " (SpMV) at 90 %: " + k + " over mkl-sparse-csr (time ratio, same rounds)", mkl / ms.get(k), 1.0,
-                                "target[name=spmv-" + k + "-over-mkl-sparse,problem=" + p.id() + "]");
+                                MetricName.format("target", "name=spmv-" + k + "-over-mkl-sparse", "problem=" + p.id()));
                 if (each != null && each.isEmpty()) ctx.note("no sparse kernel ran at " + p.id());
             }
         }

@@ -17,6 +17,7 @@ import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ public final class SpdyLatency implements Experiment {
                         net.weights().size(), s.levels().length, s.formats().size());
                 LatencyDatabase.Measured m = LatencyDatabase.measure(net, reg, cfg, ctx.log());
                 LatencyTable t = m.table();
-                ctx.parameter("dense_kernel[" + tag + "]", m.denseKernel());
+                ctx.parameter(MetricName.format("dense_kernel", tag), m.denseKernel());
                 var cpu = reg.backendOf(reg.require(m.denseKernel()));
                 Files.writeString(ctx.dir().resolve("timings-" + tag + ".txt"), SpdyFiles.formatTimings(t));
                 ErrorTable err = ErrorDatabase.measure(Networks.build(netId, seed), t, calibration, s.calibration(), s.refit());

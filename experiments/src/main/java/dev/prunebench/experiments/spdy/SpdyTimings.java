@@ -7,6 +7,7 @@ import dev.prunebench.core.spdy.SpdyFiles;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.nio.file.Files;
@@ -44,8 +45,9 @@ public final class SpdyTimings implements Experiment {
         };
     }
 
+    /** {@code quantity[k=v,…]}; each of {@code kv} is {@code key=value}, a flag, or several joined by commas. */
     public static String name(String quantity, String... kv) {
-        return quantity + "[" + String.join(",", kv) + "]";
+        return MetricName.format(quantity, kv);
     }
 
     @Override public void run(ExperimentContext ctx) throws Exception {

@@ -17,6 +17,7 @@ import dev.prunebench.measure.Patterns;
 import dev.prunebench.measure.Verification;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -459,12 +460,8 @@ public final class SpmmSweep {
 
     /** e.g. {@code speedup[kernel=gcsr-vector,over=fastest-dense,g=32,rate=0.90,n=50]}; rates printed with two decimals. */
     public static String name(String base, Object... kv) {
-        StringBuilder s = new StringBuilder(base).append('[');
-        for (int i = 0; i < kv.length; i += 2) {
-            if (i > 0) s.append(',');
-            Object v = kv[i + 1];
-            s.append(kv[i]).append('=').append(v instanceof Double d ? rate(d) : v);
-        }
-        return s.append(']').toString();
+        MetricName n = MetricName.of(base);
+        for (int i = 0; i < kv.length; i += 2) n = n.with(String.valueOf(kv[i]), kv[i + 1] instanceof Double d ? rate(d) : kv[i + 1]);
+        return n.toString();
     }
 }
