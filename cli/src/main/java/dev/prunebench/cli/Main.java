@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
                 ConvertCommand.class,
                 InfoCommand.class,
                 SpdyCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
