@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
                 InfoCommand.class,
                 SpdyCommand.class,
                 ExportCommand.class,
+                RecommendCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
