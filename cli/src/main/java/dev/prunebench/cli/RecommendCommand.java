@@ -149,6 +149,7 @@ final class RecommendCommand implements Callable<Integer> {
         for (SpmmBench.Result r : rs) {
             if (!r.status().equals("ok") || Double.isNaN(r.medianMs())) continue;
             String f = r.isBaseline() ? "dense" : r.format();
+            if (!r.isBaseline() && !native_(r.kernel(), f)) continue;
             SpmmBench.Result b = best.get(f);
             if (b == null || r.medianMs() < b.medianMs()) best.put(f, r);
         }
@@ -163,6 +164,14 @@ final class RecommendCommand implements Callable<Integer> {
                     "measured", dense == null ? null : dense.medianMs() / r.medianMs(), r.variant()));
         }
         return pick("cpu", "measured, interleaved with every dense CPU kernel, 1 thread", "ok", dense == null ? "-" : dense.kernel(), cs);
+    }
+
+    /**
+     * Whether the kernel reads W in that format as it is stored, so the format's bytes are what it holds: MKL's sparse
+     * kernel converts any sparse format to CSR first (its time on gcsr:G is CSR's time, with gcsr:G's bytes a lie).
+     */
+    static boolean native_(String kernel, String format) {
+        return !kernel.startsWith("mkl-sparse") || format.equals("csr");
     }
 
     /** Counted kernels (mcu: emulated instructions; gpu model: modelled time), one run per format. */

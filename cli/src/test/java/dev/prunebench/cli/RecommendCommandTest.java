@@ -43,6 +43,8 @@ class RecommendCommandTest {
             for (JsonNode c : p.get("formats")) {
                 assertThat(c.get("bytes").asLong()).isEqualTo(nz.storage(FormatSpec.parse(c.get("format").asText()), at, IndexPolicy.MINIMAL).total());
                 assertThat(c.get("low").asDouble()).isLessThanOrEqualTo(c.get("cost").asDouble());
+                // a kernel that converts W to CSR first never stands for another format's bytes
+                if (c.get("kernel").asText().startsWith("mkl-sparse")) assertThat(c.get("format").asText()).isEqualTo("csr");
                 if (fastest == null || c.get("cost").asDouble() < fastest.get("cost").asDouble()) fastest = c;
             }
             long smallest = Long.MAX_VALUE;
