@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
  * {@code subcommands} below. Bad input: exit code 2 and one line naming what was wrong ({@link Failure} is the one
  * place that turns an exception into that line and the exit code).
  */
-@Command(name = "prunebench", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "prunebench 0.1.0",
+@Command(name = "prunebench", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionProvider.class,
         description = "Does this pruning pattern make this model smaller and faster on this hardware, and what does it cost in accuracy?",
         subcommands = {
                 ListCommand.class,
@@ -30,6 +30,8 @@ import picocli.CommandLine.ScopeType;
                 ConvertCommand.class,
                 InfoCommand.class,
                 SpdyCommand.class,
+                ExportCommand.class,
+                RecommendCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -28,8 +28,11 @@ final class StorageCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--rows", required = true, description = "rows (output features)") int rows;
-    @Option(names = "--cols", required = true, description = "columns (input features)") int cols;
+    @Option(names = "--rows", description = "rows (output features); required unless --matrix") Integer rowsOption;
+    @Option(names = "--cols", description = "columns (input features); required unless --matrix") Integer colsOption;
+    @Option(names = "--matrix", paramLabel = "FILE", description = "bytes of this file's matrix (.npy, .mtx, .smtx) in each format, "
+            + "precision and policy, counted on its non-zeros (as info and export count them) instead of a random matrix") java.nio.file.Path matrix;
+    int rows, cols;
     @Option(names = "--sparsity", description = "fraction of weights removed, in [0, 1] (gcsr:G: fraction of groups)") Double sparsity;
     @Option(names = "--break-even", description = "instead of bytes at one sparsity: the smallest sparsity at which each format is smaller than dense "
             + "(bisection on the closed form, confirmed by encoding matrices at that point and one unit denser)") boolean breakEven;
@@ -40,7 +43,12 @@ final class StorageCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the random matrix (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--closed-form", description = "use the closed form even for shapes small enough to encode") boolean closedForm;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws java.io.IOException {
+        if (matrix != null) return fileBytes();
+        if (rowsOption == null) throw new IllegalArgumentException("--rows: required (or --matrix FILE)");
+        if (colsOption == null) throw new IllegalArgumentException("--cols: required (or --matrix FILE)");
+        rows = rowsOption;
+        cols = colsOption;
         if (rows <= 0) throw new IllegalArgumentException("--rows: must be > 0, got " + rows);
         if (cols <= 0) throw new IllegalArgumentException("--cols: must be > 0, got " + cols);
         List<FormatSpec> fs = formats.stream().map(FormatSpec::parse).toList();
@@ -121,6 +129,40 @@ final class StorageCommand implements Callable<Integer> {
                             encode && encodable(f) ? check : "closed form only");
                 }
         out.println("gcsr:G break-even is the fraction of groups removed; nm:N:M has a fixed size, so its break-even is the lowest sparsity it holds.");
+        out.flush();
+        spec.commandLine().getOut().print(text);
+        return 0;
+    }
+
+    /** The byte table of a user's matrix: every chosen format, precision and policy, on its non-zeros. */
+    private int fileBytes() throws java.io.IOException {
+        if (rowsOption != null || colsOption != null) throw new IllegalArgumentException("--rows/--cols: not used with --matrix (the file gives the shape)");
+        if (sparsity != null || breakEven) throw new IllegalArgumentException("--sparsity/--break-even: not used with --matrix (the file gives the sparsity)");
+        List<FormatSpec> fs = formats.stream().map(f -> ExportCommand.parse("--format", () -> FormatSpec.parse(f))).toList();
+        List<Precision> ps = precisions.stream().map(p -> ExportCommand.parse("--precision", () -> Precision.parse(p))).toList();
+        List<IndexPolicy> pols = policies.stream().map(p -> ExportCommand.parse("--policy", () -> IndexPolicy.parse(p))).toList();
+        dev.prunebench.core.io.LoadedMatrix m = dev.prunebench.core.io.MatrixFiles.read(matrix, seed);
+        NonZeros nz = NonZeros.of(m.matrix());
+        long elements = (long) nz.rows() * nz.cols();
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        if (m.note() != null) out.println("note: " + m.note());
+        out.printf(Locale.ROOT, "%s: %dx%d, %d non-zeros (sparsity %.4f): bytes of this matrix encoded%n", matrix, nz.rows(), nz.cols(), nz.nnz(),
+                1.0 - (double) nz.nnz() / elements);
+        out.printf(Locale.ROOT, "%-9s %-9s %-8s %8s %14s %14s %12s %12s %14s %9s%n",
+                "format", "precision", "policy", "sparsity", "values", "indices", "pointers", "metadata", "total", "vs dense");
+        for (FormatSpec f : fs) {
+            String v = f.kind() == FormatSpec.Kind.NM ? nz.nmViolation(f) : null;
+            if (v != null) { out.printf(Locale.ROOT, "%-9s does not fit: %s%n", f, v); continue; }
+            for (Precision p : ps)
+                for (IndexPolicy pol : pols) {
+                    StorageCost c = nz.storage(f, p, pol);
+                    out.printf(Locale.ROOT, "%-9s %-9s %-8s %8.4f %14d %14d %12d %12d %14d %8.2f%%%n", f, p.id(), pol.id(),
+                            1.0 - (double) nz.nnz() / elements, c.values(), c.indices(), c.pointers(), c.metadata(), c.total(),
+                            100.0 * c.total() / (elements * p.bytes()));
+                }
+        }
+        for (Precision p : ps) out.printf(Locale.ROOT, "dense %s: %d bytes%n", p.id(), elements * p.bytes());
         out.flush();
         spec.commandLine().getOut().print(text);
         return 0;

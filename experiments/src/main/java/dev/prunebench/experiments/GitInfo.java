@@ -13,7 +13,8 @@ public final class GitInfo {
 
     public static String shortCommit() {
         String c = git("rev-parse", "--short=7", "HEAD");
-        return c.equals("unknown") ? "nogit" : c;
+        // outside the checkout: the commit the build recorded in the jar (BuildInfo), else nogit
+        return c.equals("unknown") ? dev.prunebench.core.env.BuildInfo.fromResource().shortCommit() : c;
     }
 
     private static String git(String... args) {

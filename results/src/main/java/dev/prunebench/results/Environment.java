@@ -71,6 +71,17 @@ public final class Environment {
         e.values.put("git_commit", git("rev-parse", "HEAD"));
         String status = git("status", "--porcelain", "--untracked-files=no");
         e.values.put("git_dirty", status.startsWith("unknown") ? status : String.valueOf(!status.isEmpty()));
+        // outside the checkout (a copy of the jar elsewhere): the commit the build recorded in the jar, and which one it is
+        if (String.valueOf(e.values.get("git_commit")).matches("[0-9a-f]{40}")) {
+            e.values.put("git_commit_from", "git checkout " + Path.of("").toAbsolutePath());
+        } else {
+            dev.prunebench.core.env.BuildInfo built = dev.prunebench.core.env.BuildInfo.fromResource();
+            if (!built.commit().equals("unknown")) {
+                e.values.put("git_commit", built.commit());
+                e.values.put("git_dirty", built.dirty());
+            }
+            e.values.put("git_commit_from", built.source());
+        }
         // a run with a planted slowdown (measure.PlantedSlowdown, for testing regression detection) says so
         String planted = System.getProperty("prunebench.plant.slowdown");
         if (planted != null && !planted.isBlank()) e.values.put("planted_slowdown", planted);

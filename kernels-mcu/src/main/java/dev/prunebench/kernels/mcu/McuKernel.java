@@ -100,15 +100,29 @@ public final class McuKernel implements MatMul, ConvKernel {
             throw new IllegalArgumentException(id + ": threads must be 1 (the Cortex-M4 has one core), got " + threads);
         McuLayer layer = McuLayer.of(precision, layoutOf(w.spec()), w, x, n);
         checkFits(layer);
-        // an upper bound on one call's instructions (measured: dense 1.0–1.1 per MAC, sparse ≤ 4.5 per stored entry
-        // plus about 16 per row), so that REPS calls stay inside one SysTick window
-        long est = (long) ((layer.layout() == McuLayer.Layout.DENSE ? 1.25 : 5.0) * layer.executedMacs()) + 40L * layer.rows() * n + 1000;
-        if (precision == Precision.Q7) est = est * 2 + 3L * layer.xq.length; // q7: SXTB16 per word of W, X widened once
-        int reps = (int) Math.max(1, Math.min(REPS, WINDOW / est));
+        int reps = reps(layer);
         Firmware.Run run = Firmware.buildAndRun(CGenerator.layerSource(layer, reps), layer.rows() * n);
         if (run.wrapped())
             throw new IllegalStateException(id + ": SysTick wrapped while counting " + reps + " calls; the layer is too large to count");
         return new McuPrepared(id, layer, run);
+    }
+
+    /**
+     * Calls of the layer counted: an upper bound on one call's instructions (measured: dense 1.0–1.1 per MAC, sparse
+     * ≤ 4.5 per stored entry plus about 16 per row) keeps {@link #REPS} calls inside one SysTick window.
+     */
+    static int reps(McuLayer layer) {
+        long est = (long) ((layer.layout() == McuLayer.Layout.DENSE ? 1.25 : 5.0) * layer.executedMacs()) + 40L * layer.rows() * layer.n() + 1000;
+        if (layer.precision() == Precision.Q7) est = est * 2 + 3L * layer.xq.length; // q7: SXTB16 per word of W, X widened once
+        return (int) Math.max(1, Math.min(REPS, WINDOW / est));
+    }
+
+    /** The layer {@link #prepare} builds for this W, X and N (quantised, laid out, checked to fit the board). */
+    McuLayer layer(SparseFormat w, float[] x, int n) {
+        MatMul.checkArguments(this, w, x, n, 1);
+        McuLayer layer = McuLayer.of(precision, layoutOf(w.spec()), w, x, n);
+        checkFits(layer);
+        return layer;
     }
 
     @Override public String refusesConv(FormatSpec spec, ConvShape shape) { return McuConvKernel.refuses(this, spec, shape); }
