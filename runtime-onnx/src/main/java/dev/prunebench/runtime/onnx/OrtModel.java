@@ -104,6 +104,41 @@ public final class OrtModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The model bound to one input as a {@link dev.prunebench.core.kernel.MatMul.Prepared}, so the suite's harness
+     * ({@code Interleaved}) can time ONNX Runtime in the same rounds as the suite's own plans: {@code run()} is one
+     * {@code session.run}, {@code result()} its first output.
+     */
+    public dev.prunebench.core.kernel.MatMul.Prepared bind(float[] input, long[] shape) {
+        final OnnxTensor t;
+        try {
+            t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.clone()), shape);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException(file + ": input " + Arrays.toString(shape) + ": " + oneLine(e.getMessage()));
+        }
+        Map<String, OnnxTensor> in = Map.of(inputName, t);
+        return new dev.prunebench.core.kernel.MatMul.Prepared() {
+            float[] last;
+            @Override public void run() {
+                try (OrtSession.Result r = session.run(in)) {
+                    if (last == null) {
+                        FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                        last = new float[fb.remaining()];
+                        fb.get(last);
+                    }
+                } catch (OrtException e) {
+                    throw new IllegalStateException(file + ": ONNX Runtime failed: " + oneLine(e.getMessage()), e);
+                }
+            }
+            @Override public float[] result() {
+                if (last == null) run();
+                return last.clone();
+            }
+            @Override public void close() { t.close(); }
+            @Override public String variant() { return "onnxruntime " + version() + " cpu, " + threads + " intra-op thread(s)"; }
+        };
+    }
+
     /** One node's time in ONNX Runtime's profile: the mean over the profiled runs, in nanoseconds. */
     public record NodeTime(String node, String op, double meanNs, int runs) {
         /** The graph node it stands for: ONNX Runtime names a node it fused with its successors (Gemm + Relu) {@code fused <name>}. */

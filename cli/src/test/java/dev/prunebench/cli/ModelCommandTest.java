@@ -1,0 +1,75 @@
+package dev.prunebench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code prunebench model …} on models the suite writes itself. */
+class ModelCommandTest {
+    @TempDir Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        return new Result(code, o.toString(), e.toString());
+    }
+
+    @Test void exportInfoPruneInfoShowsTheExactRates() throws Exception {
+        Path m = dir.resolve("l5.onnx");
+        assertThat(run("model", "export", "lenet5", "--out", m.toString()).code()).isZero();
+        Result info = run("model", "info", m.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("conv2", "Conv", "50x20x5x5", "1600000", "fc1", "Gemm", "500x800", "92.92%", "rest      4 nodes");
+        Path out = dir.resolve("l5-pruned.onnx");
+        Result p = run("model", "prune", m.toString(), "--structure", "group:4", "--rate", "0.75", "--keep", "first", "--out", out.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        // group:4 removes exactly 75 % of the groups; conv2 and fc2 have 125 groups a row, so their weight sparsity is 0.750080 and 0.750400
+        assertThat(p.out()).contains("kept dense").contains("0.750000").contains("0.750080");
+        Result again = run("model", "info", out.toString());
+        assertThat(again.out()).containsPattern("conv2 +Conv .* 0\\.750080").containsPattern("fc1 +Gemm .* 0\\.750000").containsPattern("conv1 +Conv .* 0\\.000000");
+        Result nm = run("model", "prune", m.toString(), "--structure", "nm:2:4", "--out", dir.resolve("nm.onnx").toString());
+        assertThat(nm.code()).as(nm.err()).isZero();
+        assertThat(run("model", "info", dir.resolve("nm.onnx").toString(), "--formats", "nm:2:4").out()).containsPattern("fc1 +Gemm .* 0\\.500000 .* 850000");
+    }
+
+    @Test void runCrossChecksTheSuiteAgainstOnnxRuntime() throws Exception {
+        Path m = dir.resolve("mlp.onnx");
+        run("model", "export", "lenet300", "--out", m.toString(), "--constants");
+        Result r = run("model", "run", m.toString(), "--batch", "2", "--format", "csr");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("suite dense vs ONNX Runtime").contains("suite csr vs ONNX Runtime").contains("ok, within").contains("(baseline)");
+    }
+
+    @Test void badInputIsExitTwoAndOneLine() throws Exception {
+        Path text = dir.resolve("notes.onnx");
+        Files.writeString(text, "not a model\n");
+        for (String[] args : new String[][] {
+                {"model", "info", text.toString()},
+                {"model", "info", dir.resolve("missing.onnx").toString()},
+                {"model", "prune", text.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", dir.resolve("o.onnx").toString()},
+                {"model", "run", text.toString()}}) {
+            Result r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).isEqualTo(1);
+            assertThat(r.err()).containsAnyOf("notes.onnx", "missing.onnx");
+        }
+        Path m = dir.resolve("mlp.onnx");
+        run("model", "export", "lenet300", "--out", m.toString());
+        Result keep = run("model", "prune", m.toString(), "--structure", "unstructured", "--rate", "0.5", "--keep", "fc9", "--out", dir.resolve("o.onnx").toString());
+        assertThat(keep.code()).isEqualTo(2);
+        assertThat(keep.err()).contains("--keep: layer 'fc9' is not a weight layer").contains("fc1, fc2, fc3");
+        Result same = run("model", "prune", m.toString(), "--structure", "unstructured", "--rate", "0.5", "--out", m.toString());
+        assertThat(same.code()).isEqualTo(2);
+        assertThat(same.err()).contains("is the input file");
+        Result shape = run("model", "info", m.toString(), "--input-shape", "1,x");
+        assertThat(shape.code()).isEqualTo(2);
+        assertThat(shape.err()).contains("--input-shape");
+    }
+}
