@@ -10,17 +10,14 @@ import dev.prunebench.measure.Stats;
 import dev.prunebench.models.infer.KernelNetwork;
 import dev.prunebench.models.onnx.OnnxGraph;
 import dev.prunebench.models.onnx.OnnxNetwork;
-import dev.prunebench.models.onnx.WeightLayer;
 import dev.prunebench.runtime.onnx.CrossCheck;
 import dev.prunebench.runtime.onnx.OrtModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,14 +126,12 @@ final class ModelRunCommand implements Callable<Integer> {
             int runs = 50;
             p.time(x, shape, 5, runs);
             List<OrtModel.NodeTime> nodes = p.endProfile();
-            Set<String> layers = new HashSet<>();
-            for (WeightLayer l : g.layers()) layers.add(l.node().name());
             double sum = 0, layerSum = 0;
             for (OrtModel.NodeTime nt : nodes) sum += nt.meanNs();
             o.printf(Locale.ROOT, "%nprofile     ONNX Runtime's per-node kernel times, mean of %d runs after 5 warm-up (its own clock)%n", runs);
             o.printf(Locale.ROOT, "  %-32s %-22s %12s %7s%n", "node", "op", "us", "share");
             for (OrtModel.NodeTime nt : nodes) {
-                boolean w = layers.contains(nt.graphNode());
+                boolean w = OnnxArgs.layerOf(g, nt.node()) != null;
                 if (w) layerSum += nt.meanNs();
                 o.printf(Locale.ROOT, "  %-32s %-22s %12.2f %6.1f%%%s%n", ModelInfoCommand.clip(nt.node(), 32), ModelInfoCommand.clip(nt.op(), 22), nt.meanNs() / 1e3,
                         100 * nt.meanNs() / sum, w ? "  weight layer" : "");

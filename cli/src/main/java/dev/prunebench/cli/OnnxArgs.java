@@ -61,6 +61,18 @@ final class OnnxArgs {
         return out;
     }
 
+    /**
+     * The weight layer an ONNX Runtime profile node stands for, or null: ONNX Runtime names a fused node
+     * {@code fused <node>} and a conv it moved to its blocked layout {@code <output>_nchwc}.
+     */
+    static WeightLayer layerOf(OnnxGraph g, String ortNode) {
+        String n = ortNode.startsWith("fused ") ? ortNode.substring(6) : ortNode;
+        if (n.endsWith("_nchwc")) n = n.substring(0, n.length() - 6);
+        for (WeightLayer l : g.layers())
+            if (l.node().name().equals(n) || l.node().outputs().contains(n)) return l;
+        return null;
+    }
+
     static String count(long n) {
         if (n < 0) return "?";
         if (n >= 10_000_000_000L) return String.format(Locale.ROOT, "%.1fG", n / 1e9);
