@@ -38,6 +38,7 @@ final class ModelRunCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})") int batch;
     @Option(names = "--threads", defaultValue = "1", description = "threads for ONNX Runtime (intra-op) and the suite (default: ${DEFAULT-VALUE})") int threads;
     @Option(names = "--format", defaultValue = "dense", paramLabel = "FMT", description = "the suite's format for every layer: dense | csr | gcsr:G | nm:N:M (default: ${DEFAULT-VALUE})") String format;
+    @Option(names = "--layer-formats", paramLabel = "PROFILE", description = "the suite's format per layer from a profile of 'model spdy --out' ('level layer format' lines; the model should be the one pruned with it)") Path layerFormats;
     @Option(names = "--budget", defaultValue = "quick", description = "measurement budget: quick | standard | full (default: ${DEFAULT-VALUE})") String budget;
     @Option(names = "--profile", description = "also ONNX Runtime's per-node profile") boolean profile;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the inputs, uniform in [0, 1) (default: ${DEFAULT-VALUE})") long seed;
@@ -81,7 +82,19 @@ final class ModelRunCommand implements Callable<Integer> {
                 KernelNetwork dense = KernelNetwork.dense(net, reg, "dense-vector", batch, threads, x);
                 group.add(dense);
                 names.add("suite dense: " + dense.describe());
-                if (fmt.kind() != FormatSpec.Kind.DENSE) {
+                if (layerFormats != null) {
+                    java.util.Map<String, FormatSpec> per = new java.util.HashMap<>();
+                    for (String line : Files.readAllLines(layerFormats)) {
+                        String[] p = line.strip().split("\\s+");
+                        if (p.length == 3 && !line.strip().startsWith("#")) per.put(p[1], FormatSpec.parse(p[2]));
+                    }
+                    KernelNetwork sp = KernelNetwork.plan(net, reg, l -> {
+                        FormatSpec f = per.getOrDefault(l, FormatSpec.DENSE);
+                        return new KernelNetwork.Choice(f.kind() == FormatSpec.Kind.DENSE ? "dense-vector" : f.kind().name().toLowerCase(Locale.ROOT) + "-vector", f);
+                    }, batch, threads, x);
+                    group.add(sp);
+                    names.add("suite per layer: " + sp.describe());
+                } else                 if (fmt.kind() != FormatSpec.Kind.DENSE) {
                     KernelNetwork sp = KernelNetwork.uniform(net, reg, "cpu-vector", l -> fmt, batch, threads, x);
                     group.add(sp);
                     names.add("suite " + fmt + ": " + sp.describe());
@@ -110,6 +123,8 @@ final class ModelRunCommand implements Callable<Integer> {
                 Stats.Interval iv = t.time(i);
                 String sp = i == 0 ? "" : String.format(Locale.ROOT, "  speedup over ONNX Runtime %.3fx [%.3f, %.3f]", t.compare(i, 0).speedup().median(),
                         t.compare(i, 0).speedup().low(), t.compare(i, 0).speedup().high());
+                if (i >= 2) sp += String.format(Locale.ROOT, ", over suite dense %.3fx [%.3f, %.3f]", t.compare(i, 1).speedup().median(), t.compare(i, 1).speedup().low(),
+                        t.compare(i, 1).speedup().high());
                 o.printf(Locale.ROOT, "  %10.4f ms [%.4f, %.4f]  %s%s%n", iv.median() / 1e6, iv.low() / 1e6, iv.high() / 1e6, names.get(i), sp);
             }
             if (profile) profile(o, g, x, shape, t.time(0).median());
@@ -125,7 +140,8 @@ final class ModelRunCommand implements Callable<Integer> {
         try (OrtModel p = OrtModel.profiled(file, threads, dir.resolve("profile"))) {
             int runs = 50;
             p.time(x, shape, 5, runs);
-            List<OrtModel.NodeTime> nodes = p.endProfile();
+            OrtModel.Profile pr = p.endProfiling();
+            List<OrtModel.NodeTime> nodes = pr.nodes();
             double sum = 0, layerSum = 0;
             for (OrtModel.NodeTime nt : nodes) sum += nt.meanNs();
             o.printf(Locale.ROOT, "%nprofile     ONNX Runtime's per-node kernel times, mean of %d runs after 5 warm-up (its own clock)%n", runs);
@@ -136,8 +152,10 @@ final class ModelRunCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "  %-32s %-22s %12.2f %6.1f%%%s%n", ModelInfoCommand.clip(nt.node(), 32), ModelInfoCommand.clip(nt.op(), 22), nt.meanNs() / 1e3,
                         100 * nt.meanNs() / sum, w ? "  weight layer" : "");
             }
-            o.printf(Locale.ROOT, "  weight layers %.2f us of %.2f us in nodes; end to end %.2f us (median above): rest of the network %.2f us (%.1f%%)%n",
-                    layerSum / 1e3, sum / 1e3, e2eNs / 1e3, (e2eNs - layerSum) / 1e3, 100 * (e2eNs - layerSum) / e2eNs);
+            double run = Double.isNaN(pr.runMeanNs()) ? sum : pr.runMeanNs(), share = Math.min(1, layerSum / run);
+            o.printf(Locale.ROOT, "  weight layers %.2f us of a profiled run of %.2f us (%.2f us in nodes): %.1f%%; the rest of the network, that share of the%n"
+                    + "  unprofiled end to end %.2f us (median above): %.2f us (%.1f%%)%n", layerSum / 1e3, run / 1e3, sum / 1e3, 100 * share, e2eNs / 1e3,
+                    e2eNs * (1 - share) / 1e3, 100 * (1 - share));
             o.println("  (a fused node, 'fused X', holds its weight layer and the ops ONNX Runtime fused into it)");
         } finally {
             try (var s = Files.list(dir)) { for (Path q : s.toList()) Files.deleteIfExists(q); }

@@ -151,6 +151,14 @@ public final class OrtModel implements AutoCloseable {
      * appear; fused nodes appear under the name ONNX Runtime gave them.
      */
     public List<NodeTime> endProfile() throws IOException {
+        return endProfiling().nodes();
+    }
+
+    /** The profile: every node's mean kernel time, and the mean of ONNX Runtime's own {@code model_run} event (one whole run). */
+    public record Profile(List<NodeTime> nodes, double runMeanNs) {}
+
+    /** Ends profiling and reads the profile, with the mean time of one whole run as the profiler saw it. */
+    public Profile endProfiling() throws IOException {
         if (profilePrefix == null) throw new IllegalStateException("not a profiled session");
         String f;
         try {
@@ -162,7 +170,10 @@ public final class OrtModel implements AutoCloseable {
         JsonNode events = new ObjectMapper().readTree(Files.readAllBytes(p));
         Map<String, double[]> sum = new LinkedHashMap<>();
         Map<String, String> ops = new LinkedHashMap<>();
+        double runSum = 0;
+        int runs = 0;
         for (JsonNode e : events) {
+            if ("Session".equals(e.path("cat").asText()) && "model_run".equals(e.path("name").asText())) { runSum += e.path("dur").asDouble() * 1000.0; runs++; }
             if (!"Node".equals(e.path("cat").asText()) || !e.path("name").asText().endsWith("_kernel_time")) continue;
             String name = e.path("name").asText();
             name = name.substring(0, name.length() - "_kernel_time".length());
@@ -175,7 +186,7 @@ public final class OrtModel implements AutoCloseable {
         for (Map.Entry<String, double[]> e : sum.entrySet())
             out.add(new NodeTime(e.getKey(), ops.get(e.getKey()), e.getValue()[0] / e.getValue()[1], (int) e.getValue()[1]));
         Files.deleteIfExists(p);
-        return out;
+        return new Profile(out, runs == 0 ? Double.NaN : runSum / runs);
     }
 
     @Override public void close() {
