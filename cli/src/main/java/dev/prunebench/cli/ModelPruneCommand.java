@@ -56,14 +56,17 @@ final class ModelPruneCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(file, out)) throw new IllegalArgumentException("--out " + out + ": is the input file");
         OnnxGraph g = OnnxArgs.read(file, inputShape);
         Set<String> kept = OnnxArgs.layers(g, keep, "--keep");
-        Map<String, Double> profile = perLayer == null ? null : profile(perLayer, g);
+        Map<String, Structure> structures = new LinkedHashMap<>();
+        Map<String, Double> profile = perLayer == null ? null : profile(perLayer, g, structures);
         long t0 = System.nanoTime();
-        List<OnnxPruning.Pruned> p = OnnxPruning.prune(g, s, sc, r, profile, kept);
+        List<OnnxPruning.Pruned> p = OnnxPruning.prune(g, s, sc, r, profile, structures, kept);
         OnnxPruning.write(g, p, out);
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "input     %s: %d weight layers%n", file, g.layers().size());
         o.printf(Locale.ROOT, "pruned    %s by %s to rate %s%s%s%n", s.id(), sc.id(), r, profile == null ? "" : " (per-layer levels from " + perLayer + ")",
                 kept.isEmpty() ? "" : ", kept dense: " + String.join(", ", kept));
+        if (!structures.isEmpty()) o.printf(Locale.ROOT, "structure per layer from the profile's formats: %s%n",
+                String.join(", ", structures.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().id()).toList()));
         o.printf(Locale.ROOT, "%-24s %12s %12s %10s %15s %14s%n", "layer", "units", "removed", "unit-rate", "weight-sparsity", "threshold");
         long w = 0, z = 0;
         for (OnnxPruning.Pruned q : p) {
@@ -86,8 +89,11 @@ final class ModelPruneCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** SPDY's profile lines {@code level layer [format]}; blank lines and '#' comments skipped. */
-    static Map<String, Double> profile(Path f, OnnxGraph g) throws java.io.IOException {
+    /**
+     * SPDY's profile lines {@code level layer [format]}; blank lines and '#' comments skipped. A format names the
+     * layer's structure ({@code structures}): csr → unstructured, gcsr:G → group:G, nm:N:M → N:M (dense: none).
+     */
+    static Map<String, Double> profile(Path f, OnnxGraph g, Map<String, Structure> structures) throws java.io.IOException {
         Map<String, Double> m = new LinkedHashMap<>();
         int n = 0;
         for (String line : Files.readAllLines(f)) {
@@ -105,6 +111,19 @@ final class ModelPruneCommand implements Callable<Integer> {
             if (!(level >= 0 && level <= 1)) throw new IllegalArgumentException(f + ": line " + n + ": level " + level + " is outside [0, 1]");
             OnnxArgs.layers(g, p[1], f + ": line " + n);
             m.put(p[1], level);
+            if (p.length == 3 && !p[2].equals("dense") && !p[2].equals("-")) {
+                dev.prunebench.core.format.FormatSpec fs;
+                try {
+                    fs = dev.prunebench.core.format.FormatSpec.parse(p[2]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(f + ": line " + n + ": format " + e.getMessage());
+                }
+                structures.put(p[1], switch (fs.kind()) {
+                    case GCSR -> Structure.group(fs.g());
+                    case NM -> Structure.nm(fs.n(), fs.m());
+                    default -> Structure.UNSTRUCTURED;
+                });
+            }
         }
         return m;
     }

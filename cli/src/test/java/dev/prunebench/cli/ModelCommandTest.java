@@ -39,6 +39,20 @@ class ModelCommandTest {
         assertThat(run("model", "info", dir.resolve("nm.onnx").toString(), "--formats", "nm:2:4").out()).containsPattern("fc1 +Gemm .* 0\\.500000 .* 850000");
     }
 
+    @Test void aProfilesFormatsChooseEachLayersStructure() throws Exception {
+        Path m = dir.resolve("mlp.onnx");
+        run("model", "export", "lenet300", "--out", m.toString());
+        Path prof = dir.resolve("p.txt");
+        Files.writeString(prof, "0.0000 fc1 dense\n0.7500 fc2 gcsr:4\n0.5000 fc3 nm:2:4\n");
+        Path out = dir.resolve("p.onnx");
+        Result r = run("model", "prune", m.toString(), "--structure", "unstructured", "--rate", "0", "--per-layer", prof.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fc2 group:4, fc3 nm:2:4");
+        // whole groups of 4 removed: gcsr:4 stores exactly 25 % of fc2's groups
+        assertThat(run("model", "info", out.toString(), "--formats", "gcsr:4,nm:2:4").out())
+                .containsPattern("fc2 +Gemm .* 0\\.750000 .*").containsPattern("fc3 +Gemm .* 0\\.500000 .*");
+    }
+
     @Test void runCrossChecksTheSuiteAgainstOnnxRuntime() throws Exception {
         Path m = dir.resolve("mlp.onnx");
         run("model", "export", "lenet300", "--out", m.toString(), "--constants");

@@ -30,6 +30,16 @@ public final class OnnxPruning {
      * names; a name it gives that is not a layer is an error).
      */
     public static List<Pruned> prune(OnnxGraph g, Structure s, Score score, double rate, Map<String, Double> perLayer, Set<String> keep) {
+        return prune(g, s, score, rate, perLayer, Map.of(), keep);
+    }
+
+    /**
+     * As {@link #prune(OnnxGraph, Structure, Score, double, Map, Set)}, with a structure per layer for the layers
+     * {@code perLayerStructure} names (a SPDY profile's format: csr → unstructured, gcsr:G → group:G, nm:N:M → N:M).
+     */
+    public static List<Pruned> prune(OnnxGraph g, Structure structure, Score score, double rate, Map<String, Double> perLayer,
+                                     Map<String, Structure> perLayerStructure, Set<String> keep) {
+        for (String n : perLayerStructure.keySet()) g.layer(n);
         if (perLayer != null)
             for (String n : perLayer.keySet()) g.layer(n);
         for (String n : keep) g.layer(n);
@@ -40,6 +50,7 @@ public final class OnnxPruning {
             i++;
             if (keep.contains(l.name())) { out.add(new Pruned(l, null)); continue; }
             double r = perLayer != null && perLayer.containsKey(l.name()) ? perLayer.get(l.name()) : rate;
+            Structure s = perLayerStructure.getOrDefault(l.name(), structure);
             if (s instanceof Structure.Group grp && grp.g() > l.cols())
                 throw new IllegalArgumentException("layer " + l.name() + ": group size " + grp.g() + " is larger than its " + l.cols() + " columns");
             double rr = s instanceof Structure.Nm nm ? nm.rate() : r;
