@@ -53,6 +53,31 @@ class ModelCommandTest {
                 .containsPattern("fc2 +Gemm .* 0\\.750000 .*").containsPattern("fc3 +Gemm .* 0\\.500000 .*");
     }
 
+    @Test void benchWritesSpdysTimingFileAndSpdySolvesIt() throws Exception {
+        Path m = dir.resolve("mlp.onnx");
+        run("model", "export", "lenet300", "--out", m.toString());
+        Path out = dir.resolve("bench");
+        Result b = run("model", "bench", m.toString(), "--formats", "csr", "--levels", "0.5,0.9", "--out", out.toString());
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(b.err()).contains("[1/3] fc1", "[3/3] fc3");
+        var table = dev.prunebench.core.spdy.SpdyFiles.readTimings(out.resolve("timings.txt"));
+        assertThat(table.names()).containsExactly("fc1", "fc2", "fc3");
+        assertThat(table.layer("fc2").timings()).hasSize(3);
+        assertThat(table.base()).isGreaterThan(table.prunable());
+        assertThat(Files.readAllLines(out.resolve("latency.csv"))).hasSize(1 + 9).first().asString().startsWith("layer,op,rows,cols,n,format,level,seconds");
+        Path prof = dir.resolve("p.txt");
+        Result s = run("model", "spdy", m.toString(), "--timings", out.toString(), "--target", "1.01", "--keep-dense", "none", "--out", prof.toString());
+        assertThat(s.code()).as(s.err()).isZero();
+        assertThat(s.out()).contains("predicted end-to-end speedup");
+        assertThat(Files.readString(prof)).contains("fc1").contains("fc2").contains("fc3");
+        Result missing = run("model", "spdy", m.toString(), "--timings", dir.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("run 'prunebench model bench");
+        Result gpu = run("model", "bench", m.toString(), "--platforms", "gpu");
+        assertThat(gpu.code()).isEqualTo(2);
+        assertThat(gpu.err()).contains("--platforms: 'gpu'");
+    }
+
     @Test void runCrossChecksTheSuiteAgainstOnnxRuntime() throws Exception {
         Path m = dir.resolve("mlp.onnx");
         run("model", "export", "lenet300", "--out", m.toString(), "--constants");
