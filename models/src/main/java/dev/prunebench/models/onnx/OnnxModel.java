@@ -264,7 +264,8 @@ public final class OnnxModel {
         long n = 1;
         for (long v : d) {
             if (v < 0) throw new IllegalArgumentException(file + ": " + what + ": negative dimension in " + dims);
-            n = Math.multiplyExact(n, v);
+            if (v != 0 && n > Long.MAX_VALUE / v) throw new IllegalArgumentException(file + ": " + what + ": shape " + dims + " has more elements than a long counts");
+            n *= v;
         }
         if (type < 1 || type > OnnxTensor.MAX_TYPE)
             throw new IllegalArgumentException(file + ": " + what + ": unknown data type " + type + " (ONNX defines 1 to " + OnnxTensor.MAX_TYPE + ")");
@@ -285,8 +286,10 @@ public final class OnnxModel {
         if (location == 1) {
             String loc = external.get("location");
             if (loc == null) throw new IllegalArgumentException(file + ": " + what + ": external data without a 'location'");
-            Path dir = file.toAbsolutePath().getParent();
+            Path dir = file.toAbsolutePath().getParent().normalize();
             Path p = dir.resolve(loc).normalize();
+            if (!p.startsWith(dir))
+                throw new IllegalArgumentException(file + ": " + what + ": external data location '" + loc + "' is outside the model's folder (" + dir + ")");
             if (!Files.isRegularFile(p))
                 throw new IllegalArgumentException(file + ": " + what + ": external data file '" + loc + "' is missing (looked for " + p + ")");
             long off = parseLong(external.getOrDefault("offset", "0"), what, "offset");
@@ -317,6 +320,16 @@ public final class OnnxModel {
         } else {
             from = -1;
             len = -1;
+        }
+        if (from >= 0 && (long) count * eb != len)
+            throw new IllegalArgumentException(file + ": " + what + ": raw_data holds " + len + " bytes, shape " + dims + " of " + tname + " needs " + (long) count * eb);
+        if (from < 0) {
+            // every typed value takes at least one byte: a shape larger than the bytes present is refused before allocating
+            long bytesPresent = 0;
+            for (Field x : typed) bytesPresent += x.type() == Wire.LEN ? x.length() : 1;
+            if (bytesPresent < count)
+                throw new IllegalArgumentException(file + ": " + what + ": holds at most " + bytesPresent + " values, shape " + dims + " needs " + count
+                        + (bytesPresent == 0 ? " (no raw_data and no typed data)" : ""));
         }
         float[] fl = isFloat ? new float[count] : null;
         long[] il = isInt ? new long[count] : null;
@@ -404,8 +417,10 @@ public final class OnnxModel {
         String what = "sparse_initializer '" + values.name() + "'";
         long[] d = dims.stream().mapToLong(Long::longValue).toArray();
         long n = 1;
-        for (long v : d) n = Math.multiplyExact(n, v);
-        if (n > Integer.MAX_VALUE - 8 || n < 0) throw new IllegalArgumentException(file + ": " + what + ": bad shape " + dims);
+        for (long v : d) {
+            if (v < 0 || v != 0 && n > (Integer.MAX_VALUE - 8) / v) throw new IllegalArgumentException(file + ": " + what + ": bad shape " + dims + " (negative, or more elements than one array holds)");
+            n *= v;
+        }
         float[] v = values.requireFloats(file.toString());
         long[] ix = indices.ints();
         if (ix == null) throw new IllegalArgumentException(file + ": " + what + ": indices are not integers");

@@ -222,6 +222,17 @@ class OnnxReadWriteTest {
         Files.write(shortF, new Wire.Out().int64(1, 8).message(7, new Wire.Out().message(5, t2)).toByteArray());
         assertThatThrownBy(() -> OnnxModel.read(shortF)).hasMessageContaining("'short'").hasMessageContaining("raw_data holds 8 bytes");
 
+        // a huge shape with little data is refused before anything is allocated
+        Wire.Out t3 = new Wire.Out().packedInt64(1, new long[] {1L << 20, 1L << 10}).int64(2, 1).string(8, "huge").message(4, new Wire.Out().float32(1, 1f));
+        Path huge = dir.resolve("huge.onnx");
+        Files.write(huge, new Wire.Out().int64(1, 8).message(7, new Wire.Out().message(5, t3)).toByteArray());
+        assertThatThrownBy(() -> OnnxModel.read(huge)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'huge'")
+                .hasMessageContaining("needs 1073741824");
+        Wire.Out t4 = new Wire.Out().packedInt64(1, new long[] {1L << 40, 1L << 40}).int64(2, 1).string(8, "overflow");
+        Path over = dir.resolve("over.onnx");
+        Files.write(over, new Wire.Out().int64(1, 8).message(7, new Wire.Out().message(5, t4)).toByteArray());
+        assertThatThrownBy(() -> OnnxModel.read(over)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'overflow'");
+
         // quantized graph
         OnnxBuilder q = new OnnxBuilder("q");
         q.input("x", 1, 4);
