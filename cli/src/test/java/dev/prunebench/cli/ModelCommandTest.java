@@ -86,6 +86,26 @@ class ModelCommandTest {
         assertThat(r.out()).contains("suite dense vs ONNX Runtime").contains("suite csr vs ONNX Runtime").contains("ok, within").contains("(baseline)");
     }
 
+    /** A MobileNet-like block the suite cannot run end to end: per-layer work goes on, end to end is ONNX Runtime's only. */
+    @Test void depthwiseConvGraphIsSizedAndRunInOnnxRuntimeOnly() throws Exception {
+        var b = new dev.prunebench.models.onnx.OnnxBuilder("dw");
+        b.input("x", -1, 8, 16, 16);
+        float[] w = new float[8 * 9];
+        for (int i = 0; i < w.length; i++) w[i] = (i % 7) - 3;
+        b.initializer("w", new long[] {8, 1, 3, 3}, w);
+        b.node("Conv", "dwconv", java.util.List.of("x", "w"), java.util.List.of("c"), dev.prunebench.models.onnx.OnnxBuilder.Attr.i("group", 8),
+                dev.prunebench.models.onnx.OnnxBuilder.Attr.ints("pads", 1, 1, 1, 1), dev.prunebench.models.onnx.OnnxBuilder.Attr.ints("kernel_shape", 3, 3));
+        b.node("GlobalAveragePool", "gap", java.util.List.of("c"), java.util.List.of("y"));
+        b.output("y", -1, 8, 1, 1);
+        Path m = b.write(dir.resolve("dw.onnx"));
+        Result info = run("model", "info", m.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("8x1x3x3 dw p1").contains("18432").contains("depthwise, stored as one 8x9 matrix").contains("GlobalAveragePool=1");
+        Result r = run("model", "run", m.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("cannot run this graph end to end").contains("Conv 'dwconv'").contains("ONNX Runtime only").contains("(baseline)");
+    }
+
     @Test void badInputIsExitTwoAndOneLine() throws Exception {
         Path text = dir.resolve("notes.onnx");
         Files.writeString(text, "not a model\n");
