@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
                 StorageCommand.class,
                 ConvertCommand.class,
                 InfoCommand.class,
+                ModelCommand.class,
                 SpdyCommand.class,
                 ExportCommand.class,
                 RecommendCommand.class,

@@ -1,0 +1,153 @@
+package dev.prunebench.cli;
+
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.core.format.FormatSpec;
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.core.spdy.LatencyTable;
+import dev.prunebench.core.spdy.SpdyFiles;
+import dev.prunebench.kernels.cpu.CpuBackends;
+import dev.prunebench.measure.Budget;
+import dev.prunebench.measure.Interleaved;
+import dev.prunebench.models.onnx.OnnxGraph;
+import dev.prunebench.runtime.onnx.CrossCheck;
+import dev.prunebench.runtime.onnx.OnnxLatency;
+import dev.prunebench.runtime.onnx.OrtModel;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", description = {
+        "The per-layer latency table of this model on this machine's CPU: every weight layer x format x sparsity level, interleaved with",
+        "its dense layer, through the suite's kernels and measurement harness (each kernel verified first). Also the model's dense",
+        "end-to-end time in ONNX Runtime (the baseline, named) and the rest of the network: ONNX Runtime's end-to-end minus its weight",
+        "layers' own times from its per-node profile. Writes OUT/timings.txt (SPDY's timing-file format, base = the layers' dense",
+        "times + the rest) and OUT/latency.csv; 'model spdy' reads them."})
+final class ModelBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "an .onnx model") Path file;
+    @Option(names = "--platforms", defaultValue = "cpu", description = "cpu (mcu and gpu: not yet for ONNX models) (default: ${DEFAULT-VALUE})") String platforms;
+    @Option(names = "--formats", defaultValue = "csr,gcsr:8,nm:2:4", split = ",", description = "formats measured (default: ${DEFAULT-VALUE})") List<String> formats;
+    @Option(names = "--levels", defaultValue = "quick", description = "sparsity levels: quick (0.5,0.7,0.9), spdy (SPDY's 41 levels 0.4..0.99) or a list (default: ${DEFAULT-VALUE})") String levels;
+    @Option(names = "--batch", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--threads", defaultValue = "1", description = "threads (default: ${DEFAULT-VALUE})") int threads;
+    @Option(names = "--budget", defaultValue = "quick", description = "quick | standard | full (default: ${DEFAULT-VALUE})") String budget;
+    @Option(names = "--input-shape", paramLabel = "DIMS", description = "shape of the first input (default: the declared one)") String inputShape;
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: FILE without .onnx, plus .bench)") Path out;
+
+    static Path defaultDir(Path model) {
+        String n = model.getFileName().toString();
+        return model.resolveSibling((n.toLowerCase(Locale.ROOT).endsWith(".onnx") ? n.substring(0, n.length() - 5) : n) + ".bench");
+    }
+
+    @Override public Integer call() throws Exception {
+        for (String p : platforms.split(","))
+            if (!p.strip().equals("cpu"))
+                throw new IllegalArgumentException("--platforms: '" + p.strip() + "' is not measured for ONNX models yet (cpu is)");
+        if (batch < 1 || batch > 65536) throw new IllegalArgumentException("--batch: must be in [1, 65536], got " + batch);
+        if (threads < 1 || threads > MatMul.MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MatMul.MAX_THREADS + "], got " + threads);
+        for (String f : formats) {
+            FormatSpec s = FormatSpec.parse(f);
+            if (s.kind() == FormatSpec.Kind.DENSE || s.kind() == FormatSpec.Kind.COO) throw new IllegalArgumentException("--formats: " + f + " has no kernel to time here (csr, gcsr:G, nm:N:M)");
+        }
+        double[] lv = switch (levels) {
+            case "quick" -> new double[] {0.5, 0.7, 0.9};
+            case "spdy" -> Arrays.copyOfRange(dev.prunebench.experiments.spdy.LatencyDatabase.spdyLevels(), 1, 42);
+            default -> Arrays.stream(levels.split(",")).mapToDouble(s -> {
+                double d;
+                try { d = Double.parseDouble(s.strip()); } catch (NumberFormatException e) { throw new IllegalArgumentException("--levels: '" + s + "' is not a number"); }
+                if (!(d > 0 && d < 1)) throw new IllegalArgumentException("--levels: " + d + " is outside (0, 1)");
+                return d;
+            }).toArray();
+        };
+        Budget b = switch (budget) {
+            case "quick" -> Budget.quick();
+            case "standard" -> Budget.standard();
+            case "full" -> Budget.full();
+            default -> throw new IllegalArgumentException("--budget: expected quick, standard or full, got '" + budget + "'");
+        };
+        Path dir = out != null ? out : defaultDir(file);
+        OnnxGraph g = OnnxArgs.read(file, inputShape);
+        long[] shape = g.shapes().get(g.model().inputs().get(0).name());
+        if (shape == null) throw new IllegalArgumentException(file + ": input '" + g.model().inputs().get(0).name() + "' has no known shape: give --input-shape");
+        if (g.layers().stream().anyMatch(l -> l.macs() < 0))
+            throw new IllegalArgumentException(file + ": the input shape does not reach every weight layer (an op whose output shape is not inferred): give --input-shape or see 'model info'");
+        Files.createDirectories(dir);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        // ONNX Runtime: the dense end to end (the baseline) and its per-node profile
+        shape = shape.clone();
+        shape[0] = batch;
+        long n = 1;
+        for (long d : shape) n = Math.multiplyExact(n, d);
+        float[] x = CrossCheck.inputs(Math.toIntExact(n), 1);
+        double e2e, layerNs = 0, nodeNs = 0, runNs;
+        try (OrtModel ort = OrtModel.open(file, threads); MatMul.Prepared p = ort.bind(x, shape)) {
+            long end = System.nanoTime() + 1_000_000_000L;
+            for (int i = 0; i < 5000 && System.nanoTime() < end; i++) p.run();
+            e2e = new Interleaved().group(List.of(p), b).time(0).median();
+        }
+        Path prof = Files.createTempDirectory("prunebench-ort-profile");
+        try (OrtModel ort = OrtModel.profiled(file, threads, prof.resolve("profile"))) {
+            ort.time(x, shape, 5, 50);
+            OrtModel.Profile pr = ort.endProfiling();
+            for (OrtModel.NodeTime t : pr.nodes()) {
+                nodeNs += t.meanNs();
+                if (OnnxArgs.layerOf(g, t.node()) != null) layerNs += t.meanNs();
+            }
+            runNs = Double.isNaN(pr.runMeanNs()) ? nodeNs : pr.runMeanNs();
+        } finally {
+            try (var s = Files.list(prof)) { for (Path q : s.toList()) Files.deleteIfExists(q); }
+            Files.deleteIfExists(prof);
+        }
+        // the profiler slows every node down: the weight layers' share of a profiled run, applied to the unprofiled end to end
+        double share = Math.min(1, layerNs / runNs);
+        double rest = e2e * (1 - share);
+        err.printf(Locale.ROOT, "onnxruntime %s: %.2f us end to end; weight layers %.1f%% of a profiled run (%.2f of %.2f us): rest %.2f us%n", OrtModel.version(),
+                e2e / 1e3, 100 * share, layerNs / 1e3, runNs / 1e3, rest / 1e3);
+
+        KernelRegistry reg = CpuBackends.registry();
+        OnnxLatency.Config c = new OnnxLatency.Config(batch, threads, lv, formats, Map.of(), "dense-vector", b);
+        long t0 = System.nanoTime();
+        int[] done = {0};
+        List<OnnxLatency.Row> rows = OnnxLatency.measure(g, reg, c, line -> {
+            done[0]++;
+            err.printf(Locale.ROOT, "[%d/%d] %s (%.0f s)%n", done[0], g.layers().size(), line, (System.nanoTime() - t0) / 1e9);
+            err.flush();
+        });
+        List<String> notes = List.of();
+        LatencyTable table = OnnxLatency.table(rows, rest * 1e-9, notes);
+        Files.writeString(dir.resolve("timings.txt"), SpdyFiles.formatTimings(table));
+        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel\n");
+        for (OnnxLatency.Row r : rows)
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s%n", r.layer(), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
+                    r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel()));
+        Files.writeString(dir.resolve("latency.csv"), csv);
+        String summary = String.format(Locale.ROOT,
+                "model %s, input %s, batch %d, %d thread(s), %s budget%nonnxruntime %s (baseline): %.6g s end to end; its weight layers %.2f%% of a profiled run (%.6g of %.6g s; %.6g s in all nodes); rest of the network %.6g s%n"
+                        + "suite: weight layers dense %.6g s on dense-vector; SPDY base = %.6g s (layers + rest), prunable %.6g s%n",
+                file, Arrays.toString(shape), batch, threads, budget, OrtModel.version(), e2e * 1e-9, 100 * share, layerNs * 1e-9, runNs * 1e-9, nodeNs * 1e-9, rest * 1e-9,
+                table.prunable(), table.base(), table.prunable());
+        Files.writeString(dir.resolve("summary.txt"), summary);
+
+        o.print(summary);
+        o.printf(Locale.ROOT, "%n%-20s %-8s %6s %12s %10s %s%n", "layer", "format", "level", "us", "speedup", "95% interval");
+        for (OnnxLatency.Row r : rows)
+            o.printf(Locale.ROOT, "%-20s %-8s %6.3f %12.2f %10.3f [%.3f, %.3f]%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), r.seconds() * 1e6, r.speedup(), r.low(), r.high());
+        o.printf(Locale.ROOT, "%nwrote     %s (SPDY's format), %s (%.0f s)%n", dir.resolve("timings.txt"), dir.resolve("latency.csv"), (System.nanoTime() - t0) / 1e9);
+        o.flush();
+        return 0;
+    }
+}
