@@ -57,6 +57,8 @@ public final class Report {
                 .append(" · started ").append(esc(str(mf.get("started")))).append(" · finished ").append(esc(str(mf.get("finished"))))
                 .append(" · git ").append(esc(str(run.environment().asMap().getOrDefault("git_commit", mf.get("git_commit")))))
                 .append(dirty(run)).append("<br>hardware: ").append(esc(run.environment().fingerprint())).append("</p>\n");
+        String busy = busyWarning(run);
+        if (busy != null) h.append("<p class=\"plot-error\"><b>Warning:</b> ").append(esc(busy)).append(".</p>\n");
         if (mf.get("failed_experiments") instanceof List<?> failed && !failed.isEmpty())
             h.append("<p class=\"plot-error\"><b>Failed experiments:</b> ").append(esc(String.join(", ", failed.stream().map(String::valueOf).toList())))
                     .append(" — their sections say why; their numbers are incomplete.</p>\n");
@@ -403,6 +405,11 @@ public final class Report {
         return "<figure><img class=\"plot\" id=\"plot-" + esc(exp) + "-" + esc(p.id()) + "\" width=\"" + Plots.WIDTH + "\" height=\""
                 + Plots.HEIGHT + "\" alt=\"" + esc(p.title()) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png)
                 + "\"><figcaption>" + esc(p.title()) + " — " + source + "</figcaption></figure>\n";
+    }
+
+    /** The manifest's "the machine was busy" warning ({@code environment.load.warning}), or null. */
+    public static String busyWarning(RunData run) {
+        return run.environment().get("load") instanceof Map<?, ?> load && load.get("warning") != null ? String.valueOf(load.get("warning")) : null;
     }
 
     private static void environment(StringBuilder h, RunData run) {

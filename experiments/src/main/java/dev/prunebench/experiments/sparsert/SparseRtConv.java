@@ -10,7 +10,6 @@ import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.sweep.SpmmSweep;
 import dev.prunebench.kernels.cpu.generated.GeneratedCsr;
 import dev.prunebench.kernels.cpu.generated.GeneratedPrepared;
-import dev.prunebench.kernels.cpu.measure.Environment;
 import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Patterns;
@@ -139,7 +138,7 @@ public final class SparseRtConv implements Experiment {
     @Override public void run(ExperimentContext ctx) throws Exception {
         Config cfg = forScale(ctx.scale());
         List<Problem> user = userLayers();   // bad input fails here, before any work
-        ctx.parameter("environment", Environment.capture(1));
+        ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(1));
         ctx.parameter("threads", 1);
         ctx.parameter("dense_bias", DENSE_BIAS);
         ctx.parameter("imbalance_target_cv_ratio", IMBALANCE);
