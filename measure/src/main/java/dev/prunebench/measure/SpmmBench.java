@@ -82,7 +82,7 @@ public final class SpmmBench {
             for (var s : o.speedupOver().entrySet()) over.put(s.getKey(), s.getValue().interval().median());
             double baseMs = Double.NaN;
             Stats.Interval sp = o.speedup();
-            if (sp != null && o.time() != null) baseMs = med * o.timeRatio();
+            if (sp != null && o.time() != null) baseMs = o.timeRatio() == null ? med * sp.median() : med * o.timeRatio().median();
             out.add(new Result(o.entry().format(), o.kernelId(), o.entry().backend().id(), o.provenance(), o.dense(),
                     o.fastestDense() == null ? "-" : o.fastestDense(), med, o.time() == null ? Double.NaN : o.time().low() / 1e6,
                     o.time() == null ? Double.NaN : o.time().high() / 1e6, baseMs, sp == null ? Double.NaN : sp.median(),
@@ -121,7 +121,7 @@ public final class SpmmBench {
             if (rs.stream().anyMatch(Result::unstable))
                 s.append("UNSTABLE: the A/A control's interval excludes 1, so the machine moved more than the intervals admit: these speedups decide nothing\n");
             if (rs.stream().anyMatch(r -> !r.coherent()))
-                s.append("†: the ratio of the median times lies outside the speedup interval (median of per-round ratios): the machine drifted during the rounds\n");
+                s.append("†: the times' ratio, within their intervals, misses the speedup interval (median of per-round ratios): the machine drifted during the rounds\n");
         }
         return s.toString();
     }

@@ -109,7 +109,7 @@ public final class Report {
                 Published.Row r = e.row();
                 h.append("<tr class=\"v-").append(e.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(r.experiment()))
                         .append("</td><td>").append(claim(r)).append(" <small>(").append(esc(r.claim().id)).append(")</small></td><td class=\"n\">").append(esc(published(r)))
-                        .append("</td><td class=\"n\">").append(esc(Scorecard.num(e.ours()))).append(e.modelled() ? " <small>(modelled)</small>" : "")
+                        .append("</td><td class=\"n\">").append(esc(e.oursText())).append(e.modelled() ? " <small>(modelled)</small>" : "")
                         .append(repeats(run, r)).append("</td><td>").append(esc(r.unit())).append("</td><td>").append(esc(r.band())).append("</td><td>")
                         .append(esc(r.hardware())).append(" → ").append(esc(e.hardware()))
                         .append("</td><td class=\"verdict\">").append(esc(e.label())).append("</td><td>").append(esc(e.reason()))
@@ -173,7 +173,7 @@ public final class Report {
                 for (Scorecard.Entry c : scored.subList(0, Math.min(FINDING_ROWS, scored.size())))
                     h.append("<tr class=\"v-").append(c.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(c.row().quantity()))
                             .append("</td><td class=\"n\">").append(esc(published(c.row()))).append(" ").append(esc(c.row().unit()))
-                            .append("</td><td class=\"n\">").append(esc(Scorecard.num(c.ours()))).append(" ").append(esc(c.row().unit()))
+                            .append("</td><td class=\"n\">").append(esc(c.oursText())).append(" ").append(esc(c.row().unit()))
                             .append("</td><td class=\"verdict\">").append(esc(c.label())).append("</td></tr>\n");
                 h.append("</tbody></table>\n");
                 if (scored.size() > FINDING_ROWS)

@@ -92,14 +92,19 @@ public final class SpmmSweep {
     public record Row(int n, int g, double rate, String kernel, String backend, String provenance, String format, boolean dense,
                       String fastestDense, double medianMs, double ciLowMs, double ciHighMs, double fastestDenseMs, double speedup,
                       double spLow, double spHigh, double gflops, double cyclesPerNnz, double setupMs, long nnz, long bytes, double relError,
-                      String counts, String clock, String status, String grid, Map<String, Bench.Speedup> over, String variant) {
+                      String counts, String clock, String status, String grid, Map<String, Bench.Speedup> over, String variant, boolean unstable) {
         public boolean ok() { return "ok".equals(status); }
+
+        /** ok and timed in rounds whose A/A control held: its speedup may decide a break-even. */
+        public boolean usable() { return ok() && !unstable; }
     }
 
     /** The break-even of one series, with the interval the speedup intervals give. */
     public record BreakEven(double rate, double low, double high, String how) {}
 
     private final Config cfg;
+    /** The A/A controls of this sweep's points. */
+    private final dev.prunebench.measure.AaSummary aa = new dev.prunebench.measure.AaSummary();
 
     public SpmmSweep(Config cfg) { this.cfg = cfg; }
 
@@ -145,7 +150,7 @@ public final class SpmmSweep {
             // so the break-even rate is measured rather than reported as "none in range".
             for (int n : cfg.ns())
                 for (MatMul k : kernels) {
-                    List<Row> series = gRows.stream().filter(r -> r.n() == n && r.kernel().equals(k.id()) && r.ok()).toList();
+                    List<Row> series = gRows.stream().filter(r -> r.n() == n && r.kernel().equals(k.id()) && r.usable()).toList();
                     if (series.isEmpty()) continue;
                     boolean allFast = series.stream().allMatch(r -> r.speedup() >= 1), allSlow = series.stream().allMatch(r -> r.speedup() < 1);
                     double[] ext = allFast ? cfg.extendDown() : allSlow ? cfg.extendUp() : new double[0];
@@ -158,6 +163,7 @@ public final class SpmmSweep {
             rows.addAll(gRows);
         }
         writeTables(ctx, rows);
+        dev.prunebench.experiments.sparsert.SparseRtConv.recordAa(ctx, aa);
         return rows;
     }
 
@@ -207,6 +213,7 @@ public final class SpmmSweep {
                 ctx.log().printf(Locale.ROOT, "  g=%d rate=%.3f n=%d nnz=%d%s%n", g, rate, n, nnz, fixedGrid ? "" : " (outside the fixed grid)");
                 List<Bench.Entry> de = dk.stream().map(k -> new Bench.Entry(k, reg.backendOf(k), d)).toList();
                 List<Bench.Outcome> os = Bench.run(cands, de, x, n, cfg.threads(), cfg.budget().withSeed(ctx.seed() ^ (g * 131L + n)), ref, cfg.cols(), ctx.log());
+                aa.addAll(os);
                 Map<String, Double> denseMs = new LinkedHashMap<>();
                 for (Bench.Outcome o : os) if (o.dense() && o.ok() && o.time() != null) denseMs.put(o.kernelId(), o.time().median() / 1e6);
                 for (Bench.Outcome o : os) {
@@ -251,7 +258,7 @@ public final class SpmmSweep {
                     Double.isNaN(sec) ? Double.NaN : 2.0 * nnz * n / sec / 1e9,
                     !cpu || Double.isNaN(sec) || Double.isNaN(clock.mhz()) || nnz == 0 ? Double.NaN : sec * clock.mhz() * 1e6 / nnz,
                     o.setupMs(), nnz, bytes, o.verification() == null ? Double.NaN : o.verification().relError(), counts, o.clock(), o.status(), grid,
-                    o.speedupOver(), o.variant());
+                    o.speedupOver(), o.variant(), o.unstable());
         }
     }
 
@@ -321,7 +328,7 @@ public final class SpmmSweep {
             t.doubleColumn("rel_error").append(r.relError());
             t.stringColumn("counts").append(r.counts());
             t.stringColumn("clock").append(r.clock());
-            t.stringColumn("status").append(r.status());
+            t.stringColumn("status").append(r.status() + (r.unstable() ? "; unstable (A/A control failed: decides no break-even)" : ""));
             t.stringColumn("grid").append(r.grid());
             t.stringColumn("variant").append(r.variant());
             if (r.dense()) continue;
@@ -387,7 +394,7 @@ public final class SpmmSweep {
         Map<String, TreeMap<Double, dev.prunebench.measure.Stats.Interval>> series = new LinkedHashMap<>();
         Map<String, Row> firstOf = new LinkedHashMap<>();
         for (Row r : rows) {
-            if (!r.ok() || r.dense()) continue;
+            if (!r.usable() || r.dense()) continue; // an unstable point (A/A control failed) decides no break-even
             String base = r.n() + "|" + r.g() + "|" + r.kernel() + "|";
             series.computeIfAbsent(base + FASTEST, k -> new TreeMap<>())
                     .put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
