@@ -118,6 +118,10 @@ public final class SpmmBench {
             java.util.Set<String> seen = new java.util.LinkedHashSet<>();
             for (Result r : rs) if (r.control() != null) seen.add(r.control().describe());
             for (String c : seen) s.append(c).append(" (control: the baseline timed twice in the same rounds)\n");
+            for (Result r : rs)
+                if (r.isBaseline() && !r.kernel().equals(r.baseline()) && r.speedupHigh() >= 1)
+                    s.append(String.format(Locale.ROOT, "the fastest baseline %s is not separated from %s (%s over it: %.2f× [%.2f, %.2f]): either is \"the fastest\"%n",
+                            r.baseline(), r.kernel(), r.kernel(), r.speedup(), r.speedupLow(), r.speedupHigh()));
             if (rs.stream().anyMatch(Result::unstable))
                 s.append("UNSTABLE: the A/A control's interval excludes 1, so the machine moved more than the intervals admit: these speedups decide nothing\n");
             if (rs.stream().anyMatch(r -> !r.coherent()))

@@ -389,8 +389,9 @@ public final class SparseRtConv implements Experiment {
     }
 
     /** A kernel that ran another's code ("fallback to csr-vector: …") while that kernel was measured too stands for nothing of its own. */
-    static boolean fallsBackToMeasured(Bench.Outcome o, java.util.Set<String> measured) {
-        String v = o.variant();
+    static boolean fallsBackToMeasured(Bench.Outcome o, java.util.Set<String> measured) { return fallsBackTo(o.variant(), measured); }
+
+    static boolean fallsBackTo(String v, java.util.Set<String> measured) {
         if (v == null || !v.startsWith("fallback to ")) return false;
         String rest = v.substring("fallback to ".length());
         int end = 0;
