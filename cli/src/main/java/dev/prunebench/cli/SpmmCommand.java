@@ -67,6 +67,9 @@ final class SpmmCommand implements Callable<Integer> {
     @Option(names = "--min-sample-ms", defaultValue = "10", description = "a sample lasts at least this long; short runs are batched (default: ${DEFAULT-VALUE})")
     double minSampleMs;
 
+    @Option(names = "--isolate", description = "pin the timed thread to the last CPU (taskset through the OS) and say so; with --threads 1 only")
+    boolean isolate;
+
     @Option(names = "--seed", defaultValue = "20260101", description = "seed for X, generated W and the bootstrap (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -161,6 +164,11 @@ final class SpmmCommand implements Callable<Integer> {
                 w.cols(), n, threads);
         var env = Backends.cpuEnvironment(threads);
         out.printf("CPU: %s; %s%n", env.get("cpu_model"), env.get("vector_species"));
+        if (isolate) {
+            if (threads != 1) throw new IllegalArgumentException("--isolate: pins the one timed thread, so it needs --threads 1 (got " + threads + ")");
+            var pin = dev.prunebench.measure.Isolation.pinCallingThread(-1);
+            out.println("isolate: " + pin.describe());
+        }
         var loadBefore = dev.prunebench.core.env.Load.snapshot();
         Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed, Math.max(Math.round(minSampleMs * 1e6), 400_000_000L));
         List<SpmmBench.Result> rs;
