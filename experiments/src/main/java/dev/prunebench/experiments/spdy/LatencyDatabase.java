@@ -10,6 +10,7 @@ import dev.prunebench.core.prune.Score;
 import dev.prunebench.core.prune.Structure;
 import dev.prunebench.core.spdy.LatencyTable;
 import dev.prunebench.measure.Budget;
+import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Interleaved;
 import dev.prunebench.measure.Stats;
 import dev.prunebench.measure.Verification;
@@ -96,11 +97,13 @@ public final class LatencyDatabase {
      */
     public static Measured measure(Network net, KernelRegistry reg, Config c, PrintStream log) {
         Measured m = measureOnce(net, reg, c, log);
-        List<String> bad = unphysical(m.table(), m.rows());
+        List<String> bad = new ArrayList<>(unphysical(m.table(), m.rows()));
+        bad.addAll(m.flags()); // layers whose A/A control failed
         if (bad.isEmpty()) return m;
-        for (String b : bad) log.println("   cannot be physical, re-measuring the table: " + b);
+        for (String b : bad) log.println("   cannot be physical or unstable, re-measuring the table: " + b);
         Measured again = measureOnce(net, reg, c, log);
-        List<String> still = unphysical(again.table(), again.rows());
+        List<String> still = new ArrayList<>(unphysical(again.table(), again.rows()));
+        still.addAll(again.flags());
         for (String b : still) log.println("   still cannot be physical after re-measuring (flagged): " + b);
         return new Measured(again.table(), again.denseKernel(), again.rows(), still);
     }
@@ -179,6 +182,7 @@ public final class LatencyDatabase {
         List<LatencyTable.Layer> layers = new ArrayList<>();
         List<String> rows = new ArrayList<>();
         double base, prunable = 0;
+        List<String> unstable = new ArrayList<>();
         try (KernelNetwork plan = KernelNetwork.dense(net, reg, dense, c.batch(), c.threads(), input)) {
             Verification v = plan.verify();
             if (!v.passed()) throw new IllegalStateException("dense plan " + plan.describe() + " fails verification: " + v);
@@ -193,7 +197,8 @@ public final class LatencyDatabase {
                 List<MatMul.Prepared> group = new ArrayList<>();
                 List<String[]> what = new ArrayList<>(); // format, level
                 try {
-                    group.add(prepareChecked(denseKernel, FormatSpec.DENSE.encode(w, r, k), x, n, c.threads(), l.name() + " dense"));
+                    SparseFormat denseW = FormatSpec.DENSE.encode(w, r, k);
+                    group.add(prepareChecked(denseKernel, denseW, x, n, c.threads(), l.name() + " dense"));
                     what.add(new String[] {"dense", "0"});
                     for (String f : c.formats())
                         for (double level : levelsOf(f, c.levels())) {
@@ -215,12 +220,17 @@ public final class LatencyDatabase {
                             group.add(prepareChecked(kernel, enc, x, n, c.threads(), l.name() + " " + f + " at " + level));
                             what.add(new String[] {f, Double.toString(level)});
                         }
+                    // the A/A control: the dense layer once more, last in the group, timed in the same rounds
+                    group.add(prepareChecked(denseKernel, denseW, x, n, c.threads(), l.name() + " dense (A/A control)"));
                     Interleaved.Group g = new Interleaved().group(group, c.budget());
+                    int twin = group.size() - 1;
+                    Bench.Control aa = new Bench.Control(dense, g.compare(twin, 0).speedup(), g.compare(twin, 0).speedups());
+                    if (!aa.stable()) unstable.add(l.name() + ": " + aa.describe());
                     double denseSeconds = g.time(0).median() * 1e-9;
                     prunable += denseSeconds;
                     List<LatencyTable.Timing> ts = new ArrayList<>();
                     ts.add(new LatencyTable.Timing("dense", 0, denseSeconds));
-                    for (int i = 1; i < group.size(); i++) {
+                    for (int i = 1; i < twin; i++) {
                         Stats.Interval sp = g.compare(i, 0).speedup();
                         double level = Double.parseDouble(what.get(i)[1]);
                         ts.add(new LatencyTable.Timing(what.get(i)[0], level, denseSeconds / sp.median()));
@@ -232,10 +242,10 @@ public final class LatencyDatabase {
                     for (MatMul.Prepared p : group) p.close();
                 }
                 log.printf(Locale.ROOT, "   %s b%d %-6s %4dx%-4d N=%-5d dense %8.2f us, %d entries, %.1f s%n", net.id(), c.batch(), l.name(), r, k, n,
-                        layers.get(layers.size() - 1).denseSeconds() * 1e6, group.size(), (System.nanoTime() - t0) / 1e9);
+                        layers.get(layers.size() - 1).denseSeconds() * 1e6, group.size() - 1, (System.nanoTime() - t0) / 1e9);
             }
         }
-        return new Measured(new LatencyTable(base, prunable, layers, List.of()), dense, rows);
+        return new Measured(new LatencyTable(base, prunable, layers, List.of()), dense, rows, unstable);
     }
 
     private static MatMul.Prepared prepareChecked(MatMul kernel, SparseFormat w, float[] x, int n, int threads, String what) {
