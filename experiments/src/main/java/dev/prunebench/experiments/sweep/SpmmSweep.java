@@ -298,7 +298,7 @@ public final class SpmmSweep {
                 DoubleColumn.create("fastest_dense_ms"), DoubleColumn.create("speedup"), DoubleColumn.create("speedup_ci_low"),
                 DoubleColumn.create("speedup_ci_high"), DoubleColumn.create("gflops"), DoubleColumn.create("cycles_per_nnz"),
                 DoubleColumn.create("setup_ms"), LongColumn.create("nnz"), LongColumn.create("bytes"), DoubleColumn.create("rel_error"),
-                StringColumn.create("counts"), StringColumn.create("clock"), StringColumn.create("status"), StringColumn.create("grid"),
+                StringColumn.create("counts"), StringColumn.create("clock"), BooleanColumn.create("aa_unstable"), StringColumn.create("status"), StringColumn.create("grid"),
                 StringColumn.create("variant"));
         Table by = Table.create("speedup_by_baseline", IntColumn.create("n"), IntColumn.create("g"), DoubleColumn.create("rate"),
                 StringColumn.create("kernel"), StringColumn.create("baseline"), BooleanColumn.create("fastest"), DoubleColumn.create("speedup"),
@@ -328,7 +328,8 @@ public final class SpmmSweep {
             t.doubleColumn("rel_error").append(r.relError());
             t.stringColumn("counts").append(r.counts());
             t.stringColumn("clock").append(r.clock());
-            t.stringColumn("status").append(r.status() + (r.unstable() ? "; unstable (A/A control failed: decides no break-even)" : ""));
+            t.booleanColumn("aa_unstable").append(r.unstable()); // the A/A control of its rounds failed: decides no break-even
+            t.stringColumn("status").append(r.status());
             t.stringColumn("grid").append(r.grid());
             t.stringColumn("variant").append(r.variant());
             if (r.dense()) continue;
@@ -393,16 +394,23 @@ public final class SpmmSweep {
         // series keyed by n, g, kernel, baseline: (rate, speedup interval)
         Map<String, TreeMap<Double, dev.prunebench.measure.Stats.Interval>> series = new LinkedHashMap<>();
         Map<String, Row> firstOf = new LinkedHashMap<>();
+        Map<String, Integer> leftOut = new LinkedHashMap<>();
         for (Row r : rows) {
-            if (!r.usable() || r.dense()) continue; // an unstable point (A/A control failed) decides no break-even
+            if (!r.ok() || r.dense()) continue;
             String base = r.n() + "|" + r.g() + "|" + r.kernel() + "|";
-            series.computeIfAbsent(base + FASTEST, k -> new TreeMap<>())
-                    .put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
+            series.computeIfAbsent(base + FASTEST, k -> new TreeMap<>());
             firstOf.putIfAbsent(base + FASTEST, r);
-            for (var e : r.over().entrySet()) {
-                series.computeIfAbsent(base + e.getKey(), k -> new TreeMap<>()).put(r.rate(), e.getValue().interval());
-                firstOf.putIfAbsent(base + e.getKey(), r);
+            for (String over : r.over().keySet()) {
+                series.computeIfAbsent(base + over, k -> new TreeMap<>());
+                firstOf.putIfAbsent(base + over, r);
             }
+            if (r.unstable()) { // an unstable point (A/A control failed) decides no break-even
+                leftOut.merge(base + FASTEST, 1, Integer::sum);
+                for (String over : r.over().keySet()) leftOut.merge(base + over, 1, Integer::sum);
+                continue;
+            }
+            series.get(base + FASTEST).put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
+            for (var e : r.over().entrySet()) series.get(base + e.getKey()).put(r.rate(), e.getValue().interval());
         }
         for (var s : series.entrySet()) {
             Row first = firstOf.get(s.getKey());
@@ -411,12 +419,15 @@ public final class SpmmSweep {
             double[] med = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::median).toArray();
             double[] lo = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::low).toArray();
             double[] hi = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::high).toArray();
-            BreakEven b = breakEven(rate, med, lo, hi);
+            int out = leftOut.getOrDefault(s.getKey(), 0);
+            BreakEven b = rate.length == 0 ? new BreakEven(Double.NaN, Double.NaN, Double.NaN, "inconclusive (noise): every point's A/A control failed")
+                    : breakEven(rate, med, lo, hi);
+            if (out > 0 && rate.length > 0) b = new BreakEven(b.rate(), b.low(), b.high(), b.how() + "; " + out + " unstable point(s) left out (A/A control failed)");
             be.intColumn("n").append(first.n());
             be.intColumn("g").append(first.g());
             be.stringColumn("kernel").append(first.kernel());
             be.stringColumn("over").append(over);
-            be.stringColumn("break_even_rate").append(Double.isNaN(b.rate()) ? "none in range" : String.format(Locale.ROOT, "%.4f", b.rate()));
+            be.stringColumn("break_even_rate").append(Double.isNaN(b.rate()) ? (rate.length == 0 ? "inconclusive (noise)" : "none in range") : String.format(Locale.ROOT, "%.4f", b.rate()));
             be.stringColumn("ci_low").append(Double.isNaN(b.low()) ? "open" : String.format(Locale.ROOT, "%.4f", b.low()));
             be.stringColumn("ci_high").append(Double.isNaN(b.high()) ? "open" : String.format(Locale.ROOT, "%.4f", b.high()));
             be.stringColumn("how").append(b.how());
