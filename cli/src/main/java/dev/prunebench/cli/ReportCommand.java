@@ -33,6 +33,8 @@ final class ReportCommand implements Callable<Integer> {
         out.println("report: " + r.html().toAbsolutePath() + " (" + r.plots() + " plots)");
         out.println("scorecard: " + r.scorecardCsv().toAbsolutePath() + ": " + Scorecard.summary(r.scorecard()));
         for (String e : r.plotErrors()) spec.commandLine().getErr().println("prunebench: plot not drawn: " + e);
+        String busy = Report.busyWarning(dev.prunebench.results.RunData.read(runDir));
+        if (busy != null) spec.commandLine().getErr().println("prunebench: WARNING: while this run was measured, " + busy);
         return r.plotErrors().isEmpty() ? 0 : 1;
     }
 }

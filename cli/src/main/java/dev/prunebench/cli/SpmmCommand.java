@@ -8,7 +8,6 @@ import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.experiments.Backends;
 import dev.prunebench.measure.Budget;
-import dev.prunebench.kernels.cpu.measure.Environment;
 import dev.prunebench.measure.SpmmBench;
 import dev.prunebench.measure.Patterns;
 import java.io.PrintWriter;
@@ -67,6 +66,9 @@ final class SpmmCommand implements Callable<Integer> {
 
     @Option(names = "--min-sample-ms", defaultValue = "10", description = "a sample lasts at least this long; short runs are batched (default: ${DEFAULT-VALUE})")
     double minSampleMs;
+
+    @Option(names = "--isolate", description = "pin the timed thread to the last CPU (taskset through the OS) and say so; with --threads 1 only")
+    boolean isolate;
 
     @Option(names = "--seed", defaultValue = "20260101", description = "seed for X, generated W and the bootstrap (default: ${DEFAULT-VALUE})")
     long seed;
@@ -161,7 +163,14 @@ final class SpmmCommand implements Callable<Integer> {
 
         out.printf("W: %s — %d×%d, nnz %d (%.2f %% zeros); X: %d×%d; threads %d%n", what, w.rows(), w.cols(), w.nnz(), 100 * w.sparsity(),
                 w.cols(), n, threads);
-        out.printf("CPU: %s; %s%n", Environment.capture(threads).get("cpu_model"), Environment.vectorSpecies());
+        var env = Backends.cpuEnvironment(threads);
+        out.printf("CPU: %s; %s%n", env.get("cpu_model"), env.get("vector_species"));
+        if (isolate) {
+            if (threads != 1) throw new IllegalArgumentException("--isolate: pins the one timed thread, so it needs --threads 1 (got " + threads + ")");
+            var pin = dev.prunebench.measure.Isolation.pinCallingThread(-1);
+            out.println("isolate: " + pin.describe());
+        }
+        var loadBefore = dev.prunebench.core.env.Load.snapshot();
         Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 2000, seed, Math.max(Math.round(minSampleMs * 1e6), 400_000_000L));
         List<SpmmBench.Result> rs;
         try {
@@ -171,7 +180,14 @@ final class SpmmCommand implements Callable<Integer> {
             throw e;
         }
         out.print(SpmmBench.table(rs));
+        var load = dev.prunebench.core.env.Load.since(loadBefore);
+        out.printf(Locale.ROOT, "load: average %.2f before, %.2f after; other processes %.2f of %d cores; steal %.1f %%; clock %s MHz (%s)%n",
+                load.before().load1(), load.after().load1(), load.othersCores(), load.cores(), 100 * load.stealFraction(),
+                Double.isNaN(load.after().mhz()) ? "unreadable" : String.format(Locale.ROOT, "%.0f", load.after().mhz()), load.after().governor());
         out.flush();
+        if (load.warning() != null) err.println("prunebench: WARNING: " + load.warning());
+        if (rs.stream().anyMatch(SpmmBench.Result::unstable))
+            err.println("prunebench: WARNING: the A/A control failed (rows marked UNSTABLE): do not draw conclusions from these speedups");
         return rs.stream().anyMatch(r -> !r.status().equals("ok")) ? 1 : 0;
     }
 

@@ -30,6 +30,16 @@ public final class Backends {
         static final KernelRegistry REGISTRY = KernelRegistry.probe(all());
     }
 
+    /**
+     * The machine a CPU measurement ran on, for an experiment's parameters or {@code spmm}: the one environment capture
+     * ({@link dev.prunebench.results.Environment}) with the thread count and the MKL and OpenBLAS versions added.
+     */
+    public static java.util.Map<String, Object> cpuEnvironment(int threads) {
+        return dev.prunebench.results.Environment.capture().put("threads", threads)
+                .put("mkl", dev.prunebench.kernels.cpu.nativeblas.MklBackend.version())
+                .put("openblas", dev.prunebench.kernels.cpu.nativeblas.OpenBlasBackend.version()).asMap();
+    }
+
     /** Every backend probed once per JVM, with the kernels of those available. */
     public static KernelRegistry registry() { return Holder.REGISTRY; }
 }

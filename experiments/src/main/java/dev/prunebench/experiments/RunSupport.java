@@ -72,6 +72,8 @@ public final class RunSupport {
             log.println("scorecard: " + Scorecard.summary(report[0].scorecard()));
             for (String pe : report[0].plotErrors()) log.println("WARNING: plot not drawn: " + pe);
             log.println("report: " + dest.resolve("index.html").toAbsolutePath());
+            if (run.environment().get("load") instanceof Map<?, ?> load && load.get("warning") != null)
+                err.println("prunebench: WARNING: " + load.get("warning") + " (recorded in the manifest under environment.load)");
             return new Outcome(dest, List.copyOf(failed));
         }
     }

@@ -50,16 +50,68 @@ public final class Bench {
      * @param speedupSamples per-round speedups over the fastest (empty for counts)
      * @param speedupOver  over each dense kernel of its platform, by id, with the per-round samples
      * @param variant      the code path the kernel ran ({@link MatMul.Prepared#variant()}), empty for its only one
+     * @param control      the A/A control of the rounds it was timed in (null when counted or not timed)
+     * @param timeRatio    median time of the fastest dense kernel / its own median time, with the range the two time
+     *                     intervals allow: agrees with {@code speedup} when that range meets the speedup's interval
+     *                     ({@link #coherent()}); null without a baseline
      */
     public record Outcome(Entry entry, boolean dense, String status, double setupMs, Verification verification, Stats.Interval time,
                           double[] timeSamples, MatMul.Counts counts, String clock, String fastestDense, Stats.Interval speedup,
-                          double[] speedupSamples, Map<String, Speedup> speedupOver, String variant) {
+                          double[] speedupSamples, Map<String, Speedup> speedupOver, String variant, Control control, Stats.Interval timeRatio) {
         public boolean ok() { return "ok".equals(status); }
+
+        /**
+         * Whether its speedups may decide anything (a verdict, a selection, a break-even): ok, and timed in rounds whose
+         * A/A control came out 1 within its interval (counted kernels have no noise and are always usable).
+         */
+        public boolean usable() { return ok() && speedup != null && (control == null || control.stable()); }
+
+        /** The point's A/A control failed: its speedups are shown, flagged, and never used. */
+        public boolean unstable() { return control != null && !control.stable(); }
+
+        /**
+         * Whether the time column and the speedup column agree: the ratio of the times, within what their intervals
+         * allow, meets the interval of the median per-round ratio.
+         */
+        public boolean coherent() {
+            return speedup == null || timeRatio == null || (timeRatio.low() <= speedup.high() && speedup.low() <= timeRatio.high());
+        }
 
         public String kernelId() { return entry.kernel().id(); }
 
         /** {@code measured}, {@code emulated} or {@code modelled}, from the backend. */
         public String provenance() { return entry.backend().provenance().label(); }
+    }
+
+    /**
+     * The A/A control of one group of interleaved rounds: a dense baseline prepared twice (two instances, the same
+     * code and input) and timed as two kernels in the same rounds. Its per-round ratio must come out 1 within its
+     * interval; when it does not, the machine (or the harness) moved more than the interval admits and every speedup of
+     * the group is flagged unstable.
+     *
+     * @param kernel  the kernel measured twice
+     * @param ratio   median and interval of its per-round ratios (twin / original)
+     * @param samples the per-round ratios
+     */
+    public record Control(String kernel, Stats.Interval ratio, double[] samples) {
+        /**
+         * How far from 1 an A/A interval may end and still count as holding: 2 %. A 95 % interval misses the true value
+         * one time in twenty by construction (a planted-clock A/A with ±5 % noise gave 0.994 [0.986, 0.997]), and two
+         * instances of one kernel may differ by a percent (data placement); what the control must catch is a harness or
+         * machine that moves the ratio by more than that.
+         */
+        public static final double TOLERANCE = 0.02;
+
+        /** The interval reaches [1 − {@link #TOLERANCE}, 1 + {@link #TOLERANCE}]. */
+        public boolean stable() { return ratio.low() <= 1 + TOLERANCE && ratio.high() >= 1 - TOLERANCE; }
+
+        /** The farthest from 1 its interval reaches: 0.05 means A/A within ±5 %. */
+        public double spread() { return Math.max(Math.abs(ratio.high() - 1), Math.abs(1 - ratio.low())); }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "A/A %s vs itself %.3f [%.3f, %.3f]%s", kernel, ratio.median(), ratio.low(), ratio.high(),
+                    stable() ? "" : " (UNSTABLE: 1 ± 2 % outside the interval)");
+        }
     }
 
     /** A speedup over one named baseline with its per-round samples. */
@@ -76,30 +128,52 @@ public final class Bench {
      */
     public static List<Outcome> run(List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
                                     float[] reference, int k, PrintStream log) {
+        return run(candidates, dense, x, n, threads, budget, reference, k, log, new Interleaved());
+    }
+
+    /** As {@link #run(List, List, float[], int, int, Budget, float[], int, PrintStream)} with the timer given (tests plant a clock). */
+    static List<Outcome> run(List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
+                             float[] reference, int k, PrintStream log, Interleaved timer) {
         List<Outcome> out = new ArrayList<>();
         Map<String, List<Entry>> candByPlatform = new LinkedHashMap<>(), denseByPlatform = new LinkedHashMap<>();
         for (Entry e : candidates) candByPlatform.computeIfAbsent(e.backend().platform(), p -> new ArrayList<>()).add(e);
         for (Entry e : dense) denseByPlatform.computeIfAbsent(e.backend().platform(), p -> new ArrayList<>()).add(e);
         for (String platform : candByPlatform.keySet()) denseByPlatform.putIfAbsent(platform, List.of());
         for (var pe : denseByPlatform.entrySet())
-            out.addAll(platform(pe.getKey(), candByPlatform.getOrDefault(pe.getKey(), List.of()), pe.getValue(), x, n, threads, budget, reference, k, log));
+            out.addAll(platform(pe.getKey(), candByPlatform.getOrDefault(pe.getKey(), List.of()), pe.getValue(), x, n, threads, budget, reference, k, log, timer));
         return out;
     }
 
-    /** A prepared, verified kernel waiting to be timed or counted. */
-    private record Ready(Entry entry, boolean dense, MatMul.Prepared prepared, double setupMs, Verification v) {}
+    /** A prepared, verified kernel waiting to be timed or counted; {@code control} for the A/A twin. */
+    private record Ready(Entry entry, boolean dense, MatMul.Prepared prepared, double setupMs, Verification v, boolean control) {
+        Ready(Entry entry, boolean dense, MatMul.Prepared prepared, double setupMs, Verification v) { this(entry, dense, prepared, setupMs, v, false); }
+    }
 
     private static List<Outcome> platform(String platform, List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
-                                          float[] reference, int k, PrintStream log) {
+                                          float[] reference, int k, PrintStream log, Interleaved timer) {
         List<Outcome> out = new ArrayList<>();
         List<Ready> ready = new ArrayList<>();
         try {
             for (Entry e : dense) prepare(e, true, x, n, threads, reference, k, ready, out);
             for (Entry e : candidates) prepare(e, false, x, n, threads, reference, k, ready, out);
             List<Ready> counted = ready.stream().filter(r -> r.prepared() instanceof MatMul.Counted).toList();
-            List<Ready> timed = ready.stream().filter(r -> !(r.prepared() instanceof MatMul.Counted)).toList();
+            List<Ready> timed = new ArrayList<>(ready.stream().filter(r -> !(r.prepared() instanceof MatMul.Counted)).toList());
+            // the A/A control: the first timed dense kernel prepared once more, timed beside its twin
+            Ready base = timed.stream().filter(Ready::dense).findFirst().orElse(null);
+            if (base != null && timed.size() > 1) {
+                MatMul.Prepared twin = null;
+                try {
+                    twin = PlantedSlowdown.wrap(base.entry().kernel().id(), base.entry().kernel().prepare(base.entry().w(), x, n, threads));
+                } catch (IllegalArgumentException | IllegalStateException ex) {
+                    if (log != null) log.println("    no A/A control: a second " + base.entry().kernel().id() + " could not be prepared: " + ex.getMessage());
+                }
+                if (twin != null) {
+                    ready.add(new Ready(base.entry(), true, twin, Double.NaN, base.v(), true));
+                    timed.add(ready.get(ready.size() - 1));
+                }
+            }
             out.addAll(counted(platform, counted));
-            out.addAll(timed(platform, timed, budget, log));
+            out.addAll(timed(platform, timed, budget, log, timer));
         } finally {
             for (Ready r : ready) r.prepared().close();
         }
@@ -140,7 +214,7 @@ public final class Bench {
     }
 
     private static Outcome failed(Entry e, boolean dense, String status, double setup, Verification v) {
-        return new Outcome(e, dense, status, setup, v, null, new double[0], null, "-", null, null, new double[0], Map.of(), "");
+        return new Outcome(e, dense, status, setup, v, null, new double[0], null, "-", null, null, new double[0], Map.of(), "", null, null);
     }
 
     private static List<Outcome> counted(String platform, List<Ready> rs) {
@@ -154,7 +228,7 @@ public final class Bench {
             MatMul.Counts c = counts.get(r);
             if (fastest == null) {
                 out.add(new Outcome(r.entry(), r.dense(), "no baseline: no counted dense kernel on platform " + platform, r.setupMs(), r.v(), null,
-                        new double[0], c, "counted", null, null, new double[0], Map.of(), r.prepared().variant()));
+                        new double[0], c, "counted", null, null, new double[0], Map.of(), r.prepared().variant(), null, null));
                 continue;
             }
             Map<String, Speedup> over = new LinkedHashMap<>();
@@ -164,15 +238,25 @@ public final class Bench {
                     over.put(d.entry().kernel().id(), new Speedup(new Stats.Interval(ratio, ratio, ratio, 1.0), new double[0]));
                 }
             out.add(new Outcome(r.entry(), r.dense(), "ok", r.setupMs(), r.v(), null, new double[0], c, "counted", fastest.entry().kernel().id(),
-                    over.get(fastest.entry().kernel().id()).interval(), new double[0], over, r.prepared().variant()));
+                    over.get(fastest.entry().kernel().id()).interval(), new double[0], over, r.prepared().variant(), null, null));
         }
         return out;
     }
 
-    private static List<Outcome> timed(String platform, List<Ready> rs, Budget budget, PrintStream log) {
+    private static List<Outcome> timed(String platform, List<Ready> all, Budget budget, PrintStream log, Interleaved timer) {
         List<Outcome> out = new ArrayList<>();
-        if (rs.isEmpty()) return out;
-        Interleaved.Group g = Interleaved.timeGroup(rs.stream().map(Ready::prepared).toList(), budget);
+        if (all.isEmpty()) return out;
+        Interleaved.Group g = timer.group(all.stream().map(Ready::prepared).toList(), budget);
+        int twin = -1;
+        for (int i = 0; i < all.size(); i++) if (all.get(i).control()) twin = i;
+        List<Ready> rs = twin < 0 ? all : all.subList(0, twin);
+        Control control = null;
+        if (twin >= 0) {
+            int orig = all.indexOf(all.stream().filter(r -> r.dense() && !r.control()).findFirst().orElseThrow());
+            Comparison c = g.compare(twin, orig);
+            control = new Control(all.get(orig).entry().kernel().id(), c.speedup(), c.speedups());
+            if (log != null) log.printf(Locale.ROOT, "    %s%n", control.describe());
+        }
         int[] denseIdx = java.util.stream.IntStream.range(0, rs.size()).filter(i -> rs.get(i).dense()).toArray();
         int fastest = denseIdx.length == 0 ? -1 : g.fastest(denseIdx);
         for (int i = 0; i < rs.size(); i++) {
@@ -180,7 +264,7 @@ public final class Bench {
             String clock = r.prepared() instanceof MatMul.SelfTimed st ? st.clock() : "host";
             if (fastest < 0) {
                 out.add(new Outcome(r.entry(), r.dense(), "no baseline: no dense kernel available on platform " + platform, r.setupMs(), r.v(),
-                        g.time(i), g.nanos()[i], null, clock, null, null, new double[0], Map.of(), r.prepared().variant()));
+                        g.time(i), g.nanos()[i], null, clock, null, null, new double[0], Map.of(), r.prepared().variant(), control, null));
                 continue;
             }
             Map<String, Speedup> over = new LinkedHashMap<>();
@@ -189,13 +273,15 @@ public final class Bench {
                 over.put(rs.get(j).entry().kernel().id(), new Speedup(c.speedup(), c.speedups()));
             }
             Speedup best = over.get(rs.get(fastest).entry().kernel().id());
+            Stats.Interval tb = g.time(fastest), tc = g.time(i);
+            Stats.Interval timeRatio = new Stats.Interval(tb.median() / tc.median(), tb.low() / tc.high(), tb.high() / tc.low(), tb.level());
             Outcome o = new Outcome(r.entry(), r.dense(), "ok", r.setupMs(), r.v(), g.time(i), g.nanos()[i], null, clock,
-                    rs.get(fastest).entry().kernel().id(), best.interval(), best.samples(), over, r.prepared().variant());
+                    rs.get(fastest).entry().kernel().id(), best.interval(), best.samples(), over, r.prepared().variant(), control, timeRatio);
             out.add(o);
             if (log != null && !r.dense())
-                log.printf(Locale.ROOT, "    %-16s %-8s %9.4f ms  %.2f× [%.2f, %.2f] over %s (fastest dense, %.4f ms)%n", o.kernelId(), o.entry().format(),
+                log.printf(Locale.ROOT, "    %-16s %-8s %9.4f ms  %.2f× [%.2f, %.2f] over %s (fastest dense, %.4f ms)%s%n", o.kernelId(), o.entry().format(),
                         o.time().median() / 1e6, o.speedup().median(), o.speedup().low(), o.speedup().high(), o.fastestDense(),
-                        g.time(fastest).median() / 1e6);
+                        g.time(fastest).median() / 1e6, o.unstable() ? "  UNSTABLE (A/A control failed)" : "");
         }
         return out;
     }

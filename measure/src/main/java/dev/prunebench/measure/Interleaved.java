@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * <p>Procedure: one untimed call of each (first touch, lazy library set-up); {@link Budget#warmupPairs()} warm-up
  * rounds, in which each kernel runs repeatedly for {@link Budget#warmupSliceNanos()} (at least one minimum sample, and
  * together at least {@link Budget#warmupNanos()}: enough calls for the JIT to compile a kernel before anything is
- * decided from its speed); a calibration of each, counting calls over a quarter of the minimum sample time, fixes its
- * batch size so that one sample lasts at least the minimum; then {@link Budget#repeats()} rounds are timed, the order
+ * decided from its speed); a calibration of each (the least per-call time of five short probes, so a probe descheduled on a busy
+ * machine does not decide) fixes its batch size so that one sample lasts at least the minimum; then {@link Budget#repeats()} rounds are timed, the order
  * inside a round rotating by one each round and reversing every other round (AB, BA, …; ABC, CBA, BCA, ACB, …) so no
  * kernel always runs on another's cache leftovers. Verification of results is the caller's job and must come first
  * ({@link Verification}): a kernel that fails it is not timed.
@@ -108,23 +108,37 @@ public final class Interleaved {
         }
     }
 
+    /** Calibration probes per kernel; the per-call time is the least of their means. */
+    static final int CALIBRATION_PROBES = 5;
+
     /**
-     * Runs per sample so that a sample lasts at least minNanos: the mean time of the calls that fit in minNanos / 4
-     * (at least one) decides; capped at 1 &lt;&lt; 20. A self-timed kernel is calibrated by its own clock.
+     * Runs per sample so that a sample lasts at least minNanos, from the time one call takes when nothing else runs:
+     * {@link #CALIBRATION_PROBES} probes, each calling the kernel for minNanos / 20 (once at least); the least of their
+     * per-call means decides; capped at 1 &lt;&lt; 20. A self-timed kernel is calibrated by its own clock.
+     *
+     * <p>Why the least: on a busy machine one probe can be descheduled for a whole time slice. A single probe (what
+     * this did before) then gave one copy of a kernel a batch of 3 and another copy of the same kernel a batch of 56;
+     * the short samples fit between preemptions and the long ones never did, so the median time of identical code
+     * came out 0.16 ms against 1.37 ms in the same rounds (8× A/A, docs/measurement.md). Samples of equal length see
+     * the same share of the machine, which is what lets the per-round ratio cancel it.
      */
     private int batch(Prepared p, long minNanos) {
         double t;
         if (p instanceof SelfTimed st) {
             t = Math.max(1.0, st.nanosPerRun(1));
         } else {
-            long t0 = clock.getAsLong(), dt;
-            int calls = 0;
-            do {
-                p.run();
-                calls++;
-                dt = clock.getAsLong() - t0;
-            } while (dt < minNanos / 4);
-            t = Math.max(1.0, (double) dt / calls);
+            t = Double.POSITIVE_INFINITY;
+            for (int probe = 0; probe < CALIBRATION_PROBES; probe++) {
+                long t0 = clock.getAsLong(), dt;
+                int calls = 0;
+                do {
+                    p.run();
+                    calls++;
+                    dt = clock.getAsLong() - t0;
+                } while (dt < minNanos / 20);
+                t = Math.min(t, (double) dt / calls);
+            }
+            t = Math.max(1.0, t);
         }
         if (t >= minNanos) return 1;
         return (int) Math.min(1 << 20, Math.ceil(minNanos / t));

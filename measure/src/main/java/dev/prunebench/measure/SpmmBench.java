@@ -25,11 +25,16 @@ public final class SpmmBench {
     /**
      * One kernel on one format. Times in ms (median and 95 % interval); speedup over {@code baseline} (the fastest of
      * the baselines at this point); {@code over}: speedup over each baseline; status "ok", "failed: …" (verification)
-     * or "error: …" (the kernel refused the input); {@code isBaseline} for the baselines' own rows.
+     * or "error: …" (the kernel refused the input); {@code isBaseline} for the baselines' own rows; {@code control} the
+     * A/A control of its rounds (null when none); {@code coherent} whether the ratio of the median times lies inside the
+     * speedup interval.
      */
     public record Result(String format, String kernel, String backend, String provenance, boolean isBaseline, String baseline, double medianMs,
                          double lowMs, double highMs, double baselineMs, double speedup, double speedupLow, double speedupHigh,
-                         Map<String, Double> over, double gflops, double setupMs, long nnz, double relError, String status, String variant) {}
+                         Map<String, Double> over, double gflops, double setupMs, long nnz, double relError, String status, String variant,
+                         Bench.Control control, boolean coherent) {
+        public boolean unstable() { return control != null && !control.stable(); }
+    }
 
     /**
      * @param reg       the registry the kernels come from (their backends and platforms)
@@ -77,13 +82,13 @@ public final class SpmmBench {
             for (var s : o.speedupOver().entrySet()) over.put(s.getKey(), s.getValue().interval().median());
             double baseMs = Double.NaN;
             Stats.Interval sp = o.speedup();
-            if (sp != null && o.time() != null) baseMs = med * sp.median();
+            if (sp != null && o.time() != null) baseMs = o.timeRatio() == null ? med * sp.median() : med * o.timeRatio().median();
             out.add(new Result(o.entry().format(), o.kernelId(), o.entry().backend().id(), o.provenance(), o.dense(),
                     o.fastestDense() == null ? "-" : o.fastestDense(), med, o.time() == null ? Double.NaN : o.time().low() / 1e6,
                     o.time() == null ? Double.NaN : o.time().high() / 1e6, baseMs, sp == null ? Double.NaN : sp.median(),
                     sp == null ? Double.NaN : sp.low(), sp == null ? Double.NaN : sp.high(), over,
                     Double.isNaN(med) ? Double.NaN : 2.0 * nnz * n / (med / 1e3) / 1e9, o.setupMs(), nnz,
-                    o.verification() == null ? Double.NaN : o.verification().relError(), o.status(), o.variant()));
+                    o.verification() == null ? Double.NaN : o.verification().relError(), o.status(), o.variant(), o.control(), o.coherent()));
         }
         return out;
     }
@@ -96,8 +101,8 @@ public final class SpmmBench {
         for (Result r : rs) {
             s.append(String.format(Locale.ROOT, "%-10s %-18s %-10s %-9s %10.4f %-21s %8.2f %8.2f %-21s %-16s %9.2e %s%n", r.format(), r.kernel(), r.backend(),
                     r.isBaseline() ? "baseline" : "candidate", r.medianMs(), String.format(Locale.ROOT, "[%.4f, %.4f]", r.lowMs(), r.highMs()), r.gflops(),
-                    r.setupMs(), String.format(Locale.ROOT, "%.2f× [%.2f, %.2f]", r.speedup(), r.speedupLow(), r.speedupHigh()), r.baseline(),
-                    r.relError(), r.status() + (r.provenance().equals("measured") ? "" : " (" + r.provenance() + ")")
+                    r.setupMs(), String.format(Locale.ROOT, "%.2f× [%.2f, %.2f]%s", r.speedup(), r.speedupLow(), r.speedupHigh(), r.coherent() ? "" : "†"), r.baseline(),
+                    r.relError(), r.status() + (r.unstable() ? " UNSTABLE" : "") + (r.provenance().equals("measured") ? "" : " (" + r.provenance() + ")")
                             + (r.variant().isEmpty() ? "" : "; ran " + r.variant())));
         }
         if (!rs.isEmpty()) {
@@ -110,6 +115,17 @@ public final class SpmmBench {
                 s.append('\n');
             }
             s.append("GFLOP/s counts useful work 2·nnz·N (for a dense kernel too, so it compares with the sparse rows)\n");
+            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            for (Result r : rs) if (r.control() != null) seen.add(r.control().describe());
+            for (String c : seen) s.append(c).append(" (control: the baseline timed twice in the same rounds)\n");
+            for (Result r : rs)
+                if (r.isBaseline() && !r.kernel().equals(r.baseline()) && r.speedupHigh() >= 1)
+                    s.append(String.format(Locale.ROOT, "the fastest baseline %s is not separated from %s (%s over it: %.2f× [%.2f, %.2f]): either is \"the fastest\"%n",
+                            r.baseline(), r.kernel(), r.kernel(), r.speedup(), r.speedupLow(), r.speedupHigh()));
+            if (rs.stream().anyMatch(Result::unstable))
+                s.append("UNSTABLE: the A/A control's interval excludes 1, so the machine moved more than the intervals admit: these speedups decide nothing\n");
+            if (rs.stream().anyMatch(r -> !r.coherent()))
+                s.append("†: the times' ratio, within their intervals, misses the speedup interval (median of per-round ratios): the machine drifted during the rounds\n");
         }
         return s.toString();
     }

@@ -63,8 +63,8 @@ class InterleavedTest {
         assertThat(c.baselineBatch()).isEqualTo(1);
         assertThat(c.candidateNanos()).containsOnly(1_000.0);
         assertThat(c.speedup().median()).isEqualTo(100.0);
-        // 1 untimed + 13 calibration calls (12 500 ns = a quarter of the minimum sample) + 3 samples × 50
-        assertThat(ca[0]).isEqualTo(1 + 13 + 3 * 50);
+        // 1 untimed + 5 calibration probes of 3 calls (2 500 ns = a twentieth of the minimum sample) + 3 samples × 50
+        assertThat(ca[0]).isEqualTo(1 + 5 * 3 + 3 * 50);
     }
 
     @Test
@@ -76,7 +76,7 @@ class InterleavedTest {
         new Interleaved(() -> clock.now).run(a, b, new Budget(2, 3, 20_000, 200, 1));
         // 1 + 2 warm-ups × 20 + 5 calibration + 3 × 20
         assertThat(ca[0]).isEqualTo(1 + 2 * 20 + 5 + 3 * 20);
-        assertThat(cb[0]).isEqualTo(1 + 2 * 2 + 1 + 3 * 2);
+        assertThat(cb[0]).isEqualTo(1 + 2 * 2 + 5 + 3 * 2);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.prunebench.results;
 
+import dev.prunebench.core.env.Load;
 import dev.prunebench.core.env.Machine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -18,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where a run ran: CPU model, flags and nominal clock, cores, memory, OS, JDK vendor/version and VM flags, Vector API
  * preferred species, GPU or emulator, git commit and dirty flag, plus whatever the experiments add with
- * {@link #put} (MKL / OpenBLAS versions, backends probed). Written into {@code manifest.json} under
- * {@code environment}.
+ * {@link #put} (MKL / OpenBLAS versions, backends probed, thread count), and the machine's load over the run
+ * ({@code load}: load average before and after, other processes' CPU share, steal, clock and governor where readable,
+ * {@link Load}; put by {@link RunWriter} when the run finishes). Written into {@code manifest.json} under
+ * {@code environment}. The one environment capture of prunebench: {@code spmm} and the CPU experiments record this too.
  *
  * <p>Every probe here is defensive: a missing {@code /proc/cpuinfo}, a JVM without {@code jdk.incubator.vector} or a
  * folder without git yields {@code "unknown (…reason…)"}, never an exception, so capturing the environment can not
@@ -52,6 +55,9 @@ public final class Environment {
         e.values.put("cpu_model", cpu.getOrDefault("model name", System.getProperty("os.arch")));
         e.values.put("cpu_mhz_nominal", Machine.nominalClock().toString());
         e.values.put("cpu_mhz_at_capture", cpu.getOrDefault("cpu MHz", "unknown"));
+        Load.Snapshot load = Load.snapshot();
+        e.values.put("cpu_governor", load.governor());
+        e.values.put("load_average_at_capture", Double.isNaN(load.load1()) ? "unreadable" : load.load1());
         String flags = cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""));
         Set<String> flagSet = new TreeSet<>(List.of(flags.trim().split("\\s+")));
         flagSet.remove("");

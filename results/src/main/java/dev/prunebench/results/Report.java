@@ -57,6 +57,8 @@ public final class Report {
                 .append(" · started ").append(esc(str(mf.get("started")))).append(" · finished ").append(esc(str(mf.get("finished"))))
                 .append(" · git ").append(esc(str(run.environment().asMap().getOrDefault("git_commit", mf.get("git_commit")))))
                 .append(dirty(run)).append("<br>hardware: ").append(esc(run.environment().fingerprint())).append("</p>\n");
+        String busy = busyWarning(run);
+        if (busy != null) h.append("<p class=\"plot-error\"><b>Warning:</b> ").append(esc(busy)).append(".</p>\n");
         if (mf.get("failed_experiments") instanceof List<?> failed && !failed.isEmpty())
             h.append("<p class=\"plot-error\"><b>Failed experiments:</b> ").append(esc(String.join(", ", failed.stream().map(String::valueOf).toList())))
                     .append(" — their sections say why; their numbers are incomplete.</p>\n");
@@ -107,7 +109,7 @@ public final class Report {
                 Published.Row r = e.row();
                 h.append("<tr class=\"v-").append(e.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(r.experiment()))
                         .append("</td><td>").append(claim(r)).append(" <small>(").append(esc(r.claim().id)).append(")</small></td><td class=\"n\">").append(esc(published(r)))
-                        .append("</td><td class=\"n\">").append(esc(Scorecard.num(e.ours()))).append(e.modelled() ? " <small>(modelled)</small>" : "")
+                        .append("</td><td class=\"n\">").append(esc(e.oursText())).append(e.modelled() ? " <small>(modelled)</small>" : "")
                         .append(repeats(run, r)).append("</td><td>").append(esc(r.unit())).append("</td><td>").append(esc(r.band())).append("</td><td>")
                         .append(esc(r.hardware())).append(" → ").append(esc(e.hardware()))
                         .append("</td><td class=\"verdict\">").append(esc(e.label())).append("</td><td>").append(esc(e.reason()))
@@ -171,7 +173,7 @@ public final class Report {
                 for (Scorecard.Entry c : scored.subList(0, Math.min(FINDING_ROWS, scored.size())))
                     h.append("<tr class=\"v-").append(c.verdict().name().toLowerCase(Locale.ROOT)).append("\"><td>").append(esc(c.row().quantity()))
                             .append("</td><td class=\"n\">").append(esc(published(c.row()))).append(" ").append(esc(c.row().unit()))
-                            .append("</td><td class=\"n\">").append(esc(Scorecard.num(c.ours()))).append(" ").append(esc(c.row().unit()))
+                            .append("</td><td class=\"n\">").append(esc(c.oursText())).append(" ").append(esc(c.row().unit()))
                             .append("</td><td class=\"verdict\">").append(esc(c.label())).append("</td></tr>\n");
                 h.append("</tbody></table>\n");
                 if (scored.size() > FINDING_ROWS)
@@ -399,6 +401,11 @@ public final class Report {
         return "<figure><img class=\"plot\" id=\"plot-" + esc(exp) + "-" + esc(p.id()) + "\" width=\"" + Plots.WIDTH + "\" height=\""
                 + Plots.HEIGHT + "\" alt=\"" + esc(p.title()) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png)
                 + "\"><figcaption>" + esc(p.title()) + " — " + source + "</figcaption></figure>\n";
+    }
+
+    /** The manifest's "the machine was busy" warning ({@code environment.load.warning}), or null. */
+    public static String busyWarning(RunData run) {
+        return run.environment().get("load") instanceof Map<?, ?> load && load.get("warning") != null ? String.valueOf(load.get("warning")) : null;
     }
 
     private static void environment(StringBuilder h, RunData run) {

@@ -50,6 +50,8 @@ public final class RunWriter implements AutoCloseable {
     /** Removes the temporary folder if the JVM ends (SIGINT, SIGTERM, System.exit) before the run finished. */
     private final Thread cleanup;
     private Environment environment;
+    /** The machine's load when the run started (the manifest records it against the load at the end). */
+    private final dev.prunebench.core.env.Load.Snapshot loadAtStart = dev.prunebench.core.env.Load.snapshot();
 
     public RunWriter(Path root, String commit, Scale scale, long seed, PrintStream log, boolean interactive) {
         this.root = root;
@@ -108,6 +110,9 @@ public final class RunWriter implements AutoCloseable {
 
     public String runId() { return runId; }
 
+    /** The machine's load from the start of the run until now: busy or not, and the warning to print when it was. */
+    public dev.prunebench.core.env.Load.Report loadReport() { return dev.prunebench.core.env.Load.since(loadAtStart); }
+
     public Path tmpDir() { return tmp; }
 
     public Scale scale() { return scale; }
@@ -165,6 +170,7 @@ public final class RunWriter implements AutoCloseable {
      */
     public Path finish(Map<String, Object> runManifest, Environment environment, BeforeMove beforeMove) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(runManifest);
+        environment.put("load", loadReport().asMap());
         m.put("environment", environment.asMap());
         return finish(m, beforeMove);
     }

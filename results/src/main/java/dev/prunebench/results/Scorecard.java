@@ -29,7 +29,7 @@ public final class Scorecard {
 
     public enum Verdict {
         REPRODUCED("reproduced", true), CONSISTENT_OTHER_HARDWARE("consistent (other hardware)", true), DIFFERS("differs", true),
-        DIFFERS_HARDWARE("differs (hardware)", true), CHECK_PASSED("check passed", false), CHECK_FAILED("check failed", false),
+        DIFFERS_HARDWARE("differs (hardware)", true), INCONCLUSIVE("inconclusive (noise)", true), CHECK_PASSED("check passed", false), CHECK_FAILED("check failed", false),
         NOT_RUN("not run", false);
         public final String label;
         /** True for the verdicts a measurement gets. */
@@ -44,9 +44,20 @@ public final class Scorecard {
      * @param hardware   where ours was measured ("" when not run)
      * @param quickScale the measurement comes from a quick-scale run (below the paper's budget)
      */
-    public record Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason, boolean quickScale) {
+    public record Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason, boolean quickScale,
+                        double oursLow, double oursHigh) {
         public Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason) {
             this(row, ours, hardware, modelled, verdict, reason, false);
+        }
+
+        public Entry(Published.Row row, double ours, String hardware, boolean modelled, Verdict verdict, String reason, boolean quickScale) {
+            this(row, ours, hardware, modelled, verdict, reason, quickScale, Double.NaN, Double.NaN);
+        }
+
+        /** Ours with its 95 % interval when it has one: {@code 1.23 [0.9, 1.5]}. */
+        public String oursText() {
+            if (Double.isNaN(ours)) return "";
+            return num(ours) + (Double.isNaN(oursLow) ? "" : " [" + num(oursLow) + ", " + num(oursHigh) + "]");
         }
 
         /** The verdict as written: e.g. {@code reproduced (quick scale)}. */
@@ -103,14 +114,45 @@ public final class Scorecard {
             String scale = String.valueOf(exp.info().getOrDefault("scale", runScale));
             boolean quick = Scale.QUICK.id().equals(scale);
             String budget = quick ? "; quick scale: below the paper's budget" : "";
-            if (otherHardware(row, hw)) {
-                String why = "published on " + row.hardware() + ", " + (m.modelled() ? "modelled" : "measured on " + hw) + "; " + bandPhrase(row, in) + budget;
-                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.CONSISTENT_OTHER_HARDWARE : Verdict.DIFFERS_HARDWARE, why, quick));
+            double[] iv = interval(m);
+            double lo = convert(iv[0], m.unit(), row.unit()), hi = convert(iv[1], m.unit(), row.unit());
+            // a measured value whose interval reaches both inside and outside the band decides nothing
+            boolean noisy = !Double.isNaN(lo) && !(row.inBand(lo) && row.inBand(hi)) && overlaps(row, lo, hi);
+            String ivText = Double.isNaN(lo) ? "" : "; ours " + num(ours) + " [" + num(lo) + ", " + num(hi) + "] (95 % interval)";
+            if (noisy) {
+                out.add(new Entry(row, ours, hw, m.modelled(), Verdict.INCONCLUSIVE, "the interval [" + num(lo) + ", " + num(hi)
+                        + "] reaches both inside and outside the band " + row.band() + modelledNote + budget, quick, lo, hi));
+            } else if (otherHardware(row, hw)) {
+                String why = "published on " + row.hardware() + ", " + (m.modelled() ? "modelled" : "measured on " + hw) + "; " + bandPhrase(row, in) + ivText + budget;
+                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.CONSISTENT_OTHER_HARDWARE : Verdict.DIFFERS_HARDWARE, why, quick, lo, hi));
             } else {
-                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.REPRODUCED : Verdict.DIFFERS, bandPhrase(row, in) + modelledNote + budget, quick));
+                out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.REPRODUCED : Verdict.DIFFERS, bandPhrase(row, in) + modelledNote + ivText + budget, quick,
+                        lo, hi));
             }
         }
         return out;
+    }
+
+    /** Whether [lo, hi] meets the row's band. */
+    static boolean overlaps(Published.Row row, double lo, double hi) {
+        return (Double.isNaN(row.low()) || hi >= row.low()) && (Double.isNaN(row.high()) || lo <= row.high());
+    }
+
+    /**
+     * The 95 % interval of a timing metric's median from its samples, {NaN, NaN} for exact and info metrics: with 3
+     * to 5 samples their range (a break-even's {low, value, high}), with more the distribution-free order-statistic
+     * interval of the median (ranks n/2 ∓ 0.98·√n).
+     */
+    public static double[] interval(Metric m) {
+        double[] x = m.samples();
+        if (m.kind() != Metric.Kind.TIMING || x.length < 3) return new double[] {Double.NaN, Double.NaN};
+        double[] s = x.clone();
+        java.util.Arrays.sort(s);
+        if (s.length <= 5) return new double[] {Math.min(s[0], m.value()), Math.max(s[s.length - 1], m.value())};
+        int n = s.length;
+        int lo = Math.max(0, (int) Math.floor(n / 2.0 - 0.98 * Math.sqrt(n)));
+        int hi = Math.min(n - 1, (int) Math.ceil(n / 2.0 + 0.98 * Math.sqrt(n)) - 1);
+        return new double[] {Math.min(s[lo], m.value()), Math.max(s[hi], m.value())};
     }
 
     /**
@@ -167,7 +209,7 @@ public final class Scorecard {
         long quick = entries.stream().filter(Entry::quickScale).count();
         return "measurements: " + n.applyAsLong(Verdict.REPRODUCED) + " reproduced, " + n.applyAsLong(Verdict.CONSISTENT_OTHER_HARDWARE)
                 + " consistent (other hardware), " + n.applyAsLong(Verdict.DIFFERS) + " differ, " + n.applyAsLong(Verdict.DIFFERS_HARDWARE)
-                + " differ (hardware)" + (quick > 0 ? " (" + quick + " at quick scale)" : "")
+                + " differ (hardware), " + n.applyAsLong(Verdict.INCONCLUSIVE) + " inconclusive (noise)" + (quick > 0 ? " (" + quick + " at quick scale)" : "")
                 + "; checks: " + n.applyAsLong(Verdict.CHECK_PASSED) + " passed, " + n.applyAsLong(Verdict.CHECK_FAILED) + " failed; "
                 + n.applyAsLong(Verdict.NOT_RUN) + " not run (of " + entries.size() + " published numbers)";
     }

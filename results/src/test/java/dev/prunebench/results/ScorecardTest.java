@@ -34,7 +34,7 @@ class ScorecardTest {
         assertThat(g8.verdict()).isEqualTo(Scorecard.Verdict.CONSISTENT_OTHER_HARDWARE);
         assertThat(card).noneMatch(e -> e.verdict() == Scorecard.Verdict.REPRODUCED);
         assertThat(entry(card, "nm_sparsity[n=2,m=4]").ours()).isEqualTo(0.5);
-        assertThat(Scorecard.summary(card)).startsWith("measurements: 0 reproduced, 2 consistent (other hardware), 0 differ, 0 differ (hardware) (2 at quick scale); checks: 2 passed, 0 failed;");
+        assertThat(Scorecard.summary(card)).startsWith("measurements: 0 reproduced, 2 consistent (other hardware), 0 differ, 0 differ (hardware), 0 inconclusive (noise) (2 at quick scale); checks: 2 passed, 0 failed;");
 
         // experiment ran but did not produce the metric: not run, with its skip reasons
         Scorecard.Entry g32 = entry(card, "speedup[kernel=gcsr-vector,over=fastest-dense,g=32,rate=0.90,n=50]");
@@ -74,5 +74,28 @@ class ScorecardTest {
         assertThat(Scorecard.convert(0.953, "fraction", "%")).isCloseTo(95.3, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Scorecard.convert(95.3, "%", "fraction")).isCloseTo(0.953, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Scorecard.convert(3, "ms", "x")).isNaN();
+    }
+
+    @Test
+    void aTimingIntervalComesFromItsSamplesAndExactMetricsHaveNone() {
+        double[] samples = new double[21];
+        for (int i = 0; i < samples.length; i++) samples[i] = 1 + 0.1 * (i - 10); // 0.0 … 2.0, median 1.0
+        double[] iv = Scorecard.interval(Metric.timing("speedup[kernel=a]", 1.0, "x", samples));
+        assertThat(iv[0]).isLessThan(1.0).isGreaterThan(0.0);
+        assertThat(iv[1]).isGreaterThan(1.0).isLessThan(2.0);
+        assertThat(Scorecard.interval(Metric.exact("nnz", 3, "count"))[0]).isNaN();
+        // a break-even's {low, value, high}
+        assertThat(Scorecard.interval(Metric.timing("break_even_rate[kernel=a]", 0.9, "fraction", new double[] {0.85, 0.9, 0.95})))
+                .containsExactly(0.85, 0.95);
+    }
+
+    @Test
+    void anIntervalAcrossTheBandEdgeOverlapsIt() {
+        Published.Row band = new Published.Row("f", 1, "e", "q", "m", Published.Claim.values()[0], 2.0, "x", 1.5, 2.5, "", "", "", "");
+        assertThat(Scorecard.overlaps(band, 0.03, 33.42)).isTrue(); // the Scalpel CPU interval of the issue: inconclusive
+        assertThat(band.inBand(0.03) && band.inBand(33.42)).isFalse();
+        assertThat(Scorecard.overlaps(band, 0.5, 1.2)).isFalse();   // wholly outside: differs
+        assertThat(Scorecard.Verdict.INCONCLUSIVE.label).isEqualTo("inconclusive (noise)");
+        assertThat(Scorecard.Verdict.INCONCLUSIVE.measurement).isTrue();
     }
 }

@@ -3,7 +3,6 @@ package dev.prunebench.experiments.gate;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.hartenstein.HartensteinSpmmCpu;
 import dev.prunebench.experiments.sweep.SpmmSweep;
-import dev.prunebench.kernels.cpu.measure.Environment;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Scale;
 
@@ -38,7 +37,7 @@ public final class SpmmGate implements Experiment {
 
     @Override public void run(ExperimentContext ctx) throws Exception {
         SpmmSweep.Config cfg = forScale(ctx.scale());
-        ctx.parameter("environment", Environment.capture(cfg.threads()));
+        ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(cfg.threads()));
         ctx.note("A fixed grid for regression tracking: every run measures the same points, so `prunebench history check` compares each "
                 + "kernel's geometric mean over the same points. The full sweep, with break-even bracketing, is hartenstein-spmm-cpu.");
         new SpmmSweep(cfg).run(ctx);

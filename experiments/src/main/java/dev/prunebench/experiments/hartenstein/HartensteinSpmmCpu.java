@@ -8,7 +8,6 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.sweep.SpmmSweep;
-import dev.prunebench.kernels.cpu.measure.Environment;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Comparison;
 import dev.prunebench.measure.Interleaved;
@@ -73,7 +72,7 @@ public final class HartensteinSpmmCpu implements Experiment {
 
     @Override public void run(ExperimentContext ctx) throws Exception {
         SpmmSweep.Config cfg = fixed != null ? fixed : forScale(ctx.scale());
-        ctx.parameter("environment", Environment.capture(cfg.threads()));
+        ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(cfg.threads()));
         ctx.note("mkl-sparse-csr always receives the CSR of the same non-zeros the other kernels multiply.");
         new SpmmSweep(cfg).run(ctx);
         threadScaling(ctx, cfg);

@@ -767,10 +767,11 @@ public final class Scalpel implements Experiment {
      */
     static String verdict(String platform, List<Row> rows) {
         Map<String, Double> sc = new LinkedHashMap<>(), dc = new LinkedHashMap<>();
+        Map<String, Row> scRow = new LinkedHashMap<>(), dcRow = new LinkedHashMap<>();
         for (Row r : rows)
             if (r.platform().equals(platform) && r.batch() == HEADLINE_BATCH) {
-                if (r.method().equals("scalpel")) sc.put(r.net(), r.speedup());
-                if (r.method().equals("deepcompression")) dc.put(r.net(), r.speedup());
+                if (r.method().equals("scalpel")) { sc.put(r.net(), r.speedup()); scRow.put(r.net(), r); }
+                if (r.method().equals("deepcompression")) { dc.put(r.net(), r.speedup()); dcRow.put(r.net(), r); }
             }
         if (sc.isEmpty() && dc.isEmpty()) return null;
         StringBuilder b = new StringBuilder(platform.toUpperCase(Locale.ROOT)).append(" (batch ").append(HEADLINE_BATCH).append("): ");
@@ -779,8 +780,15 @@ public final class Scalpel implements Experiment {
                 .append(", deepcompression ").append(dc.keySet()).append(")");
         else {
             double s = ScalpelRule.mean(both.stream().map(sc::get).toList()), d = ScalpelRule.mean(both.stream().map(dc::get).toList());
-            b.append(String.format(Locale.ROOT, "over %s, Scalpel %.2f× and Deep Compression %.2f× mean speedup — ", both, s, d))
-                    .append(s > d ? "Scalpel ahead of traditional pruning, as published" : "Scalpel not ahead of traditional pruning, unlike the paper");
+            // the means' intervals: the mean of the interval ends (a measured speedup's 95 % interval; exact for counts)
+            double sl = ScalpelRule.mean(both.stream().map(n -> scRow.get(n).low()).toList()), sh = ScalpelRule.mean(both.stream().map(n -> scRow.get(n).high()).toList());
+            double dl = ScalpelRule.mean(both.stream().map(n -> dcRow.get(n).low()).toList()), dh = ScalpelRule.mean(both.stream().map(n -> dcRow.get(n).high()).toList());
+            boolean intervals = !(Double.isNaN(sl) || Double.isNaN(sh) || Double.isNaN(dl) || Double.isNaN(dh));
+            boolean overlap = intervals && sl <= dh && dl <= sh && !(sl == sh && dl == dh);
+            b.append(String.format(Locale.ROOT, "over %s, Scalpel %.2f× and Deep Compression %.2f× mean speedup", both, s, d));
+            if (intervals) b.append(String.format(Locale.ROOT, " (intervals [%.2f, %.2f] and [%.2f, %.2f])", sl, sh, dl, dh));
+            b.append(" — ").append(overlap ? "inconclusive (noise): the intervals overlap, so neither is shown ahead"
+                    : s > d ? "Scalpel ahead of traditional pruning, as published" : "Scalpel not ahead of traditional pruning, unlike the paper");
             if (both.size() < NETS.size()) b.append(" (").append(NETS.stream().filter(n -> !both.contains(n)).toList()).append(" lacks a kept model: see skipped)");
         }
         if (platform.equals("gpu") && !dc.isEmpty()) {

@@ -10,7 +10,6 @@ import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.sweep.SpmmSweep;
 import dev.prunebench.kernels.cpu.generated.GeneratedCsr;
 import dev.prunebench.kernels.cpu.generated.GeneratedPrepared;
-import dev.prunebench.kernels.cpu.measure.Environment;
 import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Patterns;
@@ -140,7 +139,7 @@ public final class SparseRtConv implements Experiment {
     @Override public void run(ExperimentContext ctx) throws Exception {
         Config cfg = forScale(ctx.scale());
         List<Problem> user = userLayers();   // bad input fails here, before any work
-        ctx.parameter("environment", Environment.capture(1));
+        ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(1));
         ctx.parameter("threads", 1);
         ctx.parameter("dense_bias", DENSE_BIAS);
         ctx.parameter("imbalance_target_cv_ratio", IMBALANCE);
@@ -176,6 +175,7 @@ public final class SparseRtConv implements Experiment {
             for (Problem p : problems) measure(ctx, reg, sparse, p, sp, cfg.budget(), ctx.seed() + 1000L * idx++, rows, false);
         for (Problem p : cfg.targets()) measure(ctx, reg, sparse, p, 0.90, cfg.budget(), ctx.seed() + 1000L * idx++, rows, true);
         write(ctx, rows, cfg);
+        recordAa(ctx, rows.aa);
     }
 
     /** The layers of {@code -Dprunebench.sparsert.weights=DIR}, checked before any work. */
@@ -215,6 +215,8 @@ public final class SparseRtConv implements Experiment {
     static final class Rows {
         final List<Object[]> speedup = new ArrayList<>(), byBaseline = new ArrayList<>(), generated = new ArrayList<>(), selection = new ArrayList<>(),
                 problems = new ArrayList<>();
+        /** the A/A controls of every point */
+        final dev.prunebench.measure.AaSummary aa = new dev.prunebench.measure.AaSummary();
         /** problem|sparsity → kernel → speedup over fastest dense (ok rows) */
         final Map<String, Map<String, Double>> overFastest = new LinkedHashMap<>();
         /** problem|sparsity → kernel → median ms */
@@ -336,25 +338,66 @@ public final class SparseRtConv implements Experiment {
         rows.overFastest.put(key, fast);
         rows.ms.put(key, times);
         rows.overEach.put(key, each);
-        // choose by measurement, biased toward dense
+        // choose by measurement, biased toward dense; only from rounds whose A/A control held, never a fallback over
+        // the kernel it falls back to, and only when the winner's interval is separated from the runner-up's
+        rows.aa.addAll(os);
         String chosen = fastestDense, why = fastestDense == null ? "no dense kernel ran" : "dense: no sparse kernel is " + DENSE_BIAS + "× faster than " + fastestDense;
         double best = 0;
+        Bench.Outcome winner = null;
+        boolean unstable = os.stream().anyMatch(Bench.Outcome::unstable);
+        java.util.Set<String> measured = new java.util.HashSet<>();
+        for (Bench.Outcome o : os) if (o.ok()) measured.add(o.kernelId());
         for (Bench.Outcome o : os) {
-            if (o.dense() || !o.ok() || o.speedup() == null) continue;
+            if (o.dense() || !o.usable() || fallsBackToMeasured(o, measured)) continue;
             double s = o.speedup().median();
             if (s >= DENSE_BIAS && o.speedup().low() > 1 && s > best) {
                 best = s;
+                winner = o;
                 chosen = o.kernelId();
                 why = String.format(Locale.ROOT, "%s: %.2f× [%.2f, %.2f] over %s (fastest dense), at least the %.2f× bias toward dense", o.kernelId(), s,
                         o.speedup().low(), o.speedup().high(), o.fastestDense(), DENSE_BIAS);
             }
         }
-        if (best == 0 && fastestDense != null) {
+        if (winner != null)
+            for (Bench.Outcome o : os) {
+                if (o == winner || o.dense() || !o.usable() || fallsBackToMeasured(o, measured)) continue;
+                if (o.speedup().high() >= winner.speedup().low()) {
+                    why += "; not separated from " + o.kernelId() + String.format(Locale.ROOT, " (%.2f× [%.2f, %.2f]): either would do", o.speedup().median(),
+                            o.speedup().low(), o.speedup().high());
+                    break;
+                }
+            }
+        if (unstable && fastestDense != null) {
+            chosen = fastestDense;
+            why = "dense (" + fastestDense + "): inconclusive (noise): the A/A control failed ("
+                    + os.stream().filter(Bench.Outcome::unstable).findFirst().orElseThrow().control().describe() + "), no choice by measurement";
+        } else if (best == 0 && fastestDense != null) {
             double bs = fast.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
             why = String.format(Locale.ROOT, "dense (%s): the best sparse kernel is %.2f×, under the %.2f× bias (or its interval reaches 1)", fastestDense, bs,
                     DENSE_BIAS);
         }
         rows.selection.add(new Object[] {p.id(), sp, n, chosen == null ? "" : chosen, why});
+    }
+
+    /** The run's A/A spread: in the experiment's parameters and as info metrics, and said in the log. */
+    public static void recordAa(ExperimentContext ctx, dev.prunebench.measure.AaSummary aa) {
+        ctx.parameter("aa_control", aa.asMap());
+        ctx.log().println("  " + aa.describe());
+        if (aa.groups() == 0) return;
+        ctx.metric(Metric.info("aa_spread_max", aa.maxSpread(), "fraction"));
+        ctx.metric(Metric.info("aa_spread_median", aa.medianSpread(), "fraction"));
+        ctx.metric(Metric.info("aa_unstable_points", aa.unstable(), "count"));
+    }
+
+    /** A kernel that ran another's code ("fallback to csr-vector: …") while that kernel was measured too stands for nothing of its own. */
+    static boolean fallsBackToMeasured(Bench.Outcome o, java.util.Set<String> measured) { return fallsBackTo(o.variant(), measured); }
+
+    static boolean fallsBackTo(String v, java.util.Set<String> measured) {
+        if (v == null || !v.startsWith("fallback to ")) return false;
+        String rest = v.substring("fallback to ".length());
+        int end = 0;
+        while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '-')) end++;
+        return measured.contains(rest.substring(0, end));
     }
 
     private static double num(String s) {

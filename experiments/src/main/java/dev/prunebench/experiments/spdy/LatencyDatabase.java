@@ -10,6 +10,7 @@ import dev.prunebench.core.prune.Score;
 import dev.prunebench.core.prune.Structure;
 import dev.prunebench.core.spdy.LatencyTable;
 import dev.prunebench.measure.Budget;
+import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Interleaved;
 import dev.prunebench.measure.Stats;
 import dev.prunebench.measure.Verification;
@@ -48,8 +49,64 @@ public final class LatencyDatabase {
      */
     public record Config(String network, int batch, int threads, double[] levels, List<String> formats, Map<String, String> kernels, Budget budget) {}
 
-    /** The table, the dense kernel it was measured on, and per entry the 95 % interval of the speedup over dense. */
-    public record Measured(LatencyTable table, String denseKernel, List<String> rows) {}
+    /**
+     * The table, the dense kernel it was measured on, per entry the 95 % interval of the speedup over dense
+     * ({@code layer,format,level,seconds,speedup,low,high}), and what in it cannot be physical even after one re-measurement
+     * ({@link #unphysical}; empty when all is well).
+     */
+    public record Measured(LatencyTable table, String denseKernel, List<String> rows, List<String> flags) {
+        public Measured(LatencyTable table, String denseKernel, List<String> rows) { this(table, denseKernel, rows, List.of()); }
+
+        /** Whether the DP may be run on it: prunable time within base time. */
+        public boolean solvable() { return table.prunable() <= table.base(); }
+    }
+
+    /**
+     * What a measured table holds that no machine could produce: prunable time above the base time (the dense layers
+     * alone slower than the whole dense network), or a level of a layer and format slower than a less sparse level
+     * of the same layer and format beyond their intervals (the sparser one's speedup interval wholly below).
+     */
+    public static List<String> unphysical(LatencyTable t, List<String> rows) {
+        List<String> out = new ArrayList<>();
+        if (t.prunable() > t.base())
+            out.add(String.format(Locale.ROOT, "prunable time %.6g s exceeds the base time %.6g s (the dense layers alone slower than the whole dense pass)",
+                    t.prunable(), t.base()));
+        Map<String, java.util.TreeMap<Double, double[]>> series = new java.util.LinkedHashMap<>();
+        for (String row : rows) {
+            String[] f = row.split(",");
+            series.computeIfAbsent(f[0] + " " + f[1], k -> new java.util.TreeMap<>())
+                    .put(Double.parseDouble(f[2]), new double[] {Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])});
+        }
+        for (var e : series.entrySet()) {
+            Map.Entry<Double, double[]> prev = null;
+            for (var cur : e.getValue().entrySet()) {
+                if (prev != null && cur.getValue()[2] < prev.getValue()[1])
+                    out.add(String.format(Locale.ROOT, "%s: level %.4f is slower than the less sparse level %.4f beyond noise (speedup %.3f [%.3f, %.3f] vs %.3f [%.3f, %.3f])",
+                            e.getKey(), cur.getKey(), prev.getKey(), cur.getValue()[0], cur.getValue()[1], cur.getValue()[2], prev.getValue()[0],
+                            prev.getValue()[1], prev.getValue()[2]));
+                prev = cur;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #measureOnce}, checked: a table with {@link #unphysical} entries is measured once more (base and every layer:
+     * the two come from different groups of rounds, so a busy spell between them is what makes prunable exceed base);
+     * what is still unphysical then is returned in {@link Measured#flags()}.
+     */
+    public static Measured measure(Network net, KernelRegistry reg, Config c, PrintStream log) {
+        Measured m = measureOnce(net, reg, c, log);
+        List<String> bad = new ArrayList<>(unphysical(m.table(), m.rows()));
+        bad.addAll(m.flags()); // layers whose A/A control failed
+        if (bad.isEmpty()) return m;
+        for (String b : bad) log.println("   cannot be physical or unstable, re-measuring the table: " + b);
+        Measured again = measureOnce(net, reg, c, log);
+        List<String> still = new ArrayList<>(unphysical(again.table(), again.rows()));
+        still.addAll(again.flags());
+        for (String b : still) log.println("   still cannot be physical after re-measuring (flagged): " + b);
+        return new Measured(again.table(), again.denseKernel(), again.rows(), still);
+    }
 
     /** SPDY's 42 levels: 0, then density 0.6·(0.01/0.6)^(k/40) for k = 0 … 40 (sparsity 0.4 … 0.99). */
     public static double[] spdyLevels() {
@@ -118,13 +175,14 @@ public final class LatencyDatabase {
         return s;
     }
 
-    public static Measured measure(Network net, KernelRegistry reg, Config c, PrintStream log) {
+    static Measured measureOnce(Network net, KernelRegistry reg, Config c, PrintStream log) {
         String dense = NetworkLatency.fastestDense(net, reg, "cpu", c.batch(), c.threads(), c.budget());
         MatMul denseKernel = reg.require(dense);
         float[] input = KernelNetwork.randomInput(net, c.batch(), KernelNetwork.DEFAULT_INPUT_SEED);
         List<LatencyTable.Layer> layers = new ArrayList<>();
         List<String> rows = new ArrayList<>();
         double base, prunable = 0;
+        List<String> unstable = new ArrayList<>();
         try (KernelNetwork plan = KernelNetwork.dense(net, reg, dense, c.batch(), c.threads(), input)) {
             Verification v = plan.verify();
             if (!v.passed()) throw new IllegalStateException("dense plan " + plan.describe() + " fails verification: " + v);
@@ -139,7 +197,8 @@ public final class LatencyDatabase {
                 List<MatMul.Prepared> group = new ArrayList<>();
                 List<String[]> what = new ArrayList<>(); // format, level
                 try {
-                    group.add(prepareChecked(denseKernel, FormatSpec.DENSE.encode(w, r, k), x, n, c.threads(), l.name() + " dense"));
+                    SparseFormat denseW = FormatSpec.DENSE.encode(w, r, k);
+                    group.add(prepareChecked(denseKernel, denseW, x, n, c.threads(), l.name() + " dense"));
                     what.add(new String[] {"dense", "0"});
                     for (String f : c.formats())
                         for (double level : levelsOf(f, c.levels())) {
@@ -161,12 +220,17 @@ public final class LatencyDatabase {
                             group.add(prepareChecked(kernel, enc, x, n, c.threads(), l.name() + " " + f + " at " + level));
                             what.add(new String[] {f, Double.toString(level)});
                         }
+                    // the A/A control: the dense layer once more, last in the group, timed in the same rounds
+                    group.add(prepareChecked(denseKernel, denseW, x, n, c.threads(), l.name() + " dense (A/A control)"));
                     Interleaved.Group g = new Interleaved().group(group, c.budget());
+                    int twin = group.size() - 1;
+                    Bench.Control aa = new Bench.Control(dense, g.compare(twin, 0).speedup(), g.compare(twin, 0).speedups());
+                    if (!aa.stable()) unstable.add(l.name() + ": " + aa.describe());
                     double denseSeconds = g.time(0).median() * 1e-9;
                     prunable += denseSeconds;
                     List<LatencyTable.Timing> ts = new ArrayList<>();
                     ts.add(new LatencyTable.Timing("dense", 0, denseSeconds));
-                    for (int i = 1; i < group.size(); i++) {
+                    for (int i = 1; i < twin; i++) {
                         Stats.Interval sp = g.compare(i, 0).speedup();
                         double level = Double.parseDouble(what.get(i)[1]);
                         ts.add(new LatencyTable.Timing(what.get(i)[0], level, denseSeconds / sp.median()));
@@ -178,10 +242,10 @@ public final class LatencyDatabase {
                     for (MatMul.Prepared p : group) p.close();
                 }
                 log.printf(Locale.ROOT, "   %s b%d %-6s %4dx%-4d N=%-5d dense %8.2f us, %d entries, %.1f s%n", net.id(), c.batch(), l.name(), r, k, n,
-                        layers.get(layers.size() - 1).denseSeconds() * 1e6, group.size(), (System.nanoTime() - t0) / 1e9);
+                        layers.get(layers.size() - 1).denseSeconds() * 1e6, group.size() - 1, (System.nanoTime() - t0) / 1e9);
             }
         }
-        return new Measured(new LatencyTable(base, prunable, layers, List.of()), dense, rows);
+        return new Measured(new LatencyTable(base, prunable, layers, List.of()), dense, rows, unstable);
     }
 
     private static MatMul.Prepared prepareChecked(MatMul kernel, SparseFormat w, float[] x, int n, int threads, String what) {

@@ -176,6 +176,13 @@ public final class SpdyLatency implements Experiment {
                 ctx.metric(Metric.timing(name("base_seconds", "net=" + netId, "batch=" + batch), t.base(), "s", null), cpu);
                 ctx.metric(Metric.timing(name("prunable_seconds", "net=" + netId, "batch=" + batch), t.prunable(), "s", null), cpu);
 
+                for (String flag : m.flags()) ctx.note(netId + " batch " + batch + ": measured table flagged (unphysical or its A/A control failed, even re-measured): " + flag);
+                ctx.parameter("unphysical[" + tag + "]", m.flags());
+                if (!m.solvable()) {
+                    ctx.skipped("SPDY's DP on " + tag, "the measured table's prunable time exceeds its base time even re-measured: no target or prediction "
+                            + "is drawn from it (the machine was too busy for this table)");
+                    continue;
+                }
                 Set<String> sparseFormats = new java.util.LinkedHashSet<>(s.formats());
                 sparseFormats.remove(LatencyDatabase.NODE); // node-shrunk rows change the next layer's input: not planned end to end here
                 Map<String, LatencyTable> modes = new LinkedHashMap<>();

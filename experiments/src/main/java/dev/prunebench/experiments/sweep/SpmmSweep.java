@@ -93,14 +93,19 @@ public final class SpmmSweep {
     public record Row(int n, int g, double rate, String kernel, String backend, String provenance, String format, boolean dense,
                       String fastestDense, double medianMs, double ciLowMs, double ciHighMs, double fastestDenseMs, double speedup,
                       double spLow, double spHigh, double gflops, double cyclesPerNnz, double setupMs, long nnz, long bytes, double relError,
-                      String counts, String clock, String status, String grid, Map<String, Bench.Speedup> over, String variant) {
+                      String counts, String clock, String status, String grid, Map<String, Bench.Speedup> over, String variant, boolean unstable) {
         public boolean ok() { return "ok".equals(status); }
+
+        /** ok and timed in rounds whose A/A control held: its speedup may decide a break-even. */
+        public boolean usable() { return ok() && !unstable; }
     }
 
     /** The break-even of one series, with the interval the speedup intervals give. */
     public record BreakEven(double rate, double low, double high, String how) {}
 
     private final Config cfg;
+    /** The A/A controls of this sweep's points. */
+    private final dev.prunebench.measure.AaSummary aa = new dev.prunebench.measure.AaSummary();
 
     public SpmmSweep(Config cfg) { this.cfg = cfg; }
 
@@ -146,7 +151,7 @@ public final class SpmmSweep {
             // so the break-even rate is measured rather than reported as "none in range".
             for (int n : cfg.ns())
                 for (MatMul k : kernels) {
-                    List<Row> series = gRows.stream().filter(r -> r.n() == n && r.kernel().equals(k.id()) && r.ok()).toList();
+                    List<Row> series = gRows.stream().filter(r -> r.n() == n && r.kernel().equals(k.id()) && r.usable()).toList();
                     if (series.isEmpty()) continue;
                     boolean allFast = series.stream().allMatch(r -> r.speedup() >= 1), allSlow = series.stream().allMatch(r -> r.speedup() < 1);
                     double[] ext = allFast ? cfg.extendDown() : allSlow ? cfg.extendUp() : new double[0];
@@ -159,6 +164,7 @@ public final class SpmmSweep {
             rows.addAll(gRows);
         }
         writeTables(ctx, rows);
+        dev.prunebench.experiments.sparsert.SparseRtConv.recordAa(ctx, aa);
         return rows;
     }
 
@@ -208,6 +214,7 @@ public final class SpmmSweep {
                 ctx.log().printf(Locale.ROOT, "  g=%d rate=%.3f n=%d nnz=%d%s%n", g, rate, n, nnz, fixedGrid ? "" : " (outside the fixed grid)");
                 List<Bench.Entry> de = dk.stream().map(k -> new Bench.Entry(k, reg.backendOf(k), d)).toList();
                 List<Bench.Outcome> os = Bench.run(cands, de, x, n, cfg.threads(), cfg.budget().withSeed(ctx.seed() ^ (g * 131L + n)), ref, cfg.cols(), ctx.log());
+                aa.addAll(os);
                 Map<String, Double> denseMs = new LinkedHashMap<>();
                 for (Bench.Outcome o : os) if (o.dense() && o.ok() && o.time() != null) denseMs.put(o.kernelId(), o.time().median() / 1e6);
                 for (Bench.Outcome o : os) {
@@ -252,7 +259,7 @@ public final class SpmmSweep {
                     Double.isNaN(sec) ? Double.NaN : 2.0 * nnz * n / sec / 1e9,
                     !cpu || Double.isNaN(sec) || Double.isNaN(clock.mhz()) || nnz == 0 ? Double.NaN : sec * clock.mhz() * 1e6 / nnz,
                     o.setupMs(), nnz, bytes, o.verification() == null ? Double.NaN : o.verification().relError(), counts, o.clock(), o.status(), grid,
-                    o.speedupOver(), o.variant());
+                    o.speedupOver(), o.variant(), o.unstable());
         }
     }
 
@@ -292,7 +299,7 @@ public final class SpmmSweep {
                 DoubleColumn.create("fastest_dense_ms"), DoubleColumn.create("speedup"), DoubleColumn.create("speedup_ci_low"),
                 DoubleColumn.create("speedup_ci_high"), DoubleColumn.create("gflops"), DoubleColumn.create("cycles_per_nnz"),
                 DoubleColumn.create("setup_ms"), LongColumn.create("nnz"), LongColumn.create("bytes"), DoubleColumn.create("rel_error"),
-                StringColumn.create("counts"), StringColumn.create("clock"), StringColumn.create("status"), StringColumn.create("grid"),
+                StringColumn.create("counts"), StringColumn.create("clock"), BooleanColumn.create("aa_unstable"), StringColumn.create("status"), StringColumn.create("grid"),
                 StringColumn.create("variant"));
         Table by = Table.create("speedup_by_baseline", IntColumn.create("n"), IntColumn.create("g"), DoubleColumn.create("rate"),
                 StringColumn.create("kernel"), StringColumn.create("baseline"), BooleanColumn.create("fastest"), DoubleColumn.create("speedup"),
@@ -322,6 +329,7 @@ public final class SpmmSweep {
             t.doubleColumn("rel_error").append(r.relError());
             t.stringColumn("counts").append(r.counts());
             t.stringColumn("clock").append(r.clock());
+            t.booleanColumn("aa_unstable").append(r.unstable()); // the A/A control of its rounds failed: decides no break-even
             t.stringColumn("status").append(r.status());
             t.stringColumn("grid").append(r.grid());
             t.stringColumn("variant").append(r.variant());
@@ -387,16 +395,23 @@ public final class SpmmSweep {
         // series keyed by n, g, kernel, baseline: (rate, speedup interval)
         Map<String, TreeMap<Double, dev.prunebench.measure.Stats.Interval>> series = new LinkedHashMap<>();
         Map<String, Row> firstOf = new LinkedHashMap<>();
+        Map<String, Integer> leftOut = new LinkedHashMap<>();
         for (Row r : rows) {
             if (!r.ok() || r.dense()) continue;
             String base = r.n() + "|" + r.g() + "|" + r.kernel() + "|";
-            series.computeIfAbsent(base + FASTEST, k -> new TreeMap<>())
-                    .put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
+            series.computeIfAbsent(base + FASTEST, k -> new TreeMap<>());
             firstOf.putIfAbsent(base + FASTEST, r);
-            for (var e : r.over().entrySet()) {
-                series.computeIfAbsent(base + e.getKey(), k -> new TreeMap<>()).put(r.rate(), e.getValue().interval());
-                firstOf.putIfAbsent(base + e.getKey(), r);
+            for (String over : r.over().keySet()) {
+                series.computeIfAbsent(base + over, k -> new TreeMap<>());
+                firstOf.putIfAbsent(base + over, r);
             }
+            if (r.unstable()) { // an unstable point (A/A control failed) decides no break-even
+                leftOut.merge(base + FASTEST, 1, Integer::sum);
+                for (String over : r.over().keySet()) leftOut.merge(base + over, 1, Integer::sum);
+                continue;
+            }
+            series.get(base + FASTEST).put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
+            for (var e : r.over().entrySet()) series.get(base + e.getKey()).put(r.rate(), e.getValue().interval());
         }
         for (var s : series.entrySet()) {
             Row first = firstOf.get(s.getKey());
@@ -405,12 +420,15 @@ public final class SpmmSweep {
             double[] med = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::median).toArray();
             double[] lo = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::low).toArray();
             double[] hi = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::high).toArray();
-            BreakEven b = breakEven(rate, med, lo, hi);
+            int out = leftOut.getOrDefault(s.getKey(), 0);
+            BreakEven b = rate.length == 0 ? new BreakEven(Double.NaN, Double.NaN, Double.NaN, "inconclusive (noise): every point's A/A control failed")
+                    : breakEven(rate, med, lo, hi);
+            if (out > 0 && rate.length > 0) b = new BreakEven(b.rate(), b.low(), b.high(), b.how() + "; " + out + " unstable point(s) left out (A/A control failed)");
             be.intColumn("n").append(first.n());
             be.intColumn("g").append(first.g());
             be.stringColumn("kernel").append(first.kernel());
             be.stringColumn("over").append(over);
-            be.stringColumn("break_even_rate").append(Double.isNaN(b.rate()) ? "none in range" : String.format(Locale.ROOT, "%.4f", b.rate()));
+            be.stringColumn("break_even_rate").append(Double.isNaN(b.rate()) ? (rate.length == 0 ? "inconclusive (noise)" : "none in range") : String.format(Locale.ROOT, "%.4f", b.rate()));
             be.stringColumn("ci_low").append(Double.isNaN(b.low()) ? "open" : String.format(Locale.ROOT, "%.4f", b.low()));
             be.stringColumn("ci_high").append(Double.isNaN(b.high()) ? "open" : String.format(Locale.ROOT, "%.4f", b.high()));
             be.stringColumn("how").append(b.how());

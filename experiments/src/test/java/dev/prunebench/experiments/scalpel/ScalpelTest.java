@@ -60,6 +60,12 @@ class ScalpelTest {
                 .contains("[lenet5] lacks a kept model");
         assertThat(Scalpel.verdict("gpu", all)).contains("share no measured network").contains("slower than dense on [lenet5], as published");
         assertThat(Scalpel.verdict("mcu", all)).isNull();
+
+        // noisy CPU speedups (the issue's [0.03, 33.42]): no conclusion either way
+        List<Scalpel.Row> noisy = all.stream().map(r -> !r.platform().equals("cpu") ? r : new Scalpel.Row(r.platform(), r.net(), r.batch(), r.method(),
+                r.structure(), r.g(), r.kernel(), r.baseline(), r.shape(), r.speedup(), 0.03, 33.42, r.timeUs(), r.baselineTimeUs(), r.sizeBytes(),
+                r.denseSizeBytes(), r.macs(), r.denseMacs(), r.accuracy(), r.provenance())).toList();
+        assertThat(Scalpel.verdict("cpu", noisy)).contains("inconclusive (noise)").doesNotContain("ahead of traditional pruning");
     }
 
     @Test void whereTheRuleMixesStructuresTheCombinedNetworkIsScalpelsWhenMeasured() {

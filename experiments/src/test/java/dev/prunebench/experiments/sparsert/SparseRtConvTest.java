@@ -82,4 +82,13 @@ class SparseRtConvTest {
                 "speedup_geomean[layers=1x1+3x3,sparsity=0.90]");
         assertThat(SparseRtConv.geomean(java.util.List.of(2.0, 8.0))).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-12));
     }
+
+    @Test
+    void aFallbackIsNeverChosenOverTheKernelItRuns() {
+        var measured = java.util.Set.of("csr-vector", "generated-csr", "mkl-sgemm");
+        assertThat(SparseRtConv.fallsBackTo("fallback to csr-vector: generated code would be about 1.7 MiB of bytecode", measured)).isTrue();
+        assertThat(SparseRtConv.fallsBackTo("fallback to csr-vector: too large", java.util.Set.of("generated-csr"))).isFalse();
+        assertThat(SparseRtConv.fallsBackTo("methods=3;bytecode=1200", measured)).isFalse();
+        assertThat(SparseRtConv.fallsBackTo("", measured)).isFalse();
+    }
 }
