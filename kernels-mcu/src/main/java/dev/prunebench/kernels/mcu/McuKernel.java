@@ -5,6 +5,12 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.ConvKernel;
 import dev.prunebench.core.kernel.ConvShape;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.mcu.gen.CGenerator;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
+import dev.prunebench.kernels.mcu.quant.Q15;
+import dev.prunebench.kernels.mcu.run.CycleModel;
+import dev.prunebench.kernels.mcu.run.Firmware;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
