@@ -37,6 +37,16 @@ public final class Firmware {
     public static final List<String> CFLAGS = List.of("-mcpu=cortex-m4", "-mthumb", "-O2", "-std=gnu11", "-ffunction-sections",
             "-fdata-sections", "-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", "-T", "link.ld");
     public static final String[] FIXED = {"startup.c", "main.c", "link.ld"};
+    /** Flash and RAM of mps2-an386. */
+    public static final long FLASH_BYTES = 4L << 20, RAM_BYTES = 4L << 20;
+    /** Flash reserved for the harness, start-up, newlib's printf and semihosting (about 30 KB measured) and the layer code. */
+    public static final long RUNTIME_FLASH = 64 << 10;
+    /** RAM reserved for the stack, the heap newlib's stdio takes and its static data. */
+    public static final long RUNTIME_RAM = 64 << 10;
+    /** Repetitions of the counted call; ≥ 160 makes the SysTick count exact (see {@link Run#instructions()}). */
+    public static final int REPS = 256;
+    /** Most instructions counted in one SysTick window (24-bit counter × 40 instructions per tick is 671 M). */
+    public static final long WINDOW = 600_000_000L;
     /** Instructions per SysTick tick under -icount shift=0 with the 25 MHz processor clock of mps2-an386. */
     public static final int INSTRUCTIONS_PER_TICK = 40;
     public static final long RUN_TIMEOUT_S = Long.getLong("prunebench.mcu.timeout", 120);
