@@ -53,10 +53,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "20260101", description = "seed of the example X (N(0,1), as spmm and recommend) and of pattern-only inputs (default: ${DEFAULT-VALUE})") long seed;
 
     /** Fixed-point precisions of the Cortex-M4 kernels, or null for a storage precision. */
-    static dev.prunebench.kernels.mcu.Precision mcuPrecision(String p) {
+    static dev.prunebench.kernels.mcu.quant.Precision mcuPrecision(String p) {
         return switch (p.trim().toLowerCase(Locale.ROOT)) {
-            case "q15" -> dev.prunebench.kernels.mcu.Precision.Q15;
-            case "q7" -> dev.prunebench.kernels.mcu.Precision.Q7;
+            case "q15" -> dev.prunebench.kernels.mcu.quant.Precision.Q15;
+            case "q7" -> dev.prunebench.kernels.mcu.quant.Precision.Q7;
             default -> null;
         };
     }
@@ -65,7 +65,7 @@ final class ExportCommand implements Callable<Integer> {
         String t = target.trim().toLowerCase(Locale.ROOT);
         if (!List.of("npz", "header", "c").contains(t)) throw new IllegalArgumentException("--target: unknown '" + target + "' (expected npz, header or c)");
         var mcu = mcuPrecision(precision);
-        Precision p = mcu == null ? parse("--precision", () -> Precision.parse(precision)) : mcu == dev.prunebench.kernels.mcu.Precision.Q15 ? Precision.FP16 : Precision.INT8;
+        Precision p = mcu == null ? parse("--precision", () -> Precision.parse(precision)) : mcu == dev.prunebench.kernels.mcu.quant.Precision.Q15 ? Precision.FP16 : Precision.INT8;
         IndexPolicy pol = parse("--policy", () -> IndexPolicy.parse(policy));
         if (mcu != null && pol != IndexPolicy.MINIMAL) throw new IllegalArgumentException("--policy: q15/q7 layers use the generator's minimal widths, not " + policy);
         if (t.equals("c") && mcu == null) throw new IllegalArgumentException("--target c: needs --precision q15 or q7 (the Cortex-M4 kernels' fixed point), got " + precision);
@@ -114,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
             McuExport me = McuExport.of(mcu, w, xs, n);
             arrays = new LinkedHashMap<>();
             roles = new LinkedHashMap<>();
-            arrays.put("values", new Npz.Array(mcu == dev.prunebench.kernels.mcu.Precision.Q7 ? Npz.Dtype.I1 : Npz.Dtype.I2, me.valueBytes()));
+            arrays.put("values", new Npz.Array(mcu == dev.prunebench.kernels.mcu.quant.Precision.Q7 ? Npz.Dtype.I1 : Npz.Dtype.I2, me.valueBytes()));
             roles.put("values", "values");
             if (me.indices() != null) {
                 arrays.put(f.kind() == FormatSpec.Kind.CSR ? "col_index" : "group_index", Npz.Array.ofInts(Npz.Dtype.unsigned(me.indexWidth()), me.indices()));
@@ -128,8 +128,8 @@ final class ExportCommand implements Callable<Integer> {
             m.put("kernel", me.kernelId()).raw("exp_w", Integer.toString(me.layer().expW())).raw("exp_x", Integer.toString(me.layer().expX()))
                     .raw("shift", Integer.toString(me.layer().shift()));
             m.put("decode", "w = values * 2^-exp_w; values in the order the kernel loads them"
-                    + (mcu == dev.prunebench.kernels.mcu.Precision.Q7 ? " (q7: dense and gcsr:4 quads as (w0, w2, w1, w3), gcsr:2 a row's groups in pairs (a0, b0, a1, b1))" : "")
-                    + (f.kind() == FormatSpec.Kind.DENSE ? "; dense rows padded to " + (mcu == dev.prunebench.kernels.mcu.Precision.Q7 ? "a multiple of 4" : "even length") : ""));
+                    + (mcu == dev.prunebench.kernels.mcu.quant.Precision.Q7 ? " (q7: dense and gcsr:4 quads as (w0, w2, w1, w3), gcsr:2 a row's groups in pairs (a0, b0, a1, b1))" : "")
+                    + (f.kind() == FormatSpec.Kind.DENSE ? "; dense rows padded to " + (mcu == dev.prunebench.kernels.mcu.quant.Precision.Q7 ? "a multiple of 4" : "even length") : ""));
             if (t.equals("c")) {
                 files.put("layer.c", me.layerSource().getBytes(StandardCharsets.UTF_8));
                 files.put("layer.h", me.header().getBytes(StandardCharsets.UTF_8));

@@ -183,7 +183,7 @@ class ExportCommandTest {
         assertThat(out.resolve("main.c")).exists();
         var w = FormatSpec.parse("gcsr:2").encode(matrix(rows, cols, 7), rows, cols);
         float[] x = Patterns.normalVector(cols * 2, 20260101L);
-        McuExport e = McuExport.of(dev.prunebench.kernels.mcu.Precision.Q15, w, x, 2);
+        McuExport e = McuExport.of(dev.prunebench.kernels.mcu.quant.Precision.Q15, w, x, 2);
         assertThat(Files.readString(out.resolve("layer.c"))).isEqualTo(e.layerSource());
         assertThat(manifest(out).get("kernel").asText()).isEqualTo("mcu-q15-gcsr");
         assumeTrue(McuExport.toolsPresent(), "arm-none-eabi-gcc or qemu-system-arm not on PATH: the exported C is not built here");

@@ -5,11 +5,16 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.ConvKernel;
 import dev.prunebench.core.kernel.ConvShape;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.mcu.gen.ConvGenerator;
+import dev.prunebench.kernels.mcu.quant.McuConv;
+import dev.prunebench.kernels.mcu.quant.Precision;
+import dev.prunebench.kernels.mcu.run.CycleModel;
+import dev.prunebench.kernels.mcu.run.Firmware;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The conv side of the Cortex-M4 kernels ({@link McuKernel} is a {@link ConvKernel}): a conv layer with W in
+ * The conv side of the Cortex-M4 kernels (each FC kernel of this package is a {@link ConvKernel} too): a conv layer with W in
  * {@code dense}, {@code csr} or {@code gcsr:2} is quantised ({@link McuConv}), generated ({@link ConvGenerator}), built
  * and run once under QEMU ({@link Firmware}, the FC kernels' harness and cache), and counted like an FC layer.
  * {@code gcsr:4} is refused for conv (not generated).
@@ -26,18 +31,18 @@ final class McuConvKernel {
         };
     }
 
-    static String refuses(McuKernel k, FormatSpec spec, ConvShape shape) {
+    static String refuses(MatMul k, Precision precision, FormatSpec spec, ConvShape shape) {
         if (spec == null) return "no format given";
         if (shape == null) return "no conv shape given";
-        if (k.precision() != Precision.Q15)
-            return "generates conv layers in q15 only, not " + k.precision().label() + " (a " + k.precision().label() + " conv runs as im2col + the product)";
+        if (precision != Precision.Q15)
+            return "generates conv layers in q15 only, not " + precision.label() + " (a " + precision.label() + " conv runs as im2col + the product)";
         if (!k.supports(spec)) return k.refuses(spec, shape.pixels());
         McuConv.Layout l = layoutFor(spec);
         if (l == null) return "generates conv layers for dense, csr and gcsr:2 only, not " + spec;
         return l == McuConv.Layout.DENSE ? ConvGenerator.refusesDense(shape) : l == McuConv.Layout.GCSR2 ? ConvGenerator.refusesPairs(shape) : null;
     }
 
-    static MatMul.Prepared prepare(McuKernel k, SparseFormat w, ConvShape shape, float[] input, int threads) {
+    static <K extends MatMul & ConvKernel> MatMul.Prepared prepare(K k, SparseFormat w, ConvShape shape, float[] input, int threads) {
         String id = k.id();
         ConvKernel.checkConvArguments(id, k, w, shape, input);
         if (threads != 1) throw new IllegalArgumentException(id + ": threads must be 1 (the Cortex-M4 has one core), got " + threads);
@@ -49,7 +54,7 @@ final class McuConvKernel {
         long est = l.layout == McuConv.Layout.DENSE
                 ? (long) (1.25 * l.executedMacs()) + (2L * shape.patch() + 8L * shape.inChannels() + 20) * shape.pixels() + 30L * outputs + 1000
                 : (long) (5.0 * l.executedMacs()) + 50L * outputs + 1000;
-        int reps = (int) Math.max(1, Math.min(McuKernel.REPS, McuKernel.WINDOW / est));
+        int reps = (int) Math.max(1, Math.min(Firmware.REPS, Firmware.WINDOW / est));
         Firmware.Run run = Firmware.buildAndRun(ConvGenerator.layerSource(l, reps), (int) outputs);
         if (run.wrapped())
             throw new IllegalStateException(id + ": SysTick wrapped while counting " + reps + " calls; the conv layer is too large to count");
@@ -58,16 +63,16 @@ final class McuConvKernel {
 
     /** Refuses a layer whose weights do not fit the board's flash, or whose input, output and patch buffer or pair image its RAM. */
     private static void checkFits(String id, McuConv l) {
-        long flash = l.weightBytes() + 2L * l.xq.length + McuKernel.RUNTIME_FLASH;
-        long ram = l.activationBytes() + McuKernel.RUNTIME_RAM;
-        if (ram > McuKernel.RAM_BYTES)
+        long flash = l.weightBytes() + 2L * l.xq.length + Firmware.RUNTIME_FLASH;
+        long ram = l.activationBytes() + Firmware.RUNTIME_RAM;
+        if (ram > Firmware.RAM_BYTES)
             throw new IllegalArgumentException(id + ": the conv layer " + l.shape + " does not fit the Cortex-M4's RAM: input, output and patch buffer or pair image "
-                    + l.activationBytes() + " bytes + about " + McuKernel.RUNTIME_RAM + " for stack and runtime = " + ram + " > "
-                    + McuKernel.RAM_BYTES + " bytes (mps2-an386)");
-        if (flash > McuKernel.FLASH_BYTES)
+                    + l.activationBytes() + " bytes + about " + Firmware.RUNTIME_RAM + " for stack and runtime = " + ram + " > "
+                    + Firmware.RAM_BYTES + " bytes (mps2-an386)");
+        if (flash > Firmware.FLASH_BYTES)
             throw new IllegalArgumentException(id + ": the conv layer " + l.shape + " does not fit the Cortex-M4's flash: weights, offsets and pointers "
-                    + l.weightBytes() + " bytes + the input's initial values " + 2L * l.xq.length + " + about " + McuKernel.RUNTIME_FLASH
-                    + " for code and runtime = " + flash + " > " + McuKernel.FLASH_BYTES + " bytes (mps2-an386)");
+                    + l.weightBytes() + " bytes + the input's initial values " + 2L * l.xq.length + " + about " + Firmware.RUNTIME_FLASH
+                    + " for code and runtime = " + flash + " > " + Firmware.FLASH_BYTES + " bytes (mps2-an386)");
     }
 
     /**

@@ -1,6 +1,11 @@
 package dev.prunebench.kernels.mcu;
 
 import dev.prunebench.core.format.SparseFormat;
+import dev.prunebench.kernels.mcu.gen.CGenerator;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
+import dev.prunebench.kernels.mcu.run.Firmware;
+import dev.prunebench.kernels.mcu.run.Toolchain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +132,7 @@ public final class McuExport {
      * and runs the firmware under QEMU as the measurement does: the outputs and the instruction counts it printed.
      */
     public static Firmware.Run buildAndRunFolder(Path dir, int outputs) throws IOException {
-        Firmware.Toolchain tc = Firmware.Toolchain.require();
+        Toolchain tc = Toolchain.require();
         List<String> cmd = new ArrayList<>();
         cmd.add(tc.gcc().toString());
         cmd.addAll(CFLAGS);
@@ -141,5 +146,5 @@ public final class McuExport {
     }
 
     /** Whether the cross-compiler and emulator are on PATH. */
-    public static boolean toolsPresent() { return Firmware.Toolchain.find() != null; }
+    public static boolean toolsPresent() { return Toolchain.find() != null; }
 }

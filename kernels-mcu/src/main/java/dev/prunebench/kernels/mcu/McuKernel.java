@@ -1,10 +1,23 @@
 package dev.prunebench.kernels.mcu;
 
+import static dev.prunebench.kernels.mcu.run.Firmware.FLASH_BYTES;
+import static dev.prunebench.kernels.mcu.run.Firmware.RAM_BYTES;
+import static dev.prunebench.kernels.mcu.run.Firmware.REPS;
+import static dev.prunebench.kernels.mcu.run.Firmware.RUNTIME_FLASH;
+import static dev.prunebench.kernels.mcu.run.Firmware.RUNTIME_RAM;
+import static dev.prunebench.kernels.mcu.run.Firmware.WINDOW;
+
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.ConvKernel;
 import dev.prunebench.core.kernel.ConvShape;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.mcu.gen.CGenerator;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
+import dev.prunebench.kernels.mcu.quant.Q15;
+import dev.prunebench.kernels.mcu.run.CycleModel;
+import dev.prunebench.kernels.mcu.run.Firmware;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,17 +42,6 @@ import java.util.Map;
  * conv layers (they run as im2col + the q7 product).
  */
 public final class McuKernel implements MatMul, ConvKernel {
-    /** Flash and RAM of mps2-an386. */
-    public static final long FLASH_BYTES = 4L << 20, RAM_BYTES = 4L << 20;
-    /** Flash reserved for the harness, start-up, newlib's printf and semihosting (about 30 KB measured) and the layer code. */
-    static final long RUNTIME_FLASH = 64 << 10;
-    /** RAM reserved for the stack, the heap newlib's stdio takes and its static data. */
-    static final long RUNTIME_RAM = 64 << 10;
-    /** Repetitions of the counted call; ≥ 160 makes the SysTick count exact (see {@link Firmware.Run#instructions()}). */
-    static final int REPS = 256;
-    /** Most instructions counted in one SysTick window (24-bit counter × 40 instructions per tick is 671 M). */
-    static final long WINDOW = 600_000_000L;
-
     private final String id;
     private final Precision precision;
     private final McuLayer.Layout[] layouts;
@@ -109,7 +111,7 @@ public final class McuKernel implements MatMul, ConvKernel {
 
     /**
      * Calls of the layer counted: an upper bound on one call's instructions (measured: dense 1.0–1.1 per MAC, sparse
-     * ≤ 4.5 per stored entry plus about 16 per row) keeps {@link #REPS} calls inside one SysTick window.
+     * ≤ 4.5 per stored entry plus about 16 per row) keeps {@link Firmware#REPS} calls inside one SysTick window.
      */
     static int reps(McuLayer layer) {
         long est = (long) ((layer.layout() == McuLayer.Layout.DENSE ? 1.25 : 5.0) * layer.executedMacs()) + 40L * layer.rows() * layer.n() + 1000;
@@ -125,7 +127,7 @@ public final class McuKernel implements MatMul, ConvKernel {
         return layer;
     }
 
-    @Override public String refusesConv(FormatSpec spec, ConvShape shape) { return McuConvKernel.refuses(this, spec, shape); }
+    @Override public String refusesConv(FormatSpec spec, ConvShape shape) { return McuConvKernel.refuses(this, precision, spec, shape); }
 
     @Override public Prepared prepareConv(SparseFormat w, ConvShape shape, float[] input, int threads) {
         return McuConvKernel.prepare(this, w, shape, input, threads);

@@ -5,6 +5,9 @@ import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
+import dev.prunebench.kernels.mcu.quant.Q15;
 import java.util.List;
 
 /**

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.ConvShape;
+import dev.prunebench.kernels.mcu.quant.McuConv;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

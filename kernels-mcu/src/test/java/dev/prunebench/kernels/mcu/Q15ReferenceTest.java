@@ -8,6 +8,8 @@ import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
 import dev.prunebench.measure.Verification;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

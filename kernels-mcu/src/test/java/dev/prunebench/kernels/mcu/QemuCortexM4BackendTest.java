@@ -3,6 +3,7 @@ package dev.prunebench.kernels.mcu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prunebench.core.backend.Availability;
+import dev.prunebench.kernels.mcu.run.Toolchain;
 import org.junit.jupiter.api.Test;
 
 class QemuCortexM4BackendTest {
@@ -12,15 +13,15 @@ class QemuCortexM4BackendTest {
         Availability a = b.probe();
         assertThat(a.reason()).isNotBlank();
         assertThat(b.modelled()).isTrue();
-        boolean toolsPresent = QemuCortexM4Backend.which(QemuCortexM4Backend.GCC) != null
-                && QemuCortexM4Backend.which(QemuCortexM4Backend.QEMU) != null;
+        boolean toolsPresent = Toolchain.which(Toolchain.GCC) != null
+                && Toolchain.which(Toolchain.QEMU) != null;
         assertThat(a.available()).isEqualTo(toolsPresent);
         if (!toolsPresent) assertThat(a.reason()).contains("not found on PATH").contains("apt-get install");
     }
 
     @Test
     void whichFindsAStandardToolAndNotAMadeUpOne() {
-        assertThat(QemuCortexM4Backend.which("sh")).isNotNull();
-        assertThat(QemuCortexM4Backend.which("no-such-tool-prunebench")).isNull();
+        assertThat(Toolchain.which("sh")).isNotNull();
+        assertThat(Toolchain.which("no-such-tool-prunebench")).isNull();
     }
 }

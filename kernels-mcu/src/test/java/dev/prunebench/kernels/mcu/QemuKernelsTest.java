@@ -9,6 +9,8 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.mcu.run.CycleModel;
+import dev.prunebench.kernels.mcu.run.Firmware;
 import dev.prunebench.measure.Verification;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.quant;
 
 /**
  * The fixed-point precisions of the Cortex-M4 kernels: q15 (16-bit weights and activations) and q7 (8-bit), both in
@@ -31,14 +31,14 @@ public enum Precision {
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 
     /**
-     * The largest exponent e in [{@value dev.prunebench.kernels.mcu.Q15#MIN_EXP}, {@value dev.prunebench.kernels.mcu.Q15#MAX_EXP}] with {@code round(maxAbs · 2^e) ≤ max};
+     * The largest exponent e in [{@value dev.prunebench.kernels.mcu.quant.Q15#MIN_EXP}, {@value dev.prunebench.kernels.mcu.quant.Q15#MAX_EXP}] with {@code round(maxAbs · 2^e) ≤ max};
      * bits − 1 for an all-zero tensor.
      */
     public int exponent(double maxAbs) {
         if (!(maxAbs > 0)) return bits - 1;
-        for (int e = dev.prunebench.kernels.mcu.Q15.MAX_EXP; e > dev.prunebench.kernels.mcu.Q15.MIN_EXP; e--)
+        for (int e = dev.prunebench.kernels.mcu.quant.Q15.MAX_EXP; e > dev.prunebench.kernels.mcu.quant.Q15.MIN_EXP; e--)
             if (Math.floor(Math.scalb(maxAbs, e) + 0.5) <= max) return e;
-        return dev.prunebench.kernels.mcu.Q15.MIN_EXP;
+        return dev.prunebench.kernels.mcu.quant.Q15.MIN_EXP;
     }
 
     /** {@code sat(floor(v · 2^e + 0.5))} to [min, max]. */
@@ -60,7 +60,7 @@ public enum Precision {
     public int requantise(int acc, int shift) {
         if (shift < 0 || shift > 31) throw new IllegalArgumentException("shift: must be in [0, 31], got " + shift);
         if (shift == 0) return ssat(acc);
-        return ssat(dev.prunebench.kernels.mcu.Q15.qadd(acc, 1 << (shift - 1)) >> shift);
+        return ssat(dev.prunebench.kernels.mcu.quant.Q15.qadd(acc, 1 << (shift - 1)) >> shift);
     }
 
     /** The smallest shift s ≥ 0 for which no accumulator in acc saturates when requantised. */
@@ -68,7 +68,7 @@ public enum Precision {
         for (int s = 0; s < 31; s++) {
             boolean fits = true;
             for (int a : acc) {
-                int t = s == 0 ? a : dev.prunebench.kernels.mcu.Q15.qadd(a, 1 << (s - 1)) >> s;
+                int t = s == 0 ? a : dev.prunebench.kernels.mcu.quant.Q15.qadd(a, 1 << (s - 1)) >> s;
                 if (t > max || t < min) { fits = false; break; }
             }
             if (fits) return s;

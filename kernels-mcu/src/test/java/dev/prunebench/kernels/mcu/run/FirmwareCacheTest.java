@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,9 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.prunebench.kernels.mcu.QemuCortexM4Backend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

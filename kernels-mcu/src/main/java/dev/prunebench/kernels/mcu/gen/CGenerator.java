@@ -1,5 +1,8 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.gen;
 
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
+import dev.prunebench.kernels.mcu.quant.Q15;
 import java.util.Locale;
 
 /**
@@ -69,7 +72,7 @@ public final class CGenerator {
         return s.toString();
     }
 
-    static String ctype(int width) { return width == 1 ? "uint8_t" : width == 2 ? "uint16_t" : "uint32_t"; }
+    public static String ctype(int width) { return width == 1 ? "uint8_t" : width == 2 ? "uint16_t" : "uint32_t"; }
 
     interface Value { long at(int i); }
 
@@ -360,7 +363,7 @@ public final class CGenerator {
                     """;
 
     /** Dense q7 iterations of 32 MACs, then blocks of 8 and 4 (KP is a multiple of 4). */
-    static int[] denseQ7Blocks(int kp) { return new int[] {kp / 32, (kp % 32) / 8, (kp % 8) / 4}; }
+    public static int[] denseQ7Blocks(int kp) { return new int[] {kp / 32, (kp % 32) / 8, (kp % 8) / 4}; }
 
     private static void denseQ7(StringBuilder s, McuLayer l) {
         int[] b = denseQ7Blocks(l.kp);

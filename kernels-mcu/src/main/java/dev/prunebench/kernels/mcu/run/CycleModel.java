@@ -1,4 +1,8 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.run;
+
+import dev.prunebench.kernels.mcu.gen.CGenerator;
+import dev.prunebench.kernels.mcu.quant.McuLayer;
+import dev.prunebench.kernels.mcu.quant.Precision;
 
 /**
  * A static cycle estimate for the generated layers, from the known instruction sequence of each inner loop (see

@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.quant;
 
 /**
  * The q15 fixed-point scheme of the Cortex-M4 kernels, in Java, operation for operation as the generated C does it.

@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.quant;
 
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
@@ -8,7 +8,7 @@ import dev.prunebench.core.kernel.ConvShape;
 
 /**
  * One convolution layer (input C × H × W CHW, C' output channels, k × k, stride 1, no padding; {@link ConvShape})
- * quantised to q15 and laid out the way its generated Cortex-M4 kernel ({@link ConvGenerator}) reads it. W is the
+ * quantised to q15 and laid out the way its generated Cortex-M4 kernel ({@code mcu.gen.ConvGenerator}) reads it. W is the
  * C' × (C·k·k) matrix of the core format, columns (c, ky, kx).
  *
  * <ul>
@@ -45,24 +45,24 @@ public final class McuConv {
     /** Which kernel reads the layer. */
     public enum Layout { DENSE, CSR, GCSR2 }
 
-    final Layout layout;
-    final ConvShape shape;
-    final int expW, expX, shift;
+    public final Layout layout;
+    public final ConvShape shape;
+    public final int expW, expX, shift;
     /** Dense row length (K rounded up to even); 0 for sparse. */
-    final int kp;
+    public final int kp;
     /** Dense: C' × kp; CSR: stored values; GCSR2: pair entries, two values each. */
-    final short[] wq;
+    public final short[] wq;
     /** Input offsets (CSR: per stored value; GCSR2: of each entry's first value) and row pointers (entries); null for dense. */
-    final int[] off, ptr;
+    public final int[] off, ptr;
     /** Values per entry: 1 (CSR), 2 (GCSR2). */
-    final int g;
+    public final int g;
     /** GCSR2: whether any entry reads S (the row-crossing pair image), and S's distance d = W − k + 1. */
-    final boolean rowPairs;
-    final int d;
+    public final boolean rowPairs;
+    public final int d;
     /** Weights multiplied per output pixel, padding and split pairs' zero partners excluded (dense: C' × K). */
     final long keptPerPixel;
     /** The input image, quantised, CHW (GCSR2: two zeros past the end). */
-    final short[] xq;
+    public final short[] xq;
     /** Accumulators and requantised outputs, C' × pixels. */
     final int[] acc, y;
 
@@ -78,18 +78,18 @@ public final class McuConv {
     }
 
     /** Input offset (q15 elements from the pixel's base) of weight column {@code j} = (c, ky, kx). */
-    static int offset(ConvShape s, int j) {
+    public static int offset(ConvShape s, int j) {
         int kk = s.kernel() * s.kernel(), c = j / kk, r = j % kk, ky = r / s.kernel(), kx = r % s.kernel();
         return c * s.inH() * s.inW() + ky * s.inW() + kx;
     }
 
     /** Whether columns j and j+1 are neighbours in one kernel row (so their inputs are adjacent in memory). */
-    static boolean adjacent(ConvShape s, int j) {
+    public static boolean adjacent(ConvShape s, int j) {
         return j + 1 < s.patch() && (j % s.kernel()) < s.kernel() - 1;
     }
 
     /** Whether column j is the last of a kernel row and j+1 the first of the next row of the same channel. */
-    static boolean crossesRow(ConvShape s, int j) {
+    public static boolean crossesRow(ConvShape s, int j) {
         int kk = s.kernel() * s.kernel();
         return j + 1 < s.patch() && j % s.kernel() == s.kernel() - 1 && j % kk != kk - 1;
     }
@@ -234,15 +234,15 @@ public final class McuConv {
     public int shift() { return shift; }
 
     /** Offsets are below C·H·W (gcsr:2: 2·C·H·W, P‖S): 1 byte when that fits in 256, 2 in 65 536, else 4. */
-    int offsetWidth() { return McuLayer.width((long) shape.inputSize() * (layout == Layout.GCSR2 ? 2 : 1)); }
+    public int offsetWidth() { return McuLayer.width((long) shape.inputSize() * (layout == Layout.GCSR2 ? 2 : 1)); }
 
     /** GCSR2: words of the pair image P (and S when used). */
-    int pairImageWords() { return layout != Layout.GCSR2 ? 0 : shape.inputSize() * (rowPairs ? 2 : 1); }
+    public int pairImageWords() { return layout != Layout.GCSR2 ? 0 : shape.inputSize() * (rowPairs ? 2 : 1); }
 
-    int pointerWidth() { return McuLayer.width((long) entries() + 1); }
+    public int pointerWidth() { return McuLayer.width((long) entries() + 1); }
 
     /** Bytes of W in flash: values, offsets and pointers. */
-    long weightBytes() {
+    public long weightBytes() {
         long b = 2L * wq.length;
         if (off != null) b += (long) off.length * offsetWidth() + (long) ptr.length * pointerWidth();
         return b;
@@ -252,5 +252,5 @@ public final class McuConv {
     long patchBytes() { return layout == Layout.DENSE ? 2L * kp : 0; }
 
     /** Bytes in RAM: X, Y, the patch buffer (dense) and the pair image (gcsr:2). */
-    long activationBytes() { return 2L * xq.length + 2L * shape.outChannels() * shape.pixels() + patchBytes() + 4L * pairImageWords(); }
+    public long activationBytes() { return 2L * xq.length + 2L * shape.outChannels() * shape.pixels() + patchBytes() + 4L * pairImageWords(); }
 }

@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.quant;
 
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
@@ -22,7 +22,7 @@ import dev.prunebench.core.format.SparseFormat;
  * <p>The quantisation is {@link Q15}'s at the layer's {@link Precision}; {@link #reference()} computes the outputs with the
  * kernel's exact integer arithmetic, so a correct kernel matches it bit for bit. At q7 ({@link Precision#Q7}) the values
  * are 8 bits, {@link #wq} holds them in logical order and {@link #q7Values()} in the byte order the q7 kernels load
- * (dense rows and X's columns padded to a multiple of 4 values); see {@link CGenerator}.
+ * (dense rows and X's columns padded to a multiple of 4 values); see {@code mcu.gen.CGenerator}.
  *
  * <p>Scales are chosen for the input at hand ({@link #of(Precision, Layout, SparseFormat, float[], int)}: X's exponent
  * and the output shift from this X), or fixed ({@link #of(Precision, Layout, SparseFormat, float[], int, Scales)}:
@@ -34,7 +34,7 @@ public final class McuLayer {
     public enum Layout {
         DENSE(1), CSR(1), GCSR2(2), GCSR4(4);
 
-        final int g;
+        public final int g;
 
         Layout(int g) { this.g = g; }
     }
@@ -63,23 +63,23 @@ public final class McuLayer {
         }
     }
 
-    final Precision precision;
-    final Layout layout;
-    final int rows, cols, n;
+    public final Precision precision;
+    public final Layout layout;
+    public final int rows, cols, n;
     /** Exponents: W, X, and the output's (e_W + e_X − shift). */
-    final int expW, expX, shift;
+    public final int expW, expX, shift;
     /** W values in kernel order (dense: M × kp; sparse: stored values, groups of g). */
-    final short[] wq;
+    public final short[] wq;
     /** Column (CSR) or group (GCSR) indices, row (or group-row) pointers; null for dense. */
-    final int[] idx, ptr;
+    public final int[] idx, ptr;
     /** Dense row length in values (K rounded up to even); 0 for sparse. */
-    final int kp;
+    public final int kp;
     /** Values per column of the transposed X. */
-    final int xStride;
+    public final int xStride;
     /** X transposed, N × xStride. */
-    final short[] xq;
+    public final short[] xq;
     /** Accumulators and requantised outputs, M × N row-major. */
-    final int[] acc, y;
+    public final int[] acc, y;
 
     private McuLayer(Precision precision, Layout layout, int rows, int cols, int n, int expW, int expX, int shift, short[] wq, int[] idx, int[] ptr,
                      int kp, int xStride, short[] xq, int[] acc, int[] y) {
@@ -266,11 +266,11 @@ public final class McuLayer {
     /** Minimal width in bytes for values 0 … range−1: 1 if range ≤ 256, 2 if ≤ 65 536, else 4. */
     static int width(long range) { return range <= 256 ? 1 : range <= 65_536 ? 2 : 4; }
 
-    int indexWidth() {
+    public int indexWidth() {
         return layout == Layout.CSR ? width(cols) : width((cols + layout.g - 1) / layout.g);
     }
 
-    int pointerWidth() { return width((long) wq.length / layout.g + 1); }
+    public int pointerWidth() { return width((long) wq.length / layout.g + 1); }
 
     /**
      * The q7 values in the order the q7 kernels load them (4 per word, so that SXTB16 and SXTB16 ROR #8 give the q15
@@ -278,7 +278,7 @@ public final class McuLayer {
      * g = 2, a row's groups two per word {@code (a0, b0, a1, b1)}, a lone last group {@code (a0, 0, a1, 0)};
      * g = 4, each group {@code (a0, a2, a1, a3)}.
      */
-    byte[] q7Values() {
+    public byte[] q7Values() {
         if (precision != Precision.Q7) throw new IllegalStateException("q7Values: the layer is " + precision);
         switch (layout) {
             case CSR -> {
@@ -311,17 +311,17 @@ public final class McuLayer {
     long valueBytes() { return precision == Precision.Q7 ? q7Values().length : 2L * wq.length; }
 
     /** Bytes of W in flash: values, indices and pointers as the generator lays them out. */
-    long weightBytes() {
+    public long weightBytes() {
         long b = valueBytes();
         if (idx != null) b += (long) idx.length * indexWidth() + (long) ptr.length * pointerWidth();
         return b;
     }
 
     /** Whether the kernel widens X to q15 once per call (q7 dense and grouped CSR; q7 CSR reads X's bytes directly). */
-    boolean widensX() { return precision == Precision.Q7 && layout != Layout.CSR; }
+    public boolean widensX() { return precision == Precision.Q7 && layout != Layout.CSR; }
 
     /** Bytes of activations in RAM: X (transposed, padded) and Y, and at q7 the widened q15 copy of X where one is made. */
-    long activationBytes() {
+    public long activationBytes() {
         long b = (long) precision.bytes() * xq.length + (long) precision.bytes() * rows * n;
         return widensX() ? b + 2L * xq.length : b;
     }

@@ -1,5 +1,6 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.gen;
 
+import dev.prunebench.kernels.mcu.quant.McuConv;
 import java.util.Locale;
 
 /**
@@ -70,14 +71,14 @@ public final class ConvGenerator {
 
 
     /** Why gcsr:2's pair image cannot be built with immediate offsets (d = W − k + 1 values), or null. */
-    static String refusesPairs(dev.prunebench.core.kernel.ConvShape s) {
+    public static String refusesPairs(dev.prunebench.core.kernel.ConvShape s) {
         long off = 2L * (s.inW() - s.kernel());
         return off > MAX_IMM ? "the gcsr:2 conv's pair image reads x[i + W − k + 1] by an LDRH immediate offset (at most " + MAX_IMM
                 + " bytes); " + s + " needs " + off : null;
     }
 
     /** Why the dense patch copy cannot address the shape with immediate offsets, or null. */
-    static String refusesDense(dev.prunebench.core.kernel.ConvShape s) {
+    public static String refusesDense(dev.prunebench.core.kernel.ConvShape s) {
         long src = 2L * ((long) (s.kernel() - 1) * s.inW() + s.kernel() - 1), dst = 2L * s.kernel() * s.kernel();
         if (src > MAX_IMM || dst > MAX_IMM)
             return "the dense conv's patch copy addresses a kernel window by LDR/STR immediate offsets (at most " + MAX_IMM

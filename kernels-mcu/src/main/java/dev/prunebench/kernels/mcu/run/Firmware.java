@@ -1,4 +1,4 @@
-package dev.prunebench.kernels.mcu;
+package dev.prunebench.kernels.mcu.run;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,39 +34,28 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Firmware {
     /** Compiler flags; part of the cache key. */
-    static final List<String> CFLAGS = List.of("-mcpu=cortex-m4", "-mthumb", "-O2", "-std=gnu11", "-ffunction-sections",
+    public static final List<String> CFLAGS = List.of("-mcpu=cortex-m4", "-mthumb", "-O2", "-std=gnu11", "-ffunction-sections",
             "-fdata-sections", "-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", "-T", "link.ld");
-    static final String[] FIXED = {"startup.c", "main.c", "link.ld"};
+    public static final String[] FIXED = {"startup.c", "main.c", "link.ld"};
+    /** Flash and RAM of mps2-an386. */
+    public static final long FLASH_BYTES = 4L << 20, RAM_BYTES = 4L << 20;
+    /** Flash reserved for the harness, start-up, newlib's printf and semihosting (about 30 KB measured) and the layer code. */
+    public static final long RUNTIME_FLASH = 64 << 10;
+    /** RAM reserved for the stack, the heap newlib's stdio takes and its static data. */
+    public static final long RUNTIME_RAM = 64 << 10;
+    /** Repetitions of the counted call; ≥ 160 makes the SysTick count exact (see {@link Run#instructions()}). */
+    public static final int REPS = 256;
+    /** Most instructions counted in one SysTick window (24-bit counter × 40 instructions per tick is 671 M). */
+    public static final long WINDOW = 600_000_000L;
     /** Instructions per SysTick tick under -icount shift=0 with the 25 MHz processor clock of mps2-an386. */
     public static final int INSTRUCTIONS_PER_TICK = 40;
-    static final long RUN_TIMEOUT_S = Long.getLong("prunebench.mcu.timeout", 120);
+    public static final long RUN_TIMEOUT_S = Long.getLong("prunebench.mcu.timeout", 120);
     /** System property naming the cache folder. */
     public static final String CACHE_PROPERTY = "prunebench.mcu.cache";
     /** Written last into a cache entry, holding its key: only an entry with it is ever read. */
     static final String COMPLETE = "complete";
 
     private Firmware() {}
-
-    /** The tools found on PATH, with their version lines; null when either is missing. */
-    record Toolchain(Path gcc, Path nm, Path qemu, String versions) {
-        private static volatile Toolchain found;
-
-        static Toolchain find() {
-            Toolchain t = found;
-            if (t != null) return t;
-            Path gcc = QemuCortexM4Backend.which(QemuCortexM4Backend.GCC), qemu = QemuCortexM4Backend.which(QemuCortexM4Backend.QEMU);
-            if (gcc == null || qemu == null) return null;
-            Path nm = gcc.resolveSibling(gcc.getFileName().toString().replace("gcc", "nm"));
-            String v = QemuCortexM4Backend.firstLine(gcc, "--version") + "; " + QemuCortexM4Backend.firstLine(qemu, "--version");
-            return found = new Toolchain(gcc, nm, qemu, v);
-        }
-
-        static Toolchain require() {
-            Toolchain t = find();
-            if (t == null) throw new IllegalStateException("mcu-qemu: " + new QemuCortexM4Backend().probe().reason());
-            return t;
-        }
-    }
 
     /**
      * What one firmware run printed, plus the symbol sizes of its ELF.
@@ -287,7 +276,7 @@ public final class Firmware {
     }
 
     /** Runs a command in dir, stdout and stderr together; kills it after the timeout. */
-    static String exec(List<String> cmd, Path dir, long timeoutS) throws IOException {
+    public static String exec(List<String> cmd, Path dir, long timeoutS) throws IOException {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         StringBuilder sb = new StringBuilder();
@@ -314,7 +303,7 @@ public final class Firmware {
         }
     }
 
-    static Run parse(String text, int outputs, Path dir, Map<String, Long> sizes) {
+    public static Run parse(String text, int outputs, Path dir, Map<String, Long> sizes) {
         List<String> lines = text.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
         int i = 0;
         while (i < lines.size() && !lines.get(i).startsWith("Y ")) i++;
@@ -342,7 +331,7 @@ public final class Firmware {
      * Symbol sizes from {@code nm -S}, plus the whole image's flash and RAM from its section headers (in
      * {@code __section_flash}, {@code __section_ram}).
      */
-    static Map<String, Long> symbolSizes(Toolchain tc, Path elf) throws IOException {
+    public static Map<String, Long> symbolSizes(Toolchain tc, Path elf) throws IOException {
         Map<String, Long> m = new LinkedHashMap<>();
         for (String l : exec(List.of(tc.nm().toString(), "-S", elf.toString()), elf.getParent(), 60).split("\n")) {
             String[] p = l.trim().split("\\s+");
@@ -381,7 +370,7 @@ public final class Firmware {
         }
     }
 
-    static byte[] resource(String name) throws IOException {
+    public static byte[] resource(String name) throws IOException {
         try (InputStream in = Firmware.class.getResourceAsStream(name)) {
             if (in == null) throw new IOException("resource " + name + " missing from kernels-mcu");
             return in.readAllBytes();
@@ -405,7 +394,7 @@ public final class Firmware {
         }
     }
 
-    static String tail(String s) {
+    public static String tail(String s) {
         String t = s.strip();
         return t.length() <= 1500 ? t : "…" + t.substring(t.length() - 1500);
     }
