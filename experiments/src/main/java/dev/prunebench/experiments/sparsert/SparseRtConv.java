@@ -6,6 +6,7 @@ import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.io.Npy;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.experiments.AaControl;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.sweep.SpmmSweep;
 import dev.prunebench.kernels.cpu.generated.GeneratedCsr;
@@ -175,7 +176,7 @@ public final class SparseRtConv implements Experiment {
             for (Problem p : problems) measure(ctx, reg, sparse, p, sp, cfg.budget(), ctx.seed() + 1000L * idx++, rows, false);
         for (Problem p : cfg.targets()) measure(ctx, reg, sparse, p, 0.90, cfg.budget(), ctx.seed() + 1000L * idx++, rows, true);
         write(ctx, rows, cfg);
-        recordAa(ctx, rows.aa);
+        AaControl.record(ctx, rows.aa);
     }
 
     /** The layers of {@code -Dprunebench.sparsert.weights=DIR}, checked before any work. */
@@ -377,16 +378,6 @@ public final class SparseRtConv implements Experiment {
                     DENSE_BIAS);
         }
         rows.selection.add(new Object[] {p.id(), sp, n, chosen == null ? "" : chosen, why});
-    }
-
-    /** The run's A/A spread: in the experiment's parameters and as info metrics, and said in the log. */
-    public static void recordAa(ExperimentContext ctx, dev.prunebench.measure.AaSummary aa) {
-        ctx.parameter("aa_control", aa.asMap());
-        ctx.log().println("  " + aa.describe());
-        if (aa.groups() == 0) return;
-        ctx.metric(Metric.info("aa_spread_max", aa.maxSpread(), "fraction"));
-        ctx.metric(Metric.info("aa_spread_median", aa.medianSpread(), "fraction"));
-        ctx.metric(Metric.info("aa_unstable_points", aa.unstable(), "count"));
     }
 
     /** A kernel that ran another's code ("fallback to csr-vector: …") while that kernel was measured too stands for nothing of its own. */

@@ -1,5 +1,6 @@
 package dev.prunebench.experiments.sweep;
 
+import dev.prunebench.experiments.AaControl;
 import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.env.Machine;
@@ -164,7 +165,7 @@ public final class SpmmSweep {
             rows.addAll(gRows);
         }
         writeTables(ctx, rows);
-        dev.prunebench.experiments.sparsert.SparseRtConv.recordAa(ctx, aa);
+        AaControl.record(ctx, aa);
         return rows;
     }
 
