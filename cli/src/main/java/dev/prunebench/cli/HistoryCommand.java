@@ -169,12 +169,18 @@ final class HistoryCommand implements Runnable {
         @Option(names = "--scale", paramLabel = "SCALE", description = "only this scale")
         String scale;
 
+        @Option(names = "--by", paramLabel = "machine",
+                description = "machine: one line per machine class (fingerprint) and scale, side by side: runs, latest value, its own band and noise")
+        String by;
+
         @picocli.CommandLine.Mixin Gate gate = new Gate();
 
         @Override public Integer call() throws Exception {
             Check.Options o = gate.options();
+            if (by != null && !by.equals("machine")) throw new IllegalArgumentException("--by " + by + ": only 'machine' is known");
             try (History h = open(file, false)) {
                 PrintWriter out = spec.commandLine().getOut();
+                List<String[]> rows = new ArrayList<>();
                 boolean family = metric.startsWith(Series.GEOMEAN);
                 String prefix = family ? metric.substring(Series.GEOMEAN.length(), metric.indexOf('[') < 0 ? metric.length() : metric.indexOf('[')) : metric;
                 List<History.Value> vs = h.values(null, scale, experiment, prefix);
@@ -187,15 +193,39 @@ final class HistoryCommand implements Runnable {
                     for (var e : Series.of(g.getValue(), true).entrySet()) {
                         if (!e.getKey().name().equals(metric)) continue;
                         shown++;
-                        show(out, g.getKey(), e.getKey(), e.getValue(), o);
+                        if (by != null) rows.add(row(g.getKey(), e.getKey(), e.getValue(), o));
+                        else show(out, g.getKey(), e.getKey(), e.getValue(), o);
                     }
                 }
                 if (shown == 0)
                     throw new IllegalArgumentException("METRIC " + metric + ": not in the history" + (machine != null ? " on a machine matching '" + machine + "'" : "")
                             + (experiment != null ? " for experiment " + experiment : "") + (scale != null ? " at scale " + scale : "")
                             + " (names as in metrics.csv, or geomean:<prefix>[kernel=…,over=…,n=…])");
+                if (by != null) {
+                    out.println("== " + metric + " by machine class");
+                    int w = width(7, rows.stream().map(r -> r[0]));
+                    String f = "%-" + w + "s %5s  %-14s %-27s %s%n";
+                    out.printf(Locale.ROOT, f, "machine", "runs", "latest", "band for the next run", "run-to-run sd");
+                    for (String[] r : rows) out.printf(Locale.ROOT, f, (Object[]) r);
+                }
             }
             return 0;
+        }
+
+        /** One machine class's line of {@code --by machine}: its runs, latest value, and the band learned from its own runs. */
+        private static String[] row(String group, Series.Key k, List<Series.Point> pts, Check.Options o) {
+            List<Series.Point> fin = pts.stream().filter(p -> Double.isFinite(p.value())).toList();
+            String latest = fin.isEmpty() ? "" : num(fin.get(fin.size() - 1).value()) + " " + fin.get(fin.size() - 1).unit();
+            String band = "", sd = "";
+            boolean exact = pts.stream().allMatch(p -> Double.isNaN(p.lo())) && !k.aggregate() && pts.stream().allMatch(p -> p.count() == 0);
+            if (!exact && fin.size() >= o.minRuns()) {
+                Check.Band b = Check.band(fin.stream().mapToDouble(Series.Point::value).toArray(), o, o.eDivisive());
+                if (b != null) {
+                    band = num(b.lo()) + " … " + num(b.hi());
+                    sd = String.format(Locale.ROOT, "%.1f %%", 100 * b.sigma());
+                }
+            } else if (!exact) band = "(needs " + o.minRuns() + " runs)";
+            return new String[] {group, Integer.toString(fin.size()), latest, band, sd};
         }
 
         private static void show(PrintWriter out, String group, Series.Key k, List<Series.Point> pts, Check.Options o) {
