@@ -148,6 +148,48 @@ class PgHistoryTest {
         assertThat(count(url, "SELECT count(*) FROM runs")).isEqualTo(1);
     }
 
+    @Test void eightProcessesAddingFiveRunsEachGiveFortyRunsAndAKilledWriterLeavesNoPartialRun(@TempDir Path tmp) throws Exception {
+        String url = newDatabase();
+        History.open(url, true).close();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> ps = new ArrayList<>();
+        Path shared = HistoryRuns.write(tmp.resolve("shared"), "shared", 7);
+        for (int w = 0; w < 8; w++) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), AddRuns.class.getName(), url));
+            for (int i = 0; i < 5; i++) cmd.add(HistoryRuns.write(tmp.resolve("p" + w), "p" + w + "r" + i, 10L * w + i).toString());
+            cmd.add(shared.toString()); // every process also adds the same run
+            ps.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        }
+        for (Process p : ps) {
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+        }
+        int perRun = RunData.read(shared).experiments().stream().mapToInt(e -> e.metrics().size()).sum();
+        assertThat(count(url, "SELECT count(*) FROM runs")).isEqualTo(41);
+        assertThat(count(url, "SELECT count(*) FROM runs WHERE run_id LIKE 'shared%' OR git_commit LIKE 'shared%'")).isEqualTo(1);
+        assertThat(count(url, "SELECT count(*) FROM metrics")).isEqualTo(41L * perRun);
+        // a writer halted in the middle of an add (no rollback sent): the server drops its transaction
+        Path second = HistoryRuns.write(tmp.resolve("k"), "kkkk111", 3);
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HistoryTest.HaltWhileAdding.class.getName(), url, second.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isEqualTo(HistoryTest.HaltWhileAdding.HALTED);
+        assertThat(count(url, "SELECT count(*) FROM runs")).isEqualTo(41);
+        assertThat(count(url, "SELECT count(*) FROM metrics")).isEqualTo(41L * perRun);
+        try (History h = History.open(url, true)) {
+            assertThat(h.add(RunData.read(second)).added()).isTrue(); // and the run can be added again
+        }
+    }
+
+    /** Adds the run folders given after the URL, each once. */
+    static final class AddRuns {
+        public static void main(String[] args) throws Exception {
+            try (History h = History.open(args[0], true)) {
+                for (int i = 1; i < args.length; i++) h.add(RunData.read(Path.of(args[i])));
+            }
+        }
+    }
+
     @Test void aNewerSchemaAnEmptyDatabaseAndOtherTablesAreRefusedByName() throws Exception {
         String url = newDatabase();
         assertThatThrownBy(() -> History.read(url)).isInstanceOf(IOException.class)
