@@ -14,22 +14,27 @@ final class HistoryAdd {
     private HistoryAdd() {}
 
     /**
-     * Adds a finished run to a history file, prints its check against the history of its machine (shown only: the
+     * Adds a finished run to a history (an SQLite file or a PostgreSQL URL), prints its check against the history of its machine (shown only: the
      * caller's exit code does not depend on it), writes {@code trends.html} into the run folder and redoes the report
      * so that it links to it.
      */
     static void addToHistory(Path file, Path runDir, PrintWriter out) throws IOException {
-        boolean existed = java.nio.file.Files.exists(file);
+        addToHistory(file.toString(), runDir, out);
+    }
+
+    /** The same, for a {@code --history} value: an SQLite file or a {@code jdbc:postgresql:} URL. */
+    static void addToHistory(String file, Path runDir, PrintWriter out) throws IOException {
+        boolean existed = History.isUrl(file) || java.nio.file.Files.exists(Path.of(file));
         try (History h = History.open(file, true)) {
             RunData run = RunData.read(runDir);
             var added = h.add(run);
-            out.println("history " + file + ": " + (added.added() ? "added " : "already held ") + added.run().runId() + " (" + h.runs().size() + " runs)");
+            out.println("history " + h.name() + ": " + (added.added() ? "added " : "already held ") + added.run().runId() + " (" + h.runs().size() + " runs)");
             var check = Check.check(h, run, Check.Options.DEFAULT, false);
             Check.print(check, out, false);
             var t = Trends.write(h, runDir.resolve("trends.html"), Check.Options.DEFAULT, null, null);
             out.println("trends: " + t.file().toAbsolutePath() + " (" + t.plots() + " plots, " + t.changes() + " changes)");
         } catch (IOException | RuntimeException | Error e) {
-            if (!existed) HistoryCommand.removeNew(file);
+            if (!existed) HistoryCommand.removeNew(Path.of(file));
             throw e;
         }
         RunSupport.report(runDir);

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "history", description = {
         "Regression tracking over a history of runs.",
-        "One SQLite file (default results/history.sqlite) holds every run added, keyed by commit, run id, scale and",
-        "hardware fingerprint. A run is checked against the runs of its own machine: a noise model learned from them and",
+        "One SQLite file (default results/history.sqlite), or a shared PostgreSQL database (--history",
+        "jdbc:postgresql://host/db), holds every run added, keyed by commit, run id, scale and hardware fingerprint. A run is checked against the runs of its own machine: a noise model learned from them and",
         "E-Divisive change points (Matteson & James 2014). Exit codes: 0 fine, 1 flagged (check), 2 bad input."},
         subcommands = {HistoryCommand.Add.class, HistoryCommand.ListRuns.class, HistoryCommand.Show.class, HistoryCommand.CheckRun.class,
                 HistoryCommand.TrendsPage.class, HistoryCommand.EvaluateGate.class})
@@ -68,7 +68,13 @@ final class HistoryCommand implements Runnable {
             }
     }
 
-    static History open(Path file, boolean create) throws IOException {
+    /**
+     * Opens the history a {@code --history} value names: a {@code jdbc:postgresql:} URL (credentials from the URL's
+     * properties, PGPASSWORD or ~/.pgpass; never printed) or an SQLite file.
+     */
+    static History open(String location, boolean create) throws IOException {
+        if (History.isUrl(location)) return create ? History.open(location, true) : History.read(location);
+        Path file = Path.of(location);
         if (create) Outputs.checkFile("--history", file);
         else if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such history file (prunebench history add creates one)");
         return create ? History.open(file, true) : History.read(file);
@@ -78,8 +84,9 @@ final class HistoryCommand implements Runnable {
     static final class Add implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file, created if missing (default: ${DEFAULT-VALUE})")
-        Path file;
+        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE|URL",
+                description = "history: an SQLite file (created if missing) or a PostgreSQL URL jdbc:postgresql://host[:port]/db (its tables created if it has none; default: ${DEFAULT-VALUE})")
+        String file;
 
         @Parameters(arity = "1..*", paramLabel = "RUN", description = "run folders (e.g. results/latest)")
         List<Path> runs;
@@ -87,8 +94,9 @@ final class HistoryCommand implements Runnable {
         @Override public Integer call() throws Exception {
             List<RunData> data = new ArrayList<>();
             for (Path r : runs) data.add(RunFolders.read("RUN", r)); // every folder is read before anything is added
-            Outputs.checkFile("--history", file);
-            boolean existed = Files.exists(file);
+            boolean url = History.isUrl(file);
+            if (!url) Outputs.checkFile("--history", Path.of(file));
+            boolean existed = url || Files.exists(Path.of(file));
             try (History h = open(file, true)) {
                 PrintWriter out = spec.commandLine().getOut();
                 for (RunData d : data) {
@@ -96,9 +104,9 @@ final class HistoryCommand implements Runnable {
                     out.println((a.added() ? "added " : "already in the history: ") + a.run().runId() + " (" + a.run().shortCommit() + ", "
                             + a.run().scale() + ", " + a.run().metrics() + " metrics) on [" + a.run().fingerprint() + "]");
                 }
-                out.println(file + ": " + h.runs().size() + " runs");
+                out.println(h.name() + ": " + h.runs().size() + " runs");
             } catch (Exception | Error e) {
-                if (!existed) removeNew(file); // a refused add leaves no new history file behind
+                if (!existed) removeNew(Path.of(file)); // a refused add leaves no new history file behind
                 throw e;
             }
             return 0;
@@ -109,8 +117,9 @@ final class HistoryCommand implements Runnable {
     static final class ListRuns implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file (default: ${DEFAULT-VALUE})")
-        Path file;
+        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE|URL",
+                description = "history: an SQLite file or a PostgreSQL URL jdbc:postgresql://host[:port]/db (default: ${DEFAULT-VALUE})")
+        String file;
 
         @Override public Integer call() throws Exception {
             try (History h = open(file, false)) {
@@ -131,7 +140,7 @@ final class HistoryCommand implements Runnable {
                 }
                 int m = 0;
                 for (var e : machines.entrySet()) out.printf(Locale.ROOT, "m%d: %s (%d runs)%n", ++m, e.getKey(), e.getValue());
-                out.println(file + ": " + runs.size() + " runs, schema version " + h.schemaVersion());
+                out.println(h.name() + ": " + runs.size() + " runs, schema version " + h.schemaVersion());
             }
             return 0;
         }
@@ -144,8 +153,9 @@ final class HistoryCommand implements Runnable {
     static final class Show implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file (default: ${DEFAULT-VALUE})")
-        Path file;
+        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE|URL",
+                description = "history: an SQLite file or a PostgreSQL URL jdbc:postgresql://host[:port]/db (default: ${DEFAULT-VALUE})")
+        String file;
 
         @Parameters(index = "0", paramLabel = "METRIC", description = "metric or family name")
         String metric;
@@ -159,12 +169,18 @@ final class HistoryCommand implements Runnable {
         @Option(names = "--scale", paramLabel = "SCALE", description = "only this scale")
         String scale;
 
+        @Option(names = "--by", paramLabel = "machine",
+                description = "machine: one line per machine class (fingerprint) and scale, side by side: runs, latest value, its own band and noise")
+        String by;
+
         @picocli.CommandLine.Mixin Gate gate = new Gate();
 
         @Override public Integer call() throws Exception {
             Check.Options o = gate.options();
+            if (by != null && !by.equals("machine")) throw new IllegalArgumentException("--by " + by + ": only 'machine' is known");
             try (History h = open(file, false)) {
                 PrintWriter out = spec.commandLine().getOut();
+                List<String[]> rows = new ArrayList<>();
                 boolean family = metric.startsWith(Series.GEOMEAN);
                 String prefix = family ? metric.substring(Series.GEOMEAN.length(), metric.indexOf('[') < 0 ? metric.length() : metric.indexOf('[')) : metric;
                 List<History.Value> vs = h.values(null, scale, experiment, prefix);
@@ -177,15 +193,39 @@ final class HistoryCommand implements Runnable {
                     for (var e : Series.of(g.getValue(), true).entrySet()) {
                         if (!e.getKey().name().equals(metric)) continue;
                         shown++;
-                        show(out, g.getKey(), e.getKey(), e.getValue(), o);
+                        if (by != null) rows.add(row(g.getKey(), e.getKey(), e.getValue(), o));
+                        else show(out, g.getKey(), e.getKey(), e.getValue(), o);
                     }
                 }
                 if (shown == 0)
                     throw new IllegalArgumentException("METRIC " + metric + ": not in the history" + (machine != null ? " on a machine matching '" + machine + "'" : "")
                             + (experiment != null ? " for experiment " + experiment : "") + (scale != null ? " at scale " + scale : "")
                             + " (names as in metrics.csv, or geomean:<prefix>[kernel=…,over=…,n=…])");
+                if (by != null) {
+                    out.println("== " + metric + " by machine class");
+                    int w = width(7, rows.stream().map(r -> r[0]));
+                    String f = "%-" + w + "s %5s  %-14s %-27s %s%n";
+                    out.printf(Locale.ROOT, f, "machine", "runs", "latest", "band for the next run", "run-to-run sd");
+                    for (String[] r : rows) out.printf(Locale.ROOT, f, (Object[]) r);
+                }
             }
             return 0;
+        }
+
+        /** One machine class's line of {@code --by machine}: its runs, latest value, and the band learned from its own runs. */
+        private static String[] row(String group, Series.Key k, List<Series.Point> pts, Check.Options o) {
+            List<Series.Point> fin = pts.stream().filter(p -> Double.isFinite(p.value())).toList();
+            String latest = fin.isEmpty() ? "" : num(fin.get(fin.size() - 1).value()) + " " + fin.get(fin.size() - 1).unit();
+            String band = "", sd = "";
+            boolean exact = pts.stream().allMatch(p -> Double.isNaN(p.lo())) && !k.aggregate() && pts.stream().allMatch(p -> p.count() == 0);
+            if (!exact && fin.size() >= o.minRuns()) {
+                Check.Band b = Check.band(fin.stream().mapToDouble(Series.Point::value).toArray(), o, o.eDivisive());
+                if (b != null) {
+                    band = num(b.lo()) + " … " + num(b.hi());
+                    sd = String.format(Locale.ROOT, "%.1f %%", 100 * b.sigma());
+                }
+            } else if (!exact) band = "(needs " + o.minRuns() + " runs)";
+            return new String[] {group, Integer.toString(fin.size()), latest, band, sd};
         }
 
         private static void show(PrintWriter out, String group, Series.Key k, List<Series.Point> pts, Check.Options o) {
@@ -240,8 +280,9 @@ final class HistoryCommand implements Runnable {
     static final class CheckRun implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file (default: ${DEFAULT-VALUE})")
-        Path file;
+        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE|URL",
+                description = "history: an SQLite file or a PostgreSQL URL jdbc:postgresql://host[:port]/db (default: ${DEFAULT-VALUE})")
+        String file;
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "RUN", defaultValue = "results/latest", description = "run folder (default: ${DEFAULT-VALUE})")
         Path run;
@@ -269,10 +310,11 @@ final class HistoryCommand implements Runnable {
     static final class TrendsPage implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file (default: ${DEFAULT-VALUE})")
-        Path file;
+        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE|URL",
+                description = "history: an SQLite file or a PostgreSQL URL jdbc:postgresql://host[:port]/db (default: ${DEFAULT-VALUE})")
+        String file;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "page to write (default: trends.html beside the history file)")
+        @Option(names = "--out", paramLabel = "FILE", description = "page to write (default: trends.html beside the history file; for a PostgreSQL history, in the working folder)")
         Path out;
 
         @Option(names = "--machine", paramLabel = "FINGERPRINT", description = "only this machine (its fingerprint as history list shows it)")
@@ -296,9 +338,10 @@ final class HistoryCommand implements Runnable {
                     throw new IllegalArgumentException("--metric " + metric + ": not a regular expression: " + e.getDescription());
                 }
             }
-            Path page = out != null ? out : file.toAbsolutePath().resolveSibling("trends.html");
+            boolean url = History.isUrl(file);
+            Path page = out != null ? out : url ? Path.of("trends.html") : Path.of(file).toAbsolutePath().resolveSibling("trends.html");
             Outputs.checkFile("--out", page);
-            if (Files.exists(file) && Files.exists(page) && Files.isSameFile(file, page))
+            if (!url && Files.exists(Path.of(file)) && Files.exists(page) && Files.isSameFile(Path.of(file), page))
                 throw new IllegalArgumentException("--out " + page + ": is the history file itself; give another file for the page");
             if (Files.exists(page) && !force && !Trends.isTrendsPage(page))
                 throw new IllegalArgumentException("--out " + page + ": exists and is not a trends page prunebench wrote; give a new file, or --force to replace it");
@@ -316,8 +359,9 @@ final class HistoryCommand implements Runnable {
     static final class EvaluateGate implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE", description = "history file (default: ${DEFAULT-VALUE})")
-        Path file;
+        @Option(names = "--history", defaultValue = DEFAULT_HISTORY, paramLabel = "FILE|URL",
+                description = "history: an SQLite file or a PostgreSQL URL jdbc:postgresql://host[:port]/db (default: ${DEFAULT-VALUE})")
+        String file;
 
         @Option(names = "--machine", paramLabel = "TEXT", description = "the machine whose fingerprint contains TEXT (default: the one with most runs)")
         String machine;
@@ -343,13 +387,13 @@ final class HistoryCommand implements Runnable {
                     if (r.scale().equals(scale) && (machine == null || r.fingerprint().contains(machine))) counts.merge(r.fingerprint(), 1, Integer::sum);
                 String fp = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
                 if (fp == null || counts.get(fp) < o.minRuns() + 1)
-                    throw new IllegalArgumentException("--history " + file + ": needs at least " + (o.minRuns() + 1) + " runs at scale " + scale + " on one machine"
+                    throw new IllegalArgumentException("--history " + History.display(file) + ": needs at least " + (o.minRuns() + 1) + " runs at scale " + scale + " on one machine"
                             + (machine != null ? " matching '" + machine + "'" : "") + ", has " + (fp == null ? 0 : counts.get(fp)));
                 List<Map<Series.Key, Double>> runs = Evaluate.families(h.values(fp, scale, null, null));
                 long gated = runs.isEmpty() ? 0 : runs.get(0).keySet().stream()
                         .filter(k -> k.name().startsWith(Series.GEOMEAN + "speedup[") && runs.stream().allMatch(x -> x.containsKey(k))).count();
                 if (gated == 0)
-                    throw new IllegalArgumentException("--history " + file + ": the " + runs.size() + " runs at scale " + scale + " on [" + fp
+                    throw new IllegalArgumentException("--history " + History.display(file) + ": the " + runs.size() + " runs at scale " + scale + " on [" + fp
                             + "] hold no gated kernel family (speedup over fastest-dense measured in every run); history evaluate needs runs of a"
                             + " timed SpMM experiment such as spmm-gate (prunebench run spmm-gate --history FILE)");
                 List<Integer> sizes = new ArrayList<>();

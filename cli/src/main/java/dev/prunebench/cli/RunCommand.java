@@ -37,9 +37,9 @@ final class RunCommand implements Callable<Integer> {
             description = "after the run, compare it with this baseline run (e.g. results/baseline) and exit 1 on a regression")
     Path regress;
 
-    @Option(names = "--history", paramLabel = "FILE",
-            description = "add the finished run to this history file (created if missing), check it against the history (shown, never failing the run) and write trends.html into the run folder")
-    Path history;
+    @Option(names = "--history", paramLabel = "FILE|URL",
+            description = "add the finished run to this history (an SQLite file, created if missing, or a PostgreSQL URL jdbc:postgresql://host/db), check it against the history (shown, never failing the run) and write trends.html into the run folder")
+    String history;
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
@@ -61,9 +61,13 @@ final class RunCommand implements Callable<Integer> {
         if (selected.isEmpty()) throw new IllegalArgumentException("ID: no experiment named (give ids, or 'all'; see prunebench list)");
         if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
         if (history != null) { // a bad history file fails before the run, not after
-            Outputs.checkFile("--history", history);
-            if (java.nio.file.Files.exists(history) && java.nio.file.Files.size(history) > 0) dev.prunebench.history.History.read(history).close();
-            else Outputs.checkCreatable("--history", history); // /proc/x.sqlite: refused now, not after the run
+            if (dev.prunebench.history.History.isUrl(history)) dev.prunebench.history.History.open(history, true).close(); // unreachable: refused now
+            else {
+                Path file = Path.of(history);
+                Outputs.checkFile("--history", file);
+                if (java.nio.file.Files.exists(file) && java.nio.file.Files.size(file) > 0) dev.prunebench.history.History.read(file).close();
+                else Outputs.checkCreatable("--history", file); // /proc/x.sqlite: refused now, not after the run
+            }
         }
         RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
         Path dest = outcome.dir();

@@ -27,6 +27,11 @@ class HistoryCommandTest {
 
     /** A run of one experiment: one kernel's speedups over fastest-dense at 6 points (run noise 1 %), slowed by {@code slowdown}. */
     static Path run(Path root, String commit, long seed, double slowdown, double nnz) throws Exception {
+        return run(root, commit, seed, slowdown, nnz, FP);
+    }
+
+    /** The same on the machine class {@code fingerprint}. */
+    static Path run(Path root, String commit, long seed, double slowdown, double nnz, String fingerprint) throws Exception {
         Random r = new Random(seed);
         try (RunWriter w = new RunWriter(root.resolve(commit + seed), commit, Scale.QUICK, seed, RunWriter.nullStream(), false)) {
             try (RunWriter.Context c = w.experiment("hartenstein-spmm-cpu", "paper")) {
@@ -42,7 +47,7 @@ class HistoryCommandTest {
                 c.metric(Metric.exact("nnz[g=1,rate=0.80]", nnz, "count"));
             }
             Map<String, Object> env = new LinkedHashMap<>();
-            env.put("fingerprint", FP);
+            env.put("fingerprint", fingerprint);
             env.put("git_commit", commit);
             env.put("git_dirty", "false");
             return w.finish(Map.of(), Environment.of(env), d -> {});
@@ -123,6 +128,31 @@ class HistoryCommandTest {
     }
 
     /** A commit that is no hash ("unknown (not a git work tree)") widens its column; every row stays aligned with the header. */
+    @Test void showByMachinePutsEachMachineClassOnItsOwnLineWithItsOwnBand(@TempDir Path tmp) throws Exception {
+        Path h = tmp.resolve("h.sqlite");
+        for (int i = 0; i < 5; i++) {
+            assertThat(exec("history", "add", "--history", h.toString(), run(tmp, "c" + i, i, 1.0, 1000).toString()).code()).isZero();
+            assertThat(exec("history", "add", "--history", h.toString(), run(tmp.resolve("arm"), "c" + i, 50 + i, 2.0, 1000, "arm board | 4 cores | neon").toString()).code()).isZero();
+        }
+        assertThat(exec("history", "add", "--history", h.toString(), run(tmp.resolve("gpu"), "c9", 90, 1.0, 1000, "gpu box | 8 cores | avx2").toString()).code()).isZero();
+        Out by = exec("history", "show", FAMILY, "--history", h.toString(), "--by", "machine");
+        assertThat(by.code()).as(by.err()).isZero();
+        java.util.List<String> lines = by.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("== " + FAMILY + " by machine class");
+        assertThat(lines.get(1)).startsWith("machine").contains("band for the next run");
+        assertThat(lines).hasSize(5);
+        String x86 = lines.stream().filter(l -> l.startsWith(FP)).findFirst().orElseThrow(), arm = lines.stream().filter(l -> l.startsWith("arm board")).findFirst().orElseThrow();
+        assertThat(x86).contains(" 5  ").contains(" … ").contains("%");
+        assertThat(arm).contains(" 5  ").contains(" … ");
+        assertThat(lines.stream().filter(l -> l.startsWith("gpu box")).findFirst().orElseThrow()).contains(" 1  ").contains("(needs 3 runs)");
+        // each band from its own runs: the arm board's kernel is half as fast, so its band lies below the x86 one
+        java.util.regex.Pattern band = java.util.regex.Pattern.compile("([0-9.]+) … ([0-9.]+)");
+        java.util.regex.Matcher mx = band.matcher(x86), ma = band.matcher(arm);
+        assertThat(mx.find() && ma.find()).isTrue();
+        assertThat(Double.parseDouble(ma.group(2))).isLessThan(Double.parseDouble(mx.group(1)));
+        assertThat(exec("history", "show", FAMILY, "--history", h.toString(), "--by", "commit").code()).isEqualTo(2);
+    }
+
     @Test void listColumnsStayAlignedWithALongCommitText(@TempDir Path tmp) throws Exception {
         Path h = tmp.resolve("h.sqlite");
         String a = run(tmp, "unknown (not a git work tree)", 1, 1.0, 1000).toString(), b = run(tmp, "c1", 2, 1.0, 1000).toString();

@@ -50,17 +50,6 @@ public final class History implements AutoCloseable {
      */
     static final Map<Integer, List<String>> MIGRATIONS = Map.of();
 
-    private static final String[] CREATE = {
-        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-        "CREATE TABLE runs (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, git_commit TEXT NOT NULL, git_dirty TEXT NOT NULL,"
-                + " scale TEXT NOT NULL, fingerprint TEXT NOT NULL, started TEXT NOT NULL, finished TEXT, seed INTEGER,"
-                + " added TEXT NOT NULL, source TEXT, UNIQUE (run_id, git_commit, scale, fingerprint))",
-        "CREATE TABLE metrics (run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, experiment TEXT NOT NULL,"
-                + " name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('exact', 'timing', 'info')), value REAL,"
-                + " unit TEXT NOT NULL, modelled INTEGER NOT NULL CHECK (modelled IN (0, 1)), samples TEXT NOT NULL,"
-                + " n_samples INTEGER NOT NULL, PRIMARY KEY (run, experiment, name))",
-        "CREATE INDEX metrics_by_name ON metrics (experiment, name)",
-    };
 
     /** One run as the history knows it. {@code id} is the row id (the order runs were added in). */
     public record Run(long id, String runId, String commit, String dirty, String scale, String fingerprint, String started,
@@ -75,13 +64,72 @@ public final class History implements AutoCloseable {
     public record Added(Run run, boolean added) {}
 
     private final Path file;
+    /** How messages name the store: the SQLite file, or the JDBC URL with any password masked. */
+    private final String name;
+    private final Dialect dialect;
     private final Connection db;
     private final boolean readOnly;
 
-    private History(Path file, Connection db, boolean readOnly) {
+    private History(Path file, String name, Dialect dialect, Connection db, boolean readOnly) {
         this.file = file;
+        this.name = name;
+        this.dialect = dialect;
         this.db = db;
         this.readOnly = readOnly;
+    }
+
+    /** True when {@code location} names a PostgreSQL database ({@code jdbc:postgresql://host[:port]/db[?…]}), not a file. */
+    public static boolean isUrl(String location) {
+        return Dialect.of(location) == Dialect.POSTGRESQL;
+    }
+
+    /** {@code location} as it may be printed: a password in a JDBC URL masked. */
+    public static String display(String location) {
+        return Dialect.mask(location);
+    }
+
+    /**
+     * Opens the history a {@code --history} value names: a {@code jdbc:postgresql:} URL (a shared database; the
+     * schema is created in it when {@code create} and it holds no tables) or an SQLite file ({@link #open(Path, boolean)}).
+     */
+    public static History open(String location, boolean create) throws IOException {
+        return isUrl(location) ? openUrl(location, create, false) : open(Path.of(location), create);
+    }
+
+    /** Opens an existing history read-only, from a {@code jdbc:postgresql:} URL or an SQLite file ({@link #read(Path)}). */
+    public static History read(String location) throws IOException {
+        return isUrl(location) ? openUrl(location, false, true) : read(Path.of(location));
+    }
+
+    /**
+     * PostgreSQL: credentials come from where the driver finds them (the URL's {@code user}/{@code password}
+     * properties, {@code ~/.pgpass} or {@code PGPASSFILE}); {@code PGUSER} and {@code PGPASSWORD} are passed on when the
+     * URL names none. The URL is never printed with its password.
+     */
+    private static History openUrl(String url, boolean create, boolean readOnly) throws IOException {
+        String name = Dialect.mask(url);
+        java.util.Properties props = new java.util.Properties();
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.contains("user=") && System.getenv("PGUSER") != null) props.setProperty("user", System.getenv("PGUSER"));
+        if (!lower.contains("password=") && System.getenv("PGPASSWORD") != null) props.setProperty("password", System.getenv("PGPASSWORD"));
+        if (!props.containsKey("user") && !lower.contains("user=")) props.setProperty("user", System.getProperty("user.name"));
+        props.setProperty("ApplicationName", "prunebench");
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, props);
+            if (readOnly) c.setReadOnly(true);
+        } catch (SQLException e) {
+            throw new IOException(name + ": cannot connect to PostgreSQL: " + Dialect.mask(e.getMessage()), e);
+        }
+        try {
+            History h = new History(null, name, Dialect.POSTGRESQL, c, readOnly);
+            h.prepareSchema(true);
+            return h;
+        } catch (SQLException | IOException | RuntimeException e) {
+            try { c.close(); } catch (SQLException ignored) { /* already failing */ }
+            if (e instanceof IOException io) throw io;
+            throw new IOException(name + ": " + Dialect.mask(e.getMessage()), e);
+        }
     }
 
     /**
@@ -123,7 +171,7 @@ public final class History implements AutoCloseable {
             throw new IOException(file + ": cannot open as SQLite: " + e.getMessage(), e);
         }
         try {
-            History h = new History(file, c, readOnly);
+            History h = new History(file, file.toString(), Dialect.SQLITE, c, readOnly);
             h.prepareSchema(exists && !empty);
             return h;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -140,17 +188,29 @@ public final class History implements AutoCloseable {
         }
     }
 
-    private void prepareSchema(boolean existing) throws SQLException, IOException {
+    private List<String> tables() throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(dialect.listTables)) {
             while (rs.next()) tables.add(rs.getString(1));
         }
+        return tables;
+    }
+
+    private String kindOfStore() { return dialect == Dialect.SQLITE ? "an SQLite database" : "a PostgreSQL database"; }
+
+    private void prepareSchema(boolean existing) throws SQLException, IOException {
+        List<String> tables = tables();
         if (tables.isEmpty()) {
-            if (readOnly) throw new IOException(file + ": an SQLite database without tables, not a prunebench history (prunebench history add creates one)");
+            if (readOnly) throw new IOException(name + ": " + kindOfStore() + " without tables, not a prunebench history (prunebench history add creates one)");
             db.setAutoCommit(false);
+            boolean created = false;
             try (Statement s = db.createStatement()) {
-                for (String sql : CREATE) s.execute(sql);
-                s.execute("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+                if (dialect.schemaLock != null) s.execute(dialect.schemaLock);
+                if (tables().isEmpty()) { // another writer may have created it while we waited for the lock
+                    for (String sql : dialect.create()) s.execute(sql);
+                    s.execute("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+                    created = true;
+                }
                 db.commit();
             } catch (SQLException e) {
                 db.rollback();
@@ -158,22 +218,23 @@ public final class History implements AutoCloseable {
             } finally {
                 db.setAutoCommit(true);
             }
-            return;
+            if (created) return;
+            tables = tables();
         }
         if (!tables.contains("schema_version"))
-            throw new IOException(file + ": an SQLite database but not a prunebench history (no schema_version table; tables: "
+            throw new IOException(name + ": " + kindOfStore() + " but not a prunebench history (no schema_version table; tables: "
                     + String.join(", ", tables) + ")");
         int version = version();
         if (version == SCHEMA_VERSION) return;
         if (version > SCHEMA_VERSION)
-            throw new IOException(file + ": history schema version " + version + " was written by a newer prunebench; this one reads version "
+            throw new IOException(name + ": history schema version " + version + " was written by a newer prunebench; this one reads version "
                     + SCHEMA_VERSION + " (upgrade prunebench, or start a new history file)");
         for (int v = version; v < SCHEMA_VERSION; v++)
             if (!MIGRATIONS.containsKey(v))
-                throw new IOException(file + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
+                throw new IOException(name + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
                         + ") and no migration from version " + v + " is known; it is not read (start a new history file)");
         if (readOnly)
-            throw new IOException(file + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
+            throw new IOException(name + ": history schema version " + version + " is older than this prunebench's (" + SCHEMA_VERSION
                     + "); prunebench history add migrates it (a read-only command does not write)");
         db.setAutoCommit(false);
         try (Statement s = db.createStatement()) {
@@ -182,7 +243,7 @@ public final class History implements AutoCloseable {
             db.commit();
         } catch (SQLException e) {
             db.rollback();
-            throw new IOException(file + ": migrating history schema " + version + " → " + SCHEMA_VERSION + " failed: " + e.getMessage(), e);
+            throw new IOException(name + ": migrating history schema " + version + " → " + SCHEMA_VERSION + " failed: " + e.getMessage(), e);
         } finally {
             db.setAutoCommit(true);
         }
@@ -190,21 +251,28 @@ public final class History implements AutoCloseable {
 
     private int version() throws SQLException, IOException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-            if (!rs.next()) throw new IOException(file + ": table schema_version is empty (expected one row with the schema version)");
+            if (!rs.next()) throw new IOException(name + ": table schema_version is empty (expected one row with the schema version)");
             int v = rs.getInt(1);
-            if (rs.next()) throw new IOException(file + ": table schema_version has more than one row");
+            if (rs.next()) throw new IOException(name + ": table schema_version has more than one row");
             return v;
         }
     }
 
+    /** The SQLite file, or null for a PostgreSQL history. */
     public Path file() { return file; }
+
+    /** The history as messages name it: the SQLite file, or the JDBC URL with any password masked. */
+    public String name() { return name; }
+
+    /** True for a PostgreSQL history. */
+    public boolean shared() { return dialect == Dialect.POSTGRESQL; }
 
     /** The schema version of the open file (always {@link #SCHEMA_VERSION} once open). */
     public int schemaVersion() throws IOException {
         try {
             return version();
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IOException(name + ": " + Dialect.mask(e.getMessage()), e);
         }
     }
 
@@ -236,7 +304,9 @@ public final class History implements AutoCloseable {
                 }
                 long id;
                 try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (run_id, git_commit, git_dirty, scale, fingerprint, started,"
-                        + " finished, seed, added, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                        + " finished, seed, added, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        // the same run added by another writer since our look: no row, no error (it waits for theirs to commit)
+                        + " ON CONFLICT (run_id, git_commit, scale, fingerprint) DO NOTHING", Statement.RETURN_GENERATED_KEYS)) {
                     p.setString(1, run.runId());
                     p.setString(2, commit);
                     p.setString(3, dirty);
@@ -247,7 +317,12 @@ public final class History implements AutoCloseable {
                     p.setLong(8, seed);
                     p.setString(9, Instant.now().toString());
                     p.setString(10, run.dir().toString());
-                    p.executeUpdate();
+                    if (p.executeUpdate() == 0) {
+                        db.rollback();
+                        Run other = find(run.runId(), commit, scale, fingerprint);
+                        if (other == null) throw new SQLException("the run's key is taken but its row is not visible", "23505");
+                        return new Added(other, false);
+                    }
                     try (ResultSet k = p.getGeneratedKeys()) {
                         k.next();
                         id = k.getLong(1);
@@ -262,7 +337,7 @@ public final class History implements AutoCloseable {
                             p.setString(3, m.name());
                             p.setString(4, m.kind().name().toLowerCase(Locale.ROOT));
                             if (Double.isFinite(m.value())) p.setDouble(5, m.value());
-                            else p.setNull(5, java.sql.Types.REAL); // SQLite has no NaN: a missing value is NULL
+                            else p.setNull(5, java.sql.Types.DOUBLE); // SQLite has no NaN: a missing value is NULL
                             p.setString(6, m.unit());
                             p.setInt(7, m.modelled() ? 1 : 0);
                             p.setString(8, samples(m.samples()));
@@ -276,7 +351,7 @@ public final class History implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 db.rollback();
                 // the same run added by another process between our look and our insert: a no-op, as in sequence
-                if (e instanceof SQLException q && q.getErrorCode() == 19 /* SQLITE_CONSTRAINT */) {
+                if (e instanceof SQLException q && (q.getErrorCode() == 19 /* SQLITE_CONSTRAINT */ || "23505".equals(q.getSQLState()) /* unique_violation */)) {
                     Run other = find(run.runId(), commit, scale, fingerprint);
                     if (other != null) return new Added(other, false);
                 }
@@ -285,7 +360,7 @@ public final class History implements AutoCloseable {
                 db.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new IOException(file + ": adding run " + run.runId() + " failed (the history is unchanged): " + e.getMessage(), e);
+            throw new IOException(name + ": adding run " + run.runId() + " failed (the history is unchanged): " + Dialect.mask(e.getMessage()), e);
         }
     }
 
@@ -295,7 +370,7 @@ public final class History implements AutoCloseable {
             return find(run.runId(), str(run.environment().asMap().get("git_commit"), "unknown"), str(run.manifest().get("scale"), "unknown"),
                     run.environment().fingerprint());
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IOException(name + ": " + Dialect.mask(e.getMessage()), e);
         }
     }
 
@@ -309,14 +384,14 @@ public final class History implements AutoCloseable {
         try {
             return runs("");
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IOException(name + ": " + Dialect.mask(e.getMessage()), e);
         }
     }
 
     private List<Run> runs(String where, String... args) throws SQLException, IOException {
         List<Run> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement("SELECT r.id, r.run_id, r.git_commit, r.git_dirty, r.scale, r.fingerprint, r.started,"
-                + " r.finished, r.seed, r.added, r.source, (SELECT count(*) FROM metrics m WHERE m.run = r.id), typeof(r.seed) FROM runs r " + where
+                + " r.finished, r.seed, r.added, r.source, (SELECT count(*) FROM metrics m WHERE m.run = r.id), " + dialect.typeOf("r.seed", "integer") + " FROM runs r " + where
                 + " ORDER BY r.started, r.id")) {
             for (int i = 0; i < args.length; i++) p.setString(i + 1, args[i]);
             try (ResultSet rs = p.executeQuery()) {
@@ -342,7 +417,8 @@ public final class History implements AutoCloseable {
         Map<Long, Run> byId = new LinkedHashMap<>();
         for (Run r : runs()) byId.put(r.id(), r);
         StringBuilder sql = new StringBuilder("SELECT m.run, m.experiment, m.name, m.kind, m.value, m.unit, m.modelled, m.samples,"
-                + " typeof(m.value), typeof(m.modelled), typeof(m.kind), typeof(m.samples)"
+                + " " + dialect.typeOf("m.value", "real") + ", " + dialect.typeOf("m.modelled", "integer") + ", " + dialect.typeOf("m.kind", "text")
+                + ", " + dialect.typeOf("m.samples", "text")
                 + " FROM metrics m JOIN runs r ON r.id = m.run WHERE 1 = 1");
         List<String> args = new ArrayList<>();
         if (fingerprint != null) { sql.append(" AND r.fingerprint = ?"); args.add(fingerprint); }
@@ -395,7 +471,7 @@ public final class History implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IOException(name + ": " + Dialect.mask(e.getMessage()), e);
         }
         return out;
     }
@@ -413,7 +489,7 @@ public final class History implements AutoCloseable {
 
     /** A history edited (or damaged) outside prunebench: the file, the row and what is wrong with it. */
     private IOException corrupt(String where, String what) {
-        return new IOException(file + ": corrupt history: " + where + ": " + what);
+        return new IOException(name + ": corrupt history: " + where + ": " + what);
     }
 
     private static String clip(String s) {
@@ -426,7 +502,7 @@ public final class History implements AutoCloseable {
         try {
             db.close();
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IOException(name + ": " + Dialect.mask(e.getMessage()), e);
         }
     }
 }

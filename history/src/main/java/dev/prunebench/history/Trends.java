@@ -103,7 +103,7 @@ public final class Trends {
         StringBuilder html = new StringBuilder(64 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append(TITLE).append("\n<style>").append(CSS).append("</style>\n</head><body>\n")
-                .append("<header><h1>prunebench trends</h1><p class=\"meta\">history <code>").append(esc(h.file().getFileName().toString()))
+                .append("<header><h1>prunebench trends</h1><p class=\"meta\">history <code>").append(esc(h.file() != null ? h.file().getFileName().toString() : h.name()))
                 .append("</code> · ").append(runs.size()).append(" runs · ").append(groups.size()).append(" machine/scale groups · ")
                 .append(changes.size()).append(" changes. Band: each segment's mean ± the prediction half-width from the run-to-run spread ")
                 .append("pooled over the segments; change points by E-Divisive means (Matteson &amp; James 2014) with a permutation test; both at ")

@@ -135,7 +135,7 @@ class HistoryTest {
 
         public static void main(String[] args) throws Exception {
             AtomicInteger n = new AtomicInteger();
-            try (History h = History.open(Path.of(args[0]), false)) {
+            try (History h = History.open(args[0], false)) { // an SQLite file or a PostgreSQL URL
                 h.add(RunData.read(Path.of(args[1])), () -> { if (n.incrementAndGet() == 10) Runtime.getRuntime().halt(HALTED); });
             }
             System.exit(1);
