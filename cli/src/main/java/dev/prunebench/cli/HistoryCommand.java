@@ -1,5 +1,6 @@
 package dev.prunebench.cli;
 
+import dev.prunebench.results.MetricName;
 import dev.prunebench.results.RunData;
 import dev.prunebench.history.Check;
 import dev.prunebench.history.EDivisive;
@@ -182,7 +183,8 @@ final class HistoryCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 List<String[]> rows = new ArrayList<>();
                 boolean family = metric.startsWith(Series.GEOMEAN);
-                String prefix = family ? metric.substring(Series.GEOMEAN.length(), metric.indexOf('[') < 0 ? metric.length() : metric.indexOf('[')) : metric;
+                String rest = metric.substring(family ? Series.GEOMEAN.length() : 0);
+                String prefix = family ? MetricName.tryParse(rest).map(MetricName::base).orElse(rest) : metric;
                 List<History.Value> vs = h.values(null, scale, experiment, prefix);
                 Map<String, List<History.Value>> groups = new LinkedHashMap<>();
                 for (History.Value v : vs)
