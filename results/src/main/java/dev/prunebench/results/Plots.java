@@ -92,7 +92,41 @@ public final class Plots {
     }
 
     /** Points of one series, in table order. */
-    record Series(String name, List<Double> x, List<Double> y, List<String> categories, boolean modelled) {}
+    record Series(String name, List<Double> x, List<Double> y, List<Double> err, List<String> categories, boolean modelled) {}
+
+    /**
+     * The interval columns of {@code y} in {@code table}, low then high, or null when it has none. The rule, first match
+     * wins: {@code <y>_ci_low}/{@code <y>_ci_high}; {@code <y>_low}/{@code <y>_high}; the two columns right after
+     * {@code y} when they are named {@code ci_low*}/{@code ci_high*} (e.g. {@code median_ms,ci_low,ci_high});
+     * {@code <p>_low}/{@code <p>_high} where {@code y} is {@code <p>_<rest>} (e.g. {@code measured_speedup} with
+     * {@code measured_low}). Both columns must be numeric.
+     */
+    static String[] intervalColumns(Table table, String y) {
+        List<String> names = table.columnNames();
+        List<String[]> candidates = new ArrayList<>();
+        candidates.add(new String[] {y + "_ci_low", y + "_ci_high"});
+        candidates.add(new String[] {y + "_low", y + "_high"});
+        int i = names.indexOf(y);
+        if (i >= 0 && i + 2 < names.size() && names.get(i + 1).startsWith("ci_low") && names.get(i + 2).startsWith("ci_high"))
+            candidates.add(new String[] {names.get(i + 1), names.get(i + 2)});
+        int us = y.indexOf('_');
+        if (us > 0) candidates.add(new String[] {y.substring(0, us) + "_low", y.substring(0, us) + "_high"});
+        for (String[] c : candidates)
+            if (names.contains(c[0]) && names.contains(c[1]) && table.column(c[0]) instanceof NumericColumn<?>
+                    && table.column(c[1]) instanceof NumericColumn<?>) return c;
+        return null;
+    }
+
+    /**
+     * Half-width of the error bar drawn for a value: XChart draws symmetric bars, so the wider side of the interval
+     * (never narrower than the interval); 0 when the row has no interval.
+     */
+    static double halfWidth(double y, double lo, double hi) {
+        double e = 0;
+        if (!Double.isNaN(lo)) e = Math.max(e, y - lo);
+        if (!Double.isNaN(hi)) e = Math.max(e, hi - y);
+        return Double.isFinite(e) ? e : 0;
+    }
 
     /** Builds the XChart chart; throws IllegalArgumentException naming the plot, table and column when data is unusable. */
     static Chart<?, ?> chart(PlotSpec spec, Table table) {
@@ -103,6 +137,9 @@ public final class Plots {
             throw new IllegalArgumentException(where + ": y column '" + spec.y() + "' is not numeric (" + yc.type().name() + ")");
         Column<?> sc = spec.series() == null || spec.series().isBlank() ? null : column(table, spec.series(), where, "series");
         Column<?> mc = table.columnNames().contains("modelled") ? table.column("modelled") : null;
+        String[] ci = intervalColumns(table, spec.y());
+        NumericColumn<?> loc = ci == null ? null : (NumericColumn<?>) table.column(ci[0]);
+        NumericColumn<?> hic = ci == null ? null : (NumericColumn<?>) table.column(ci[1]);
         List<String[]> conds = new ArrayList<>();
         for (String f : spec.filter()) {
             int eq = f.indexOf('=');
@@ -126,7 +163,7 @@ public final class Plots {
             boolean modelled = mc != null && isTrue(mc.getString(r));
             allModelled &= modelled;
             if (modelled) key = key + " (modelled)";
-            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
+            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
             if (bar) s.categories().add(xc.getString(r));
             else {
                 double x = ((NumericColumn<?>) xc).getDouble(r);
@@ -134,14 +171,15 @@ public final class Plots {
                 s.x().add(x);
             }
             s.y().add(y);
+            if (ci != null) s.err().add(halfWidth(y, loc.getDouble(r), hic.getDouble(r)));
             points++;
         }
         if (points == 0) throw new IllegalArgumentException(where + ": no rows to plot" + (conds.isEmpty() ? "" : " after filter " + spec.filter()));
         String title = spec.title() + (allModelled && mc != null ? " (modelled)" : "");
-        return bar ? barChart(spec, title, series) : xyChart(spec, title, series);
+        return bar ? barChart(spec, title, series, ci != null) : xyChart(spec, title, series, ci != null);
     }
 
-    private static XYChart xyChart(PlotSpec spec, String title, Map<String, Series> series) {
+    private static XYChart xyChart(PlotSpec spec, String title, Map<String, Series> series, boolean intervals) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(label(spec.xLabel(), spec.x())).yAxisTitle(label(spec.yLabel(), spec.y())).build();
         style(c.getStyler(), series.size() + (Double.isNaN(spec.refY()) ? 0 : 1));
@@ -154,14 +192,15 @@ public final class Plots {
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) order[i] = i;
             if (spec.style() == PlotSpec.Style.LINE) java.util.Arrays.sort(order, (a, b) -> Double.compare(s.x().get(a), s.x().get(b)));
-            double[] x = new double[n], y = new double[n];
+            double[] x = new double[n], y = new double[n], e = new double[n];
             for (int i = 0; i < n; i++) {
                 x[i] = s.x().get(order[i]);
                 y[i] = s.y().get(order[i]);
+                if (intervals) e[i] = logClamp(spec, y[i], s.err().get(order[i]));
                 xmin = Math.min(xmin, x[i]);
                 xmax = Math.max(xmax, x[i]);
             }
-            XYSeries xs = c.addSeries(s.name(), x, y);
+            XYSeries xs = intervals ? c.addSeries(s.name(), x, y, e) : c.addSeries(s.name(), x, y);
             if (s.modelled()) xs.setLineStyle(SeriesLines.DOT_DOT);
         }
         if (!Double.isNaN(spec.refY())) {
@@ -174,7 +213,7 @@ public final class Plots {
         return c;
     }
 
-    private static CategoryChart barChart(PlotSpec spec, String title, Map<String, Series> series) {
+    private static CategoryChart barChart(PlotSpec spec, String title, Map<String, Series> series, boolean intervals) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(label(spec.xLabel(), spec.x())).yAxisTitle(label(spec.yLabel(), spec.y())).build();
         style(c.getStyler(), series.size());
@@ -182,15 +221,27 @@ public final class Plots {
         // Category charts need every series on the same categories: take the union, in first-seen order.
         List<String> cats = new ArrayList<>();
         for (Series s : series.values()) for (String k : s.categories()) if (!cats.contains(k)) cats.add(k);
+        // Many categories (per-layer plots): turn the tick labels so they do not run into each other.
+        int longest = cats.stream().mapToInt(String::length).max().orElse(0);
+        if (cats.size() > 8 || cats.size() * Math.max(longest, 1) > 60) c.getStyler().setXAxisLabelRotation(60);
         for (Series s : series.values()) {
-            List<Double> y = new ArrayList<>();
+            List<Double> y = new ArrayList<>(), e = new ArrayList<>();
             for (String k : cats) {
                 int i = s.categories().indexOf(k);
                 y.add(i < 0 ? null : s.y().get(i)); // a gap, not a bar of height 0
+                if (i >= 0 && intervals) e.add(logClamp(spec, s.y().get(i), s.err().get(i)));
             }
-            c.addSeries(s.name(), cats, y);
+            // XChart 3.8 cannot put error bars on a series with gaps (its axis range reads a null bar): such a series
+            // is drawn without them.
+            if (intervals && e.size() == y.size()) c.addSeries(s.name(), cats, y, e);
+            else c.addSeries(s.name(), cats, y);
         }
         return c;
+    }
+
+    /** On a log axis a bar reaching zero or below cannot be drawn: keep its lower end above zero. */
+    private static double logClamp(PlotSpec spec, double y, double e) {
+        return spec.logY() && e >= y ? Math.max(0, y * 0.99) : e;
     }
 
     private static void style(Styler st, int seriesCount) {
