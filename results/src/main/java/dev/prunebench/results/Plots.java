@@ -92,7 +92,7 @@ public final class Plots {
     }
 
     /** Points of one series, in table order. */
-    record Series(String name, List<Double> x, List<Double> y, List<Double> err, List<String> categories, boolean modelled) {}
+    record Series(String name, List<Double> x, List<Double> y, List<Double> err, List<double[]> xInterval, List<String> categories, boolean modelled) {}
 
     /**
      * The interval columns of {@code y} in {@code table}, low then high, or null when it has none. The rule, first match
@@ -140,6 +140,8 @@ public final class Plots {
         String[] ci = intervalColumns(table, spec.y());
         NumericColumn<?> loc = ci == null ? null : (NumericColumn<?>) table.column(ci[0]);
         NumericColumn<?> hic = ci == null ? null : (NumericColumn<?>) table.column(ci[1]);
+        // An x column's interval (e.g. a speedup on the x axis) is drawn as a horizontal whisker on XY plots.
+        String[] xci = spec.style() == PlotSpec.Style.BAR ? null : intervalColumns(table, spec.x());
         List<String[]> conds = new ArrayList<>();
         for (String f : spec.filter()) {
             int eq = f.indexOf('=');
@@ -163,12 +165,14 @@ public final class Plots {
             boolean modelled = mc != null && isTrue(mc.getString(r));
             allModelled &= modelled;
             if (modelled) key = key + " (modelled)";
-            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
+            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
             if (bar) s.categories().add(xc.getString(r));
             else {
                 double x = ((NumericColumn<?>) xc).getDouble(r);
                 if (Double.isNaN(x)) continue;
                 s.x().add(x);
+                if (xci != null) s.xInterval().add(new double[] {((NumericColumn<?>) table.column(xci[0])).getDouble(r),
+                        ((NumericColumn<?>) table.column(xci[1])).getDouble(r)});
             }
             s.y().add(y);
             if (ci != null) s.err().add(halfWidth(y, loc.getDouble(r), hic.getDouble(r)));
@@ -202,6 +206,25 @@ public final class Plots {
             }
             XYSeries xs = intervals ? c.addSeries(s.name(), x, y, e) : c.addSeries(s.name(), x, y);
             if (s.modelled()) xs.setLineStyle(SeriesLines.DOT_DOT);
+            if (!s.xInterval().isEmpty()) {
+                java.awt.Color[] colors = c.getStyler().getSeriesColors();
+                java.awt.Color color = colors[(c.getSeriesMap().size() - 1) % colors.length];
+                xs.setLineColor(color);
+                xs.setMarkerColor(color);
+                int w = 0;
+                for (int i = 0; i < n; i++) {
+                    double[] xi = s.xInterval().get(i);
+                    if (Double.isNaN(xi[0]) || Double.isNaN(xi[1])) continue;
+                    XYSeries whisker = c.addSeries(s.name() + " x-interval " + w++, new double[] {xi[0], xi[1]}, new double[] {s.y().get(i), s.y().get(i)});
+                    whisker.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    whisker.setMarker(SeriesMarkers.NONE);
+                    whisker.setLineColor(color);
+                    whisker.setLineStyle(SeriesLines.SOLID);
+                    whisker.setShowInLegend(false);
+                    xmin = Math.min(xmin, xi[0]);
+                    xmax = Math.max(xmax, xi[1]);
+                }
+            }
         }
         if (!Double.isNaN(spec.refY())) {
             XYSeries ref = c.addSeries("reference y = " + fmt(spec.refY()), new double[] {xmin, xmax}, new double[] {spec.refY(), spec.refY()});

@@ -108,4 +108,17 @@ class PlotsTest {
         PlotSpec few = new PlotSpec("f", "Few", "t", "name", "speedup", null, List.of(), null, null, false, PlotSpec.Style.BAR, Double.NaN);
         assertThat(((org.knowm.xchart.CategoryChart) Plots.chart(few, table())).getStyler().getXAxisLabelRotation()).isZero();
     }
+
+    @Test void anIntervalOnTheXAxisIsAHorizontalWhiskerOutOfTheLegend() throws Exception {
+        Table t = Table.create("t", DoubleColumn.create("x", 1.5, 2.0), DoubleColumn.create("x_ci_low", 1.4, Double.NaN),
+                DoubleColumn.create("x_ci_high", 1.7, Double.NaN), DoubleColumn.create("y", 90, 91));
+        PlotSpec p = new PlotSpec("c", "C", "t", "x", "y", null, List.of(), null, null, false, PlotSpec.Style.SCATTER, Double.NaN);
+        var chart = (org.knowm.xchart.XYChart) Plots.chart(p, t);
+        assertThat(chart.getSeriesMap()).hasSize(2); // the point series and one whisker (the second row has no interval)
+        var whisker = chart.getSeriesMap().get("y x-interval 0");
+        assertThat(whisker.getXData()).containsExactly(1.4, 1.7);
+        assertThat(whisker.isShowInLegend()).isFalse();
+        assertThat(chart.getStyler().isLegendVisible()).isFalse();
+        Plots.svg(p, t);
+    }
 }
