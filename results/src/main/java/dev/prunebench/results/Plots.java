@@ -180,7 +180,23 @@ public final class Plots {
         }
         if (points == 0) throw new IllegalArgumentException(where + ": no rows to plot" + (conds.isEmpty() ? "" : " after filter " + spec.filter()));
         String title = spec.title() + (allModelled && mc != null ? " (modelled)" : "");
-        return bar ? barChart(spec, title, series, ci != null) : xyChart(spec, title, series, ci != null);
+        Chart<?, ?> chart = bar ? barChart(spec, title, series, ci != null) : xyChart(spec, title, series, ci != null);
+        if (ci != null && !spec.logY()) {
+            // A symmetric bar drawn to the wider side of a skewed interval can reach below zero where no value can (a
+            // speedup, a time): when no value or interval end is negative, the axis stops at zero.
+            boolean nonNegative = true, belowZero = false;
+            for (int r = 0; r < table.rowCount(); r++) {
+                if (!matches(table, r, conds)) continue;
+                double y = ((NumericColumn<?>) yc).getDouble(r), lo = loc.getDouble(r);
+                if (y < 0 || lo < 0) nonNegative = false;
+                if (y - halfWidth(y, lo, hic.getDouble(r)) < 0) belowZero = true;
+            }
+            if (nonNegative && belowZero) {
+                if (chart instanceof XYChart xy) xy.getStyler().setYAxisMin(0.0);
+                else if (chart instanceof CategoryChart cc) cc.getStyler().setYAxisMin(0.0);
+            }
+        }
+        return chart;
     }
 
     private static XYChart xyChart(PlotSpec spec, String title, Map<String, Series> series, boolean intervals) {

@@ -95,6 +95,11 @@ class PlotsTest {
         assertThat(Plots.intervalColumns(t, "measured_speedup")).containsExactly("measured_low", "measured_high");
         assertThat(Plots.intervalColumns(t, "gflops")).isNull();
         assertThat(Plots.halfWidth(1.0, Double.NaN, Double.NaN)).isZero();
+        // a skewed interval's symmetric bar would cross zero: the axis of non-negative values stops at zero
+        Table skew = Table.create("t", StringColumn.create("layer", "a", "b"), DoubleColumn.create("speedup", 1.0, 2.0),
+                DoubleColumn.create("speedup_low", 0.9, 1.9), DoubleColumn.create("speedup_high", 4.0, 2.1));
+        PlotSpec bar = new PlotSpec("k", "K", "t", "layer", "speedup", null, List.of(), null, null, false, PlotSpec.Style.BAR, Double.NaN);
+        assertThat(((org.knowm.xchart.CategoryChart) Plots.chart(bar, skew)).getStyler().getYAxisMin()).isEqualTo(0.0);
     }
 
     @Test void manyCategoriesTurnTheTickLabels() {
