@@ -92,7 +92,7 @@ public final class Plots {
     }
 
     /** Points of one series, in table order. */
-    record Series(String name, List<Double> x, List<Double> y, List<Double> err, List<double[]> xInterval, List<String> categories, boolean modelled) {}
+    record Series(String name, List<Double> x, List<Double> y, List<Double> err, List<double[]> yInterval, List<double[]> xInterval, List<String> categories, boolean modelled) {}
 
     /**
      * The interval columns of {@code y} in {@code table}, low then high, or null when it has none. The rule, first match
@@ -165,7 +165,7 @@ public final class Plots {
             boolean modelled = mc != null && isTrue(mc.getString(r));
             allModelled &= modelled;
             if (modelled) key = key + " (modelled)";
-            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
+            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
             if (bar) s.categories().add(xc.getString(r));
             else {
                 double x = ((NumericColumn<?>) xc).getDouble(r);
@@ -175,13 +175,16 @@ public final class Plots {
                         ((NumericColumn<?>) table.column(xci[1])).getDouble(r)});
             }
             s.y().add(y);
-            if (ci != null) s.err().add(halfWidth(y, loc.getDouble(r), hic.getDouble(r)));
+            if (ci != null) {
+                s.err().add(halfWidth(y, loc.getDouble(r), hic.getDouble(r)));
+                s.yInterval().add(new double[] {loc.getDouble(r), hic.getDouble(r)});
+            }
             points++;
         }
         if (points == 0) throw new IllegalArgumentException(where + ": no rows to plot" + (conds.isEmpty() ? "" : " after filter " + spec.filter()));
         String title = spec.title() + (allModelled && mc != null ? " (modelled)" : "");
         Chart<?, ?> chart = bar ? barChart(spec, title, series, ci != null) : xyChart(spec, title, series, ci != null);
-        if (ci != null && !spec.logY()) {
+        if (ci != null && bar && !spec.logY()) {
             // A symmetric bar drawn to the wider side of a skewed interval can reach below zero where no value can (a
             // speedup, a time): when no value or interval end is negative, the axis stops at zero.
             boolean nonNegative = true, belowZero = false;
@@ -207,28 +210,49 @@ public final class Plots {
         c.getStyler().setDefaultSeriesRenderStyle(spec.style() == PlotSpec.Style.SCATTER
                 ? XYSeries.XYSeriesRenderStyle.Scatter : XYSeries.XYSeriesRenderStyle.Line);
         double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
+        int k = -1;
         for (Series s : series.values()) {
+            k++;
             int n = s.x().size();
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) order[i] = i;
             if (spec.style() == PlotSpec.Style.LINE) java.util.Arrays.sort(order, (a, b) -> Double.compare(s.x().get(a), s.x().get(b)));
-            double[] x = new double[n], y = new double[n], e = new double[n];
+            double[] x = new double[n], y = new double[n];
             for (int i = 0; i < n; i++) {
                 x[i] = s.x().get(order[i]);
                 y[i] = s.y().get(order[i]);
-                if (intervals) e[i] = logClamp(spec, y[i], s.err().get(order[i]));
                 xmin = Math.min(xmin, x[i]);
                 xmax = Math.max(xmax, x[i]);
             }
-            XYSeries xs = intervals ? c.addSeries(s.name(), x, y, e) : c.addSeries(s.name(), x, y);
-            if (s.modelled()) xs.setLineStyle(SeriesLines.DOT_DOT);
-            if (!s.xInterval().isEmpty()) {
-                java.awt.Color[] colors = c.getStyler().getSeriesColors();
-                java.awt.Color color = colors[(c.getSeriesMap().size() - 1) % colors.length];
+            XYSeries xs = c.addSeries(s.name(), x, y);
+            if (intervals || !s.xInterval().isEmpty()) {
+                // Whisker series would take the next colours and markers of the theme's cycle: fix the point
+                // series' own from its place among the point series, and give its whiskers the same colour.
+                Styler st = c.getStyler();
+                java.awt.Color color = st.getSeriesColors()[k % st.getSeriesColors().length];
                 xs.setLineColor(color);
                 xs.setMarkerColor(color);
+                xs.setMarker(st.getSeriesMarkers()[k % st.getSeriesMarkers().length]);
+                xs.setLineStyle(SeriesLines.SOLID);
+            }
+            if (s.modelled()) xs.setLineStyle(SeriesLines.DOT_DOT);
+            if (intervals || !s.xInterval().isEmpty()) {
+                java.awt.Color color = xs.getLineColor();
+                // Whiskers are exact (a skewed interval stays skewed): one segment per point, out of the legend.
+                for (int i = 0; intervals && i < n; i++) {
+                    double[] yi = s.yInterval().get(i);
+                    double yv = s.y().get(i), lo = Double.isNaN(yi[0]) ? yv : yi[0], hi = Double.isNaN(yi[1]) ? yv : yi[1];
+                    if (spec.logY() && lo <= 0) lo = yv;
+                    if (lo == hi) continue;
+                    XYSeries whisker = c.addSeries(s.name() + " y-interval " + i, new double[] {s.x().get(i), s.x().get(i)}, new double[] {lo, hi});
+                    whisker.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    whisker.setMarker(SeriesMarkers.NONE);
+                    whisker.setLineColor(color);
+                    whisker.setLineStyle(SeriesLines.SOLID);
+                    whisker.setShowInLegend(false);
+                }
                 int w = 0;
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < s.xInterval().size(); i++) {
                     double[] xi = s.xInterval().get(i);
                     if (Double.isNaN(xi[0]) || Double.isNaN(xi[1])) continue;
                     XYSeries whisker = c.addSeries(s.name() + " x-interval " + w++, new double[] {xi[0], xi[1]}, new double[] {s.y().get(i), s.y().get(i)});
