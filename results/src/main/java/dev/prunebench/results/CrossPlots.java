@@ -48,7 +48,7 @@ public final class CrossPlots {
     }
 
     /**
-     * The joined points as a table ({@code series, x, y, modelled}) with its plot spec, or null when the run lacks one
+     * The joined points as a table ({@code series, x, y, modelled} and the intervals {@code x_ci_low, x_ci_high, y_ci_low, y_ci_high}) with its plot spec, or null when the run lacks one
      * of the experiments or no pair of metrics joins.
      */
     public static Map.Entry<PlotSpec, Table> build(RunData run, Join j) {
@@ -63,6 +63,9 @@ public final class CrossPlots {
         StringColumn series = StringColumn.create(j.series());
         DoubleColumn x = DoubleColumn.create("x"), y = DoubleColumn.create("y");
         StringColumn modelled = StringColumn.create("modelled");
+        // each side's 95 % interval from its samples (NaN for exact metrics): whiskers on the plot
+        DoubleColumn xlo = DoubleColumn.create("x_ci_low"), xhi = DoubleColumn.create("x_ci_high");
+        DoubleColumn ylo = DoubleColumn.create("y_ci_low"), yhi = DoubleColumn.create("y_ci_high");
         List<String> seen = new ArrayList<>();
         for (Metric m : xe.metrics()) {
             MetricName n = joinable(m, j.x(), j.on());
@@ -75,9 +78,14 @@ public final class CrossPlots {
             x.append(m.value());
             y.append(ym.value());
             modelled.append(String.valueOf(m.modelled() || ym.modelled()));
+            double[] xi = Scorecard.interval(m), yi = Scorecard.interval(ym);
+            xlo.append(xi[0]);
+            xhi.append(xi[1]);
+            ylo.append(yi[0]);
+            yhi.append(yi[1]);
         }
         if (x.isEmpty()) return null;
-        Table t = Table.create(j.id(), series, x, y, modelled);
+        Table t = Table.create(j.id(), series, x, y, modelled, xlo, xhi, ylo, yhi);
         PlotSpec spec = new PlotSpec(j.id(), j.title(), j.id(), "x", "y", j.series(), List.of(), j.x().label(), j.y().label(),
                 false, PlotSpec.Style.SCATTER, Double.NaN);
         return Map.entry(spec, t);

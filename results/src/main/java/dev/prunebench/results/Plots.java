@@ -92,7 +92,41 @@ public final class Plots {
     }
 
     /** Points of one series, in table order. */
-    record Series(String name, List<Double> x, List<Double> y, List<String> categories, boolean modelled) {}
+    record Series(String name, List<Double> x, List<Double> y, List<Double> err, List<double[]> yInterval, List<double[]> xInterval, List<String> categories, boolean modelled) {}
+
+    /**
+     * The interval columns of {@code y} in {@code table}, low then high, or null when it has none. The rule, first match
+     * wins: {@code <y>_ci_low}/{@code <y>_ci_high}; {@code <y>_low}/{@code <y>_high}; the two columns right after
+     * {@code y} when they are named {@code ci_low*}/{@code ci_high*} (e.g. {@code median_ms,ci_low,ci_high});
+     * {@code <p>_low}/{@code <p>_high} where {@code y} is {@code <p>_<rest>} (e.g. {@code measured_speedup} with
+     * {@code measured_low}). Both columns must be numeric.
+     */
+    static String[] intervalColumns(Table table, String y) {
+        List<String> names = table.columnNames();
+        List<String[]> candidates = new ArrayList<>();
+        candidates.add(new String[] {y + "_ci_low", y + "_ci_high"});
+        candidates.add(new String[] {y + "_low", y + "_high"});
+        int i = names.indexOf(y);
+        if (i >= 0 && i + 2 < names.size() && names.get(i + 1).startsWith("ci_low") && names.get(i + 2).startsWith("ci_high"))
+            candidates.add(new String[] {names.get(i + 1), names.get(i + 2)});
+        int us = y.indexOf('_');
+        if (us > 0) candidates.add(new String[] {y.substring(0, us) + "_low", y.substring(0, us) + "_high"});
+        for (String[] c : candidates)
+            if (names.contains(c[0]) && names.contains(c[1]) && table.column(c[0]) instanceof NumericColumn<?>
+                    && table.column(c[1]) instanceof NumericColumn<?>) return c;
+        return null;
+    }
+
+    /**
+     * Half-width of the error bar drawn for a value: XChart draws symmetric bars, so the wider side of the interval
+     * (never narrower than the interval); 0 when the row has no interval.
+     */
+    static double halfWidth(double y, double lo, double hi) {
+        double e = 0;
+        if (!Double.isNaN(lo)) e = Math.max(e, y - lo);
+        if (!Double.isNaN(hi)) e = Math.max(e, hi - y);
+        return Double.isFinite(e) ? e : 0;
+    }
 
     /** Builds the XChart chart; throws IllegalArgumentException naming the plot, table and column when data is unusable. */
     static Chart<?, ?> chart(PlotSpec spec, Table table) {
@@ -103,6 +137,11 @@ public final class Plots {
             throw new IllegalArgumentException(where + ": y column '" + spec.y() + "' is not numeric (" + yc.type().name() + ")");
         Column<?> sc = spec.series() == null || spec.series().isBlank() ? null : column(table, spec.series(), where, "series");
         Column<?> mc = table.columnNames().contains("modelled") ? table.column("modelled") : null;
+        String[] ci = intervalColumns(table, spec.y());
+        NumericColumn<?> loc = ci == null ? null : (NumericColumn<?>) table.column(ci[0]);
+        NumericColumn<?> hic = ci == null ? null : (NumericColumn<?>) table.column(ci[1]);
+        // An x column's interval (e.g. a speedup on the x axis) is drawn as a horizontal whisker on XY plots.
+        String[] xci = spec.style() == PlotSpec.Style.BAR ? null : intervalColumns(table, spec.x());
         List<String[]> conds = new ArrayList<>();
         for (String f : spec.filter()) {
             int eq = f.indexOf('=');
@@ -126,22 +165,44 @@ public final class Plots {
             boolean modelled = mc != null && isTrue(mc.getString(r));
             allModelled &= modelled;
             if (modelled) key = key + " (modelled)";
-            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
+            Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
             if (bar) s.categories().add(xc.getString(r));
             else {
                 double x = ((NumericColumn<?>) xc).getDouble(r);
                 if (Double.isNaN(x)) continue;
                 s.x().add(x);
+                if (xci != null) s.xInterval().add(new double[] {((NumericColumn<?>) table.column(xci[0])).getDouble(r),
+                        ((NumericColumn<?>) table.column(xci[1])).getDouble(r)});
             }
             s.y().add(y);
+            if (ci != null) {
+                s.err().add(halfWidth(y, loc.getDouble(r), hic.getDouble(r)));
+                s.yInterval().add(new double[] {loc.getDouble(r), hic.getDouble(r)});
+            }
             points++;
         }
         if (points == 0) throw new IllegalArgumentException(where + ": no rows to plot" + (conds.isEmpty() ? "" : " after filter " + spec.filter()));
         String title = spec.title() + (allModelled && mc != null ? " (modelled)" : "");
-        return bar ? barChart(spec, title, series) : xyChart(spec, title, series);
+        Chart<?, ?> chart = bar ? barChart(spec, title, series, ci != null) : xyChart(spec, title, series, ci != null);
+        if (ci != null && bar && !spec.logY()) {
+            // A symmetric bar drawn to the wider side of a skewed interval can reach below zero where no value can (a
+            // speedup, a time): when no value or interval end is negative, the axis stops at zero.
+            boolean nonNegative = true, belowZero = false;
+            for (int r = 0; r < table.rowCount(); r++) {
+                if (!matches(table, r, conds)) continue;
+                double y = ((NumericColumn<?>) yc).getDouble(r), lo = loc.getDouble(r);
+                if (y < 0 || lo < 0) nonNegative = false;
+                if (y - halfWidth(y, lo, hic.getDouble(r)) < 0) belowZero = true;
+            }
+            if (nonNegative && belowZero) {
+                if (chart instanceof XYChart xy) xy.getStyler().setYAxisMin(0.0);
+                else if (chart instanceof CategoryChart cc) cc.getStyler().setYAxisMin(0.0);
+            }
+        }
+        return chart;
     }
 
-    private static XYChart xyChart(PlotSpec spec, String title, Map<String, Series> series) {
+    private static XYChart xyChart(PlotSpec spec, String title, Map<String, Series> series, boolean intervals) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(label(spec.xLabel(), spec.x())).yAxisTitle(label(spec.yLabel(), spec.y())).build();
         style(c.getStyler(), series.size() + (Double.isNaN(spec.refY()) ? 0 : 1));
@@ -149,7 +210,9 @@ public final class Plots {
         c.getStyler().setDefaultSeriesRenderStyle(spec.style() == PlotSpec.Style.SCATTER
                 ? XYSeries.XYSeriesRenderStyle.Scatter : XYSeries.XYSeriesRenderStyle.Line);
         double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
+        int k = -1;
         for (Series s : series.values()) {
+            k++;
             int n = s.x().size();
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) order[i] = i;
@@ -162,7 +225,46 @@ public final class Plots {
                 xmax = Math.max(xmax, x[i]);
             }
             XYSeries xs = c.addSeries(s.name(), x, y);
+            if (intervals || !s.xInterval().isEmpty()) {
+                // Whisker series would take the next colours and markers of the theme's cycle: fix the point
+                // series' own from its place among the point series, and give its whiskers the same colour.
+                Styler st = c.getStyler();
+                java.awt.Color color = st.getSeriesColors()[k % st.getSeriesColors().length];
+                xs.setLineColor(color);
+                xs.setMarkerColor(color);
+                xs.setMarker(st.getSeriesMarkers()[k % st.getSeriesMarkers().length]);
+                xs.setLineStyle(SeriesLines.SOLID);
+            }
             if (s.modelled()) xs.setLineStyle(SeriesLines.DOT_DOT);
+            if (intervals || !s.xInterval().isEmpty()) {
+                java.awt.Color color = xs.getLineColor();
+                // Whiskers are exact (a skewed interval stays skewed): one segment per point, out of the legend.
+                for (int i = 0; intervals && i < n; i++) {
+                    double[] yi = s.yInterval().get(i);
+                    double yv = s.y().get(i), lo = Double.isNaN(yi[0]) ? yv : yi[0], hi = Double.isNaN(yi[1]) ? yv : yi[1];
+                    if (spec.logY() && lo <= 0) lo = yv;
+                    if (lo == hi) continue;
+                    XYSeries whisker = c.addSeries(s.name() + " y-interval " + i, new double[] {s.x().get(i), s.x().get(i)}, new double[] {lo, hi});
+                    whisker.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    whisker.setMarker(SeriesMarkers.NONE);
+                    whisker.setLineColor(color);
+                    whisker.setLineStyle(SeriesLines.SOLID);
+                    whisker.setShowInLegend(false);
+                }
+                int w = 0;
+                for (int i = 0; i < s.xInterval().size(); i++) {
+                    double[] xi = s.xInterval().get(i);
+                    if (Double.isNaN(xi[0]) || Double.isNaN(xi[1])) continue;
+                    XYSeries whisker = c.addSeries(s.name() + " x-interval " + w++, new double[] {xi[0], xi[1]}, new double[] {s.y().get(i), s.y().get(i)});
+                    whisker.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    whisker.setMarker(SeriesMarkers.NONE);
+                    whisker.setLineColor(color);
+                    whisker.setLineStyle(SeriesLines.SOLID);
+                    whisker.setShowInLegend(false);
+                    xmin = Math.min(xmin, xi[0]);
+                    xmax = Math.max(xmax, xi[1]);
+                }
+            }
         }
         if (!Double.isNaN(spec.refY())) {
             XYSeries ref = c.addSeries("reference y = " + fmt(spec.refY()), new double[] {xmin, xmax}, new double[] {spec.refY(), spec.refY()});
@@ -174,7 +276,7 @@ public final class Plots {
         return c;
     }
 
-    private static CategoryChart barChart(PlotSpec spec, String title, Map<String, Series> series) {
+    private static CategoryChart barChart(PlotSpec spec, String title, Map<String, Series> series, boolean intervals) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(label(spec.xLabel(), spec.x())).yAxisTitle(label(spec.yLabel(), spec.y())).build();
         style(c.getStyler(), series.size());
@@ -182,15 +284,27 @@ public final class Plots {
         // Category charts need every series on the same categories: take the union, in first-seen order.
         List<String> cats = new ArrayList<>();
         for (Series s : series.values()) for (String k : s.categories()) if (!cats.contains(k)) cats.add(k);
+        // Many categories (per-layer plots): turn the tick labels so they do not run into each other.
+        int longest = cats.stream().mapToInt(String::length).max().orElse(0);
+        if (cats.size() > 8 || cats.size() * Math.max(longest, 1) > 60) c.getStyler().setXAxisLabelRotation(60);
         for (Series s : series.values()) {
-            List<Double> y = new ArrayList<>();
+            List<Double> y = new ArrayList<>(), e = new ArrayList<>();
             for (String k : cats) {
                 int i = s.categories().indexOf(k);
                 y.add(i < 0 ? null : s.y().get(i)); // a gap, not a bar of height 0
+                if (i >= 0 && intervals) e.add(logClamp(spec, s.y().get(i), s.err().get(i)));
             }
-            c.addSeries(s.name(), cats, y);
+            // XChart 3.8 cannot put error bars on a series with gaps (its axis range reads a null bar): such a series
+            // is drawn without them.
+            if (intervals && e.size() == y.size()) c.addSeries(s.name(), cats, y, e);
+            else c.addSeries(s.name(), cats, y);
         }
         return c;
+    }
+
+    /** On a log axis a bar reaching zero or below cannot be drawn: keep its lower end above zero. */
+    private static double logClamp(PlotSpec spec, double y, double e) {
+        return spec.logY() && e >= y ? Math.max(0, y * 0.99) : e;
     }
 
     private static void style(Styler st, int seriesCount) {
