@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 ListCommand.class,
                 RunCommand.class,
+                MergeCommand.class,
                 ReportCommand.class,
                 CompareCommand.class,
                 HistoryCommand.class,

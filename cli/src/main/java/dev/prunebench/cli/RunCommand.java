@@ -41,8 +41,13 @@ final class RunCommand implements Callable<Integer> {
             description = "add the finished run to this history (an SQLite file, created if missing, or a PostgreSQL URL jdbc:postgresql://host/db), check it against the history (shown, never failing the run) and write trends.html into the run folder")
     String history;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "measure only the I-th of N deterministic slices of each experiment's points (point k in shard (k mod N) + 1; shards are disjoint and together cover every point); recorded as shard: I/N in the manifest and experiment.json. Only sweeps can be sharded (hartenstein-spmm-cpu, spmm-gate); others are refused")
+    String shard;
+
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
+        dev.prunebench.experiments.Shard sh = shard == null ? dev.prunebench.experiments.Shard.WHOLE : dev.prunebench.experiments.Shard.parse(shard);
         RunProperties.check(); // every -Dprunebench.* run property, before anything runs or is created
         dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
         if (plant != null)
@@ -59,6 +64,12 @@ final class RunCommand implements Callable<Integer> {
             else selected.add(Experiments.get(id));
         }
         if (selected.isEmpty()) throw new IllegalArgumentException("ID: no experiment named (give ids, or 'all'; see prunebench list)");
+        if (!sh.whole()) {
+            List<String> not = selected.stream().filter(e -> !e.shardable()).map(Experiment::id).toList();
+            if (!not.isEmpty())
+                throw new IllegalArgumentException("--shard " + sh + ": " + String.join(", ", not) + " cannot be sharded (shardable: "
+                        + String.join(", ", Experiments.ALL.stream().filter(Experiment::shardable).map(Experiment::id).toList()) + ")");
+        }
         if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
         if (history != null) { // a bad history file fails before the run, not after
             if (dev.prunebench.history.History.isUrl(history)) dev.prunebench.history.History.open(history, true).close(); // unreachable: refused now
@@ -69,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
                 else Outputs.checkCreatable("--history", file); // /proc/x.sqlite: refused now, not after the run
             }
         }
-        RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr());
+        RunSupport.Outcome outcome = RunSupport.runAll(selected, sc, out, seed, quiet, spec.commandLine().getErr(), sh);
         Path dest = outcome.dir();
         spec.commandLine().getOut().println("results: " + dest.toAbsolutePath());
         if (history != null) HistoryAdd.addToHistory(history, dest, spec.commandLine().getOut());

@@ -271,6 +271,10 @@ class CliContractTest {
         refused("run", "no experiment (',')", "ID", "run", ",", "--out", never);
         refused("run", "--scale bogus", "bogus", "run", "formats-storage", "--scale", "bogus", "--out", never);
         refused("run", "--out a file", "is a file", "run", "formats-storage", "--out", aFile.toString());
+        for (String sh : List.of("0/2", "3/2", "1/0", "-1/2", "2", "a/b", "1/2/3", ""))
+            refused("run", "--shard " + sh, "--shard", "run", "spmm-gate", "--scale", "quick", "--shard", sh, "--out", never);
+        refused("run", "--shard on an experiment that cannot be sharded", "formats-storage cannot be sharded", "run", "formats-storage", "--shard", "1/2", "--out", never);
+        refused("run", "--shard with one unshardable among sweeps", "formats-storage cannot be sharded", "run", "spmm-gate,formats-storage", "--shard", "2/2", "--out", never);
         refused("run", "results/latest a real folder", "latest", "run", "formats-storage", "--scale", "quick", "--out", latestRoot.toString());
         refused("run", "--regress missing", "no such file", "run", "formats-storage", "--out", never, "--regress", root.resolve("no-run").toString());
         refused("run", "--regress unfinished .tmp- run", ".tmp-", "run", "formats-storage", "--out", never, "--regress", tmpRun.toString());

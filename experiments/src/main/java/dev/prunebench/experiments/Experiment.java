@@ -36,4 +36,16 @@ public interface Experiment {
      * first but does not add them; {@code ctx.input(id)} is empty when they did not run.
      */
     default List<String> uses() { return List.of(); }
+
+    /**
+     * Whether {@link #run(ExperimentContext, Shard)} measures a slice of the points ({@code run --shard I/N}); an
+     * experiment that cannot be sharded is refused with {@code --shard}, before anything runs.
+     */
+    default boolean shardable() { return false; }
+
+    /** Runs the points of one shard; only shardable experiments override this ({@link Shard#WHOLE} runs everything). */
+    default void run(ExperimentContext ctx, Shard shard) throws Exception {
+        if (!shard.whole()) throw new IllegalArgumentException(id() + " cannot be sharded (--shard " + shard + ")");
+        run(ctx);
+    }
 }

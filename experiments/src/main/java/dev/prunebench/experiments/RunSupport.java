@@ -30,6 +30,21 @@ public final class RunSupport {
      * decides the exit code from {@link Outcome#failed()}.
      */
     public static Outcome runAll(List<Experiment> chosen, Scale scale, Path root, long seed, boolean quiet, PrintWriter err) throws Exception {
+        return runAll(chosen, scale, root, seed, quiet, err, Shard.WHOLE);
+    }
+
+    /**
+     * As {@link #runAll(List, Scale, Path, long, boolean, PrintWriter)}, measuring only the points of one shard of every
+     * experiment; an experiment that cannot be sharded (also one added because another needs it) is refused before
+     * anything runs. The manifest records {@code shard: I/N}.
+     */
+    public static Outcome runAll(List<Experiment> chosen, Scale scale, Path root, long seed, boolean quiet, PrintWriter err, Shard shard) throws Exception {
+        if (!shard.whole()) {
+            List<String> not = order(chosen, Experiments.byId(), RunWriter.nullStream()).stream().filter(e -> !e.shardable()).map(Experiment::id).toList();
+            if (!not.isEmpty())
+                throw new IllegalArgumentException("--shard " + shard + ": " + String.join(", ", not) + " cannot be sharded (shardable: "
+                        + String.join(", ", Experiments.ALL.stream().filter(Experiment::shardable).map(Experiment::id).toList()) + ")");
+        }
         // first: the backend probe below runs an MKL sgemm, after which MKL's reproducible mode can no longer be set
         Reproducibility.ensureConditionalNumericalReproducibility();
         Files.createDirectories(root);
@@ -53,7 +68,8 @@ public final class RunSupport {
                         for (String u : e.needs()) log.println("   " + e.id() + " reads " + u + " from this run");
                         for (String u : e.uses())
                             log.println("   " + e.id() + (ctx.input(u).isPresent() ? " uses " + u + " from this run" : " would use " + u + " (not in this run)"));
-                        e.run(ctx);
+                        if (shard.whole()) e.run(ctx);
+                        else e.run(ctx, shard);
                     } catch (Exception ex) {
                         failed.add(e.id());
                         ctx.skipped("the rest of " + e.id(), "failed: " + ex);
@@ -66,7 +82,9 @@ public final class RunSupport {
             Map<String, Object> manifest = new LinkedHashMap<>();
             // git commit and dirty flag are in the run environment (written under "environment")
             manifest.put("failed_experiments", failed);
-            manifest.put("command", "prunebench run " + String.join(" ", selected.stream().map(Experiment::id).toList()) + " --scale " + scale.id());
+            if (!shard.whole()) manifest.put("shard", shard.toString());
+            manifest.put("command", "prunebench run " + String.join(" ", selected.stream().map(Experiment::id).toList()) + " --scale " + scale.id()
+                    + (shard.whole() ? "" : " --shard " + shard));
             Report.Result[] report = new Report.Result[1];
             Path dest = run.finish(manifest, run.environment(), dir -> report[0] = report(dir));
             log.println("scorecard: " + Scorecard.summary(report[0].scorecard()));

@@ -35,11 +35,15 @@ public final class SpmmGate implements Experiment {
                 + "(rates 0.80/0.90/0.98 × g 1/8/32 × N 50/1; 4096² at standard scale), never extended, no thread scaling";
     }
 
-    @Override public void run(ExperimentContext ctx) throws Exception {
+    @Override public void run(ExperimentContext ctx) throws Exception { run(ctx, dev.prunebench.experiments.Shard.WHOLE); }
+
+    @Override public boolean shardable() { return true; }
+
+    @Override public void run(ExperimentContext ctx, dev.prunebench.experiments.Shard shard) throws Exception {
         SpmmSweep.Config cfg = forScale(ctx.scale());
         ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(cfg.threads()));
         ctx.note("A fixed grid for regression tracking: every run measures the same points, so `prunebench history check` compares each "
                 + "kernel's geometric mean over the same points. The full sweep, with break-even bracketing, is hartenstein-spmm-cpu.");
-        new SpmmSweep(cfg).run(ctx);
+        new SpmmSweep(cfg, shard).run(ctx);
     }
 }

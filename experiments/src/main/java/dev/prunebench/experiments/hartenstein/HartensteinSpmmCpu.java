@@ -70,12 +70,18 @@ public final class HartensteinSpmmCpu implements Experiment {
                 + "(and over MKL, OpenBLAS, Vector-API dense each) and break-even rate per g";
     }
 
-    @Override public void run(ExperimentContext ctx) throws Exception {
+    @Override public void run(ExperimentContext ctx) throws Exception { run(ctx, dev.prunebench.experiments.Shard.WHOLE); }
+
+    @Override public boolean shardable() { return true; }
+
+    /** The sweep's points of one shard ({@link SpmmSweep}); the thread scaling runs in shard 1 only. */
+    @Override public void run(ExperimentContext ctx, dev.prunebench.experiments.Shard shard) throws Exception {
         SpmmSweep.Config cfg = fixed != null ? fixed : forScale(ctx.scale());
         ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(cfg.threads()));
         ctx.note("mkl-sparse-csr always receives the CSR of the same non-zeros the other kernels multiply.");
-        new SpmmSweep(cfg).run(ctx);
-        threadScaling(ctx, cfg);
+        new SpmmSweep(cfg, shard).run(ctx);
+        if (shard.index() == 1) threadScaling(ctx, cfg);
+        else ctx.skipped("thread scaling", "runs in shard 1/" + shard.count() + " only");
     }
 
     /**

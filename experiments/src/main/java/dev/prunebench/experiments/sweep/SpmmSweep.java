@@ -108,7 +108,20 @@ public final class SpmmSweep {
     /** The A/A controls of this sweep's points. */
     private final dev.prunebench.measure.AaSummary aa = new dev.prunebench.measure.AaSummary();
 
-    public SpmmSweep(Config cfg) { this.cfg = cfg; }
+    private final dev.prunebench.experiments.Shard shard;
+
+    public SpmmSweep(Config cfg) { this(cfg, dev.prunebench.experiments.Shard.WHOLE); }
+
+    /**
+     * A sweep measuring only the points of one shard: the fixed grid's points (g, rate, N) in the order g, then rate,
+     * then N (as given in the config), point k measured by shard (k mod count) + 1. A sharded sweep measures no
+     * extended points and writes no series metrics (break-even, dense baselines, A/A summary): those need every point
+     * of a series, which only the whole sweep has.
+     */
+    public SpmmSweep(Config cfg, dev.prunebench.experiments.Shard shard) { this.cfg = cfg; this.shard = shard; }
+
+    /** The index of point (g, rate, N) in the fixed point order that shards slice. */
+    public static int pointIndex(Config cfg, int gi, int ri, int ni) { return (gi * cfg.rates().length + ri) * cfg.ns().length + ni; }
 
     public Config config() { return cfg; }
 
@@ -144,10 +157,20 @@ public final class SpmmSweep {
         List<Row> rows = new ArrayList<>();
         float[] w0 = Patterns.groupRms(cfg.rows(), cfg.cols(), 1, 0.0, ctx.seed()).data();  // unpruned N(0,1) weights, shared by every g
         for (int n : cfg.ns()) pt.xs.put(n, Patterns.normalVector(cfg.cols() * n, ctx.seed() + 1000 + n));
-        for (int g : cfg.groups()) {
+        boolean sharded = !shard.whole();
+        for (int gi = 0; gi < cfg.groups().length; gi++) {
+            int g = cfg.groups()[gi];
             var ranking = new Patterns.GroupRanking(w0, cfg.rows(), cfg.cols(), g);
             List<Row> gRows = new ArrayList<>();
-            for (double rate : cfg.rates()) gRows.addAll(pt.measure(ranking, g, rate, kernels, cfg.ns(), "fixed"));
+            for (int ri = 0; ri < cfg.rates().length; ri++) {
+                List<Integer> mine = new ArrayList<>();
+                for (int ni = 0; ni < cfg.ns().length; ni++) if (shard.owns(pointIndex(cfg, gi, ri, ni))) mine.add(cfg.ns()[ni]);
+                if (mine.isEmpty()) continue;
+                // nnz of (g, rate) is one metric for all N: the shard owning the first N records it
+                boolean nnzHere = shard.owns(pointIndex(cfg, gi, ri, 0));
+                gRows.addAll(pt.measure(ranking, g, cfg.rates()[ri], kernels, mine.stream().mapToInt(Integer::intValue).toArray(), "fixed", nnzHere));
+            }
+            if (sharded) { rows.addAll(gRows); continue; }
             // When a kernel stays on one side of 1 over the whole grid, step outside it until the speedup crosses 1,
             // so the break-even rate is measured rather than reported as "none in range".
             for (int n : cfg.ns())
@@ -157,7 +180,7 @@ public final class SpmmSweep {
                     boolean allFast = series.stream().allMatch(r -> r.speedup() >= 1), allSlow = series.stream().allMatch(r -> r.speedup() < 1);
                     double[] ext = allFast ? cfg.extendDown() : allSlow ? cfg.extendUp() : new double[0];
                     for (double rate : ext) {
-                        List<Row> r = pt.measure(ranking, g, rate, List.of(k), new int[] {n}, "extended").stream().filter(x -> !x.dense()).toList();
+                        List<Row> r = pt.measure(ranking, g, rate, List.of(k), new int[] {n}, "extended", true).stream().filter(x -> !x.dense()).toList();
                         gRows.addAll(r);
                         if (r.isEmpty() || !r.get(0).ok() || (allFast ? r.get(0).speedup() < 1 : r.get(0).speedup() >= 1)) break;
                     }
@@ -165,7 +188,7 @@ public final class SpmmSweep {
             rows.addAll(gRows);
         }
         writeTables(ctx, rows);
-        AaControl.record(ctx, aa);
+        if (!sharded) AaControl.record(ctx, aa);
         return rows;
     }
 
@@ -182,7 +205,7 @@ public final class SpmmSweep {
             this.ctx = ctx; this.reg = reg; this.dense = dense;
         }
 
-        List<Row> measure(Patterns.GroupRanking ranking, int g, double rate, List<MatMul> kernels, int[] ns, String grid) {
+        List<Row> measure(Patterns.GroupRanking ranking, int g, double rate, List<MatMul> kernels, int[] ns, String grid, boolean recordNnz) {
             List<Row> rows = new ArrayList<>();
             Dense d = new Dense(cfg.rows(), cfg.cols(), ranking.prune(rate));
             Csr csr = Csr.fromDense(d.data(), d.rows(), d.cols());
@@ -191,7 +214,7 @@ public final class SpmmSweep {
             // points of the extended grid exist only when a kernel did not break even on the fixed grid, which
             // depends on timings: recorded as info, so a regression check never calls their absence a failure
             boolean fixedGrid = !"extended".equals(grid);
-            if (nnzRecorded.add(g + "|" + rate))
+            if (recordNnz && nnzRecorded.add(g + "|" + rate))
                 ctx.metric(fixedGrid ? Metric.exact(name("nnz", "g", g, "rate", rate), nnz, "count")
                         : Metric.info(name("nnz", "g", g, "rate", rate), nnz, "count"));
             List<Bench.Entry> cands = new ArrayList<>();
@@ -265,6 +288,12 @@ public final class SpmmSweep {
     }
 
     private void record(ExperimentContext ctx) {
+        if (!shard.whole()) {
+            ctx.parameter("shard", shard.toString());
+            ctx.note("Shard " + shard + ": this run measures the fixed-grid points (g, rate, N) whose index k in the order g, rate, N has "
+                    + "k mod " + shard.count() + " = " + (shard.index() - 1) + "; no extended points, no break-even rates, no dense-baseline or "
+                    + "A/A summary metrics (they need the whole sweep). Each point's speedups are still measured in one run on one machine.");
+        }
         ctx.parameter("platform", cfg.platform());
         ctx.parameter("shape", cfg.rows() + "x" + cfg.cols());
         ctx.parameter("n", Arrays.toString(cfg.ns()));
@@ -351,7 +380,7 @@ public final class SpmmSweep {
         ctx.table("speedup", t);
         ctx.table("speedup_by_baseline", by);
         denseTable(ctx, rows);
-        breakEvenTable(ctx, rows);
+        if (shard.whole()) breakEvenTable(ctx, rows);
         for (int n : cfg.ns())
             for (String k : cfg.kernels()) {
                 if (rows.stream().noneMatch(r -> r.n() == n && r.kernel().equals(k))) continue;
@@ -384,7 +413,7 @@ public final class SpmmSweep {
             t.intColumn("fastest_at").append(fastest);
             t.doubleColumn("median_ms_geomean").append(Math.exp(lt / s.size()));
             t.doubleColumn("time_vs_fastest_geomean").append(Math.exp(lr / s.size()));
-            ctx.metric(Metric.info(name("dense_time_vs_fastest", "kernel", f.kernel(), "n", f.n()), Math.exp(lr / s.size()), "x"));
+            if (shard.whole()) ctx.metric(Metric.info(name("dense_time_vs_fastest", "kernel", f.kernel(), "n", f.n()), Math.exp(lr / s.size()), "x"));
         }
         ctx.table("dense_baselines", t);
     }

@@ -28,6 +28,64 @@ class SpmmSweepTest {
         }
     }
 
+    static Path sweep(Path root, KernelRegistry reg, SpmmSweep.Config cfg, dev.prunebench.experiments.Shard shard) throws Exception {
+        try (RunWriter run = new RunWriter(root, "test", Scale.QUICK, 5, RunWriter.nullStream(), false)) {
+            run.kernels(reg);
+            try (var ctx = run.experiment("sweep-" + cfg.platform(), "test")) {
+                new SpmmSweep(cfg, shard).run(ctx);
+            }
+            return run.finish(Map.of()).resolve("sweep-" + cfg.platform());
+        }
+    }
+
+    static java.util.Set<String> names(Path dir) throws Exception {
+        return MetricsCsv.read(dir.resolve("metrics.csv")).stream().map(Metric::name).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    @Test
+    void shardsMeasureDisjointPointsWhoseUnionIsTheWholeSweep(@TempDir Path root) throws Exception {
+        KernelRegistry reg = KernelRegistry.probe(List.of(FakeBackends.counted()));
+        // two N and two g: 4 rates × 2 g × 2 N = 16 points, so shards split within a (g, rate) too
+        SpmmSweep.Config c = new SpmmSweep.Config(64, 48, new int[] {4, 2}, new double[] {0.5, 0.7, 0.8, 0.9}, new int[] {1, 2},
+                new Budget(0, 3, 0, 200, 1), 1, List.of("fakemcu-csr"), new double[] {0.3}, new double[] {0.95}, "fake-mcu");
+        var whole = names(sweep(root.resolve("whole"), reg, c));
+        var s1 = names(sweep(root.resolve("s1"), reg, c, dev.prunebench.experiments.Shard.parse("1/2")));
+        var s2 = names(sweep(root.resolve("s2"), reg, c, dev.prunebench.experiments.Shard.parse("2/2")));
+        assertThat(s1).isNotEmpty().doesNotContainAnyElementsOf(s2);
+        assertThat(s2).isNotEmpty();
+        // per-point metrics: the union of the shards is exactly the whole sweep's; series metrics only in the whole run
+        java.util.function.Predicate<String> perPoint = n -> n.startsWith("speedup[") || n.startsWith("count[") || n.startsWith("nnz[");
+        var union = new java.util.TreeSet<>(s1);
+        union.addAll(s2);
+        assertThat(union).allMatch(perPoint);
+        var wholeFixed = whole.stream().filter(perPoint).filter(n -> !n.contains("rate=0.30") && !n.contains("rate=0.95"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        assertThat(union).isEqualTo(wholeFixed);
+        assertThat(whole).anyMatch(n -> n.startsWith("break_even_rate["));
+        // 3 shards of 16 points: still disjoint and complete
+        var t = new java.util.TreeSet<String>();
+        int total = 0;
+        for (int i = 1; i <= 3; i++) {
+            var s = names(sweep(root.resolve("t" + i), reg, c, new dev.prunebench.experiments.Shard(i, 3)));
+            total += s.size();
+            t.addAll(s);
+        }
+        assertThat(t).isEqualTo(wholeFixed);
+        assertThat(total).isEqualTo(wholeFixed.size());
+        assertThat(Files.readString(root.resolve("s2").resolve("latest").toRealPath().resolve("sweep-fake-mcu/experiment.json"))).contains("\"shard\"").contains("2/2");
+    }
+
+    @Test
+    void shardValuesAreCheckedAndPointsSplitByIndexModuloN() {
+        var s = dev.prunebench.experiments.Shard.parse("2/3");
+        assertThat(s.owns(1)).isTrue();
+        assertThat(s.owns(4)).isTrue();
+        assertThat(s.owns(0)).isFalse();
+        for (String bad : List.of("0/2", "3/2", "1/0", "-1/2", "1", "a/b", "1/2/3", ""))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.prunebench.experiments.Shard.parse(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--shard");
+    }
+
     static SpmmSweep.Config cfg(String platform, List<String> kernels) {
         return new SpmmSweep.Config(64, 48, new int[] {4}, new double[] {0.5, 0.7, 0.8, 0.9}, new int[] {1}, new Budget(0, 3, 0, 200, 1), 1,
                 kernels, new double[] {0.3}, new double[] {0.95}, platform);
