@@ -66,7 +66,9 @@ class ModelCommandTest {
         assertThat(table.base()).isGreaterThan(table.prunable());
         assertThat(Files.readAllLines(out.resolve("latency.csv"))).hasSize(1 + 9).first().asString().startsWith("layer,op,rows,cols,n,format,level,seconds");
         Path prof = dir.resolve("p.txt");
-        Result s = run("model", "spdy", m.toString(), "--timings", out.toString(), "--target", "1.01", "--keep-dense", "none", "--out", prof.toString());
+        // target 0.5: reachable whatever this machine measured (the budget is twice the base time, far beyond noise and
+        // bucket rounding), so the test checks the command's path, never a measured speedup
+        Result s = run("model", "spdy", m.toString(), "--timings", out.toString(), "--target", "0.5", "--keep-dense", "none", "--out", prof.toString());
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(s.out()).contains("predicted end-to-end speedup");
         assertThat(Files.readString(prof)).contains("fc1").contains("fc2").contains("fc3");
