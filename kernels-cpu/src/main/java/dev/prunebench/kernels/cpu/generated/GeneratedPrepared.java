@@ -2,6 +2,7 @@ package dev.prunebench.kernels.cpu.generated;
 
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cpu.rows.RowPool;
+import dev.prunebench.measure.Stats;
 
 /**
  * A prepared {@code generated-csr}: the generated code, X padded (stride N, {@code ld − N} zeros after the last row),
@@ -38,6 +39,7 @@ public final class GeneratedPrepared implements MatMul.Prepared {
     private final RowPool pool;
     private Report report;
     private boolean ran, closed;
+    private Stats.Interval tieredSpeedup;
 
     GeneratedPrepared(GeneratedCode code, SpmmGenerator.Plan plan, float[] x, int threads, double generateMs, double defineMs,
                       SpmmGenerator.Generated g) {
@@ -127,6 +129,9 @@ public final class GeneratedPrepared implements MatMul.Prepared {
 
     public Report report() { return report; }
 
+    /** The speedup over {@code csr-vector} that made the tiered choice keep this code. */
+    void tieredSpeedup(Stats.Interval s) { this.tieredSpeedup = s; }
+
     public SpmmGenerator.Plan plan() { return plan; }
 
     @Override public void run() {
@@ -151,7 +156,8 @@ public final class GeneratedPrepared implements MatMul.Prepared {
     @Override public String variant() {
         return String.format(java.util.Locale.ROOT, "generated: methods=%d, bytecode=%d B, values=%s, generate_ms=%.1f, define_ms=%.1f, warmup_ms=%.1f, c2=%s",
                 report.methods(), report.codeBytes(), report.values().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), report.generateMs(),
-                report.defineMs(), report.warmupMs(), report.compiled() ? "all" : "not-seen");
+                report.defineMs(), report.warmupMs(), report.compiled() ? "all" : "not-seen")
+                + (tieredSpeedup == null ? "" : String.format(java.util.Locale.ROOT, ", tiered_over_csr_vector=%.2f", tieredSpeedup.median()));
     }
 
     /** The {@code key=value} numbers of a {@link #variant()} string (bytecode in bytes); empty for a fallback. */

@@ -9,6 +9,7 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cpu.CpuBackends;
 import dev.prunebench.kernels.cpu.KernelFixtures;
+import dev.prunebench.measure.Stats;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,5 +158,31 @@ class GeneratedCsrTest {
     void optionsAreChecked() {
         assertThatThrownBy(() -> SpmmGenerator.Options.defaults().withMaxMethodBytes(9000)).hasMessageContaining("maxMethodBytes");
         assertThatThrownBy(() -> new GeneratedCsr(SpmmGenerator.Options.defaults(), -1, 0)).hasMessageContaining("warmupRounds");
+    }
+
+    @Test
+    void tieredRuleKeepsTheGeneratedCodeOnlyWhenCompiledAndWhollyFaster() {
+        assertThat(GeneratedCsr.keepGenerated(true, new Stats.Interval(1.4, 1.2, 1.6, 0.95))).isTrue();
+        assertThat(GeneratedCsr.keepGenerated(true, new Stats.Interval(1.4, 0.99, 1.6, 0.95))).as("interval reaches 1").isFalse();
+        assertThat(GeneratedCsr.keepGenerated(true, new Stats.Interval(0.8, 0.7, 0.9, 0.95))).isFalse();
+        assertThat(GeneratedCsr.keepGenerated(false, new Stats.Interval(2.0, 1.9, 2.1, 0.95))).as("not compiled").isFalse();
+        assertThat(GeneratedCsr.keepGenerated(true, null)).isFalse();
+        assertThatThrownBy(() -> new GeneratedCsr(SpmmGenerator.Options.defaults(), 0, 0, true)).hasMessageContaining("tiered");
+    }
+
+    @Test
+    void tieredKernelIsCorrectAndNamesWhatRuns() {
+        GeneratedCsr k = new GeneratedCsr(SpmmGenerator.Options.defaults(), 2000, 20_000, true);
+        assertThat(k.tiered()).isTrue();
+        float[] w = KernelFixtures.matrix(FormatSpec.CSR, 64, 96, 0.2, 11);
+        float[] x = KernelFixtures.dense(96, 8, 12);
+        double[] want = KernelFixtures.reference(w, 64, 96, x, 8);
+        try (MatMul.Prepared p = k.prepare(Csr.fromDense(w, 64, 96), x, 8, 1)) {
+            p.run();
+            assertThat(KernelFixtures.relativeError(p.result(), want)).isLessThanOrEqualTo(1e-5 * Math.sqrt(96));
+            // which one runs is a measurement on this machine; what the variant says must match it
+            if (p instanceof GeneratedPrepared g) assertThat(g.variant()).startsWith("generated: ").contains("tiered_over_csr_vector=");
+            else assertThat(p.variant()).startsWith("tiered: csr-vector kept");
+        }
     }
 }
