@@ -66,14 +66,19 @@ public class TrendsTest {
         return out;
     }
 
+    /** {@link #stepHistory}'s 12 runs and 5 runs of a noisier machine class, {@link #OTHER}. */
+    public static History twoMachineHistory(Path tmp) throws Exception {
+        History h = stepHistory(tmp);
+        for (int i = 0; i < 5; i++) h.add(RunData.read(HistoryRuns.write(tmp.resolve("o"), "c" + i, OTHER, 300 + i, 0.10, Map.of(), 1000)));
+        return h;
+    }
+
     /** A machine class's band titles in one plot: in its own section, or in its g of a side-by-side plot. */
     static List<String> bands(String svg) { return all(svg, "<title>(band [^<]*)</title>"); }
 
     /** Two machine classes: one plot per shared family with a line per class, each class's own band, a legend naming it. */
     @Test void machineClassesSideBySideOneLineAndOwnBandEach(@TempDir Path tmp) throws Exception {
-        try (History h = stepHistory(tmp)) {
-            for (int i = 0; i < 5; i++) // a noisier class, 5 runs
-                h.add(RunData.read(HistoryRuns.write(tmp.resolve("o"), "c" + i, OTHER, 300 + i, 0.10, Map.of(), 1000)));
+        try (History h = twoMachineHistory(tmp)) {
             Trends.Result r = Trends.write(h, tmp.resolve("trends.html"), Check.Options.DEFAULT, null, null);
             String html = Files.readString(r.file());
             int at = html.indexOf("<section class=\"machines\" id=\"machines-quick\">");
