@@ -67,6 +67,22 @@ class MergeCommandTest {
         assertThat(merge(err, s1.toString(), s2.toString(), "--out", out.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("exists");
         assertThat(tmp.resolve("m2")).doesNotExist();
+        // a history takes the merged run, never a single shard (it would shrink the points every later check averages over)
+        Path h = tmp.resolve("h.sqlite");
+        err = new StringWriter();
+        assertThat(Main.execute(new String[] {"history", "add", "--history", h.toString(), out.toString(), s1.toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))).isEqualTo(2);
+        assertThat(err.toString()).contains("RUN " + s1).contains("shard 1/2").contains("merge the shards first").hasLineCount(1);
+        assertThat(h).doesNotExist();
+        err = new StringWriter();
+        assertThat(Main.execute(new String[] {"run", "spmm-gate", "--scale", "quick", "--shard", "1/2", "--history", h.toString(), "--out", tmp.resolve("never").toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))).isEqualTo(2);
+        assertThat(err.toString()).contains("--history with --shard 1/2").hasLineCount(1);
+        assertThat(tmp.resolve("never")).doesNotExist();
+        assertThat(h).doesNotExist();
+        StringWriter ok = new StringWriter();
+        assertThat(Main.execute(new String[] {"history", "add", "--history", h.toString(), out.toString()}, new PrintWriter(ok, true), new PrintWriter(ok, true)))
+                .as(ok.toString()).isZero();
     }
 
     /** A copy of a run folder whose manifest.json is changed by {@code edit} (another commit, machine, scale…). */
