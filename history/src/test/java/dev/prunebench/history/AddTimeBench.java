@@ -39,6 +39,9 @@ public final class AddTimeBench {
             else measure("PostgreSQL (local server, fsync on, loopback TCP)", adds, run, pg::newDatabase);
         }
         System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+        try (var walk = Files.walk(tmp)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     interface Location { String next() throws Exception; }
