@@ -149,6 +149,8 @@ final class MergeCommand implements Callable<Integer> {
         Map<String, Object> m = json.readValue(tmp.resolve("manifest.json").toFile(), LinkedHashMap.class);
         m.put("shard", "merged " + String.join(" + ", shards.stream().map(Shard::toString).toList()));
         m.put("merged_from", rs.stream().map(r -> r.runId() + " (shard " + r.manifest().get("shard") + ")").toList());
+        // a partial merge is another run than the complete one: in a history, the complete merge is then added, not a no-op
+        if (shards.size() < shards.first().count()) m.put("run_id", rs.get(0).runId() + "-partial");
         json.writeValue(tmp.resolve("manifest.json").toFile(), m);
         RunSupport.report(tmp);
     }
