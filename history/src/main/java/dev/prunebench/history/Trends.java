@@ -47,60 +47,7 @@ public final class Trends {
         Map<String, Map<Series.Key, List<Line>>> byScale = new TreeMap<>(); // scale → series → one line per machine class
         for (var g : groups.entrySet()) {
             String[] fs = g.getKey().split("\u0000", 2);
-            String fp = fs[0], scale = fs[1];
-            List<History.Value> values = h.values(fp, scale, null, null);
-            if (include != null) {
-                // the single metrics asked for, besides the families
-                values = values.stream().filter(v -> v.metric().kind() != Metric.Kind.TIMING || include.matcher(v.metric().name()).find()
-                        || Series.family(v.metric().name()) != null).toList();
-            }
-            Map<Series.Key, List<Series.Point>> all = Series.of(values, include != null);
-            List<History.Run> rs = g.getValue();
-            Map<Long, Integer> index = new LinkedHashMap<>();
-            for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
-            // Bonferroni over the page's timing series of this group: the gated ones at the check's level, each of
-            // the others at alpha over all of them, so an honest history shows a false change point rarely
-            Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
-            int timingSeries = (int) all.keySet().stream().filter(k -> k.aggregate() || (include != null && include.matcher(k.name()).find())).count();
-            Check.Options otherO = o.perTest(timingSeries);
-            EDivisive gatedEd = gatedO.eDivisive(), otherEd = otherO.eDivisive();
-            StringBuilder sec = new StringBuilder();
-            int secPlots = 0;
-            // the gated families first (what history check decides on), then the rest in name order
-            List<Map.Entry<Series.Key, List<Series.Point>>> ordered = new ArrayList<>(all.entrySet());
-            ordered.sort(Comparator.comparing((Map.Entry<Series.Key, List<Series.Point>> x) -> !Series.gated(x.getKey())).thenComparing(Map.Entry::getKey));
-            for (var e : ordered) {
-                Series.Key k = e.getKey();
-                List<Series.Point> pts = e.getValue().stream().filter(p -> Double.isFinite(p.value())).toList();
-                if (pts.isEmpty()) continue;
-                boolean exact = !k.aggregate() && values.stream().anyMatch(v -> v.metric().kind() == Metric.Kind.EXACT && v.metric().name().equals(k.name())
-                        && v.experiment().equals(k.experiment()));
-                List<Seg> segs;
-                if (exact) {
-                    segs = exactSegments(pts);
-                    if (segs.size() < 2) continue; // an exact metric that never changed is not plotted
-                    for (int s = 1; s < segs.size(); s++)
-                        changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), pts.get(segs.get(s - 1).a).value(), pts.get(segs.get(s).a).value(), "exact value changed"));
-                } else {
-                    if (!k.aggregate() && (include == null || !include.matcher(k.name()).find())) continue;
-                    segs = timingSegments(pts, Series.gated(k) ? gatedO : otherO, Series.gated(k) ? gatedEd : otherEd);
-                    for (int s = 1; s < segs.size(); s++)
-                        changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), segs.get(s - 1).center, segs.get(s).center,
-                                String.format(Locale.ROOT, "change point (E-Divisive, p = %.3f)", segs.get(s).p)));
-                    byScale.computeIfAbsent(scale, x -> new TreeMap<>()).computeIfAbsent(k, x -> new ArrayList<>()).add(new Line(fp, pts, segs));
-                }
-                sec.append(plot(k, pts, segs, index, rs.size(), exact));
-                secPlots++;
-            }
-            plots += secPlots;
-            section++;
-            body.append("<section class=\"machine\" id=\"machine-").append(section).append("\"><h2>").append(esc(fp)).append(" <small>· scale ")
-                    .append(esc(scale)).append(" · ").append(rs.size()).append(" runs, ").append(esc(rs.get(0).shortCommit())).append(" … ")
-                    .append(esc(rs.get(rs.size() - 1).shortCommit())).append("</small></h2>\n");
-            List<Change> mine = changes.stream().filter(c -> c.machine.equals(fp) && c.scale.equals(scale)).toList();
-            body.append(changeTable(mine));
-            body.append(sec);
-            body.append("</section>\n");
+            plots += section(h, body, changes, byScale, fs[0], fs[1], g.getValue(), ++section, o, include);
         }
         for (var e : byScale.entrySet()) plots += sideBySide(body, e.getKey(), e.getValue(), runs);
         StringBuilder html = new StringBuilder(64 * 1024);
@@ -131,6 +78,65 @@ public final class Trends {
             throw new java.nio.file.FileSystemException(out.toString(), null, "cannot write the trends page: " + why);
         }
         return new Result(out, plots, changes.size());
+    }
+
+    /**
+     * One machine class's section at one scale: its changes, newest first, then its plots; its timing series go into
+     * {@code byScale} for the side-by-side section. Returns the plots drawn.
+     */
+    private static int section(History h, StringBuilder body, List<Change> changes, Map<String, Map<Series.Key, List<Line>>> byScale, String fp,
+                               String scale, List<History.Run> rs, int section, Check.Options o, Pattern include) throws IOException {
+        List<History.Value> values = h.values(fp, scale, null, null);
+        if (include != null) {
+            // the single metrics asked for, besides the families
+            values = values.stream().filter(v -> v.metric().kind() != Metric.Kind.TIMING || include.matcher(v.metric().name()).find()
+                    || Series.family(v.metric().name()) != null).toList();
+        }
+        Map<Series.Key, List<Series.Point>> all = Series.of(values, include != null);
+        Map<Long, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
+        // Bonferroni over the page's timing series of this group: the gated ones at the check's level, each of
+        // the others at alpha over all of them, so an honest history shows a false change point rarely
+        Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
+        int timingSeries = (int) all.keySet().stream().filter(k -> k.aggregate() || (include != null && include.matcher(k.name()).find())).count();
+        Check.Options otherO = o.perTest(timingSeries);
+        EDivisive gatedEd = gatedO.eDivisive(), otherEd = otherO.eDivisive();
+        StringBuilder sec = new StringBuilder();
+        int secPlots = 0;
+        // the gated families first (what history check decides on), then the rest in name order
+        List<Map.Entry<Series.Key, List<Series.Point>>> ordered = new ArrayList<>(all.entrySet());
+        ordered.sort(Comparator.comparing((Map.Entry<Series.Key, List<Series.Point>> x) -> !Series.gated(x.getKey())).thenComparing(Map.Entry::getKey));
+        for (var e : ordered) {
+            Series.Key k = e.getKey();
+            List<Series.Point> pts = e.getValue().stream().filter(p -> Double.isFinite(p.value())).toList();
+            if (pts.isEmpty()) continue;
+            boolean exact = !k.aggregate() && values.stream().anyMatch(v -> v.metric().kind() == Metric.Kind.EXACT && v.metric().name().equals(k.name())
+                    && v.experiment().equals(k.experiment()));
+            List<Seg> segs;
+            if (exact) {
+                segs = exactSegments(pts);
+                if (segs.size() < 2) continue; // an exact metric that never changed is not plotted
+                for (int s = 1; s < segs.size(); s++)
+                    changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), pts.get(segs.get(s - 1).a).value(), pts.get(segs.get(s).a).value(), "exact value changed"));
+            } else {
+                if (!k.aggregate() && (include == null || !include.matcher(k.name()).find())) continue;
+                segs = timingSegments(pts, Series.gated(k) ? gatedO : otherO, Series.gated(k) ? gatedEd : otherEd);
+                for (int s = 1; s < segs.size(); s++)
+                    changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), segs.get(s - 1).center, segs.get(s).center,
+                            String.format(Locale.ROOT, "change point (E-Divisive, p = %.3f)", segs.get(s).p)));
+                byScale.computeIfAbsent(scale, x -> new TreeMap<>()).computeIfAbsent(k, x -> new ArrayList<>()).add(new Line(fp, pts, segs));
+            }
+            sec.append(plot(k, pts, segs, index, rs.size(), exact));
+            secPlots++;
+        }
+        body.append("<section class=\"machine\" id=\"machine-").append(section).append("\"><h2>").append(esc(fp)).append(" <small>· scale ")
+                .append(esc(scale)).append(" · ").append(rs.size()).append(" runs, ").append(esc(rs.get(0).shortCommit())).append(" … ")
+                .append(esc(rs.get(rs.size() - 1).shortCommit())).append("</small></h2>\n");
+        List<Change> mine = changes.stream().filter(c -> c.machine.equals(fp) && c.scale.equals(scale)).toList();
+        body.append(changeTable(mine));
+        body.append(sec);
+        body.append("</section>\n");
+        return secPlots;
     }
 
     /** The title every trends page carries: how an existing file is known to be one (history trends replaces only those). */
