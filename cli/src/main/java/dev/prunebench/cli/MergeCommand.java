@@ -46,6 +46,10 @@ final class MergeCommand implements Callable<Integer> {
         if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw new IllegalArgumentException("--out " + out + ": exists; name a new folder");
         List<RunData> rs = new ArrayList<>();
         for (Path r : runs) rs.add(RunFolders.read("RUN", r));
+        Path target = out.toAbsolutePath().normalize();
+        for (RunData r : rs) // the merged run beside the shards, never inside one of them
+            if (target.startsWith(r.dir().toRealPath()) || target.startsWith(r.dir().toAbsolutePath().normalize()))
+                throw new IllegalArgumentException("--out " + out + ": is inside the shard run folder " + r.dir() + "; name a folder outside the runs");
         TreeSet<Shard> shards = checkShards(rs);
         rs.sort(java.util.Comparator.comparingInt(r -> Shard.parse(String.valueOf(r.manifest().get("shard"))).index())); // shard 1's folder is the base
         int count = shards.first().count();

@@ -134,6 +134,10 @@ class MergeCommandTest {
             assertThat(err.toString()).as(c[1].toString()).contains(c[1].toString()).contains(c[0].toString()).hasLineCount(1).doesNotContain("Exception");
             assertThat(tmp.resolve("new")).as("nothing written for " + c[1]).doesNotExist();
         }
+        StringWriter inside = new StringWriter();
+        assertThat(merge(inside, s1.toString(), s2.toString(), "--out", s1.resolve("merged").toString())).isEqualTo(2);
+        assertThat(inside.toString()).contains("is inside the shard run folder").hasLineCount(1);
+        assertThat(s1.resolve("merged")).doesNotExist();
         // a missing shard: named, refused unless --partial (then merged with a warning naming it)
         StringWriter err = new StringWriter();
         assertThat(merge(err, t1.toString(), t3.toString(), "--out", out.toString())).isEqualTo(2);
