@@ -27,6 +27,7 @@ final class HistoryAdd {
         boolean existed = History.isUrl(file) || java.nio.file.Files.exists(Path.of(file));
         try (History h = History.open(file, true)) {
             RunData run = RunData.read(runDir);
+            checkWhole("RUN", run);
             var added = h.add(run);
             out.println("history " + h.name() + ": " + (added.added() ? "added " : "already held ") + added.run().runId() + " (" + h.runs().size() + " runs)");
             var check = Check.check(h, run, Check.Options.DEFAULT, false);
@@ -38,5 +39,16 @@ final class HistoryAdd {
             throw e;
         }
         RunSupport.report(runDir);
+    }
+
+    /**
+     * Refuses a single shard of a sweep ({@code run … --shard I/N}, not merged): it holds only its slice of the points,
+     * and in a history it would shrink the common points every later check averages over. A merged run is taken.
+     */
+    static void checkWhole(String what, RunData run) {
+        Object shard = run.manifest().get("shard");
+        if (shard != null && String.valueOf(shard).matches("\\s*\\d+\\s*/\\s*\\d+\\s*"))
+            throw new IllegalArgumentException(what + " " + run.dir() + ": shard " + shard + " of a sweep holds only part of its points; "
+                    + "merge the shards first (prunebench merge RUN… --out DIR) and add the merged run");
     }
 }

@@ -95,6 +95,7 @@ final class HistoryCommand implements Runnable {
         @Override public Integer call() throws Exception {
             List<RunData> data = new ArrayList<>();
             for (Path r : runs) data.add(RunFolders.read("RUN", r)); // every folder is read before anything is added
+            for (RunData d : data) HistoryAdd.checkWhole("RUN", d);
             boolean url = History.isUrl(file);
             if (!url) Outputs.checkFile("--history", Path.of(file));
             boolean existed = url || Files.exists(Path.of(file));

@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
         dev.prunebench.experiments.Shard sh = shard == null ? dev.prunebench.experiments.Shard.WHOLE : dev.prunebench.experiments.Shard.parse(shard);
+        if (!sh.whole() && history != null)
+            throw new IllegalArgumentException("--history with --shard " + sh + ": a shard holds only part of the sweep's points; "
+                    + "merge the shards (prunebench merge RUN… --out DIR) and add the merged run with prunebench history add");
         RunProperties.check(); // every -Dprunebench.* run property, before anything runs or is created
         dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
         if (plant != null)

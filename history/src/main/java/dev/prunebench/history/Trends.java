@@ -44,62 +44,12 @@ public final class Trends {
         Map<String, List<History.Run>> groups = new TreeMap<>();
         for (History.Run r : runs) if (machine == null || r.fingerprint().equals(machine)) groups.computeIfAbsent(r.fingerprint() + "\u0000" + r.scale(), k -> new ArrayList<>()).add(r);
         int section = 0;
+        Map<String, Map<Series.Key, List<Line>>> byScale = new TreeMap<>(); // scale → series → one line per machine class
         for (var g : groups.entrySet()) {
             String[] fs = g.getKey().split("\u0000", 2);
-            String fp = fs[0], scale = fs[1];
-            List<History.Value> values = h.values(fp, scale, null, null);
-            if (include != null) {
-                // the single metrics asked for, besides the families
-                values = values.stream().filter(v -> v.metric().kind() != Metric.Kind.TIMING || include.matcher(v.metric().name()).find()
-                        || Series.family(v.metric().name()) != null).toList();
-            }
-            Map<Series.Key, List<Series.Point>> all = Series.of(values, include != null);
-            List<History.Run> rs = g.getValue();
-            Map<Long, Integer> index = new LinkedHashMap<>();
-            for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
-            // Bonferroni over the page's timing series of this group: the gated ones at the check's level, each of
-            // the others at alpha over all of them, so an honest history shows a false change point rarely
-            Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
-            int timingSeries = (int) all.keySet().stream().filter(k -> k.aggregate() || (include != null && include.matcher(k.name()).find())).count();
-            Check.Options otherO = o.perTest(timingSeries);
-            EDivisive gatedEd = gatedO.eDivisive(), otherEd = otherO.eDivisive();
-            StringBuilder sec = new StringBuilder();
-            int secPlots = 0;
-            // the gated families first (what history check decides on), then the rest in name order
-            List<Map.Entry<Series.Key, List<Series.Point>>> ordered = new ArrayList<>(all.entrySet());
-            ordered.sort(Comparator.comparing((Map.Entry<Series.Key, List<Series.Point>> x) -> !Series.gated(x.getKey())).thenComparing(Map.Entry::getKey));
-            for (var e : ordered) {
-                Series.Key k = e.getKey();
-                List<Series.Point> pts = e.getValue().stream().filter(p -> Double.isFinite(p.value())).toList();
-                if (pts.isEmpty()) continue;
-                boolean exact = !k.aggregate() && values.stream().anyMatch(v -> v.metric().kind() == Metric.Kind.EXACT && v.metric().name().equals(k.name())
-                        && v.experiment().equals(k.experiment()));
-                List<Seg> segs;
-                if (exact) {
-                    segs = exactSegments(pts);
-                    if (segs.size() < 2) continue; // an exact metric that never changed is not plotted
-                    for (int s = 1; s < segs.size(); s++)
-                        changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), pts.get(segs.get(s - 1).a).value(), pts.get(segs.get(s).a).value(), "exact value changed"));
-                } else {
-                    if (!k.aggregate() && (include == null || !include.matcher(k.name()).find())) continue;
-                    segs = timingSegments(pts, Series.gated(k) ? gatedO : otherO, Series.gated(k) ? gatedEd : otherEd);
-                    for (int s = 1; s < segs.size(); s++)
-                        changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), segs.get(s - 1).center, segs.get(s).center,
-                                String.format(Locale.ROOT, "change point (E-Divisive, p = %.3f)", segs.get(s).p)));
-                }
-                sec.append(plot(k, pts, segs, index, rs.size(), exact));
-                secPlots++;
-            }
-            plots += secPlots;
-            section++;
-            body.append("<section class=\"machine\" id=\"machine-").append(section).append("\"><h2>").append(esc(fp)).append(" <small>· scale ")
-                    .append(esc(scale)).append(" · ").append(rs.size()).append(" runs, ").append(esc(rs.get(0).shortCommit())).append(" … ")
-                    .append(esc(rs.get(rs.size() - 1).shortCommit())).append("</small></h2>\n");
-            List<Change> mine = changes.stream().filter(c -> c.machine.equals(fp) && c.scale.equals(scale)).toList();
-            body.append(changeTable(mine));
-            body.append(sec);
-            body.append("</section>\n");
+            plots += section(h, body, changes, byScale, fs[0], fs[1], g.getValue(), ++section, o, include);
         }
+        for (var e : byScale.entrySet()) plots += sideBySide(body, e.getKey(), e.getValue(), runs);
         StringBuilder html = new StringBuilder(64 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append(TITLE).append("\n<style>").append(CSS).append("</style>\n</head><body>\n")
@@ -128,6 +78,65 @@ public final class Trends {
             throw new java.nio.file.FileSystemException(out.toString(), null, "cannot write the trends page: " + why);
         }
         return new Result(out, plots, changes.size());
+    }
+
+    /**
+     * One machine class's section at one scale: its changes, newest first, then its plots; its timing series go into
+     * {@code byScale} for the side-by-side section. Returns the plots drawn.
+     */
+    private static int section(History h, StringBuilder body, List<Change> changes, Map<String, Map<Series.Key, List<Line>>> byScale, String fp,
+                               String scale, List<History.Run> rs, int section, Check.Options o, Pattern include) throws IOException {
+        List<History.Value> values = h.values(fp, scale, null, null);
+        if (include != null) {
+            // the single metrics asked for, besides the families
+            values = values.stream().filter(v -> v.metric().kind() != Metric.Kind.TIMING || include.matcher(v.metric().name()).find()
+                    || Series.family(v.metric().name()) != null).toList();
+        }
+        Map<Series.Key, List<Series.Point>> all = Series.of(values, include != null);
+        Map<Long, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
+        // Bonferroni over the page's timing series of this group: the gated ones at the check's level, each of
+        // the others at alpha over all of them, so an honest history shows a false change point rarely
+        Check.Options gatedO = o.perTest((int) all.keySet().stream().filter(Series::gated).count());
+        int timingSeries = (int) all.keySet().stream().filter(k -> k.aggregate() || (include != null && include.matcher(k.name()).find())).count();
+        Check.Options otherO = o.perTest(timingSeries);
+        EDivisive gatedEd = gatedO.eDivisive(), otherEd = otherO.eDivisive();
+        StringBuilder sec = new StringBuilder();
+        int secPlots = 0;
+        // the gated families first (what history check decides on), then the rest in name order
+        List<Map.Entry<Series.Key, List<Series.Point>>> ordered = new ArrayList<>(all.entrySet());
+        ordered.sort(Comparator.comparing((Map.Entry<Series.Key, List<Series.Point>> x) -> !Series.gated(x.getKey())).thenComparing(Map.Entry::getKey));
+        for (var e : ordered) {
+            Series.Key k = e.getKey();
+            List<Series.Point> pts = e.getValue().stream().filter(p -> Double.isFinite(p.value())).toList();
+            if (pts.isEmpty()) continue;
+            boolean exact = !k.aggregate() && values.stream().anyMatch(v -> v.metric().kind() == Metric.Kind.EXACT && v.metric().name().equals(k.name())
+                    && v.experiment().equals(k.experiment()));
+            List<Seg> segs;
+            if (exact) {
+                segs = exactSegments(pts);
+                if (segs.size() < 2) continue; // an exact metric that never changed is not plotted
+                for (int s = 1; s < segs.size(); s++)
+                    changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), pts.get(segs.get(s - 1).a).value(), pts.get(segs.get(s).a).value(), "exact value changed"));
+            } else {
+                if (!k.aggregate() && (include == null || !include.matcher(k.name()).find())) continue;
+                segs = timingSegments(pts, Series.gated(k) ? gatedO : otherO, Series.gated(k) ? gatedEd : otherEd);
+                for (int s = 1; s < segs.size(); s++)
+                    changes.add(new Change(fp, scale, k, pts.get(segs.get(s).a).run(), segs.get(s - 1).center, segs.get(s).center,
+                            String.format(Locale.ROOT, "change point (E-Divisive, p = %.3f)", segs.get(s).p)));
+                byScale.computeIfAbsent(scale, x -> new TreeMap<>()).computeIfAbsent(k, x -> new ArrayList<>()).add(new Line(fp, pts, segs));
+            }
+            sec.append(plot(k, pts, segs, index, rs.size(), exact));
+            secPlots++;
+        }
+        body.append("<section class=\"machine\" id=\"machine-").append(section).append("\"><h2>").append(esc(fp)).append(" <small>· scale ")
+                .append(esc(scale)).append(" · ").append(rs.size()).append(" runs, ").append(esc(rs.get(0).shortCommit())).append(" … ")
+                .append(esc(rs.get(rs.size() - 1).shortCommit())).append("</small></h2>\n");
+        List<Change> mine = changes.stream().filter(c -> c.machine.equals(fp) && c.scale.equals(scale)).toList();
+        body.append(changeTable(mine));
+        body.append(sec);
+        body.append("</section>\n");
+        return secPlots;
     }
 
     /** The title every trends page carries: how an existing file is known to be one (history trends replaces only those). */
@@ -211,77 +220,152 @@ public final class Trends {
 
     static final int W = 720, H = 230, L = 64, R = 12, T = 14, B = 44;
 
+    /** The plot area's scales: runs 0 … nRuns − 1 across, values y0 … y1 up. */
+    record Axes(double y0, double y1, int nRuns) {
+        static final int PW = W - L - R, PH = H - T - B;
+
+        /** Axes over every point's interval and every band, padded by 6 %. */
+        static Axes over(List<List<Series.Point>> series, List<List<Seg>> segments, int nRuns) {
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (List<Series.Point> pts : series)
+                for (Series.Point p : pts) {
+                    lo = Math.min(lo, finiteOr(p.lo(), p.value()));
+                    hi = Math.max(hi, finiteOr(p.hi(), p.value()));
+                }
+            for (List<Seg> segs : segments)
+                for (Seg s : segs) {
+                    if (Double.isFinite(s.lo)) lo = Math.min(lo, s.lo);
+                    if (Double.isFinite(s.hi)) hi = Math.max(hi, s.hi);
+                }
+            if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) { lo -= 0.5 * Math.max(1e-9, Math.abs(lo) * 0.01); hi += 0.5 * Math.max(1e-9, Math.abs(hi) * 0.01); }
+            double pad = (hi - lo) * 0.06;
+            return new Axes(lo - pad, hi + pad, nRuns);
+        }
+
+        double x(int i) { return L + (nRuns == 1 ? PW / 2.0 : PW * (double) i / (nRuns - 1)); }
+
+        double y(double v) { return T + PH * (1 - (v - y0) / (y1 - y0)); }
+
+        /** The svg element, its frame, grid lines and value ticks; {@code extra} pixels below for a legend. */
+        void open(StringBuilder s, int extra) {
+            s.append("<svg class=\"plot\" width=\"").append(W).append("\" height=\"").append(H + extra)
+                    .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H + extra).append("\" role=\"img\">");
+            s.append("<rect x=\"").append(L).append("\" y=\"").append(T).append("\" width=\"").append(PW).append("\" height=\"").append(PH).append("\" class=\"frame\"/>");
+            for (int t = 0; t <= 4; t++) {
+                double v = y0 + (y1 - y0) * t / 4;
+                s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" class=\"ytick\">%s</text>",
+                        L, L + PW, y(v), y(v), L - 4, y(v) + 4, esc(num(v))));
+            }
+        }
+
+        /** The commits under the runs (thinned to about 12) and the axis label. */
+        void xTicks(StringBuilder s, List<History.Run> runs, Map<Long, Integer> index) {
+            int step = Math.max(1, (int) Math.ceil(nRuns / 12.0));
+            for (History.Run r : runs) {
+                int i = index.get(r.id());
+                if (i % step != 0 && i != nRuns - 1) continue;
+                s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xtick\">%s</text>", x(i), T + PH + 14, esc(r.shortCommit())));
+            }
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xlabel\">runs in order (commit)</text>", L + PW / 2, H - 6));
+        }
+
+        /**
+         * One series: its segments' bands and means, a line through its values, each value's interval and point;
+         * in the page's colours when {@code colour} is null, else in that colour (a machine class's line).
+         */
+        void series(StringBuilder s, List<Series.Point> pts, List<Seg> segs, Map<Long, Integer> index, String colour) {
+            String fill = colour == null ? "" : " style=\"fill:" + colour + "\"", stroke = colour == null ? "" : " style=\"stroke:" + colour + "\"";
+            for (Seg g : segs) {
+                double xa = x(index.get(pts.get(g.a).run().id())), xb = x(index.get(pts.get(g.b - 1).run().id()));
+                if (Double.isFinite(g.lo) && Double.isFinite(g.hi))
+                    s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"band\"%s><title>band %s … %s, mean %s</title></rect>",
+                            xa - 4, y(Math.min(g.hi, y1)), xb - xa + 8, y(Math.max(g.lo, y0)) - y(Math.min(g.hi, y1)), fill, esc(num(g.lo)), esc(num(g.hi)), esc(num(g.center))));
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"mean\"%s/>", xa - 4, xb + 4, y(g.center), y(g.center), stroke));
+            }
+            StringBuilder path = new StringBuilder();
+            for (Series.Point p : pts)
+                path.append(path.isEmpty() ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f", x(index.get(p.run().id())), y(p.value())));
+            s.append("<path d=\"").append(path).append("\" class=\"line\"").append(stroke).append("/>");
+            for (Series.Point p : pts) {
+                double x = x(index.get(p.run().id()));
+                if (Double.isFinite(p.lo()) && Double.isFinite(p.hi()))
+                    s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"ci\"%s/>", x, x, y(p.lo()), y(p.hi()), stroke));
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"%s><title>%s %s: %s%s</title></circle>", x, y(p.value()), fill,
+                        esc(p.run().runId()), esc(p.run().shortCommit()), esc(num(p.value())),
+                        Double.isFinite(p.lo()) ? esc(" (" + num(p.lo()) + " … " + num(p.hi()) + ")") : ""));
+            }
+        }
+    }
+
+    private static String caption(Series.Key k, String unit, boolean exact, String more) {
+        return "<figcaption><b>" + esc(k.experiment()) + "</b> <code>" + esc(k.name()) + "</code>" + (unit.isBlank() ? "" : " (" + esc(unit) + ")")
+                + (Series.gated(k) ? " <small>— gated by history check</small>" : "") + (exact ? " <small>— exact</small>" : "") + more + "</figcaption>\n";
+    }
+
     private static String plot(Series.Key k, List<Series.Point> pts, List<Seg> segs, Map<Long, Integer> index, int nRuns, boolean exact) {
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (Series.Point p : pts) {
-            lo = Math.min(lo, finiteOr(p.lo(), p.value()));
-            hi = Math.max(hi, finiteOr(p.hi(), p.value()));
-        }
-        for (Seg s : segs) {
-            if (Double.isFinite(s.lo)) lo = Math.min(lo, s.lo);
-            if (Double.isFinite(s.hi)) hi = Math.max(hi, s.hi);
-        }
-        if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) { lo -= 0.5 * Math.max(1e-9, Math.abs(lo) * 0.01); hi += 0.5 * Math.max(1e-9, Math.abs(hi) * 0.01); }
-        double pad = (hi - lo) * 0.06;
-        final double y0 = lo - pad, y1 = hi + pad;
-        int pw = W - L - R, ph = H - T - B;
-        java.util.function.DoubleUnaryOperator ys = y -> T + ph * (1 - (y - y0) / (y1 - y0));
-        java.util.function.IntToDoubleFunction xs = i -> L + (nRuns == 1 ? pw / 2.0 : pw * (double) i / (nRuns - 1));
-        StringBuilder s = new StringBuilder();
-        String unit = pts.get(0).unit();
-        s.append("<figure class=\"trend\"><figcaption><b>").append(esc(k.experiment())).append("</b> <code>").append(esc(k.name())).append("</code>")
-                .append(unit.isBlank() ? "" : " (" + esc(unit) + ")").append(Series.gated(k) ? " <small>— gated by history check</small>" : "")
-                .append(exact ? " <small>— exact</small>" : "").append("</figcaption>\n");
-        s.append("<svg class=\"plot\" width=\"").append(W).append("\" height=\"").append(H)
-                .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\">");
-        s.append("<rect x=\"").append(L).append("\" y=\"").append(T).append("\" width=\"").append(pw).append("\" height=\"").append(ph).append("\" class=\"frame\"/>");
-        for (int t = 0; t <= 4; t++) {
-            double y = y0 + (y1 - y0) * t / 4;
-            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" class=\"ytick\">%s</text>",
-                    L, L + pw, ys.applyAsDouble(y), ys.applyAsDouble(y), L - 4, ys.applyAsDouble(y) + 4, esc(num(y))));
-        }
-        // segment bands and means
-        for (Seg g : segs) {
-            double xa = xs.applyAsDouble(index.get(pts.get(g.a).run().id())), xb = xs.applyAsDouble(index.get(pts.get(g.b - 1).run().id()));
-            if (Double.isFinite(g.lo) && Double.isFinite(g.hi))
-                s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"band\"/>", xa - 4,
-                        ys.applyAsDouble(Math.min(g.hi, y1)), xb - xa + 8, ys.applyAsDouble(Math.max(g.lo, y0)) - ys.applyAsDouble(Math.min(g.hi, y1))));
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"mean\"/>", xa - 4, xb + 4,
-                    ys.applyAsDouble(g.center), ys.applyAsDouble(g.center)));
-        }
+        Axes ax = Axes.over(List.of(pts), List.of(segs), nRuns);
+        StringBuilder s = new StringBuilder("<figure class=\"trend\">").append(caption(k, pts.get(0).unit(), exact, ""));
+        ax.open(s, 0);
         // change points
         for (int i = 1; i < segs.size(); i++) {
             Series.Point p = pts.get(segs.get(i).a);
-            double x = (xs.applyAsDouble(index.get(pts.get(segs.get(i).a - 1).run().id())) + xs.applyAsDouble(index.get(p.run().id()))) / 2;
+            double x = (ax.x(index.get(pts.get(segs.get(i).a - 1).run().id())) + ax.x(index.get(p.run().id()))) / 2;
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"cp\"/><text x=\"%.1f\" y=\"%d\" class=\"cplabel\">%s</text>",
-                    x, x, T, T + ph, x + 3, T + 11, esc(p.run().shortCommit())));
+                    x, x, T, T + Axes.PH, x + 3, T + 11, esc(p.run().shortCommit())));
         }
-        // the values: a line through them, the interval of each, the point
-        StringBuilder path = new StringBuilder();
-        for (Series.Point p : pts) {
-            double x = xs.applyAsDouble(index.get(p.run().id()));
-            path.append(path.isEmpty() ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f", x, ys.applyAsDouble(p.value())));
-        }
-        s.append("<path d=\"").append(path).append("\" class=\"line\"/>");
-        for (Series.Point p : pts) {
-            double x = xs.applyAsDouble(index.get(p.run().id()));
-            if (Double.isFinite(p.lo()) && Double.isFinite(p.hi()))
-                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"ci\"/>", x, x, ys.applyAsDouble(p.lo()), ys.applyAsDouble(p.hi())));
-            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"><title>%s %s: %s%s</title></circle>", x, ys.applyAsDouble(p.value()),
-                    esc(p.run().runId()), esc(p.run().shortCommit()), esc(num(p.value())),
-                    Double.isFinite(p.lo()) ? esc(" (" + num(p.lo()) + " … " + num(p.hi()) + ")") : ""));
-        }
-        // x labels: the commits (thinned to about 12)
-        int step = Math.max(1, (int) Math.ceil(nRuns / 12.0));
-        for (Series.Point p : pts) {
-            int i = index.get(p.run().id());
-            if (i % step != 0 && i != nRuns - 1) continue;
-            double x = xs.applyAsDouble(i);
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xtick\">%s</text>", x, T + ph + 14, esc(p.run().shortCommit())));
-        }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xlabel\">runs in order (commit)</text>", L + pw / 2, H - 6));
+        ax.series(s, pts, segs, index, null);
+        ax.xTicks(s, pts.stream().map(Series.Point::run).toList(), index);
         s.append("</svg></figure>\n");
         return s.toString();
+    }
+
+    /** One machine class's series in a side-by-side plot: its points and the segments (bands) learned from them alone. */
+    record Line(String machine, List<Series.Point> pts, List<Seg> segs) {}
+
+    /** Colours of the machine classes, in the order of their fingerprints. */
+    static final String[] COLOURS = {"#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#525252"};
+
+    /**
+     * The section of one scale where machine classes stand side by side: every series that two or more classes have,
+     * one plot each with one line per class, each with its own band, and a legend naming the classes. Returns the plots.
+     */
+    static int sideBySide(StringBuilder body, String scale, Map<Series.Key, List<Line>> series, List<History.Run> runs) {
+        List<Map.Entry<Series.Key, List<Line>>> shared = series.entrySet().stream().filter(e -> e.getValue().size() >= 2)
+                .sorted(Comparator.comparing((Map.Entry<Series.Key, List<Line>> x) -> !Series.gated(x.getKey())).thenComparing(Map.Entry::getKey)).toList();
+        if (shared.isEmpty()) return 0;
+        List<String> machines = shared.stream().flatMap(e -> e.getValue().stream().map(Line::machine)).distinct().sorted().toList();
+        List<History.Run> rs = runs.stream().filter(r -> r.scale().equals(scale) && machines.contains(r.fingerprint())).toList();
+        Map<Long, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < rs.size(); i++) index.put(rs.get(i).id(), i);
+        body.append("<section class=\"machines\" id=\"machines-").append(esc(scale)).append("\"><h2>Machine classes side by side <small>· scale ")
+                .append(esc(scale)).append(" · ").append(machines.size()).append(" classes</small></h2>\n<p class=\"meta\">One line per machine class ")
+                .append("(hardware fingerprint) over the runs of these classes in the order they were added. Each class's band is learned from its ")
+                .append("own runs only (its segments' means ± the prediction half-width, as in its own section above), so one class's noise never ")
+                .append("widens another's.</p>\n");
+        for (var e : shared) {
+            List<Line> lines = e.getValue();
+            Axes ax = Axes.over(lines.stream().map(Line::pts).toList(), lines.stream().map(Line::segs).toList(), rs.size());
+            StringBuilder s = new StringBuilder("<figure class=\"trend machines\">")
+                    .append(caption(e.getKey(), lines.get(0).pts().get(0).unit(), false, " <small>— " + lines.size() + " machine classes</small>"));
+            ax.open(s, 16 * lines.size());
+            for (Line l : lines) {
+                s.append("<g class=\"machine\" data-machine=\"").append(esc(l.machine())).append("\">");
+                ax.series(s, l.pts(), l.segs(), index, COLOURS[machines.indexOf(l.machine()) % COLOURS.length]);
+                s.append("</g>");
+            }
+            ax.xTicks(s, rs, index);
+            s.append("<g class=\"legend\">");
+            for (int i = 0; i < lines.size(); i++) {
+                Line l = lines.get(i);
+                int y = H + 16 * i + 4;
+                s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\" style=\"fill:%s\"/><text x=\"%d\" y=\"%d\" class=\"legend\">%s (%d runs)</text>",
+                        L, y, COLOURS[machines.indexOf(l.machine()) % COLOURS.length], L + 18, y + 9, esc(l.machine()), l.pts().size()));
+            }
+            s.append("</g></svg></figure>\n");
+            body.append(s);
+        }
+        body.append("</section>\n");
+        return shared.size();
     }
 
     private static double finiteOr(double v, double d) { return Double.isFinite(v) ? v : d; }
@@ -299,5 +383,6 @@ public final class Trends {
             + "svg .band{fill:#4c78a8;fill-opacity:.15}svg .mean{stroke:#4c78a8;stroke-width:1.5}svg .line{fill:none;stroke:#888;stroke-width:1}"
             + "svg .ci{stroke:#333;stroke-width:1}svg circle{fill:#222}svg .cp{stroke:#d62728;stroke-width:1.5;stroke-dasharray:5 3}"
             + "svg .cplabel{fill:#d62728;font-size:11px}svg text{font-size:10px;fill:#444}svg .ytick{text-anchor:end}"
-            + "svg .xtick{text-anchor:middle}svg .xlabel{text-anchor:middle;font-size:11px}";
+            + "svg .xtick{text-anchor:middle}svg .xlabel{text-anchor:middle;font-size:11px}svg text.legend{font-size:11px;fill:#222}"
+            + "svg g.machine .band{fill-opacity:.12}svg g.machine .line{stroke-width:1.5}";
 }

@@ -60,7 +60,13 @@ public final class PgServer implements AutoCloseable {
         return null;
     }
 
-    public static synchronized PgServer start() {
+    public static synchronized PgServer start() { return start(false); }
+
+    /**
+     * A throw-away server; {@code durable}: with the server's default {@code fsync=on} (each commit waits for the disk,
+     * as on a real server; for timing an add), else {@code fsync=off} (the tests: faster, same semantics).
+     */
+    public static synchronized PgServer start(boolean durable) {
         try {
             Path bin = binaries();
             if (bin == null) { whyNot = "no PostgreSQL server binaries (initdb, pg_ctl) in PG_BIN, /usr/lib/postgresql/*/bin or on the PATH"; return null; }
@@ -87,7 +93,7 @@ public final class PgServer implements AutoCloseable {
             }
             List<String> ctl = new ArrayList<>(asUser);
             ctl.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(),
-                    "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60", "-w", "-t", "60", "start"));
+                    "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=" + (durable ? "on" : "off") + " -c max_connections=60", "-w", "-t", "60", "start"));
             if (run(ctl, 90, dir.resolve("pg_ctl.log")) != 0) {
                 whyNot = "pg_ctl start failed: " + tail(dir.resolve("pg_ctl.log")) + " " + tail(dir.resolve("server.log"));
                 server.close();

@@ -30,7 +30,7 @@ class TrendsBrowserTest {
     void trendsPageRendersOffline(@TempDir Path tmp) throws Exception {
         assumeTrue(HeadlessChromium.available(), HeadlessChromium.missing());
         Trends.Result r;
-        try (History h = TrendsTest.stepHistory(tmp)) {
+        try (History h = TrendsTest.twoMachineHistory(tmp)) { // with the machine classes side by side
             r = Trends.write(h, tmp.resolve("trends.html"), Check.Options.DEFAULT, null, null);
         }
         String url = r.file().toUri().toString();
@@ -39,7 +39,7 @@ class TrendsBrowserTest {
             assertThat(page.dom()).contains("data-plots-ok=\"" + r.plots() + "\"").contains("data-plots-broken=\"0\"")
                     .contains("data-changes=\"" + r.changes() + "\"");
 
-            Path shot = ReportBrowserTest.saveScreenshot(page, "trends.png", 1280, 1600);
+            Path shot = ReportBrowserTest.saveScreenshot(page, "trends.png", 1280, 4400);
             BufferedImage img = ImageIO.read(shot.toFile());
             assertThat(img).isNotNull();
             assertThat(img.getWidth()).isEqualTo(1280);
