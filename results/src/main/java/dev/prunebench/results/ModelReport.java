@@ -110,7 +110,7 @@ public final class ModelReport {
         int i = 0;
         for (String l : layers) {
             PlotSpec p = new PlotSpec("layer-" + i++, "layer " + l + ": speedup over dense", LATENCY.replace(".csv", ""), "level", "speedup", "format",
-                    List.of("layer=" + l), "sparsity level", "speedup over dense", false, PlotSpec.Style.SCATTER, 1.0);
+                    List.of("layer=" + l), "sparsity level", "speedup over dense", false, PlotSpec.Style.LINE, 1.0);
             try {
                 h.append(Report.figure("model", p, Plots.png(p, sparse, 2), "from <code>" + LATENCY + "</code>"));
                 plots[0]++;
