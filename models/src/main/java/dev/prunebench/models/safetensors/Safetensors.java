@@ -196,6 +196,43 @@ public final class Safetensors {
         return out;
     }
 
+    /** A tensor to {@link #encode}: F32, F16 or BF16 values, row-major. */
+    public record Item(String name, String dtype, long[] shape, float[] values) {}
+
+    /**
+     * A safetensors file's bytes holding {@code items} in order, header padded with spaces to 8 bytes as the format's
+     * writer does (to build files in tests and examples; {@code metadata} may be empty).
+     */
+    public static byte[] encode(List<Item> items, Map<String, String> metadata) {
+        ObjectMapper json = new ObjectMapper();
+        var h = json.createObjectNode();
+        if (!metadata.isEmpty()) metadata.forEach((k, v) -> h.with("__metadata__").put(k, v));
+        long at = 0;
+        for (Item it : items) {
+            int w = DTYPES.get(it.dtype());
+            var t = h.putObject(it.name());
+            t.put("dtype", it.dtype());
+            var sh = t.putArray("shape");
+            for (long d : it.shape()) sh.add(d);
+            t.putArray("data_offsets").add(at).add(at + (long) w * it.values().length);
+            at += (long) w * it.values().length;
+        }
+        StringBuilder head = new StringBuilder(h.toString());
+        while ((8 + head.length()) % 8 != 0) head.append(' ');
+        byte[] hb = head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer bb = ByteBuffer.allocate(Math.toIntExact(8 + hb.length + at)).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putLong(hb.length).put(hb);
+        for (Item it : items)
+            for (float v : it.values())
+                switch (it.dtype()) {
+                    case "F32" -> bb.putFloat(v);
+                    case "F16" -> bb.putShort(Float.floatToFloat16(v));
+                    case "BF16" -> bb.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+                    default -> throw new IllegalArgumentException("encode: dtype " + it.dtype() + " (F32, F16, BF16)");
+                }
+        return bb.array();
+    }
+
     public void write(Map<String, float[]> replace, Path out) throws IOException {
         AtomicWrite.write(out, rewrite(replace));
     }
