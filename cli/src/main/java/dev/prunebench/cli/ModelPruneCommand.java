@@ -36,6 +36,9 @@ final class ModelPruneCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "none", paramLabel = "LAYERS", description = "layers left dense: names, 'first', 'last', comma-separated (default: ${DEFAULT-VALUE})") String keep;
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "the pruned model: .onnx, or .safetensors for a safetensors input") Path out;
     @Option(names = "--seed", defaultValue = "20260101", description = "seed of --score random (default: ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--eval", arity = "2", paramLabel = "NPY", description = "INPUTS.npy LABELS.npy: top-1 of the dense and the pruned model in ONNX Runtime (inputs N x ..., labels N class indices)")
+    List<Path> eval;
+    @Option(names = "--calib", paramLabel = "INPUTS.npy", description = "inputs (N x ...) for the pruned model's output error against the dense one (default: 64 generated inputs, said so)") Path calib;
     @Option(names = "--layers", paramLabel = "FILE", description = "safetensors only: 'tensor fc|conv|skip [options]' lines (docs/onnx.md)") Path layersMap;
     @Option(names = "--input-shape", paramLabel = "DIMS", description = "shape of the first input (only for reading; pruning does not need it)") String inputShape;
 
@@ -58,6 +61,9 @@ final class ModelPruneCommand implements Callable<Integer> {
         Outputs.checkFile("--out", out);
         if (Files.exists(out) && Files.isSameFile(file, out)) throw new IllegalArgumentException("--out " + out + ": is the input file");
         OnnxArgs.Model g = OnnxArgs.load(file, inputShape, layersMap);
+        if (!g.onnx() && (eval != null || calib != null))
+            throw new IllegalArgumentException((eval != null ? "--eval" : "--calib") + ": a safetensors file has no graph to run; evaluate the pruned weights in your framework");
+        ModelAccuracy acc = ModelAccuracy.read(eval, calib);
         Set<String> kept = OnnxArgs.layers(g, keep, "--keep");
         Map<String, Structure> structures = new LinkedHashMap<>();
         Map<String, Double> profile = perLayer == null ? null : profile(perLayer, g, structures);
@@ -89,6 +95,12 @@ final class ModelPruneCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "total     weight sparsity %.6f (%d of %d weights removed)%n", (double) z / w, z, w);
         o.printf(Locale.ROOT, "wrote     %s (%d bytes, %.2f s)%n", out, Files.size(out), (System.nanoTime() - t0) / 1e9);
+        if (!g.onnx()) o.println("accuracy  not measured: a safetensors file has no graph to run (the pruned weights are yours to evaluate)");
+        else {
+            long[] declared = g.graph().model().inputs().get(0).dims();
+            ModelAccuracy.outputError(o, acc, declared, file, out, 1);
+            if (acc != null && acc.labels != null) acc.top1(o, declared, out, file, 1);
+        }
         o.flush();
         return 0;
     }
