@@ -106,6 +106,22 @@ class ModelDataTest {
         assertThat(never).doesNotExist();
     }
 
+    /** model export --from: a saved network's own weights go into the ONNX file. */
+    @Test void exportFromASavedModelFolder() throws Exception {
+        var net = dev.prunebench.models.nn.Networks.build("lenet300", 7);
+        Path saved = dir.resolve("saved");
+        dev.prunebench.models.io.ModelFiles.save(net, saved, Map.of());
+        Path m = dir.resolve("l300.onnx");
+        ModelCommandTest.Result r = run("model", "export", "lenet300", "--from", saved.toString(), "--out", m.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("weights from " + saved);
+        var g = dev.prunebench.models.onnx.OnnxGraph.analyze(OnnxModel.read(m), null);
+        assertThat(g.layer("fc2").matrix()).containsExactly(net.weights().get(1).values());
+        ModelCommandTest.Result wrong = run("model", "export", "lenet5", "--from", saved.toString(), "--out", dir.resolve("x.onnx").toString());
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("holds a lenet300 network, not lenet5");
+    }
+
     @Test void safetensorsInfoPruneBenchAndTheReport() throws Exception {
         Path st = Files.write(dir.resolve("m.safetensors"), Safetensors.encode(List.of(
                 new Safetensors.Item("fc1.weight", "F32", new long[] {HID, IN}, random(HID * IN, 1)),

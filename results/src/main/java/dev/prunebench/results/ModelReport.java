@@ -56,7 +56,7 @@ public final class ModelReport {
                 .append("<a href=\"#model-spdy\">SPDY profile</a></nav></header>\n");
         Path summary = dir.resolve(SUMMARY);
         if (Files.isRegularFile(summary))
-            h.append("<section id=\"model-summary\"><pre>").append(Report.esc(Files.readString(summary).strip())).append("</pre></section>\n");
+            h.append("<section id=\"model-summary\"><pre style=\"white-space:pre-wrap\">").append(Report.esc(Files.readString(summary).strip())).append("</pre></section>\n");
         layers(h, dir);
         Table latency = Csv.readTable(dir.resolve(LATENCY), "latency");
         latency(h, latency, errors, plots);
