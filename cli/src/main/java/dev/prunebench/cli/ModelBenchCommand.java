@@ -67,22 +67,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             FormatSpec s = FormatSpec.parse(f);
             if (s.kind() == FormatSpec.Kind.DENSE || s.kind() == FormatSpec.Kind.COO) throw new IllegalArgumentException("--formats: " + f + " has no kernel to time here (csr, gcsr:G, nm:N:M)");
         }
-        double[] lv = switch (levels) {
-            case "quick" -> new double[] {0.5, 0.7, 0.9};
-            case "spdy" -> Arrays.copyOfRange(dev.prunebench.experiments.spdy.LatencyDatabase.spdyLevels(), 1, 42);
-            default -> Arrays.stream(levels.split(",")).mapToDouble(s -> {
-                double d;
-                try { d = Double.parseDouble(s.strip()); } catch (NumberFormatException e) { throw new IllegalArgumentException("--levels: '" + s + "' is not a number"); }
-                if (!(d > 0 && d < 1)) throw new IllegalArgumentException("--levels: " + d + " is outside (0, 1)");
-                return d;
-            }).toArray();
-        };
-        Budget b = switch (budget) {
-            case "quick" -> Budget.quick();
-            case "standard" -> Budget.standard();
-            case "full" -> Budget.full();
-            default -> throw new IllegalArgumentException("--budget: expected quick, standard or full, got '" + budget + "'");
-        };
+        double[] lv = levels(levels);
+        Budget b = OnnxArgs.budget(budget);
         Path dir = out != null ? out : defaultDir(file);
         OnnxArgs.Model md = OnnxArgs.load(file, inputShape, layersMap);
         for (WeightLayer l : md.layers())
@@ -120,11 +106,7 @@ final class ModelBenchCommand implements Callable<Integer> {
         List<String> notes = md.onnx() ? List.of() : List.of("safetensors: no graph; base = the layers' dense times (no rest of the network)");
         LatencyTable table = OnnxLatency.table(rows, rest * 1e-9, notes);
         Files.writeString(dir.resolve("timings.txt"), SpdyFiles.formatTimings(table));
-        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel\n");
-        for (OnnxLatency.Row r : rows)
-            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s%n", r.layer(), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
-                    r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel()));
-        Files.writeString(dir.resolve("latency.csv"), csv);
+        writeCsv(dir.resolve("latency.csv"), rows);
         List<FormatSpec> sized = ModelLayers.formats(formats);
         ModelLayers.writeCsv(dir.resolve(ModelReport.LAYERS), ModelLayers.rows(md.layers(), sized, null), sized);
         String summary = String.format(Locale.ROOT, "model %s, %s, batch %d, %d thread(s), %s budget, %s%n", file,
@@ -144,6 +126,28 @@ final class ModelBenchCommand implements Callable<Integer> {
                 dir.resolve(ModelReport.LAYERS), (System.nanoTime() - t0) / 1e9, dir);
         o.flush();
         return 0;
+    }
+
+    /** --levels: quick (0.5, 0.7, 0.9), spdy (SPDY's 41 levels) or a list in (0, 1). */
+    static double[] levels(String spec) {
+        return switch (spec) {
+            case "quick" -> new double[] {0.5, 0.7, 0.9};
+            case "spdy" -> Arrays.copyOfRange(dev.prunebench.experiments.spdy.LatencyDatabase.spdyLevels(), 1, 42);
+            default -> Arrays.stream(spec.split(",")).mapToDouble(s -> {
+                double d;
+                try { d = Double.parseDouble(s.strip()); } catch (NumberFormatException e) { throw new IllegalArgumentException("--levels: '" + s + "' is not a number"); }
+                if (!(d > 0 && d < 1)) throw new IllegalArgumentException("--levels: " + d + " is outside (0, 1)");
+                return d;
+            }).toArray();
+        };
+    }
+
+    static void writeCsv(Path file, List<OnnxLatency.Row> rows) throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel\n");
+        for (OnnxLatency.Row r : rows)
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s%n", dev.prunebench.results.Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
+                    r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel()));
+        Files.writeString(file, csv);
     }
 
     /** ONNX Runtime's dense end to end (ns, median), the weight layers' share of a profiled run, their ns, the run's ns, all nodes' ns. */

@@ -50,12 +50,7 @@ final class ModelRunCommand implements Callable<Integer> {
         if (batch < 1 || batch > 65536) throw new IllegalArgumentException("--batch: must be in [1, 65536], got " + batch);
         if (threads < 1 || threads > MatMul.MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MatMul.MAX_THREADS + "], got " + threads);
         FormatSpec fmt = FormatSpec.parse(format);
-        Budget b = switch (budget) {
-            case "quick" -> Budget.quick();
-            case "standard" -> Budget.standard();
-            case "full" -> Budget.full();
-            default -> throw new IllegalArgumentException("--budget: expected quick, standard or full, got '" + budget + "'");
-        };
+        Budget b = OnnxArgs.budget(budget);
         OnnxGraph g = OnnxArgs.read(file, inputShape);
         ModelAccuracy acc = ModelAccuracy.read(eval, null);
         long[] shape = g.shapes().get(g.model().inputs().get(0).name());

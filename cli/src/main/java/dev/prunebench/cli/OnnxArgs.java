@@ -99,6 +99,16 @@ final class OnnxArgs {
         return null;
     }
 
+    /** {@code --budget}: quick | standard | full. */
+    static dev.prunebench.measure.Budget budget(String name) {
+        return switch (name) {
+            case "quick" -> dev.prunebench.measure.Budget.quick();
+            case "standard" -> dev.prunebench.measure.Budget.standard();
+            case "full" -> dev.prunebench.measure.Budget.full();
+            default -> throw new IllegalArgumentException("--budget: expected quick, standard or full, got '" + name + "'");
+        };
+    }
+
     static String count(long n) {
         if (n < 0) return "?";
         if (n >= 10_000_000_000L) return String.format(Locale.ROOT, "%.1fG", n / 1e9);
