@@ -9,6 +9,9 @@ import dev.prunebench.kernels.cpu.CpuBackends;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Interleaved;
 import dev.prunebench.models.onnx.OnnxGraph;
+import dev.prunebench.models.onnx.WeightLayer;
+import dev.prunebench.results.ModelReport;
+import dev.prunebench.core.env.Load;
 import dev.prunebench.runtime.onnx.CrossCheck;
 import dev.prunebench.runtime.onnx.OnnxLatency;
 import dev.prunebench.runtime.onnx.OrtModel;
@@ -36,19 +39,22 @@ import picocli.CommandLine.Spec;
 final class ModelBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "an .onnx model") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "an .onnx model or a .safetensors file (per-layer tables only)") Path file;
     @Option(names = "--platforms", defaultValue = "cpu", description = "cpu (mcu and gpu: not yet for ONNX models) (default: ${DEFAULT-VALUE})") String platforms;
     @Option(names = "--formats", defaultValue = "csr,gcsr:8,nm:2:4", split = ",", description = "formats measured (default: ${DEFAULT-VALUE})") List<String> formats;
     @Option(names = "--levels", defaultValue = "quick", description = "sparsity levels: quick (0.5,0.7,0.9), spdy (SPDY's 41 levels 0.4..0.99) or a list (default: ${DEFAULT-VALUE})") String levels;
     @Option(names = "--batch", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})") int batch;
     @Option(names = "--threads", defaultValue = "1", description = "threads (default: ${DEFAULT-VALUE})") int threads;
     @Option(names = "--budget", defaultValue = "quick", description = "quick | standard | full (default: ${DEFAULT-VALUE})") String budget;
+    @Option(names = "--layers", paramLabel = "FILE", description = "safetensors only: 'tensor fc|conv|skip [options]' lines; a conv needs in=HxW here (docs/onnx.md)") Path layersMap;
     @Option(names = "--input-shape", paramLabel = "DIMS", description = "shape of the first input (default: the declared one)") String inputShape;
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: FILE without .onnx, plus .bench)") Path out;
 
     static Path defaultDir(Path model) {
         String n = model.getFileName().toString();
-        return model.resolveSibling((n.toLowerCase(Locale.ROOT).endsWith(".onnx") ? n.substring(0, n.length() - 5) : n) + ".bench");
+        int dot = n.lastIndexOf('.');
+        String ext = dot < 0 ? "" : n.substring(dot).toLowerCase(Locale.ROOT);
+        return model.resolveSibling((ext.equals(".onnx") || ext.equals(".safetensors") ? n.substring(0, dot) : n) + ".bench");
     }
 
     @Override public Integer call() throws Exception {
@@ -61,35 +67,91 @@ final class ModelBenchCommand implements Callable<Integer> {
             FormatSpec s = FormatSpec.parse(f);
             if (s.kind() == FormatSpec.Kind.DENSE || s.kind() == FormatSpec.Kind.COO) throw new IllegalArgumentException("--formats: " + f + " has no kernel to time here (csr, gcsr:G, nm:N:M)");
         }
-        double[] lv = switch (levels) {
+        double[] lv = levels(levels);
+        Budget b = OnnxArgs.budget(budget);
+        Path dir = out != null ? out : defaultDir(file);
+        OnnxArgs.Model md = OnnxArgs.load(file, inputShape, layersMap);
+        for (WeightLayer l : md.layers())
+            if (l.macs() < 0)
+                throw new IllegalArgumentException(md.onnx() ? file + ": the input shape does not reach weight layer '" + l.name() + "' (an op whose output shape is not inferred): give --input-shape or see 'model info'"
+                        : file + ": conv tensor '" + l.name() + "': its input size is not known: give '" + l.name() + " conv in=HxW …' in --layers");
+        long[] shape = null;
+        if (md.onnx()) {
+            OnnxGraph g = md.graph();
+            shape = g.shapes().get(g.model().inputs().get(0).name());
+            if (shape == null) throw new IllegalArgumentException(file + ": input '" + g.model().inputs().get(0).name() + "' has no known shape: give --input-shape");
+            shape = shape.clone();
+            shape[0] = batch;
+        }
+        Files.createDirectories(dir);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // ONNX Runtime: the dense end to end (the baseline) and its per-node profile; a safetensors file has no graph
+        double[] ort = md.onnx() ? ortBaseline(md.graph(), shape, b) : null;
+        double rest = ort == null ? 0 : ort[0] * (1 - ort[1]);
+        if (ort != null)
+            err.printf(Locale.ROOT, "onnxruntime %s: %.2f us end to end; weight layers %.1f%% of a profiled run (%.2f of %.2f us): rest %.2f us%n", OrtModel.version(),
+                    ort[0] / 1e3, 100 * ort[1], ort[2] / 1e3, ort[3] / 1e3, rest / 1e3);
+        else err.println("safetensors: no graph, so no end-to-end time and no rest of the network: SPDY's base is the layers' own dense times");
+
+        KernelRegistry reg = CpuBackends.registry();
+        OnnxLatency.Config c = new OnnxLatency.Config(batch, threads, lv, formats, Map.of(), "dense-vector", b);
+        long t0 = System.nanoTime();
+        int[] done = {0};
+        List<OnnxLatency.Row> rows = OnnxLatency.measure(md.layers(), reg, c, line -> {
+            done[0]++;
+            err.printf(Locale.ROOT, "[%d/%d] %s (%.0f s)%n", done[0], md.layers().size(), line, (System.nanoTime() - t0) / 1e9);
+            err.flush();
+        });
+        List<String> notes = md.onnx() ? List.of() : List.of("safetensors: no graph; base = the layers' dense times (no rest of the network)");
+        LatencyTable table = OnnxLatency.table(rows, rest * 1e-9, notes);
+        Files.writeString(dir.resolve("timings.txt"), SpdyFiles.formatTimings(table));
+        writeCsv(dir.resolve("latency.csv"), rows);
+        List<FormatSpec> sized = ModelLayers.formats(formats);
+        ModelLayers.writeCsv(dir.resolve(ModelReport.LAYERS), ModelLayers.rows(md.layers(), sized, null), sized);
+        String summary = String.format(Locale.ROOT, "model %s, %s, batch %d, %d thread(s), %s budget, %s%n", file,
+                shape == null ? "safetensors (no graph)" : "input " + Arrays.toString(shape), batch, threads, budget, String.format(Locale.ROOT, "%d cores, load average %.1f at the end", Runtime.getRuntime().availableProcessors(), Load.snapshot().load1()))
+                + (ort == null ? "no end-to-end time: a safetensors file has no graph (export the model to ONNX for ONNX Runtime's baseline and the rest of the network)\n"
+                : String.format(Locale.ROOT, "onnxruntime %s (baseline): %.6g s end to end; its weight layers %.2f%% of a profiled run (%.6g of %.6g s; %.6g s in all nodes); rest of the network %.6g s%n",
+                        OrtModel.version(), ort[0] * 1e-9, 100 * ort[1], ort[2] * 1e-9, ort[3] * 1e-9, ort[4] * 1e-9, rest * 1e-9))
+                + String.format(Locale.ROOT, "suite: weight layers dense %.6g s on dense-vector; SPDY base = %.6g s (layers + rest), prunable %.6g s%n",
+                        table.prunable(), table.base(), table.prunable());
+        Files.writeString(dir.resolve("summary.txt"), summary);
+
+        o.print(summary);
+        o.printf(Locale.ROOT, "%n%-20s %-8s %6s %12s %10s %s%n", "layer", "format", "level", "us", "speedup", "95% interval");
+        for (OnnxLatency.Row r : rows)
+            o.printf(Locale.ROOT, "%-20s %-8s %6.3f %12.2f %10.3f [%.3f, %.3f]%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), r.seconds() * 1e6, r.speedup(), r.low(), r.high());
+        o.printf(Locale.ROOT, "%nwrote     %s (SPDY's format), %s, %s (%.0f s); 'prunebench report %s' draws them%n", dir.resolve("timings.txt"), dir.resolve("latency.csv"),
+                dir.resolve(ModelReport.LAYERS), (System.nanoTime() - t0) / 1e9, dir);
+        o.flush();
+        return 0;
+    }
+
+    /** --levels: quick (0.5, 0.7, 0.9), spdy (SPDY's 41 levels) or a list in (0, 1). */
+    static double[] levels(String spec) {
+        return switch (spec) {
             case "quick" -> new double[] {0.5, 0.7, 0.9};
             case "spdy" -> Arrays.copyOfRange(dev.prunebench.experiments.spdy.LatencyDatabase.spdyLevels(), 1, 42);
-            default -> Arrays.stream(levels.split(",")).mapToDouble(s -> {
+            default -> Arrays.stream(spec.split(",")).mapToDouble(s -> {
                 double d;
                 try { d = Double.parseDouble(s.strip()); } catch (NumberFormatException e) { throw new IllegalArgumentException("--levels: '" + s + "' is not a number"); }
                 if (!(d > 0 && d < 1)) throw new IllegalArgumentException("--levels: " + d + " is outside (0, 1)");
                 return d;
             }).toArray();
         };
-        Budget b = switch (budget) {
-            case "quick" -> Budget.quick();
-            case "standard" -> Budget.standard();
-            case "full" -> Budget.full();
-            default -> throw new IllegalArgumentException("--budget: expected quick, standard or full, got '" + budget + "'");
-        };
-        Path dir = out != null ? out : defaultDir(file);
-        OnnxGraph g = OnnxArgs.read(file, inputShape);
-        long[] shape = g.shapes().get(g.model().inputs().get(0).name());
-        if (shape == null) throw new IllegalArgumentException(file + ": input '" + g.model().inputs().get(0).name() + "' has no known shape: give --input-shape");
-        if (g.layers().stream().anyMatch(l -> l.macs() < 0))
-            throw new IllegalArgumentException(file + ": the input shape does not reach every weight layer (an op whose output shape is not inferred): give --input-shape or see 'model info'");
-        Files.createDirectories(dir);
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    }
 
-        // ONNX Runtime: the dense end to end (the baseline) and its per-node profile
-        shape = shape.clone();
-        shape[0] = batch;
+    static void writeCsv(Path file, List<OnnxLatency.Row> rows) throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel\n");
+        for (OnnxLatency.Row r : rows)
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s%n", dev.prunebench.results.Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
+                    r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel()));
+        Files.writeString(file, csv);
+    }
+
+    /** ONNX Runtime's dense end to end (ns, median), the weight layers' share of a profiled run, their ns, the run's ns, all nodes' ns. */
+    private double[] ortBaseline(OnnxGraph g, long[] shape, Budget b) throws java.io.IOException {
         long n = 1;
         for (long d : shape) n = Math.multiplyExact(n, d);
         float[] x = CrossCheck.inputs(Math.toIntExact(n), 1);
@@ -113,41 +175,6 @@ final class ModelBenchCommand implements Callable<Integer> {
             Files.deleteIfExists(prof);
         }
         // the profiler slows every node down: the weight layers' share of a profiled run, applied to the unprofiled end to end
-        double share = Math.min(1, layerNs / runNs);
-        double rest = e2e * (1 - share);
-        err.printf(Locale.ROOT, "onnxruntime %s: %.2f us end to end; weight layers %.1f%% of a profiled run (%.2f of %.2f us): rest %.2f us%n", OrtModel.version(),
-                e2e / 1e3, 100 * share, layerNs / 1e3, runNs / 1e3, rest / 1e3);
-
-        KernelRegistry reg = CpuBackends.registry();
-        OnnxLatency.Config c = new OnnxLatency.Config(batch, threads, lv, formats, Map.of(), "dense-vector", b);
-        long t0 = System.nanoTime();
-        int[] done = {0};
-        List<OnnxLatency.Row> rows = OnnxLatency.measure(g, reg, c, line -> {
-            done[0]++;
-            err.printf(Locale.ROOT, "[%d/%d] %s (%.0f s)%n", done[0], g.layers().size(), line, (System.nanoTime() - t0) / 1e9);
-            err.flush();
-        });
-        List<String> notes = List.of();
-        LatencyTable table = OnnxLatency.table(rows, rest * 1e-9, notes);
-        Files.writeString(dir.resolve("timings.txt"), SpdyFiles.formatTimings(table));
-        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel\n");
-        for (OnnxLatency.Row r : rows)
-            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s%n", r.layer(), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
-                    r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel()));
-        Files.writeString(dir.resolve("latency.csv"), csv);
-        String summary = String.format(Locale.ROOT,
-                "model %s, input %s, batch %d, %d thread(s), %s budget%nonnxruntime %s (baseline): %.6g s end to end; its weight layers %.2f%% of a profiled run (%.6g of %.6g s; %.6g s in all nodes); rest of the network %.6g s%n"
-                        + "suite: weight layers dense %.6g s on dense-vector; SPDY base = %.6g s (layers + rest), prunable %.6g s%n",
-                file, Arrays.toString(shape), batch, threads, budget, OrtModel.version(), e2e * 1e-9, 100 * share, layerNs * 1e-9, runNs * 1e-9, nodeNs * 1e-9, rest * 1e-9,
-                table.prunable(), table.base(), table.prunable());
-        Files.writeString(dir.resolve("summary.txt"), summary);
-
-        o.print(summary);
-        o.printf(Locale.ROOT, "%n%-20s %-8s %6s %12s %10s %s%n", "layer", "format", "level", "us", "speedup", "95% interval");
-        for (OnnxLatency.Row r : rows)
-            o.printf(Locale.ROOT, "%-20s %-8s %6.3f %12.2f %10.3f [%.3f, %.3f]%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), r.seconds() * 1e6, r.speedup(), r.low(), r.high());
-        o.printf(Locale.ROOT, "%nwrote     %s (SPDY's format), %s (%.0f s)%n", dir.resolve("timings.txt"), dir.resolve("latency.csv"), (System.nanoTime() - t0) / 1e9);
-        o.flush();
-        return 0;
+        return new double[] {e2e, Math.min(1, layerNs / runNs), layerNs, runNs, nodeNs};
     }
 }

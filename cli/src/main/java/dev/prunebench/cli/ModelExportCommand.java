@@ -23,6 +23,7 @@ final class ModelExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NETWORK", description = "mlp | lenet300 | lenet5") String network;
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "the .onnx file") Path out;
+    @Option(names = "--from", paramLabel = "DIR", description = "a saved model folder of the suite (model.json + .npy weights, e.g. a trained network under ~/.cache/prunebench/models/): its weights instead of a fresh initialization") Path from;
     @Option(names = "--seed", defaultValue = "1", description = "initialization seed (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--storage", defaultValue = "raw", description = "weights as raw | float-data | float16 | bfloat16 | external (default: ${DEFAULT-VALUE})") String storage;
     @Option(names = "--constants", description = "weights as Constant nodes instead of initializers") boolean constants;
@@ -41,12 +42,15 @@ final class ModelExportCommand implements Callable<Integer> {
         if (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))
             throw new IllegalArgumentException("--out: '" + out + "' must end in .onnx");
         Outputs.checkFile("--out", out);
-        Network net = Networks.build(network, seed);
+        Network net = from == null ? Networks.build(network, seed) : dev.prunebench.models.io.ModelFiles.load(from).network();
+        if (from != null && !net.id().equals(network))
+            throw new IllegalArgumentException("--from " + from + ": holds a " + net.id() + " network, not " + network);
         OnnxBuilder b = OnnxExport.of(net, new OnnxExport.Options(s, constants, matmul));
         b.externalFile(out.getFileName().toString() + ".data");
         b.write(out);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "wrote     %s (%d bytes): %s %s, %d parameters, seed %d, untrained%n", out, Files.size(out), net.id(), net.shape(), net.parameterCount(), seed);
+        o.printf(Locale.ROOT, "wrote     %s (%d bytes): %s %s, %d parameters, %s%n", out, Files.size(out), net.id(), net.shape(), net.parameterCount(),
+                from == null ? "seed " + seed + ", untrained" : "weights from " + from);
         o.flush();
         return 0;
     }

@@ -41,19 +41,18 @@ final class ModelRunCommand implements Callable<Integer> {
     @Option(names = "--layer-formats", paramLabel = "PROFILE", description = "the suite's format per layer from a profile of 'model spdy --out' ('level layer format' lines; the model should be the one pruned with it)") Path layerFormats;
     @Option(names = "--budget", defaultValue = "quick", description = "measurement budget: quick | standard | full (default: ${DEFAULT-VALUE})") String budget;
     @Option(names = "--profile", description = "also ONNX Runtime's per-node profile") boolean profile;
+    @Option(names = "--eval", arity = "2", paramLabel = "NPY", description = "INPUTS.npy LABELS.npy: this model's top-1 in ONNX Runtime (with --dense, the dense model's beside it)")
+    List<Path> eval;
+    @Option(names = "--dense", paramLabel = "FILE", description = "the dense .onnx model: with --eval its top-1 too; else the output error of this model against it") Path dense;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the inputs, uniform in [0, 1) (default: ${DEFAULT-VALUE})") long seed;
 
     @Override public Integer call() throws Exception {
         if (batch < 1 || batch > 65536) throw new IllegalArgumentException("--batch: must be in [1, 65536], got " + batch);
         if (threads < 1 || threads > MatMul.MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MatMul.MAX_THREADS + "], got " + threads);
         FormatSpec fmt = FormatSpec.parse(format);
-        Budget b = switch (budget) {
-            case "quick" -> Budget.quick();
-            case "standard" -> Budget.standard();
-            case "full" -> Budget.full();
-            default -> throw new IllegalArgumentException("--budget: expected quick, standard or full, got '" + budget + "'");
-        };
+        Budget b = OnnxArgs.budget(budget);
         OnnxGraph g = OnnxArgs.read(file, inputShape);
+        ModelAccuracy acc = ModelAccuracy.read(eval, null);
         long[] shape = g.shapes().get(g.model().inputs().get(0).name());
         if (shape == null) throw new IllegalArgumentException(file + ": input '" + g.model().inputs().get(0).name() + "' has no known shape: give --input-shape");
         shape = shape.clone();
@@ -131,6 +130,9 @@ final class ModelRunCommand implements Callable<Integer> {
         } finally {
             for (MatMul.Prepared p : group) p.close();
         }
+        long[] declared = g.model().inputs().get(0).dims();
+        if (acc != null) acc.top1(o, declared, file, dense, threads);
+        else if (dense != null) ModelAccuracy.outputError(o, null, declared, dense, file, threads);
         o.flush();
         return 0;
     }

@@ -4,6 +4,7 @@ import dev.prunebench.core.spdy.ErrorTable;
 import dev.prunebench.core.spdy.LatencyTable;
 import dev.prunebench.core.spdy.Spdy;
 import dev.prunebench.core.spdy.SpdyFiles;
+import dev.prunebench.results.ModelReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +24,14 @@ import picocli.CommandLine.Spec;
 final class ModelSpdyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .onnx model") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .onnx model (or .safetensors file)") Path file;
     @Option(names = "--target", defaultValue = "2.0", description = "speedup target (default: ${DEFAULT-VALUE})") double target;
     @Option(names = "--timings", paramLabel = "DIR", description = "the folder 'model bench' wrote (default: FILE without .onnx, plus .bench)") Path timings;
     @Option(names = "--errors", paramLabel = "FILE", description = "'layer level error [format]' lines") Path errors;
     @Option(names = "--accounting", defaultValue = "correct", description = "correct | spdy (default: ${DEFAULT-VALUE})") String accounting;
     @Option(names = "--keep-dense", defaultValue = "first,last", paramLabel = "LAYERS", description = "layers left out of the DP (default: ${DEFAULT-VALUE}, as SPDY)") String keepDense;
-    @Option(names = "--out", paramLabel = "PROFILE", description = "write the profile here") Path out;
+    @Option(names = "--out", paramLabel = "PROFILE", description = "write the profile here (and, with the prediction, as spdy.txt into the bench folder for its report)") Path out;
+    @Option(names = "--layers", paramLabel = "FILE", description = "safetensors only: the --layers file given to 'model bench'") Path layersMap;
 
     @Override public Integer call() throws Exception {
         if (!(target > 0) || Double.isInfinite(target)) throw new IllegalArgumentException("--target: must be finite and > 0, got " + target);
@@ -42,7 +44,7 @@ final class ModelSpdyCommand implements Callable<Integer> {
         Path dir = timings != null ? timings : ModelBenchCommand.defaultDir(file);
         Path t = Files.isDirectory(dir) ? dir.resolve("timings.txt") : dir;
         if (!Files.exists(t)) throw new IllegalArgumentException("--timings: " + t + " does not exist: run 'prunebench model bench " + file + "' first");
-        OnnxArgs.read(file, null); // the model must be readable; the table's layers are its layers
+        OnnxArgs.load(file, null, layersMap); // the model must be readable; the table's layers are its layers
         LatencyTable table = SpdyFiles.readTimings(t);
         ErrorTable err = errors == null ? ErrorTable.rankPlaceholder(table) : SpdyFiles.readErrors(errors);
         Set<String> kept = SpdyCommand.Solve.keptLayers(table, keepDense);
@@ -59,11 +61,13 @@ final class ModelSpdyCommand implements Callable<Integer> {
             Files.writeString(out, profile);
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.print(profile);
-        o.printf(Locale.ROOT, "# timings: %s (%d layers, formats: %s); errors: %s%n", t, table.layers().size(), String.join(",", table.formats()), err.description());
-        o.printf(Locale.ROOT, "# kept dense: %s%n", kept.isEmpty() ? "none" : String.join(", ", kept));
-        o.printf(Locale.ROOT, "# target %sx, %s accounting: predicted end-to-end speedup %.4fx (%.6g s of base %.6g s); max target %.4fx%n", StorageCommand.fmt(target),
+        String text = profile + String.format(Locale.ROOT, "# timings: %s (%d layers, formats: %s); errors: %s%n", t, table.layers().size(), String.join(",", table.formats()), err.description())
+                + String.format(Locale.ROOT, "# kept dense: %s%n", kept.isEmpty() ? "none" : String.join(", ", kept))
+                + String.format(Locale.ROOT, "# target %sx, %s accounting: predicted end-to-end speedup %.4fx (%.6g s of base %.6g s); max target %.4fx%n", StorageCommand.fmt(target),
                 acc.id(), p.claimedSpeedup(), p.claimedSeconds(), table.base(), spdy.maxTarget());
+        o.print(text);
+        // the report of the bench folder shows the profile ('prunebench report DIR')
+        if (out != null && Files.isDirectory(dir)) Files.writeString(dir.resolve(ModelReport.SPDY), text);
         if (out != null) o.printf(Locale.ROOT, "# wrote %s: prune with 'prunebench model prune %s --per-layer %s --structure …'%n", out, file, out);
         o.flush();
         return 0;

@@ -2,6 +2,7 @@ package dev.prunebench.cli;
 
 import dev.prunebench.experiments.Experiments;
 import dev.prunebench.experiments.RunSupport;
+import dev.prunebench.results.ModelReport;
 import dev.prunebench.results.Published;
 import dev.prunebench.results.Report;
 import dev.prunebench.results.Scorecard;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report", description = {
-        "Regenerate index.html and scorecard.csv of a run folder from its CSV and JSON files alone.",
+        "Regenerate index.html and scorecard.csv of a run folder from its CSV and JSON files alone; for a folder of 'model bench'",
+        "(latency.csv, timings.txt), the model's page: per-layer table, a latency plot per layer and format, the SPDY profile.",
         "Exit code 1 when a plot could not be drawn (the page is still written, with the error in the plot's place)."})
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -27,6 +29,12 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         RunFolders.checkFinished("RUN_DIR", runDir);
+        if (ModelReport.isModelFolder(runDir)) {
+            ModelReport.Result m = ModelReport.write(runDir);
+            spec.commandLine().getOut().println("report: " + m.html().toAbsolutePath() + " (model folder of 'model bench', " + m.plots() + " plots)");
+            for (String e : m.plotErrors()) spec.commandLine().getErr().println("prunebench: plot not drawn: " + e);
+            return m.plotErrors().isEmpty() ? 0 : 1;
+        }
         Report.Result r = published == null ? RunSupport.report(runDir)
                 : Report.write(runDir, Published.read(published), Experiments.byId().keySet());
         var out = spec.commandLine().getOut();

@@ -72,6 +72,13 @@ class ModelCommandTest {
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(s.out()).contains("predicted end-to-end speedup");
         assertThat(Files.readString(prof)).contains("fc1").contains("fc2").contains("fc3");
+        // the folder's page: the per-layer table, a plot per layer, the profile spdy --out left beside the tables
+        assertThat(Files.readString(out.resolve("spdy.txt"))).isEqualTo(s.out().substring(0, s.out().indexOf("# wrote")));
+        Result rep = run("report", out.toString());
+        assertThat(rep.code()).as(rep.err()).isZero();
+        assertThat(rep.out()).contains("3 plots");
+        assertThat(Files.readString(out.resolve("index.html"))).contains("<td>fc2</td><td>Gemm</td><td>100x300</td>").contains("id=\"plot-model-layer-2\"")
+                .contains("predicted end-to-end speedup");
         Result missing = run("model", "spdy", m.toString(), "--timings", dir.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("run 'prunebench model bench");

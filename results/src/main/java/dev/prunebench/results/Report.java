@@ -397,7 +397,7 @@ public final class Report {
         h.append("</div></section>\n");
     }
 
-    private static String figure(String exp, PlotSpec p, byte[] png, String source) {
+    static String figure(String exp, PlotSpec p, byte[] png, String source) {
         return "<figure><img class=\"plot\" id=\"plot-" + esc(exp) + "-" + esc(p.id()) + "\" width=\"" + Plots.WIDTH + "\" height=\""
                 + Plots.HEIGHT + "\" alt=\"" + esc(p.title()) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png)
                 + "\"><figcaption>" + esc(p.title()) + " — " + source + "</figcaption></figure>\n";
@@ -448,7 +448,7 @@ public final class Report {
     }
 
     // System fonts only: the page must look right with no network.
-    private static final String CSS = """
+    static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:1.5em auto;max-width:1250px;padding:0 1em;color:#1d1d1f;line-height:1.4}
             h1{font-size:1.5em;margin:0 0 .2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h2 small{font-weight:normal;color:#555}
             .meta{color:#555;font-size:.9em}nav{font-size:.9em;margin:.5em 0 1em}code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}

@@ -43,9 +43,18 @@ public final class OnnxPruning {
         if (perLayer != null)
             for (String n : perLayer.keySet()) g.layer(n);
         for (String n : keep) g.layer(n);
+        return prune(g.layers(), structure, score, rate, perLayer, perLayerStructure, keep);
+    }
+
+    /**
+     * As {@link #prune(OnnxGraph, Structure, Score, double, Map, Map, Set)} on a list of layers (a safetensors file's);
+     * the names in the maps and {@code keep} are the caller's to check.
+     */
+    public static List<Pruned> prune(List<WeightLayer> layers, Structure structure, Score score, double rate, Map<String, Double> perLayer,
+                                     Map<String, Structure> perLayerStructure, Set<String> keep) {
         List<Pruned> out = new ArrayList<>();
         int i = 0;
-        for (WeightLayer l : g.layers()) {
+        for (WeightLayer l : layers) {
             Score sc = score.kind() == Score.Kind.RANDOM ? Score.random(score.seed() + i) : score;
             i++;
             if (keep.contains(l.name())) { out.add(new Pruned(l, null)); continue; }

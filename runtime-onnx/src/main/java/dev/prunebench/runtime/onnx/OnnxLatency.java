@@ -52,9 +52,14 @@ public final class OnnxLatency {
     }
 
     public static List<Row> measure(OnnxGraph g, KernelRegistry reg, Config c, Consumer<String> progress) {
+        return measure(g.layers(), reg, c, progress);
+    }
+
+    /** As {@link #measure(OnnxGraph, KernelRegistry, Config, Consumer)} on a list of layers (a safetensors file's). */
+    public static List<Row> measure(List<WeightLayer> layers, KernelRegistry reg, Config c, Consumer<String> progress) {
         List<Row> rows = new ArrayList<>();
         MatMul dense = reg.require(c.denseKernel());
-        for (WeightLayer l : g.layers()) {
+        for (WeightLayer l : layers) {
             long t0 = System.nanoTime();
             int r = l.rows(), k = l.cols(), n = positions(l, c.batch());
             float[] w = l.matrix();
