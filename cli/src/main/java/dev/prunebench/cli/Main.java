@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
                 HistoryCommand.class,
                 ListBackendsCommand.class,
                 SpmmCommand.class,
+                BreakevenCommand.class,
                 TrainCommand.class,
                 PruneCommand.class,
                 StorageCommand.class,
