@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
                 ListBackendsCommand.class,
                 SpmmCommand.class,
                 BreakevenCommand.class,
+                ThreadsCommand.class,
                 TrainCommand.class,
                 PruneCommand.class,
                 StorageCommand.class,

@@ -82,6 +82,7 @@ class BreakevenCommandTest {
             assertThat(r.out()).as("nothing printed on stdout for " + args).isEmpty();
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(r.err()).as("names the option").contains(args.get(0));
         }
         assertThat(SpmmCommandTest.run("breakeven", "--sparsities", "0.5,1.5").err()).contains("--sparsities").contains("1.5");
         assertThat(SpmmCommandTest.run("breakeven", "--dtype", "int4").err()).contains("--dtype").contains("int4");
