@@ -3,6 +3,7 @@ package dev.prunebench.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.kernel.MatMul;
@@ -10,9 +11,15 @@ import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.experiments.Backends;
 import dev.prunebench.experiments.formats.FormatsStorage;
+import dev.prunebench.kernels.cpu.nativeblas.MklBackend;
+import dev.prunebench.kernels.cpu.nativeblas.MklGemmS8u8s32;
+import dev.prunebench.kernels.cpu.vector.CsrInt8Vector;
+import dev.prunebench.kernels.cpu.vector.VectorKernels;
+import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Patterns;
 import dev.prunebench.measure.SpmmBench;
+import dev.prunebench.measure.Verification;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -44,7 +51,8 @@ final class BreakevenCommand implements Callable<Integer> {
     @Option(names = "--formats", split = ",", defaultValue = "csr,gcsr:8", description = "formats: csr, coo, gcsr:G, nm:N:M (default: ${DEFAULT-VALUE})")
     List<String> formats;
 
-    @Option(names = "--dtype", defaultValue = "fp32", description = "value type: fp32 (the kernels compute in fp32; default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 (every CPU kernel against the fastest fp32 dense kernel) or int8 (csr-int8-vector: "
+            + "int8 W with per-row scales × int8 X, int32, against MKL's dense cblas_gemm_s8u8s32; csr only; default: ${DEFAULT-VALUE})")
     String dtype;
 
     @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.7,0.8,0.9,0.95,0.98", description = "the grid (default: ${DEFAULT-VALUE})")
@@ -102,7 +110,7 @@ final class BreakevenCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--formats " + f + ": group size " + f.g() + " is larger than the " + mk[1] + " columns of W");
             if (f.kind() == FormatSpec.Kind.NM && mk[1] % f.m() != 0)
                 throw new IllegalArgumentException("--formats " + f + ": K = " + mk[1] + " is not a multiple of M = " + f.m());
-            List<MatMul> ks = kernelsFor(reg, f);
+            List<MatMul> ks = int8() ? int8Kernels(reg, f) : kernelsFor(reg, f);
             if (ks.isEmpty()) throw new IllegalArgumentException("--formats " + f + ": no available CPU kernel takes it at N = " + n
                     + (kernels == null ? "" : " among --kernels " + String.join(",", kernels)));
             chosen.put(f, ks);
@@ -121,8 +129,10 @@ final class BreakevenCommand implements Callable<Integer> {
 
     /** Checks every option before any work; returns {M, K}. */
     private int[] checkArguments() {
-        if (!dtype.trim().equalsIgnoreCase("fp32"))
-            throw new IllegalArgumentException("--dtype: '" + dtype + "' is not measured by this build (expected fp32: every CPU kernel here computes in fp32)");
+        if (!dtype.trim().equalsIgnoreCase("fp32") && !int8())
+            throw new IllegalArgumentException("--dtype: expected fp32 or int8, got '" + dtype + "'");
+        if (int8() && kernels != null) throw new IllegalArgumentException("--kernels: not taken with --dtype int8 (its kernels are csr-int8-vector and "
+                + MklGemmS8u8s32.ID + ")");
         if (n < 1 || n > 1 << 16) throw new IllegalArgumentException("--n: must be in [1, 65536], got " + n);
         if (refine < 0 || refine > 20) throw new IllegalArgumentException("--refine: must be in [0, 20], got " + refine);
         if (repeats < 3 || repeats > 1000) throw new IllegalArgumentException("--repeats: must be in [3, 1000], got " + repeats);
@@ -161,6 +171,21 @@ final class BreakevenCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--shape: expected MxK with positive integers, e.g. 1024x1024, got '" + shape + "'");
     }
 
+    boolean int8() { return dtype.trim().equalsIgnoreCase("int8"); }
+
+    /** The int8 sparse kernel for csr, after checking the int8 dense baseline can run here. */
+    private List<MatMul> int8Kernels(KernelRegistry reg, FormatSpec f) {
+        if (f.kind() != FormatSpec.Kind.CSR)
+            throw new IllegalArgumentException("--formats " + f + ": no int8 kernel takes it (--dtype int8 measures csr with " + CsrInt8Vector.ID + ")");
+        var mkl = reg.entry(MklBackend.ID);
+        if (mkl.isEmpty() || !mkl.get().usable())
+            throw new IllegalArgumentException("--dtype int8: the int8 dense baseline " + MklGemmS8u8s32.ID + " needs MKL, which is "
+                    + (mkl.isEmpty() ? "not registered" : mkl.get().status()));
+        if (!VectorKernels.availability().available())
+            throw new IllegalArgumentException("--dtype int8: " + CsrInt8Vector.ID + " needs the Vector API: " + VectorKernels.availability());
+        return List.of(new CsrInt8Vector());
+    }
+
     private List<MatMul> kernelsFor(KernelRegistry reg, FormatSpec f) {
         List<MatMul> out = new ArrayList<>();
         for (MatMul k : reg.kernels()) {
@@ -190,8 +215,9 @@ final class BreakevenCommand implements Callable<Integer> {
         String verdict = Double.isNaN(br[1]) ? "never beats dense in [" + pts.firstKey() + ", " + pts.lastKey() + "]"
                 : Double.isNaN(br[0]) ? (f.kind() == FormatSpec.Kind.NM ? "beats dense at its fixed sparsity" : "beats dense at every point, from the lowest")
                 : "beats dense from a sparsity in (" + fmt(br[0]) + ", " + fmt(br[1]) + "]";
-        double s32 = FormatsStorage.breakEven(f, m, k, Precision.FP32, IndexPolicy.FIXED32, seed, false).sparsity();
-        double smin = FormatsStorage.breakEven(f, m, k, Precision.FP32, IndexPolicy.MINIMAL, seed, false).sparsity();
+        Precision pr = int8() ? Precision.INT8 : Precision.FP32;
+        double s32 = FormatsStorage.breakEven(f, m, k, pr, IndexPolicy.FIXED32, seed, false).sparsity();
+        double smin = FormatsStorage.breakEven(f, m, k, pr, IndexPolicy.MINIMAL, seed, false).sparsity();
         return new Curve(f.toString(), br[0], br[1], verdict, s32, smin, List.copyOf(pts.values()));
     }
 
@@ -212,26 +238,44 @@ final class BreakevenCommand implements Callable<Integer> {
         return new double[] {Double.isNaN(upper) ? Double.NaN : lower, upper};
     }
 
+    /** One timed kernel of a point, from either harness. */
+    private record Timed(String kernel, boolean baseline, String status, double speedup, double low, double high, String fastestDense, boolean unstable) {}
+
     private Point measure(KernelRegistry reg, FormatSpec f, List<MatMul> ks, int m, int k, double s) {
         long pointSeed = seed + Math.round(s * 1e6);
         Dense w = generate(f, m, k, s, pointSeed);
         Budget budget = new Budget(1, repeats, Math.round(minSampleMs * 1e6), 500, pointSeed, 150_000_000L);
-        List<SpmmBench.Result> rs = SpmmBench.run(reg, w, List.of(f), ks, null, n, 1, budget, pointSeed, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        boolean unstable = rs.stream().anyMatch(SpmmBench.Result::unstable);
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        List<Timed> rs = new ArrayList<>();
+        if (int8()) {
+            Csr csr = Csr.fromDense(w.data(), m, k);
+            float[] x = Patterns.normalVector(Math.multiplyExact(k, n), pointSeed);
+            MatMul dense = new MklGemmS8u8s32();
+            var outcomes = Bench.run(List.of(new Bench.Entry(ks.get(0), VectorKernels.backend(), csr)),
+                    List.of(new Bench.Entry(dense, reg.entry(MklBackend.ID).orElseThrow().backend(), w)), x, n, 1, budget,
+                    Verification.reference(csr, x, n), k, quiet);
+            for (Bench.Outcome o : outcomes)
+                rs.add(new Timed(o.kernelId(), o.dense(), o.status(), o.speedup() == null ? Double.NaN : o.speedup().median(),
+                        o.speedup() == null ? Double.NaN : o.speedup().low(), o.speedup() == null ? Double.NaN : o.speedup().high(),
+                        o.fastestDense() == null ? "-" : o.fastestDense(), o.unstable()));
+        } else
+            for (SpmmBench.Result r : SpmmBench.run(reg, w, List.of(f), ks, null, n, 1, budget, pointSeed, quiet))
+                rs.add(new Timed(r.kernel(), r.isBaseline(), r.status(), r.speedup(), r.speedupLow(), r.speedupHigh(), r.baseline(), r.unstable()));
+        boolean unstable = rs.stream().anyMatch(Timed::unstable);
         // the fastest kernel whose interval lies above 1 when there is one (a wider interval with a higher median does not
         // hide a kernel that surely beats dense), else the fastest by median
-        SpmmBench.Result best = null;
-        for (SpmmBench.Result r : rs) {
-            if (r.isBaseline() || !r.status().equals("ok")) continue;
-            boolean sure = r.speedupLow() > 1, bestSure = best != null && best.speedupLow() > 1;
+        Timed best = null;
+        for (Timed r : rs) {
+            if (r.baseline() || !r.status().equals("ok")) continue;
+            boolean sure = r.low() > 1, bestSure = best != null && best.low() > 1;
             if (best == null || (sure && !bestSure) || (sure == bestSure && r.speedup() > best.speedup())) best = r;
         }
         String failed = rs.stream().filter(r -> !r.status().equals("ok")).map(r -> r.kernel() + " " + r.status()).findFirst().orElse(null);
         Point p;
         if (best == null) p = new Point(s, "-", Double.NaN, Double.NaN, Double.NaN, "-", failed == null ? "no kernel ran" : "failed: " + failed);
         else {
-            String st = unstable ? "unstable (A/A control failed): not used" : best.speedupLow() > 1 ? "beats" : best.speedupHigh() < 1 ? "loses" : "not separated";
-            p = new Point(s, best.kernel(), best.speedup(), best.speedupLow(), best.speedupHigh(), best.baseline(), st);
+            String st = unstable ? "unstable (A/A control failed): not used" : best.low() > 1 ? "beats" : best.high() < 1 ? "loses" : "not separated";
+            p = new Point(s, best.kernel(), best.speedup(), best.low(), best.high(), best.fastestDense(), st);
         }
         spec.commandLine().getErr().printf(Locale.ROOT, "  %s sparsity %.4f: %s %.2f× [%.2f, %.2f] over %s — %s%n", f, s, p.kernel(), p.speedup(), p.low(),
                 p.high(), p.fastestDense(), p.status());
@@ -267,7 +311,7 @@ final class BreakevenCommand implements Callable<Integer> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("shape", List.of(mk[0], mk[1]));
             j.put("n", n);
-            j.put("dtype", "fp32");
+            j.put("dtype", int8() ? "int8" : "fp32");
             j.put("threads", 1);
             j.put("cpu", env.get("cpu_model"));
             j.put("load", loadLine);
@@ -300,7 +344,8 @@ final class BreakevenCommand implements Callable<Integer> {
             o.flush();
             return;
         }
-        o.printf(Locale.ROOT, "W %dx%d, X %dx%d, fp32, one thread; CPU: %s; %s%n", mk[0], mk[1], mk[1], n, env.get("cpu_model"), loadLine);
+        o.printf(Locale.ROOT, "W %dx%d, X %dx%d, %s, one thread; CPU: %s; %s%n", mk[0], mk[1], mk[1], n, int8() ? "int8 (against " + MklGemmS8u8s32.ID + ")" : "fp32",
+                env.get("cpu_model"), loadLine);
         o.printf(Locale.ROOT, "%-10s %-44s %-12s %-12s%n", "format", "speed break-even (vs the fastest dense kernel)", "size (int32)", "size (minimal)");
         for (Curve c : curves)
             o.printf(Locale.ROOT, "%-10s %-44s %-12s %-12s%n", c.format(), c.verdict(), Double.isNaN(c.storageFixed32()) ? "never" : fmt(c.storageFixed32()),
@@ -310,7 +355,7 @@ final class BreakevenCommand implements Callable<Integer> {
             for (Point p : c.points())
                 o.printf(Locale.ROOT, "  %-10s %.4f: %-16s %6.2f× [%.2f, %.2f] over %-15s %s%n", c.format(), p.sparsity(), p.kernel(), p.speedup(), p.low(),
                         p.high(), p.fastestDense(), p.status());
-        o.println("size break-even: the lowest sparsity at which the format's bytes (fp32 values; int32 indices as the kernels store them, or the "
+        o.println("size break-even: the lowest sparsity at which the format's bytes (values at the dtype; int32 indices as the kernels store them, or the "
                 + "narrowest that fits) are below dense's (formats-storage's closed form)");
         o.flush();
     }

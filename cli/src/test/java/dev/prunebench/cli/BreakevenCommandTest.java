@@ -45,6 +45,22 @@ class BreakevenCommandTest {
     }
 
     @Test
+    void int8PairsTheInt8SparseKernelWithMklsInt8Gemm() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new dev.prunebench.kernels.cpu.nativeblas.MklBackend().probe().available());
+        SpmmCommandTest.Run r = SpmmCommandTest.run("breakeven", "--shape", "16x64", "--n", "7", "--formats", "csr", "--dtype", "int8", "--sparsities", "0.8",
+                "--refine", "0", "--repeats", "3", "--min-sample-ms", "0", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("dtype").asText()).isEqualTo("int8");
+        JsonNode p = j.get("formats").get(0).get("points").get(0);
+        assertThat(p.get("kernel").asText()).isEqualTo("csr-int8-vector");
+        assertThat(p.get("fastest_dense").asText()).isEqualTo("mkl-gemm-s8u8s32");
+        assertThat(p.get("status").asText()).isIn(STATUSES);
+        assertThat(j.get("formats").get(0).get("storage_break_even_int32").asDouble())
+                .isEqualTo(FormatsStorage.breakEven(FormatSpec.CSR, 16, 64, Precision.INT8, IndexPolicy.FIXED32, 1, false).sparsity());
+    }
+
+    @Test
     void bracketIsTheLowestRunOfBeatingPointsUpToTheTopAndSkipsUnusedOnes() {
         TreeMap<Double, BreakevenCommand.Point> pts = new TreeMap<>();
         for (Object[] p : new Object[][] {{0.5, "loses"}, {0.7, "beats"}, {0.8, "not separated"}, {0.9, "beats"}, {0.95, "unstable (A/A control failed): not used"},
@@ -73,7 +89,8 @@ class BreakevenCommandTest {
     void badInputIsOneLineAndExitTwo() {
         for (List<String> args : List.of(List.of("--shape", "8by8"), List.of("--formats", "zzz"), List.of("--formats", "dense"), List.of("--dtype", "int4"),
                 List.of("--sparsities", "0.5,1.5"), List.of("--n", "0"), List.of("--refine", "-1"), List.of("--formats", "gcsr:64", "--shape", "8x8"),
-                List.of("--formats", "nm:2:4", "--shape", "8x6"), List.of("--kernels", "no-such-kernel"), List.of("--pattern", "zigzag"))) {
+                List.of("--formats", "nm:2:4", "--shape", "8x6"), List.of("--kernels", "no-such-kernel"), List.of("--pattern", "zigzag"),
+                List.of("--formats", "gcsr:8", "--dtype", "int8"), List.of("--kernels", "csr-vector", "--dtype", "int8"))) {
             String[] a = new String[args.size() + 1];
             a[0] = "breakeven";
             for (int i = 0; i < args.size(); i++) a[i + 1] = args.get(i);
