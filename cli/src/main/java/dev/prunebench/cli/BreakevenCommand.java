@@ -52,7 +52,8 @@ final class BreakevenCommand implements Callable<Integer> {
     List<String> formats;
 
     @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 (every CPU kernel against the fastest fp32 dense kernel) or int8 (csr-int8-vector: "
-            + "int8 W with per-row scales × int8 X, int32, against MKL's dense cblas_gemm_s8u8s32; csr only; default: ${DEFAULT-VALUE})")
+            + "int8 W with per-row scales × int8 X, int32, against the fastest of MKL's dense cblas_gemm_s8u8s32 and the fp32 dense kernels; csr only; "
+            + "default: ${DEFAULT-VALUE})")
     String dtype;
 
     @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.7,0.8,0.9,0.95,0.98", description = "the grid (default: ${DEFAULT-VALUE})")
@@ -250,9 +251,11 @@ final class BreakevenCommand implements Callable<Integer> {
         if (int8()) {
             Csr csr = Csr.fromDense(w.data(), m, k);
             float[] x = Patterns.normalVector(Math.multiplyExact(k, n), pointSeed);
-            MatMul dense = new MklGemmS8u8s32();
-            var outcomes = Bench.run(List.of(new Bench.Entry(ks.get(0), VectorKernels.backend(), csr)),
-                    List.of(new Bench.Entry(dense, reg.entry(MklBackend.ID).orElseThrow().backend(), w)), x, n, 1, budget,
+            // the int8 GEMM and every fp32 dense kernel: the bar is the fastest dense product a user could run
+            List<Bench.Entry> dense = new ArrayList<>();
+            dense.add(new Bench.Entry(new MklGemmS8u8s32(), reg.entry(MklBackend.ID).orElseThrow().backend(), w));
+            for (MatMul d : reg.denseBaselines("cpu", n)) dense.add(new Bench.Entry(d, reg.backendOf(d), w));
+            var outcomes = Bench.run(List.of(new Bench.Entry(ks.get(0), VectorKernels.backend(), csr)), dense, x, n, 1, budget,
                     Verification.reference(csr, x, n), k, quiet);
             for (Bench.Outcome o : outcomes)
                 rs.add(new Timed(o.kernelId(), o.dense(), o.status(), o.speedup() == null ? Double.NaN : o.speedup().median(),
@@ -344,7 +347,7 @@ final class BreakevenCommand implements Callable<Integer> {
             o.flush();
             return;
         }
-        o.printf(Locale.ROOT, "W %dx%d, X %dx%d, %s, one thread; CPU: %s; %s%n", mk[0], mk[1], mk[1], n, int8() ? "int8 (against " + MklGemmS8u8s32.ID + ")" : "fp32",
+        o.printf(Locale.ROOT, "W %dx%d, X %dx%d, %s, one thread; CPU: %s; %s%n", mk[0], mk[1], mk[1], n, int8() ? "int8 (against " + MklGemmS8u8s32.ID + " and the fp32 dense kernels)" : "fp32",
                 env.get("cpu_model"), loadLine);
         o.printf(Locale.ROOT, "%-10s %-44s %-12s %-12s%n", "format", "speed break-even (vs the fastest dense kernel)", "size (int32)", "size (minimal)");
         for (Curve c : curves)
