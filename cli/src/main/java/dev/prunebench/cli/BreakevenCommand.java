@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         "Per format, the sparsity from which its fastest CPU kernel beats the fastest dense CPU kernel on this machine (a grid over sparsity, "
                 + "then bisection inside the bracket; each point timed interleaved with every dense kernel), with its interval, beside the "
                 + "sparsity from which the format is smaller than dense (formats-storage's closed form).",
-        "A point beats dense when the speedup's 95 % interval lies above 1; a point whose A/A control fails is shown and not used."})
+        "A point beats dense when the speedup's 95%% interval lies above 1; a point whose A/A control fails is shown and not used."})
 final class BreakevenCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

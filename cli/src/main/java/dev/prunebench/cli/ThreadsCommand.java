@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "threads", mixinStandardHelpOptions = true, description = {
         "Thread scaling of CPU kernels: each kernel with 1, 2, … up to the machine's cores, every thread count timed interleaved with the same "
-                + "kernel on one thread (same W and X), speedup over one thread with its 95 % interval and the parallel efficiency.",
+                + "kernel on one thread (same W and X), speedup over one thread with its 95%% interval and the parallel efficiency.",
         "The 1-thread row times the kernel against a second 1-thread copy of itself: the A/A control of the table."})
 final class ThreadsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

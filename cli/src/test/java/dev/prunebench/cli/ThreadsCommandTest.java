@@ -35,6 +35,15 @@ class ThreadsCommandTest {
     }
 
     @Test
+    void helpOfBothCommandsFormatsWithoutWarnings() {
+        for (String cmd : new String[] {"threads", "breakeven"}) {
+            SpmmCommandTest.Run r = SpmmCommandTest.run(cmd, "--help");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("95% interval").doesNotContain("%n");
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() {
         for (List<String> args : List.of(List.of("--shape", "0x8"), List.of("--max-threads", "0"), List.of("--rate", "1"), List.of("--kernels", "nope"),
                 List.of("--kernels", "mkl-sgemv", "--n", "4"), List.of("--pattern", "zigzag"), List.of("--repeats", "2"))) {

@@ -43,7 +43,8 @@ import tech.tablesaw.api.Table;
  * SparseRT (Wang 2020) on this CPU: code generated for one sparsity pattern ({@code generated-csr}) against the
  * generic sparse kernels ({@code csr-vector}, {@code mkl-sparse-csr}) and every dense CPU kernel, on MobileNetV1's
  * 1×1 convolutions (SpMM on CHW activations: W Cout × Cin times X Cin × H·W) and ResNet-50's 3×3 convolutions
- * (im2col, then W Cout × 9·Cin times X 9·Cin × H·W), at 90 % and 95 %, weights magnitude-pruned with realistic row
+ * (im2col, then W Cout × 9·Cin times X 9·Cin × H·W; and the direct sparse convolution {@code csr-direct-conv} on the
+ * image, no im2col), at 90 % and 95 %, weights magnitude-pruned with realistic row
  * imbalance ({@link ImbalancedWeights}); plus the user's own layers ({@code -Dprunebench.sparsert.weights=DIR}) and
  * the issue's targets (a 4096² layer at 90 %, N = 50 and N = 1, uniform mask).
  *
