@@ -121,11 +121,16 @@ final class BreakevenCommand implements Callable<Integer> {
         List<Curve> curves = new ArrayList<>();
         for (var e : chosen.entrySet()) curves.add(curve(reg, e.getKey(), e.getValue(), mk[0], mk[1]));
         var load = dev.prunebench.core.env.Load.since(loadBefore);
-        String loadLine = String.format(Locale.ROOT, "load average %.2f before, %.2f after; other processes %.2f of %d cores", load.before().load1(),
-                load.after().load1(), load.othersCores(), load.cores());
+        String loadLine = BreakevenCommand.loadLine(load);
         print(curves, mk, loadLine);
         if (load.warning() != null) spec.commandLine().getErr().println("prunebench: WARNING: " + load.warning());
         return 0;
+    }
+
+    /** The machine's load over a measurement, for the header line. */
+    static String loadLine(dev.prunebench.core.env.Load.Report load) {
+        return String.format(Locale.ROOT, "load average %.2f before, %.2f after; other processes %.2f of %d cores", load.before().load1(),
+                load.after().load1(), load.othersCores(), load.cores());
     }
 
     /** Checks every option before any work; returns {M, K}. */

@@ -96,8 +96,7 @@ final class ThreadsCommand implements Callable<Integer> {
         Budget budget = new Budget(2, repeats, Math.round(minSampleMs * 1e6), 1000, seed, 300_000_000L);
         for (MatMul k : ks) rows.addAll(scale(k, k.refuses(FormatSpec.CSR, n) == null ? csr : d, x, ref, max, budget));
         var load = dev.prunebench.core.env.Load.since(loadBefore);
-        String loadLine = String.format(Locale.ROOT, "load average %.2f before, %.2f after; other processes %.2f of %d cores", load.before().load1(),
-                load.after().load1(), load.othersCores(), load.cores());
+        String loadLine = BreakevenCommand.loadLine(load);
         print(rows, mk, csr.nnz(), cores, loadLine);
         if (load.warning() != null) spec.commandLine().getErr().println("prunebench: WARNING: " + load.warning());
         return rows.stream().allMatch(r -> r.status().equals("ok")) ? 0 : 1;
