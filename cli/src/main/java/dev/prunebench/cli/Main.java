@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
                 HistoryCommand.class,
                 ListBackendsCommand.class,
                 SpmmCommand.class,
+                BreakevenCommand.class,
+                ThreadsCommand.class,
                 TrainCommand.class,
                 PruneCommand.class,
                 StorageCommand.class,

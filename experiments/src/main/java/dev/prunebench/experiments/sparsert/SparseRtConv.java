@@ -11,6 +11,7 @@ import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.sweep.SpmmSweep;
 import dev.prunebench.kernels.cpu.generated.GeneratedCsr;
 import dev.prunebench.kernels.cpu.generated.GeneratedPrepared;
+import dev.prunebench.kernels.cpu.vector.DirectConv;
 import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Patterns;
@@ -42,7 +43,8 @@ import tech.tablesaw.api.Table;
  * SparseRT (Wang 2020) on this CPU: code generated for one sparsity pattern ({@code generated-csr}) against the
  * generic sparse kernels ({@code csr-vector}, {@code mkl-sparse-csr}) and every dense CPU kernel, on MobileNetV1's
  * 1×1 convolutions (SpMM on CHW activations: W Cout × Cin times X Cin × H·W) and ResNet-50's 3×3 convolutions
- * (im2col, then W Cout × 9·Cin times X 9·Cin × H·W), at 90 % and 95 %, weights magnitude-pruned with realistic row
+ * (im2col, then W Cout × 9·Cin times X 9·Cin × H·W; and the direct sparse convolution {@code csr-direct-conv} on the
+ * image, no im2col), at 90 % and 95 %, weights magnitude-pruned with realistic row
  * imbalance ({@link ImbalancedWeights}); plus the user's own layers ({@code -Dprunebench.sparsert.weights=DIR}) and
  * the issue's targets (a 4096² layer at 90 %, N = 50 and N = 1, uniform mask).
  *
@@ -59,6 +61,14 @@ public final class SparseRtConv implements Experiment {
 
     /** N for the user's layers (their activations are not given): {@code prunebench.sparsert.n}, default 196. */
     public static final String N_PROPERTY = "prunebench.sparsert.n";
+
+    /**
+     * The layer families to run, comma-separated among {@code 1x1}, {@code resnet50-3x3} and {@code uniform} (the 4096²
+     * targets): {@code -Dprunebench.sparsert.layers=resnet50-3x3} runs the 3×3 layers only. Default: all.
+     */
+    public static final String LAYERS_PROPERTY = "prunebench.sparsert.layers";
+
+    static final List<String> FAMILIES = List.of("1x1", "resnet50-3x3", "uniform");
 
     /** A sparse kernel must beat the fastest dense kernel by this factor to be chosen. */
     public static final double DENSE_BIAS = 1.10;
@@ -116,7 +126,7 @@ public final class SparseRtConv implements Experiment {
 
     @Override public String description() {
         return "code generated per sparsity pattern (generated-csr: ASM, hidden classes, Vector API) vs generic CSR, MKL sparse and every dense "
-                + "CPU kernel on MobileNetV1 1×1 and ResNet-50 3×3 (im2col) convolutions at 90/95 %; choose by measurement; the 4096² targets";
+                + "CPU kernel on MobileNetV1 1×1 and ResNet-50 3×3 convolutions (im2col + SpMM/GEMM, and the direct sparse conv csr-direct-conv) at 90/95 %; choose by measurement; the 4096² targets";
     }
 
     /** Every metric name a scale emits whatever the timings (the published rows name some of them). */
@@ -138,8 +148,9 @@ public final class SparseRtConv implements Experiment {
     }
 
     @Override public void run(ExperimentContext ctx) throws Exception {
-        Config cfg = forScale(ctx.scale());
+        Config cfg = only(forScale(ctx.scale()), System.getProperty(LAYERS_PROPERTY));
         List<Problem> user = userLayers();   // bad input fails here, before any work
+        if (System.getProperty(LAYERS_PROPERTY) != null) ctx.parameter("layers", System.getProperty(LAYERS_PROPERTY));
         ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(1));
         ctx.parameter("threads", 1);
         ctx.parameter("dense_bias", DENSE_BIAS);
@@ -162,8 +173,10 @@ public final class SparseRtConv implements Experiment {
                 + "the dense baseline (cuBLAS there, MKL/OpenBLAS/Vector API here).");
         ctx.note("generated-csr falls back to csr-vector (and says so in the variant column) when its code would exceed the code-size threshold; "
                 + "the geometric means of generated-csr count such layers with the time a user of generated-csr gets, the generic kernel's.");
-        ctx.note("3×3 convolutions: im2col (pad 1, stride 1) is done once per problem and timed apart (im2col table); every kernel multiplies the "
-                + "same im2col matrix, so it is the SpMM/GEMM that is compared. A direct sparse convolution is not built.");
+        ctx.note("3×3 convolutions: im2col (pad 1, stride 1) is done once per problem and timed apart (im2col table); every SpMM and GEMM multiplies the "
+                + "same im2col matrix, so it is the SpMM/GEMM that is compared. " + DirectConv.ID + " convolves the image directly (no im2col: W in CSR over "
+                + "(c, ky, kx), the image zero-padded once in its prepare, as the SpMM kernels pad X in theirs) and is verified against the same "
+                + "reference W · im2col(image) before its times count.");
         ctx.note("prepare_ms of generated-csr is plan + bytecode generation + hidden-class definition + the warm-up that gets every generated "
                 + "method compiled by C2: the time from a pruned matrix to compiled speed. c2_before_timing = all when a run of the generated code "
                 + "allocated nothing before timing began (every method running as C2 code: only C2 eliminates the vector boxes), not-seen when the "
@@ -177,6 +190,19 @@ public final class SparseRtConv implements Experiment {
         for (Problem p : cfg.targets()) measure(ctx, reg, sparse, p, 0.90, cfg.budget(), ctx.seed() + 1000L * idx++, rows, true);
         write(ctx, rows, cfg);
         AaControl.record(ctx, rows.aa);
+    }
+
+    /** The scale's problems restricted to the families named in {@code layers} (null: all); an unknown family is refused by name. */
+    static Config only(Config c, String layers) {
+        if (layers == null || layers.isBlank()) return c;
+        Set<String> keep = new LinkedHashSet<>();
+        for (String f : layers.split(",")) {
+            String t = f.trim();
+            if (!FAMILIES.contains(t)) throw new IllegalArgumentException(LAYERS_PROPERTY + ": unknown layer family '" + t + "' (known: " + String.join(", ", FAMILIES) + ")");
+            keep.add(t);
+        }
+        return new Config(c.problems().stream().filter(p -> keep.contains(p.layers())).toList(), c.sparsities(), c.budget(),
+                keep.contains("uniform") ? c.targets() : List.of());
     }
 
     /** The layers of {@code -Dprunebench.sparsert.weights=DIR}, checked before any work. */
@@ -253,12 +279,12 @@ public final class SparseRtConv implements Experiment {
         rows.sparsityOf.put(key, sp);
         rows.nnzOf.put(key, nnz);
         int n = p.n();
-        float[] x;
+        float[] x, image = null;
         double im2colMs = Double.NaN;
         if (p.kernel() == 3) {
-            float[] in = Patterns.normalVector(p.cin() * p.h() * p.w(), seed + 1);
+            image = Patterns.normalVector(p.cin() * p.h() * p.w(), seed + 1);
             long t0 = System.nanoTime();
-            x = im2col3x3(in, p.cin(), p.h(), p.w());
+            x = im2col3x3(image, p.cin(), p.h(), p.w());
             im2colMs = (System.nanoTime() - t0) / 1e6;
         } else x = Patterns.normalVector(p.k() * n, seed + 1);
         rows.problems.add(new Object[] {p.id(), p.layers(), sp, p.m(), p.k(), n, nnz, cv, ucv, cv / ucv, sigma, im2colMs});
@@ -268,6 +294,9 @@ public final class SparseRtConv implements Experiment {
         float[] ref = Verification.reference(csr, x, n);
         List<Bench.Entry> cands = new ArrayList<>();
         for (MatMul k : sparse) cands.add(new Bench.Entry(k, reg.backendOf(k), csr));
+        if (image != null && dev.prunebench.kernels.cpu.vector.VectorKernels.availability().available())
+            cands.add(new Bench.Entry(new DirectConvCandidate(new DirectConv.Geometry(p.cin(), p.h(), p.w(), p.m(), 3, 1, 1), image),
+                    dev.prunebench.kernels.cpu.vector.VectorKernels.backend(), csr));
         List<MatMul> dk = reg.denseBaselines("cpu", n);
         if (dk.isEmpty()) {
             ctx.skipped(key, "no dense CPU kernel available at n=" + n);
@@ -586,7 +615,7 @@ public final class SparseRtConv implements Experiment {
         Table t = Table.create("targets", StringColumn.create("target"), StringColumn.create("measured"), DoubleColumn.create("value"),
                 DoubleColumn.create("goal"), StringColumn.create("met"));
         Map<String, Double> gm = new LinkedHashMap<>();
-        for (String pair : List.of(GENERATED + "|csr-vector", GENERATED + "|" + SpmmSweep.FASTEST))
+        for (String pair : List.of(GENERATED + "|csr-vector", GENERATED + "|" + SpmmSweep.FASTEST, DirectConv.ID + "|" + SpmmSweep.FASTEST))
             for (String fam : List.of("1x1", "resnet50-3x3")) {
                 List<Double> v = new ArrayList<>();
                 int want = 0;
@@ -604,6 +633,8 @@ public final class SparseRtConv implements Experiment {
                 2.5, "target[name=1x1-generated-over-fastest-dense,sparsity=0.90]");
         target(ctx, t, "ResNet-50 3×3 at 90 %: generated-csr over the fastest dense (geometric mean)",
                 gm.get("resnet50-3x3|" + GENERATED + "|" + SpmmSweep.FASTEST), 3.0, "target[name=3x3-generated-over-fastest-dense,sparsity=0.90]");
+        target(ctx, t, "ResNet-50 3×3 at 90 %: " + DirectConv.ID + " (direct sparse conv) over the fastest dense (geometric mean)",
+                gm.get("resnet50-3x3|" + DirectConv.ID + "|" + SpmmSweep.FASTEST), 3.0, "target[name=3x3-direct-conv-over-fastest-dense,sparsity=0.90]");
         Machine.Clock clock = Machine.nominalClock();
         double peak = Peak.gflops(clock);
         ctx.parameter("fp32_peak_gflops", peak);

@@ -91,4 +91,15 @@ class SparseRtConvTest {
         assertThat(SparseRtConv.fallsBackTo("methods=3;bytecode=1200", measured)).isFalse();
         assertThat(SparseRtConv.fallsBackTo("", measured)).isFalse();
     }
+
+    @Test
+    void layersPropertyKeepsTheNamedFamiliesAndRefusesUnknownOnes() {
+        SparseRtConv.Config all = SparseRtConv.forScale(Scale.STANDARD);
+        SparseRtConv.Config three = SparseRtConv.only(all, "resnet50-3x3");
+        assertThat(three.problems()).isNotEmpty().allMatch(p -> p.layers().equals("resnet50-3x3"));
+        assertThat(three.targets()).isEmpty();
+        assertThat(SparseRtConv.only(all, " uniform ,1x1").targets()).isEqualTo(all.targets());
+        assertThat(SparseRtConv.only(all, null)).isSameAs(all);
+        assertThatThrownBy(() -> SparseRtConv.only(all, "3x3")).hasMessageContaining("prunebench.sparsert.layers").hasMessageContaining("'3x3'");
+    }
 }
