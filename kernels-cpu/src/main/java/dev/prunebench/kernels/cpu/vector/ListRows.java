@@ -5,11 +5,10 @@ import dev.prunebench.kernels.cpu.rows.RowSplit;
 
 /**
  * Prepared state of a kernel over (column, value) lists per row: CSR (explicit row pointers) or N:M
- * (every row holds exactly {@code rowLength} slots, so no pointers are read).
+ * (every row holds exactly {@code rowLength} slots, so no pointers are read). {@link #of} picks the code path:
+ * SpMV (N = 1) here, SpMM over column panels ({@link PanelRows}) for N ≥ 2.
  *
- * <p>Invariants: for N ≥ 2, {@code xp} is X at stride N followed by {@code ldc − N} zeros (see {@link Lanes#pad}) and
- * C has stride {@code ldc = Lanes.rowWidth(n)}; for N = 1, {@code xp} is a copy of x and C has stride 1. Column
- * indices are within [0, K).
+ * <p>Invariants: N = 1, {@code xp} is a copy of x and C has stride 1. Column indices are within [0, K).
  */
 final class ListRows extends RowKernel {
     private final int[] ptr;
@@ -22,24 +21,29 @@ final class ListRows extends RowKernel {
      * @param ptr       row pointers (rows + 1), or null when every row holds {@code rowLength} entries
      * @param rowLength entries per row when ptr is null
      */
-    ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
-        super(rows, n, Lanes.rowWidth(n),
+    static RowKernel of(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
+        if (n == 1) return new ListRows(rows, k, ptr, col, val, rowLength, x, threads, name);
+        int[] p = ptr;
+        if (p == null) {
+            p = new int[rows + 1];
+            for (int i = 0; i <= rows; i++) p[i] = Math.multiplyExact(i, rowLength);
+        }
+        return new PanelRows(rows, k, p, col, val, PanelRows.width(k, n), x, n, threads, name);
+    }
+
+    private ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int threads, String name) {
+        super(rows, 1, 1,
                 ptr != null ? RowSplit.balanced(ptr, threads) : RowSplit.even(rows, threads), name);
         this.ptr = ptr;
         this.col = col;
         this.val = val;
         this.rowLength = rowLength;
-        this.xp = n == 1 ? x.clone() : Lanes.pad(x, k, n, k, ldc);
+        this.xp = x.clone();
     }
 
     @Override protected void rows(int from, int to) {
         int[] ptr = this.ptr;
-        if (n == 1) {
-            if (ptr != null) for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, ptr[i], ptr[i + 1], xp);
-            else for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, i * rowLength, (i + 1) * rowLength, xp);
-        } else {
-            if (ptr != null) for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, ptr[i], ptr[i + 1], xp, n, c, i * ldc, ldc);
-            else for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, i * rowLength, (i + 1) * rowLength, xp, n, c, i * ldc, ldc);
-        }
+        if (ptr != null) for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, ptr[i], ptr[i + 1], xp);
+        else for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, i * rowLength, (i + 1) * rowLength, xp);
     }
 }
