@@ -138,8 +138,8 @@ public final class PerfCpu {
         double fma = (double) padded / lanes / ports, l2 = padded * 4.0 / (peak.l2BytesPerNs() / ghz);
         out.printf(Locale.ROOT, "SpMM: %.2f cycles per non-zero (%.3f ns); FMA bound %.2f (%d vector FMAs / %d port(s)), L2 bound %.2f (%d B of X at %.1f B/cycle): %.1f× the larger%n",
                 mm.nsPerNnz() * ghz, mm.nsPerNnz(), fma, padded / lanes, ports, l2, padded * 4, peak.l2BytesPerNs() / ghz, mm.nsPerNnz() * ghz / Math.max(fma, l2));
-        double fmaMv = 1.0 / lanes / ports;
-        out.printf(Locale.ROOT, "SpMV: %.2f cycles per non-zero (%.3f ns); FMA bound %.3f, stream of W %.1f B per non-zero (value + 16-bit column)%n",
-                mv.nsPerNnz() * ghz, mv.nsPerNnz(), fmaMv, 6.0);
+        double fmaMv = 1.0 / lanes / ports, gather = ghz / peak.gatherPerNs();
+        out.printf(Locale.ROOT, "SpMV: %.2f cycles per non-zero (%.3f ns); FMA bound %.3f, gather bound %.2f (one float gathered per non-zero at the measured %.2f floats/ns): %.1f× the gather bound%n",
+                mv.nsPerNnz() * ghz, mv.nsPerNnz(), fmaMv, gather, peak.gatherPerNs(), mv.nsPerNnz() * ghz / gather);
     }
 }

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorOperators;
  * Microbenchmarks of this core, run in the same JVM as the kernels they judge: the fp32 FMA peak (twelve independent
  * accumulator chains of the preferred species, {@code a = a·b + c}: enough chains to hide a 4-cycle FMA latency on
  * two FMA ports with room to spare, and constants that converge, so no value overflows or goes subnormal), and the
- * read bandwidth of a buffer that stays in L2 (what a gathered row of X costs when it comes from L2).
+ * read bandwidth of a buffer that stays in L2 (what a gathered row of X costs when it comes from L2), and the
+ * throughput of the Vector API's gather from an L1-resident vector at random indices (what SpMV's x costs).
  */
 final class FmaPeak {
     private FmaPeak() {}
@@ -42,6 +43,20 @@ final class FmaPeak {
                 b = b.add(FloatVector.fromArray(S, buf, i + L));
                 c = c.add(FloatVector.fromArray(S, buf, i + 2 * L));
                 d = d.add(FloatVector.fromArray(S, buf, i + 3 * L));
+            }
+        return a.add(b).add(c.add(d)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Gathers {@code x} at {@code idx} (whole vectors) {@code passes} times into four accumulators. */
+    static float gatherLoop(float[] x, int[] idx, int passes) {
+        FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+        int end = idx.length - idx.length % (4 * L);
+        for (int r = 0; r < passes; r++)
+            for (int i = 0; i < end; i += 4 * L) {
+                a = a.add(FloatVector.fromArray(S, x, 0, idx, i));
+                b = b.add(FloatVector.fromArray(S, x, 0, idx, i + L));
+                c = c.add(FloatVector.fromArray(S, x, 0, idx, i + 2 * L));
+                d = d.add(FloatVector.fromArray(S, x, 0, idx, i + 3 * L));
             }
         return a.add(b).add(c.add(d)).reduceLanes(VectorOperators.ADD);
     }

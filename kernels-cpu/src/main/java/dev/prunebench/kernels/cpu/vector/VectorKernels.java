@@ -62,12 +62,14 @@ public final class VectorKernels {
      *
      * @param gflops           FMA throughput: 2 flops × lanes × FMAs per second, in GFLOP/s
      * @param l2BytesPerNs     bytes per ns read from a buffer of a quarter of the L2 (in cache after the first pass)
+     * @param gatherPerNs      floats per ns gathered from a 4096-float (L1-resident) x at random indices
      * @param lanes            floats per vector
      * @param chains           independent accumulators of the FMA loop
      */
-    public record MeasuredPeak(double gflops, double l2BytesPerNs, int lanes, int chains) {
+    public record MeasuredPeak(double gflops, double l2BytesPerNs, double gatherPerNs, int lanes, int chains) {
         public String describe() {
-            return String.format(java.util.Locale.ROOT, "%.1f GFLOP/s (FMA loop, %d lanes × %d independent chains); L2 reads %.1f B/ns", gflops, lanes, chains, l2BytesPerNs);
+            return String.format(java.util.Locale.ROOT, "%.1f GFLOP/s (FMA loop, %d lanes × %d independent chains); L2 reads %.1f B/ns; gathers %.2f floats/ns",
+                    gflops, lanes, chains, l2BytesPerNs, gatherPerNs);
         }
     }
 
@@ -101,8 +103,27 @@ public final class VectorKernels {
             sink += FmaPeak.readLoop(buf, passes);
             bestRead = Math.min(bestRead, (clock.getAsLong() - t0) / (double) passes);
         }
+        double gather = bestGather(trials, millis, clock);
         if (sink == 42.4242f) System.out.print(""); // keeps the sums alive
-        return new MeasuredPeak(gflops, buf.length / (4 * Lanes.L) * 4 * Lanes.L * 4.0 / bestRead, Lanes.L, FmaPeak.CHAINS);
+        return new MeasuredPeak(gflops, buf.length / (4 * Lanes.L) * 4 * Lanes.L * 4.0 / bestRead, gather, Lanes.L, FmaPeak.CHAINS);
+    }
+
+    /** Floats per ns of {@code FmaPeak.gatherLoop} over 64 Ki seeded random indices into a 4096-float x. */
+    private static double bestGather(int trials, double millis, java.util.function.LongSupplier clock) {
+        float[] x = new float[4096];
+        java.util.Arrays.fill(x, 1e-3f);
+        int[] idx = new java.util.SplittableRandom(7).ints(1 << 16, 0, x.length).toArray();
+        float sink = 0;
+        for (int w = 0; w < 100; w++) sink += FmaPeak.gatherLoop(x, idx, 1);
+        int passes = (int) Math.max(1, millis * 1e6 / idx.length); // about millis at 1 float/ns
+        double best = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            long t0 = clock.getAsLong();
+            sink += FmaPeak.gatherLoop(x, idx, passes);
+            best = Math.min(best, (clock.getAsLong() - t0) / (double) passes);
+        }
+        if (sink == 42.4242f) System.out.print("");
+        return idx.length / best;
     }
 
     static void requireAvailable(String kernel) {

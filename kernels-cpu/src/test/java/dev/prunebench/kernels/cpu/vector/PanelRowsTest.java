@@ -107,6 +107,7 @@ class PanelRowsTest {
         VectorKernels.MeasuredPeak p = VectorKernels.measurePeak(2, 1, System::nanoTime);
         assertThat(p.gflops()).isPositive().isFinite();
         assertThat(p.l2BytesPerNs()).isPositive().isFinite();
+        assertThat(p.gatherPerNs()).isPositive().isFinite();
         assertThat(p.lanes()).isEqualTo(Lanes.L);
         assertThat(p.describe()).contains("GFLOP/s").contains("independent chains");
         assertThatThrownBy(() -> VectorKernels.measurePeak(0, 1, System::nanoTime)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trials");
