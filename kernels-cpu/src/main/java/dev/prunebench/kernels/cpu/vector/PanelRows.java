@@ -46,6 +46,8 @@ final class PanelRows extends RowKernel {
         this.ptr = new int[Math.multiplyExact(panels, rows + 1)];
         this.col = new char[rowPtr[rows] - rowPtr[0]];
         this.val = new float[col.length];
+        // an automatic arena: freed when the kernel is collected, never by a close that a caller forgot; its bytes count
+        // against -XX:MaxDirectMemorySize, which triggers a collection before native memory piles up
         this.xp = Arena.ofAuto().allocate(4L * Math.addExact(Math.multiplyExact(k, ldc), ldc), 64);
         for (int r = 0; r < k; r++) MemorySegment.copy(x, r * n, xp, ValueLayout.JAVA_FLOAT, 4L * r * ldc, n);
         split(rowPtr, colIndex, values);
