@@ -5,10 +5,12 @@ import dev.prunebench.kernels.cpu.rows.RowSplit;
 
 /**
  * Prepared state of a kernel over (column, value) lists per row: CSR (explicit row pointers) or N:M
- * (every row holds exactly {@code rowLength} slots, so no pointers are read). {@link #of} picks the code path:
- * SpMV (N = 1) here, SpMM over column panels ({@link PanelRows}) for N ≥ 2.
+ * (every row holds exactly {@code rowLength} slots, so no pointers are read). {@link #of} picks the code path: C rows
+ * of four vectors or more run over column panels ({@link PanelRows}), narrower ones and SpMV here.
  *
- * <p>Invariants: N = 1, {@code xp} is a copy of x and C has stride 1. Column indices are within [0, K).
+ * <p>Invariants: for N ≥ 2, {@code xp} is X at stride N followed by {@code ldc − N} zeros (see {@link Lanes#pad}) and
+ * C has stride {@code ldc = Lanes.rowWidth(n)}; for N = 1, {@code xp} is a copy of x and C has stride 1. Column
+ * indices are within [0, K).
  */
 final class ListRows extends RowKernel {
     private final int[] ptr;
@@ -22,7 +24,7 @@ final class ListRows extends RowKernel {
      * @param rowLength entries per row when ptr is null
      */
     static RowKernel of(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
-        if (n == 1) return new ListRows(rows, k, ptr, col, val, rowLength, x, threads, name);
+        if (n == 1 || Lanes.rowWidth(n) < PanelRows.MIN_WIDTH) return new ListRows(rows, k, ptr, col, val, rowLength, x, n, threads, name);
         int[] p = ptr;
         if (p == null) {
             p = new int[rows + 1];
@@ -31,19 +33,24 @@ final class ListRows extends RowKernel {
         return new PanelRows(rows, k, p, col, val, PanelRows.width(k, n), x, n, threads, name);
     }
 
-    private ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int threads, String name) {
-        super(rows, 1, 1,
+    private ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
+        super(rows, n, Lanes.rowWidth(n),
                 ptr != null ? RowSplit.balanced(ptr, threads) : RowSplit.even(rows, threads), name);
         this.ptr = ptr;
         this.col = col;
         this.val = val;
         this.rowLength = rowLength;
-        this.xp = x.clone();
+        this.xp = n == 1 ? x.clone() : Lanes.pad(x, k, n, k, ldc);
     }
 
     @Override protected void rows(int from, int to) {
         int[] ptr = this.ptr;
-        if (ptr != null) for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, ptr[i], ptr[i + 1], xp);
-        else for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, i * rowLength, (i + 1) * rowLength, xp);
+        if (n == 1) {
+            if (ptr != null) for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, ptr[i], ptr[i + 1], xp);
+            else for (int i = from; i < to; i++) c[i] = SparseRows.spmvRow(val, col, i * rowLength, (i + 1) * rowLength, xp);
+        } else {
+            if (ptr != null) for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, ptr[i], ptr[i + 1], xp, n, c, i * ldc, ldc);
+            else for (int i = from; i < to; i++) SparseRows.spmmRow(val, col, i * rowLength, (i + 1) * rowLength, xp, n, c, i * ldc, ldc);
+        }
     }
 }

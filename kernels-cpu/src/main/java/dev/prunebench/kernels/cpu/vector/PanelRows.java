@@ -26,6 +26,13 @@ import java.lang.foreign.ValueLayout;
  * column; {@code col} holds column − p·width.
  */
 final class PanelRows extends RowKernel {
+    /**
+     * The narrowest C row (floats) that runs here: four vectors. Narrower rows ran faster on {@code float[]} X
+     * ({@link ListRows}): 512² · N, 90 %, N = 4, 8, 16: 0.56 / 0.56 / 0.80 ns per non-zero there against 0.90 / 0.88 /
+     * 1.06 here; at N = 50 (four vectors) panels and alignment gave 19 % (docs/cpu-kernels.md).
+     */
+    static final int MIN_WIDTH = 4 * Lanes.L;
+
     /** Bytes of X one panel may hold: a quarter of the L2 read off the machine, or {@code -Dprunebench.panelBytes}. */
     static final long PANEL_BYTES = panelBytes();
 
@@ -40,6 +47,7 @@ final class PanelRows extends RowKernel {
     PanelRows(int rows, int k, int[] rowPtr, int[] colIndex, float[] values, int width, float[] x, int n, int threads, String name) {
         super(rows, n, Lanes.rowWidth(n), RowSplit.balanced(rowPtr, threads), name);
         if (width < 1 || width > 65_536) throw new IllegalArgumentException("panel width: must be in [1, 65536], got " + width);
+        if (ldc < MIN_WIDTH) throw new IllegalArgumentException("N = " + n + ": a C row of " + ldc + " floats is narrower than the " + MIN_WIDTH + " panels take");
         this.rows = rows;
         this.width = width;
         this.panels = Math.max(1, Math.ceilDiv(k, width));
@@ -97,7 +105,7 @@ final class PanelRows extends RowKernel {
         for (int p = 0; p < panels; p++) {
             int off = p * (rows + 1), x0 = p * width * ldc;
             for (int i = from; i < to; i++)
-                SparseRows.spmmRow(val, col, ptr[off + i], ptr[off + i + 1], xp, x0, ldc, c, i * ldc, ldc, p > 0);
+                SparseRows.panelRow(val, col, ptr[off + i], ptr[off + i + 1], xp, x0, ldc, c, i * ldc, ldc, p > 0);
         }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The column-panel SpMM ({@link PanelRows}) with panels far narrower than the L2 would give, so every shape runs over
+ * The column-panel SpMM ({@link PanelRows}, C rows of four vectors and more) with panels far narrower than the L2 would give, so every shape runs over
  * several panels (C rows carried from one panel to the next), a last panel narrower than the others, rows with no
  * entry in some panels and empty rows; against the double-precision reference, one to three threads.
  */
@@ -34,7 +34,8 @@ class PanelRowsTest {
 
     static Stream<Arguments> cases() {
         int[][] shapes = {{1, 1}, {1, 40}, {40, 1}, {13, 13}, {57, 130}, {6, 702}};
-        int[] ns = {2, 3, 4, 8, 9, 16, 17, 33, 50, 64, 65};
+        int n0 = PanelRows.MIN_WIDTH; // narrower C rows run ListRows (AllKernelsTest)
+        int[] ns = {n0 - 15, n0 - 14, n0, n0 + 1, n0 + 16, 2 * n0 + 3};
         int[] widths = {1, 3, 7, 64, 1 << 16};
         List<Arguments> out = new ArrayList<>();
         long seed = 11;
@@ -66,6 +67,8 @@ class PanelRowsTest {
 
     @Test
     void panelWidthsAreEqualAndWithinSixteenBits() {
+        assertThatThrownBy(() -> new PanelRows(1, 1, new int[] {0, 0}, new int[0], new float[0], 1, new float[2], 2, 1, "t"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("N = 2").hasMessageContaining("narrower");
         long perRow = 4L * Lanes.rowWidth(50);
         int cols = (int) Math.max(1, PanelRows.PANEL_BYTES / perRow);
         assertThat(PanelRows.width(1, 50)).isEqualTo(1);
@@ -74,7 +77,7 @@ class PanelRowsTest {
         assertThat(Math.ceilDiv(k, w)).isEqualTo(Math.ceilDiv(k, Math.min(cols, 65_536)));
         assertThat(w).isLessThanOrEqualTo(Math.min(cols, 65_536));
         assertThat(PanelRows.width(1 << 20, 2)).isLessThanOrEqualTo(65_536);
-        assertThatThrownBy(() -> new PanelRows(1, 1, new int[] {0, 0}, new int[0], new float[0], 0, new float[2], 2, 1, "t"))
+        assertThatThrownBy(() -> new PanelRows(1, 1, new int[] {0, 0}, new int[0], new float[0], 0, new float[64], 64, 1, "t"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("panel width").hasMessageContaining("got 0");
     }
 
