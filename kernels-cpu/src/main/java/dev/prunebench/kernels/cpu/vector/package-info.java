@@ -12,10 +12,10 @@
  * <h2>Layouts made in prepare (set-up, timed apart from run)</h2>
  * <ul>
  *   <li>N ≥ 2: C gets a row stride {@code ldc} rounded up to a whole vector (L lanes, or 4 / 8 for small N). For csr,
- *       nm and gcsr:1 ({@link dev.prunebench.kernels.cpu.vector.PanelRows}) X is copied at stride {@code ldc} into native
+ *       nm and gcsr:1 with C rows of four vectors or more ({@link dev.prunebench.kernels.cpu.vector.PanelRows}) X is copied at stride {@code ldc} into native
  *       memory aligned to 64 bytes (no load splits a cache line; padding columns zero) and W is re-laid out by column
  *       panels sized from the L2 ({@code /sys/devices/system/cpu/cpu0/cache}), 16-bit column indices within a panel.
- *       For gcsr:G ≥ 2 X keeps its stride N with zero rows appended up to a whole number of groups and
+ *       Otherwise X keeps its stride N with zero rows appended up to a whole number of groups and
  *       {@code ldc − N} zero floats at the end; lanes past N read the next row of X and land only in C's padding
  *       columns, which {@code result()} drops.</li>
  *   <li>N = 1: for gcsr the values are re-laid out at a group stride that is a whole vector of the species used
