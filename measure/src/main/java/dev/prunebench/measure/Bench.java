@@ -131,8 +131,11 @@ public final class Bench {
         return run(candidates, dense, x, n, threads, budget, reference, k, log, new Interleaved());
     }
 
-    /** As {@link #run(List, List, float[], int, int, Budget, float[], int, PrintStream)} with the timer given (tests plant a clock). */
-    static List<Outcome> run(List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
+    /**
+     * As {@link #run(List, List, float[], int, int, Budget, float[], int, PrintStream)} with the timer given (tests plant a
+     * clock; {@code scripts/perf-cpu.sh --clock cpu} times with the thread's CPU time on a loaded machine).
+     */
+    public static List<Outcome> run(List<Entry> candidates, List<Entry> dense, float[] x, int n, int threads, Budget budget,
                              float[] reference, int k, PrintStream log, Interleaved timer) {
         List<Outcome> out = new ArrayList<>();
         Map<String, List<Entry>> candByPlatform = new LinkedHashMap<>(), denseByPlatform = new LinkedHashMap<>();
@@ -279,10 +282,19 @@ public final class Bench {
                     rs.get(fastest).entry().kernel().id(), best.interval(), best.samples(), over, r.prepared().variant(), control, timeRatio);
             out.add(o);
             if (log != null && !r.dense())
-                log.printf(Locale.ROOT, "    %-16s %-8s %9.4f ms  %.2f× [%.2f, %.2f] over %s (fastest dense, %.4f ms)%s%n", o.kernelId(), o.entry().format(),
-                        o.time().median() / 1e6, o.speedup().median(), o.speedup().low(), o.speedup().high(), o.fastestDense(),
-                        g.time(fastest).median() / 1e6, o.unstable() ? "  UNSTABLE (A/A control failed)" : "");
+                log.printf(Locale.ROOT, "    %-16s %-8s %9.4f ms  %.2f× [%.2f, %.2f] over %s%n", o.kernelId(), o.entry().format(),
+                        o.time().median() / 1e6, o.speedup().median(), o.speedup().low(), o.speedup().high(),
+                        baselineWords(rs.get(fastest).entry(), g.time(fastest).median() / 1e6) + (o.unstable() ? "  UNSTABLE (A/A control failed)" : ""));
         }
         return out;
+    }
+
+    /**
+     * How the log names the baseline a speedup is over: "mkl-sgemm (fastest dense, 22.6 ms)" for a dense kernel, "the
+     * baseline mkl-sparse-csr (9.1 ms)" for a sparse one named as a baseline (it is no dense kernel).
+     */
+    static String baselineWords(Entry baseline, double ms) {
+        boolean dense = baseline.w().spec().kind() == dev.prunebench.core.format.FormatSpec.Kind.DENSE;
+        return String.format(Locale.ROOT, dense ? "%s (fastest dense, %.4f ms)" : "the baseline %s (%.4f ms)", baseline.kernel().id(), ms);
     }
 }

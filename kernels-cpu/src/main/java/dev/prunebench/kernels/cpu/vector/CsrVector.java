@@ -15,6 +15,6 @@ final class CsrVector extends CpuMatMul {
     @Override protected Prepared bind(SparseFormat w, float[] x, int n, int threads) {
         VectorKernels.requireAvailable(id());
         Csr s = (Csr) w;
-        return new ListRows(s.rows(), s.cols(), s.rowPtr().clone(), s.colIndex().clone(), s.values().clone(), 0, x, n, threads, id());
+        return ListRows.of(s.rows(), s.cols(), s.rowPtr().clone(), s.colIndex().clone(), s.values().clone(), 0, x, n, threads, id());
     }
 }

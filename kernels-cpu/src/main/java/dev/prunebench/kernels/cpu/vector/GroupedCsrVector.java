@@ -4,6 +4,7 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.kernels.cpu.rows.CpuMatMul;
+import dev.prunebench.kernels.cpu.rows.RowKernel;
 
 /**
  * {@code gcsr-vector}: GroupedCsr(g) for any g ≥ 1.
@@ -24,7 +25,7 @@ final class GroupedCsrVector extends CpuMatMul {
         VectorKernels.requireAvailable(id());
         GroupedCsr s = (GroupedCsr) w;
         if (s.g() == 1)
-            return new ListRows(s.rows(), s.cols(), s.groupPtr().clone(), s.groupIndex().clone(), s.values().clone(), 0, x, n, threads, id())
+            return ListRows.of(s.rows(), s.cols(), s.groupPtr().clone(), s.groupIndex().clone(), s.values().clone(), 0, x, n, threads, id())
                     .variant("csr path (g = 1)");
         // SpMV with g = 2: a 2-lane group wastes most of a vector, and the scalar group loop ran at half the speed of
         // the CSR gather; so the groups are expanded to (column, value) pairs and the gather runs (values of a kept
@@ -33,7 +34,7 @@ final class GroupedCsrVector extends CpuMatMul {
         return new GroupRows(s, x, n, threads, id());
     }
 
-    private ListRows expandedPairs(GroupedCsr s, float[] x, int threads) {
+    private RowKernel expandedPairs(GroupedCsr s, float[] x, int threads) {
         int g = s.g(), rows = s.rows(), cols = s.cols();
         int[] gp = s.groupPtr(), gi = s.groupIndex();
         float[] gv = s.values();
@@ -51,6 +52,6 @@ final class GroupedCsrVector extends CpuMatMul {
                 int c0 = gi[k] * g, w = s.groupWidth(gi[k]);
                 for (int j = 0; j < w; j++) { col[t] = c0 + j; val[t++] = gv[k * g + j]; }
             }
-        return new ListRows(rows, cols, ptr, col, val, 0, x, 1, threads, id());
+        return ListRows.of(rows, cols, ptr, col, val, 0, x, 1, threads, id());
     }
 }

@@ -5,7 +5,8 @@ import dev.prunebench.kernels.cpu.rows.RowSplit;
 
 /**
  * Prepared state of a kernel over (column, value) lists per row: CSR (explicit row pointers) or N:M
- * (every row holds exactly {@code rowLength} slots, so no pointers are read).
+ * (every row holds exactly {@code rowLength} slots, so no pointers are read). {@link #of} picks the code path: C rows
+ * of four vectors or more run over column panels ({@link PanelRows}), narrower ones and SpMV here.
  *
  * <p>Invariants: for N ≥ 2, {@code xp} is X at stride N followed by {@code ldc − N} zeros (see {@link Lanes#pad}) and
  * C has stride {@code ldc = Lanes.rowWidth(n)}; for N = 1, {@code xp} is a copy of x and C has stride 1. Column
@@ -22,7 +23,17 @@ final class ListRows extends RowKernel {
      * @param ptr       row pointers (rows + 1), or null when every row holds {@code rowLength} entries
      * @param rowLength entries per row when ptr is null
      */
-    ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
+    static RowKernel of(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
+        if (n == 1 || Lanes.rowWidth(n) < PanelRows.MIN_WIDTH) return new ListRows(rows, k, ptr, col, val, rowLength, x, n, threads, name);
+        int[] p = ptr;
+        if (p == null) {
+            p = new int[rows + 1];
+            for (int i = 0; i <= rows; i++) p[i] = Math.multiplyExact(i, rowLength);
+        }
+        return new PanelRows(rows, k, p, col, val, PanelRows.width(k, n), x, n, threads, name);
+    }
+
+    private ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {
         super(rows, n, Lanes.rowWidth(n),
                 ptr != null ? RowSplit.balanced(ptr, threads) : RowSplit.even(rows, threads), name);
         this.ptr = ptr;

@@ -18,7 +18,7 @@ final class NmVector extends CpuMatMul {
     @Override protected Prepared bind(SparseFormat w, float[] x, int n, int threads) {
         VectorKernels.requireAvailable(id());
         NmSparse s = (NmSparse) w;
-        return new ListRows(s.rows(), s.cols(), null, columns(s), s.values().clone(), s.windows() * s.n(), x, n, threads, id());
+        return ListRows.of(s.rows(), s.cols(), null, columns(s), s.values().clone(), s.windows() * s.n(), x, n, threads, id());
     }
 
     /** Absolute column of every slot. */

@@ -5,6 +5,8 @@ import static dev.prunebench.kernels.cpu.vector.Lanes.S;
 import static dev.prunebench.kernels.cpu.vector.Lanes.S128;
 import static dev.prunebench.kernels.cpu.vector.Lanes.S256;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -17,9 +19,16 @@ import jdk.incubator.vector.VectorOperators;
  * two entries are taken per step into two accumulator sets because an FMA chain of one register waits the FMA
  * latency (4 cycles) while the core issues two a cycle: 8 independent chains keep both ports busy.
  *
+ * <p>The same loops on {@link PanelRows}' layout ({@link #panelRow}: X aligned in native memory, 16-bit columns
+ * within a panel, C carried from panel to panel) serve C rows of four vectors and more, where they measured faster;
+ * narrower rows keep X in a {@code float[]} (there the native segment's loads cost more than the split cache lines
+ * they avoid: 0.90 against 0.56 ns per non-zero at 512² · 4, docs/cpu-kernels.md).
+ *
  * <p>SpMV (N = 1): the row's values are loaded as vectors and X is gathered at their columns.
  */
 final class SparseRows {
+    private static final ByteOrder LE = ByteOrder.nativeOrder();
+
     private SparseRows() {}
 
     /**
@@ -135,6 +144,92 @@ final class SparseRows {
         }
         for (; p < p1; p++) a = FloatVector.fromArray(S, xp, col[p] * ldx + j).fma(FloatVector.broadcast(S, val[p]), a);
         a.add(b).add(d.add(e)).intoArray(c, cOff + j);
+    }
+
+    /**
+     * {@code c[cOff … cOff+ld) (+)= Σ_{p ∈ [p0, p1)} val[p] · xp[x0 + col[p]·ldx … +ld)} (floats of the segment xp):
+     * added to what C holds when {@code acc}, else overwritten. ld a multiple of L; columns are 16-bit offsets from x0
+     * (a column panel, {@link PanelRows}). The loops are {@link #spmmRow}'s on the panel layout.
+     */
+    static void panelRow(float[] val, char[] col, int p0, int p1, MemorySegment xp, int x0, int ldx, float[] c, int cOff, int ld, boolean acc) {
+        int j = 0;
+        for (; j + 4 * L <= ld; j += 4 * L) panelRow4(val, col, p0, p1, xp, x0 + j, ldx, c, cOff + j, acc);
+        for (; j + 2 * L <= ld; j += 2 * L) panelRow2(val, col, p0, p1, xp, x0 + j, ldx, c, cOff + j, acc);
+        if (j < ld) panelRow1(val, col, p0, p1, xp, x0 + j, ldx, c, cOff + j, acc);
+    }
+
+    private static FloatVector start(float[] c, int o, boolean acc) {
+        return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S);
+    }
+
+    private static void panelRow4(float[] val, char[] col, int p0, int p1, MemorySegment xp, int x0, int ldx, float[] c, int o, boolean acc) {
+        FloatVector a0 = start(c, o, acc), a1 = start(c, o + L, acc), a2 = start(c, o + 2 * L, acc), a3 = start(c, o + 3 * L, acc);
+        FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
+        int p = p0;
+        for (; p + 1 < p1; p += 2) {
+            int xa = x0 + col[p] * ldx, xb = x0 + col[p + 1] * ldx;
+            FloatVector v0 = FloatVector.broadcast(S, val[p]), v1 = FloatVector.broadcast(S, val[p + 1]);
+            a0 = FloatVector.fromMemorySegment(S, xp, 4L * (xa), LE).fma(v0, a0);
+            b0 = FloatVector.fromMemorySegment(S, xp, 4L * (xb), LE).fma(v1, b0);
+            a1 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + L), LE).fma(v0, a1);
+            b1 = FloatVector.fromMemorySegment(S, xp, 4L * (xb + L), LE).fma(v1, b1);
+            a2 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + 2 * L), LE).fma(v0, a2);
+            b2 = FloatVector.fromMemorySegment(S, xp, 4L * (xb + 2 * L), LE).fma(v1, b2);
+            a3 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + 3 * L), LE).fma(v0, a3);
+            b3 = FloatVector.fromMemorySegment(S, xp, 4L * (xb + 3 * L), LE).fma(v1, b3);
+        }
+        if (p < p1) {
+            int xa = x0 + col[p] * ldx;
+            FloatVector v0 = FloatVector.broadcast(S, val[p]);
+            a0 = FloatVector.fromMemorySegment(S, xp, 4L * (xa), LE).fma(v0, a0);
+            a1 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + L), LE).fma(v0, a1);
+            a2 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + 2 * L), LE).fma(v0, a2);
+            a3 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + 3 * L), LE).fma(v0, a3);
+        }
+        a0.add(b0).intoArray(c, o);
+        a1.add(b1).intoArray(c, o + L);
+        a2.add(b2).intoArray(c, o + 2 * L);
+        a3.add(b3).intoArray(c, o + 3 * L);
+    }
+
+    private static void panelRow2(float[] val, char[] col, int p0, int p1, MemorySegment xp, int x0, int ldx, float[] c, int o, boolean acc) {
+        FloatVector a0 = start(c, o, acc), a1 = start(c, o + L, acc);
+        FloatVector b0 = FloatVector.zero(S), b1 = b0, d0 = b0, d1 = b0, e0 = b0, e1 = b0;
+        int p = p0;
+        for (; p + 3 < p1; p += 4) {
+            int xa = x0 + col[p] * ldx, xb = x0 + col[p + 1] * ldx, xd = x0 + col[p + 2] * ldx, xe = x0 + col[p + 3] * ldx;
+            FloatVector v0 = FloatVector.broadcast(S, val[p]), v1 = FloatVector.broadcast(S, val[p + 1]);
+            FloatVector v2 = FloatVector.broadcast(S, val[p + 2]), v3 = FloatVector.broadcast(S, val[p + 3]);
+            a0 = FloatVector.fromMemorySegment(S, xp, 4L * (xa), LE).fma(v0, a0);
+            a1 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + L), LE).fma(v0, a1);
+            b0 = FloatVector.fromMemorySegment(S, xp, 4L * (xb), LE).fma(v1, b0);
+            b1 = FloatVector.fromMemorySegment(S, xp, 4L * (xb + L), LE).fma(v1, b1);
+            d0 = FloatVector.fromMemorySegment(S, xp, 4L * (xd), LE).fma(v2, d0);
+            d1 = FloatVector.fromMemorySegment(S, xp, 4L * (xd + L), LE).fma(v2, d1);
+            e0 = FloatVector.fromMemorySegment(S, xp, 4L * (xe), LE).fma(v3, e0);
+            e1 = FloatVector.fromMemorySegment(S, xp, 4L * (xe + L), LE).fma(v3, e1);
+        }
+        for (; p < p1; p++) {
+            int xa = x0 + col[p] * ldx;
+            FloatVector v0 = FloatVector.broadcast(S, val[p]);
+            a0 = FloatVector.fromMemorySegment(S, xp, 4L * (xa), LE).fma(v0, a0);
+            a1 = FloatVector.fromMemorySegment(S, xp, 4L * (xa + L), LE).fma(v0, a1);
+        }
+        a0.add(b0).add(d0.add(e0)).intoArray(c, o);
+        a1.add(b1).add(d1.add(e1)).intoArray(c, o + L);
+    }
+
+    private static void panelRow1(float[] val, char[] col, int p0, int p1, MemorySegment xp, int x0, int ldx, float[] c, int o, boolean acc) {
+        FloatVector a = start(c, o, acc), b = FloatVector.zero(S), d = b, e = b;
+        int p = p0;
+        for (; p + 3 < p1; p += 4) {
+            a = FloatVector.fromMemorySegment(S, xp, 4L * (x0 + col[p] * ldx), LE).fma(FloatVector.broadcast(S, val[p]), a);
+            b = FloatVector.fromMemorySegment(S, xp, 4L * (x0 + col[p + 1] * ldx), LE).fma(FloatVector.broadcast(S, val[p + 1]), b);
+            d = FloatVector.fromMemorySegment(S, xp, 4L * (x0 + col[p + 2] * ldx), LE).fma(FloatVector.broadcast(S, val[p + 2]), d);
+            e = FloatVector.fromMemorySegment(S, xp, 4L * (x0 + col[p + 3] * ldx), LE).fma(FloatVector.broadcast(S, val[p + 3]), e);
+        }
+        for (; p < p1; p++) a = FloatVector.fromMemorySegment(S, xp, 4L * (x0 + col[p] * ldx), LE).fma(FloatVector.broadcast(S, val[p]), a);
+        a.add(b).add(d.add(e)).intoArray(c, o);
     }
 
     /**

@@ -56,6 +56,76 @@ public final class VectorKernels {
         @Override public String toString() { return id() + ": " + probe(); }
     };
 
+    /**
+     * The measured fp32 peak of one core and its L2 read bandwidth, from microbenchmarks in this JVM ({@code FmaPeak}):
+     * each the best of {@code trials} timed calls of about {@code millis} ms after a warm-up that lets C2 compile them.
+     *
+     * @param gflops           FMA throughput: 2 flops × lanes × FMAs per second, in GFLOP/s
+     * @param l2BytesPerNs     bytes per ns read from a buffer of a quarter of the L2 (in cache after the first pass)
+     * @param gatherPerNs      floats per ns gathered from a 4096-float (L1-resident) x at random indices
+     * @param lanes            floats per vector
+     * @param chains           independent accumulators of the FMA loop
+     */
+    public record MeasuredPeak(double gflops, double l2BytesPerNs, double gatherPerNs, int lanes, int chains) {
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "%.1f GFLOP/s (FMA loop, %d lanes × %d independent chains); L2 reads %.1f B/ns; gathers %.2f floats/ns",
+                    gflops, lanes, chains, l2BytesPerNs, gatherPerNs);
+        }
+    }
+
+    /**
+     * Runs the peak microbenchmarks on this clock (ns; {@link System#nanoTime} or the thread's CPU time); refuses with
+     * the probe's reason when the Vector API is unavailable.
+     */
+    public static MeasuredPeak measurePeak(int trials, double millis, java.util.function.LongSupplier clock) {
+        requireAvailable("fp32 peak microbenchmark");
+        if (trials < 1 || !(millis > 0) || clock == null) throw new IllegalArgumentException("peak: trials must be >= 1 and millis > 0, got " + trials + ", " + millis);
+        float sink = 0;
+        int iters = 1 << 16;
+        for (int w = 0; w < 200; w++) sink += FmaPeak.fmaLoop(iters); // C2 compiles it (OSR first, then the method)
+        long probe = clock.getAsLong();
+        sink += FmaPeak.fmaLoop(iters);
+        int calls = (int) Math.max(1, millis * 1e6 / Math.max(1, clock.getAsLong() - probe));
+        double best = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            long t0 = clock.getAsLong();
+            for (int i = 0; i < calls; i++) sink += FmaPeak.fmaLoop(iters);
+            best = Math.min(best, (clock.getAsLong() - t0) / (double) calls);
+        }
+        double gflops = 2.0 * Lanes.L * FmaPeak.fmas(iters) / best;
+        float[] buf = new float[(int) Math.max(4 * Lanes.L, CacheSizes.l2Bytes() / 4 / 4)];
+        java.util.Arrays.fill(buf, 1e-3f);
+        for (int w = 0; w < 200; w++) sink += FmaPeak.readLoop(buf, 4);
+        double bestRead = Double.POSITIVE_INFINITY;
+        int passes = (int) Math.max(1, millis * 1e6 / (buf.length * 4 / 32.0)); // about millis at 32 B/ns
+        for (int t = 0; t < trials; t++) {
+            long t0 = clock.getAsLong();
+            sink += FmaPeak.readLoop(buf, passes);
+            bestRead = Math.min(bestRead, (clock.getAsLong() - t0) / (double) passes);
+        }
+        double gather = bestGather(trials, millis, clock);
+        if (sink == 42.4242f) System.out.print(""); // keeps the sums alive
+        return new MeasuredPeak(gflops, buf.length / (4 * Lanes.L) * 4 * Lanes.L * 4.0 / bestRead, gather, Lanes.L, FmaPeak.CHAINS);
+    }
+
+    /** Floats per ns of {@code FmaPeak.gatherLoop} over 64 Ki seeded random indices into a 4096-float x. */
+    private static double bestGather(int trials, double millis, java.util.function.LongSupplier clock) {
+        float[] x = new float[4096];
+        java.util.Arrays.fill(x, 1e-3f);
+        int[] idx = new java.util.SplittableRandom(7).ints(1 << 16, 0, x.length).toArray();
+        float sink = 0;
+        for (int w = 0; w < 100; w++) sink += FmaPeak.gatherLoop(x, idx, 1);
+        int passes = (int) Math.max(1, millis * 1e6 / idx.length); // about millis at 1 float/ns
+        double best = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            long t0 = clock.getAsLong();
+            sink += FmaPeak.gatherLoop(x, idx, passes);
+            best = Math.min(best, (clock.getAsLong() - t0) / (double) passes);
+        }
+        if (sink == 42.4242f) System.out.print("");
+        return idx.length / best;
+    }
+
     static void requireAvailable(String kernel) {
         if (!AVAILABILITY.available())
             throw new IllegalStateException(kernel + ": backend " + BACKEND_ID + " is " + AVAILABILITY);

@@ -11,10 +11,13 @@
  *
  * <h2>Layouts made in prepare (set-up, timed apart from run)</h2>
  * <ul>
- *   <li>N ≥ 2: C gets a row stride {@code ldc} rounded up to a whole vector (L lanes, or 4 / 8 for small N); X keeps its stride
- *       N (it is the working set that must stay in cache) with zero rows appended up to a whole number of groups
- *       (gcsr) and {@code ldc − N} zero floats at the end, so every load is a whole unmasked vector. Lanes past N
- *       read the next row of X and land only in C's padding columns, which {@code result()} drops.</li>
+ *   <li>N ≥ 2: C gets a row stride {@code ldc} rounded up to a whole vector (L lanes, or 4 / 8 for small N). For csr,
+ *       nm and gcsr:1 with C rows of four vectors or more ({@link dev.prunebench.kernels.cpu.vector.PanelRows}) X is copied at stride {@code ldc} into native
+ *       memory aligned to 64 bytes (no load splits a cache line; padding columns zero) and W is re-laid out by column
+ *       panels sized from the L2 ({@code /sys/devices/system/cpu/cpu0/cache}), 16-bit column indices within a panel.
+ *       Otherwise X keeps its stride N with zero rows appended up to a whole number of groups and
+ *       {@code ldc − N} zero floats at the end; lanes past N read the next row of X and land only in C's padding
+ *       columns, which {@code result()} drops.</li>
  *   <li>N = 1: for gcsr the values are re-laid out at a group stride that is a whole vector of the species used
  *       (4, 8 or a multiple of L lanes; zero-padded) and x is zero-padded behind.</li>
  *   <li>nm: one int column per slot ({@code window·M + position}) unpacked from the packed metadata.</li>
@@ -23,9 +26,10 @@
  *
  * <h2>Kernels</h2>
  * <ul>
- *   <li>{@code csr-vector}, {@code nm-vector} ({@link dev.prunebench.kernels.cpu.vector.SparseRows}): SpMM keeps one
- *       row of C in registers (blocks of 4, 2, 1 vectors) and, per stored (k, v), broadcasts v and FMAs row k of X;
- *       two entries per step into two accumulator sets. SpMV loads values as vectors and gathers x.</li>
+ *   <li>{@code csr-vector}, {@code nm-vector} ({@link dev.prunebench.kernels.cpu.vector.PanelRows},
+ *       {@link dev.prunebench.kernels.cpu.vector.SparseRows}): SpMM panel by panel keeps one row of C in registers
+ *       (blocks of 4, 2, 1 vectors) and, per stored (k, v), broadcasts v and FMAs row k of the panel of X; two entries
+ *       per step into two accumulator sets. SpMV loads values as vectors and gathers x.</li>
  *   <li>{@code gcsr-vector} ({@link dev.prunebench.kernels.cpu.vector.GroupRows}): SpMM as above, but one group index
  *       gives g consecutive rows of X (one contiguous stretch). SpMV (Scalpel's SIMD-aware case): each group's g
  *       weights against g contiguous inputs as one vector FMA (g = 16 with 16 lanes), four groups in flight.
@@ -39,6 +43,9 @@
  *
  * <p>Small batches: for 2 ≤ N ≤ 8 the sparse kernels switch to a 128-bit (N ≤ 4) or 256-bit (N ≤ 8) species, so a
  * C row is at most twice as wide as N; the dense kernel always uses whole preferred vectors.
+ *
+ * <p>{@link dev.prunebench.kernels.cpu.vector.VectorKernels#measurePeak} measures this core's fp32 FMA peak and L2
+ * read bandwidth in the calling JVM (what {@code scripts/perf-cpu.sh} divides by); docs/cpu-kernels.md has the figures.
  *
  * <p>Not here: BlockCsr (core has no such format).
  */
