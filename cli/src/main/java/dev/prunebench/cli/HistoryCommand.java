@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.commons.math3.stat.StatUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -246,7 +247,7 @@ final class HistoryCommand implements Runnable {
                 for (int c = 0; c < cps.size(); c++) {
                     EDivisive.ChangePoint cp = cps.get(c);
                     int next = c + 1 < cps.size() ? cps.get(c + 1).index() : z.length;
-                    double before = mean(v, prev, cp.index()), after = mean(v, cp.index(), next);
+                    double before = StatUtils.mean(v, prev, cp.index() - prev), after = StatUtils.mean(v, cp.index(), next - cp.index());
                     cpText.put(cp.index(), String.format(Locale.ROOT, "---- change point (E-Divisive p = %.3f): mean %s → %s (%+.1f%%)", cp.p(),
                             num(before), num(after), 100 * (after / before - 1)));
                     starts.add(cp.index());
@@ -266,12 +267,6 @@ final class HistoryCommand implements Runnable {
                     out.printf(Locale.ROOT, "band for the next run: %s … %s (centre %s over the last %d runs; run-to-run sd %.1f %%, df %d)%n",
                             num(b.lo()), num(b.hi()), num(b.center()), b.lastSegment(), 100 * b.sigma(), b.df());
             }
-        }
-
-        private static double mean(double[] v, int a, int b) {
-            double s = 0;
-            for (int i = a; i < b; i++) s += v[i];
-            return s / (b - a);
         }
     }
 

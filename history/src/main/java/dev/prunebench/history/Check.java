@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * A run checked against the history of its machine (same hardware fingerprint) and scale.
@@ -248,11 +249,8 @@ public final class Check {
         return z;
     }
 
-    static double mean(double[] z, int a, int b) {
-        double s = 0;
-        for (int i = a; i < b; i++) s += z[i];
-        return s / (b - a);
-    }
+    /** The mean of {@code z[a..b)}. */
+    static double mean(double[] z, int a, int b) { return StatUtils.mean(z, a, b - a); }
 
     /** Prints the check: flagged rows first, then the gated families, then the rest (exact rows unchanged are counted, not listed). */
     public static void print(Result r, PrintWriter out, boolean all) {

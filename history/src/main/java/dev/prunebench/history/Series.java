@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * Series over runs: one point per run for a metric (its headline value with a distribution-free interval of the
@@ -91,10 +92,9 @@ public final class Series {
                 if (names.isEmpty()) continue;
                 // a family over every N is only a family of its own when its points have more than one N
                 if (!params(f.getKey().name()).containsKey("n") && names.stream().map(x -> params(x).get("n")).distinct().count() < 2) continue;
-                double logSum = 0;
-                for (String n : names) logSum += Math.log(f.getValue().get(n));
+                double geomean = StatUtils.geometricMean(names.stream().mapToDouble(f.getValue()::get).toArray());
                 out.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(new Point(runs.get(e.getKey()),
-                        Math.exp(logSum / names.size()), Double.NaN, Double.NaN, names.size(), units.get(f.getKey())));
+                        geomean, Double.NaN, Double.NaN, names.size(), units.get(f.getKey())));
             }
         return out;
     }

@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.math3.stat.StatUtils;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -399,21 +400,17 @@ public final class SpmmSweep {
         for (Row r : rows) if (r.dense() && r.ok() && !Double.isNaN(r.medianMs())) by.computeIfAbsent(r.n() + "|" + r.kernel(), k -> new ArrayList<>()).add(r);
         for (List<Row> s : by.values()) {
             Row f = s.get(0);
-            double lt = 0, lr = 0;
-            int fastest = 0;
-            for (Row r : s) {
-                lt += Math.log(r.medianMs());
-                lr += Math.log(r.medianMs() / r.fastestDenseMs());
-                if (r.kernel().equals(r.fastestDense())) fastest++;
-            }
+            double timeGeomean = StatUtils.geometricMean(s.stream().mapToDouble(Row::medianMs).toArray());
+            double vsFastest = StatUtils.geometricMean(s.stream().mapToDouble(r -> r.medianMs() / r.fastestDenseMs()).toArray());
+            int fastest = (int) s.stream().filter(r -> r.kernel().equals(r.fastestDense())).count();
             t.intColumn("n").append(f.n());
             t.stringColumn("kernel").append(f.kernel());
             t.stringColumn("backend").append(f.backend());
             t.intColumn("points").append(s.size());
             t.intColumn("fastest_at").append(fastest);
-            t.doubleColumn("median_ms_geomean").append(Math.exp(lt / s.size()));
-            t.doubleColumn("time_vs_fastest_geomean").append(Math.exp(lr / s.size()));
-            if (shard.whole()) ctx.metric(Metric.info(name("dense_time_vs_fastest", "kernel", f.kernel(), "n", f.n()), Math.exp(lr / s.size()), "x"));
+            t.doubleColumn("median_ms_geomean").append(timeGeomean);
+            t.doubleColumn("time_vs_fastest_geomean").append(vsFastest);
+            if (shard.whole()) ctx.metric(Metric.info(name("dense_time_vs_fastest", "kernel", f.kernel(), "n", f.n()), vsFastest, "x"));
         }
         ctx.table("dense_baselines", t);
     }

@@ -7,6 +7,7 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cuda.model.GpuPreset;
 import dev.prunebench.measure.Patterns;
+import dev.prunebench.measure.Stats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -212,8 +213,8 @@ public final class GpuCheck {
                         e[r] = ev.nanosPerRun(launchEmpty, batch, st.s);
                     }
                 }
-                emptyGraph = median(g) / 1000;
-                emptyEvent = median(e) / 1000;
+                emptyGraph = Stats.median(g) / 1000;
+                emptyEvent = Stats.median(e) / 1000;
                 int reps = 20;
                 long n4 = bytes / 16;
                 jcuda.Pointer params = jcuda.Pointer.to(jcuda.Pointer.to(buf.ptr), jcuda.Pointer.to(new long[] {n4}), jcuda.Pointer.to(new int[] {reps}),
@@ -224,7 +225,7 @@ public final class GpuCheck {
                 ev.nanosPerRun(launchStream, 2, st.s);  // warm: the buffer into L2
                 double[] t = new double[rounds];
                 for (int r = 0; r < rounds; r++) t[r] = ev.nanosPerRun(launchStream, 5, st.s);
-                bw = (double) bytes * reps / median(t);  // bytes per ns = GB/s
+                bw = (double) bytes * reps / Stats.median(t);  // bytes per ns = GB/s
             }
             jcuda.driver.JCudaDriver.cuModuleUnload(m);
             return new Calibration(emptyGraph, emptyEvent, bw, bytes, null);
@@ -369,9 +370,9 @@ public final class GpuCheck {
                 if (gr == null) variant = (variant.isEmpty() ? "" : variant + "; ") + "graph capture failed (" + graphProblem[i] + "): events only";
                 boolean dense = id.contains("sgemm");
                 SparseFormat w = dense ? d : id.equals("cuda-gcsr") ? gcsr : csr;
-                rows.add(new Row(n, g, rate, id, w.spec().toString(), dense, status, gr == null ? Double.NaN : median(gr) / 1000,
+                rows.add(new Row(n, g, rate, id, w.spec().toString(), dense, status, gr == null ? Double.NaN : Stats.median(gr) / 1000,
                         gr == null ? Double.NaN : Arrays.stream(gr).min().orElse(0) / 1000, gr == null ? Double.NaN : Arrays.stream(gr).max().orElse(0) / 1000,
-                        median(event[i]) / 1000, batches.get(i), err, csr.values().length, variant,
+                        Stats.median(event[i]) / 1000, batches.get(i), err, csr.values().length, variant,
                         Arrays.stream(gr == null ? event[i] : gr).map(v -> v / 1000).toArray()));
             }
         } finally {
@@ -410,13 +411,6 @@ public final class GpuCheck {
             maxRef = Math.max(maxRef, Math.abs(ref[i]));
         }
         return maxErr / maxRef;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
     // ------------------------------------------------------------------ derived: speedups, break-even, ours vs cuSPARSE
