@@ -1,8 +1,8 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.models.Progress;
 import dev.prunebench.models.train.Reproducibility;
 import dev.prunebench.results.Compare;
-import dev.prunebench.results.Progress;
 import dev.prunebench.results.Published;
 import dev.prunebench.results.Report;
 import dev.prunebench.results.RunWriter;
