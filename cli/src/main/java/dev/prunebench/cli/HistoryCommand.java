@@ -1,25 +1,30 @@
 package dev.prunebench.cli;
 
-import dev.prunebench.results.MetricName;
-import dev.prunebench.results.RunData;
 import dev.prunebench.history.Check;
 import dev.prunebench.history.EDivisive;
 import dev.prunebench.history.Evaluate;
 import dev.prunebench.history.History;
 import dev.prunebench.history.Series;
 import dev.prunebench.history.Trends;
+import dev.prunebench.results.MetricName;
+import dev.prunebench.results.RunData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
 import org.apache.commons.math3.stat.StatUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +83,7 @@ final class HistoryCommand implements Runnable {
         if (History.isUrl(location)) return create ? History.open(location, true) : History.read(location);
         Path file = Path.of(location);
         if (create) Outputs.checkFile("--history", file);
-        else if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such history file (prunebench history add creates one)");
+        else if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such history file (prunebench history add creates one)");
         return create ? History.open(file, true) : History.read(file);
     }
 
@@ -235,11 +240,11 @@ final class HistoryCommand implements Runnable {
             out.println("== " + k.experiment() + " " + k.name() + " on " + group);
             List<Series.Point> fin = pts.stream().filter(p -> Double.isFinite(p.value())).toList();
             boolean exact = pts.stream().allMatch(p -> Double.isNaN(p.lo())) && !k.aggregate() && pts.stream().allMatch(p -> p.count() == 0);
-            java.util.Set<Integer> starts = new java.util.HashSet<>();
+            Set<Integer> starts = new HashSet<>();
             Map<Integer, String> cpText = new LinkedHashMap<>();
             if (!exact && fin.size() >= 4) {
                 double[] v = fin.stream().mapToDouble(Series.Point::value).toArray();
-                boolean log = java.util.Arrays.stream(v).allMatch(d -> d > 0);
+                boolean log = Arrays.stream(v).allMatch(d -> d > 0);
                 double[] z = new double[v.length];
                 for (int i = 0; i < v.length; i++) z[i] = log ? Math.log(v[i]) : v[i];
                 int prev = 0;
@@ -406,7 +411,7 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    static int width(int min, java.util.stream.Stream<String> texts) {
+    static int width(int min, Stream<String> texts) {
         return Math.max(min, texts.mapToInt(String::length).max().orElse(0));
     }
 

@@ -189,7 +189,7 @@ public final class Compare {
     /** Interquartile range over median. */
     static double spread(double[] v) {
         if (v.length < 4) return Double.NaN;
-        org.apache.commons.math3.stat.descriptive.rank.Percentile q = new org.apache.commons.math3.stat.descriptive.rank.Percentile();
+        Percentile q = new Percentile();
         double med = median(v);
         return med == 0 ? Double.NaN : Math.abs((q.evaluate(v, 75) - q.evaluate(v, 25)) / med);
     }

@@ -3,12 +3,12 @@ package dev.prunebench.experiments.accuracy;
 import static dev.prunebench.experiments.accuracy.AccuracySupport.pct;
 import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
 
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.prune.NodePruning;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
@@ -16,6 +16,7 @@ import dev.prunebench.results.Metric;
 import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,7 +150,7 @@ public final class ScalpelAccuracy implements Experiment {
 
     /** Node pruning of every prunable layer, then retraining; the retrained small network (kept as {@code <net>-node}). */
     private Network nodePrune(ExperimentContext ctx, String net, Network dense, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
-                              AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws java.io.IOException {
+                              AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws IOException {
         Map<String, int[]> keep = new LinkedHashMap<>();
         for (String layer : NodePruning.prunableLayers(dense)) {
             int n = dense.param(layer + ".weight").rows();
@@ -204,7 +205,7 @@ public final class ScalpelAccuracy implements Experiment {
      * {@value #SIMD_TOLERANCE} points of the dense network's. Kept as {@code <net>-combined-g<g>}.
      */
     private void combine(ExperimentContext ctx, String net, Network dense, Network node, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
-                         AccuracySupport.Budget b, TableBuilder summary) throws java.io.IOException {
+                         AccuracySupport.Budget b, TableBuilder summary) throws IOException {
         if (node.weights().stream().noneMatch(p -> p.name().startsWith("conv"))) return; // all FC: the combination is SIMD-aware pruning itself
         for (int g : combinedGroupSizes(ctx.scale())) {
             Network p = AccuracySupport.copy(node), accepted = null;

@@ -14,9 +14,10 @@ import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongFunction;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -270,7 +271,7 @@ public final class FormatsStorage implements Experiment {
         b.units = nm ? (long) r * c : StorageFormula.units(f, r, c);
         long k = StorageFormula.maxKeptBelowDense(f, r, c, p, pol);
         int[] encodes = {0};
-        java.util.function.LongFunction<Measured> at = kept -> cache.computeIfAbsent(kept, x -> {
+        LongFunction<Measured> at = kept -> cache.computeIfAbsent(kept, x -> {
             encodes[0]++;
             return Measured.of(Encoded.atKept(f, r, c, Double.NaN, x, seed + x, buf));
         });

@@ -1,20 +1,28 @@
 package dev.prunebench.experiments.mcu;
 
+import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.experiments.Experiment;
-import dev.prunebench.measure.Budget;
+import dev.prunebench.experiments.scalpel.Scalpel;
+import dev.prunebench.experiments.scalpel.ScalpelRule;
 import dev.prunebench.kernels.mcu.Q15Reference;
+import dev.prunebench.measure.Budget;
+import dev.prunebench.measure.Verification;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.infer.KernelNetwork;
 import dev.prunebench.models.infer.NetworkLatency;
 import dev.prunebench.models.io.ModelFiles;
+import dev.prunebench.models.nn.Conv2d;
 import dev.prunebench.models.nn.Network;
+import dev.prunebench.models.train.Reproducibility;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
 import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
+import dev.prunebench.results.Scale;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -96,7 +105,7 @@ public final class ScalpelMcu implements Experiment {
         if (q15Entry.isEmpty()) ctx.skipped("q15 test accuracy", "backend " + Q15Reference.BACKEND_ID + " is not in this run's registry");
         Budget none = new Budget(0, 3, 0, 200, 1);
         Map<String, Map<String, Double>> speedups = new TreeMap<>(), reductions = new TreeMap<>();
-        Map<String, List<dev.prunebench.experiments.scalpel.ScalpelRule.Layer>> denseLayers = new LinkedHashMap<>();
+        Map<String, List<ScalpelRule.Layer>> denseLayers = new LinkedHashMap<>();
         Map<String, Double> q15PerImage = new LinkedHashMap<>(); // net/method → q15 accuracy with per-image scales
         for (String net : List.of("lenet300", "lenet5")) {
             Path denseDir = ctx.input(DC).orElseThrow(() -> new IllegalStateException(DC + " did not run")).resolve(Experiment.KEPT_MODELS).resolve(net + "-dense");
@@ -107,9 +116,9 @@ public final class ScalpelMcu implements Experiment {
                 ctx.log().printf(Locale.ROOT, "  %s dense: q15 test accuracy %.2f %% (%d images)%n", net, 100 * denseQ15, test.size());
                 q15PerImage.put(net + "/dense", denseQ15);
             }
-            denseLayers.put(net, dev.prunebench.experiments.scalpel.Scalpel.ruleLayers(dense));
+            denseLayers.put(net, Scalpel.ruleLayers(dense));
             for (Method m : methods()) {
-                if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof dev.prunebench.models.nn.Conv2d)) continue; // all FC: it is simd
+                if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof Conv2d)) continue; // all FC: it is simd
                 Optional<Path> dir = model(ctx, m, net);
                 if (dir.isEmpty()) {
                     ctx.skipped(net + " " + m.id(), m.source() + " kept no " + net + "-" + m.modelSuffix() + "* model in this run");
@@ -184,7 +193,7 @@ public final class ScalpelMcu implements Experiment {
         // combined network scalpel-accuracy keeps (node-pruned conv, SIMD-aware FC), else node pruning (most of its MACs).
         Map<String, String> rule = new LinkedHashMap<>();
         for (var e : denseLayers.entrySet())
-            rule.put(e.getKey(), dev.prunebench.experiments.scalpel.ScalpelRule.method("mcu", e.getValue(),
+            rule.put(e.getKey(), ScalpelRule.method("mcu", e.getValue(),
                     speedups.getOrDefault("combined", Map.of()).containsKey(e.getKey())));
         boolean combined = rule.containsValue("combined");
         Map<String, Double> scalpelSp = new LinkedHashMap<>(), scalpelRed = new LinkedHashMap<>();
@@ -222,7 +231,7 @@ public final class ScalpelMcu implements Experiment {
     /** Test images of the accuracy table at quick scale. */
     static final int ACCURACY_TABLE_QUICK = 500;
 
-    static int calibrationImages(dev.prunebench.results.Scale s) { return s == dev.prunebench.results.Scale.QUICK ? 200 : 1000; }
+    static int calibrationImages(Scale s) { return s == Scale.QUICK ? 200 : 1000; }
 
     /** The q7 sibling of a q15 kernel id ({@code mcu-q15-csr} → {@code mcu-q7-csr}). */
     static String q7Kernel(String q15Kernel) { return q15Kernel.replace("mcu-q15-", "mcu-q7-"); }
@@ -249,7 +258,7 @@ public final class ScalpelMcu implements Experiment {
     private static void requireBitExact(KernelNetwork plan) {
         for (KernelNetwork.KernelLayer kl : plan.layers())
             if (kl.prepared() instanceof MatMul.FixedPoint fp) {
-                dev.prunebench.measure.Verification v = dev.prunebench.measure.Verification.bitExact(fp.rawResult(), fp.integerReference());
+                Verification v = Verification.bitExact(fp.rawResult(), fp.integerReference());
                 if (!v.passed()) throw new IllegalStateException("network " + plan.network().id() + " layer " + kl.name() + " on " + kl.kernel().id() + ": " + v.rule());
             }
     }
@@ -260,8 +269,8 @@ public final class ScalpelMcu implements Experiment {
      * the test accuracy at q15 and q7 with per-image and with calibrated fixed scales (modelled, on the Java
      * reference), table {@code accuracy}.
      */
-    private void q7AndFixedScales(ExperimentContext ctx, KernelRegistry reg, dev.prunebench.core.backend.Backend board, Dataset test,
-                                  dev.prunebench.core.backend.Backend reference, Map<String, Double> q15PerImage) throws Exception {
+    private void q7AndFixedScales(ExperimentContext ctx, KernelRegistry reg, Backend board, Dataset test,
+                                  Backend reference, Map<String, Double> q15PerImage) throws Exception {
         Table q7 = Table.create("networks_q7", StringColumn.create("net"), StringColumn.create("method"), StringColumn.create("shape"),
                 LongColumn.create("instructions"), LongColumn.create("dense_instructions"), DoubleColumn.create("speedup"),
                 LongColumn.create("cycles_estimated"), DoubleColumn.create("speedup_cycles_estimated"), LongColumn.create("flash_bytes"),
@@ -283,7 +292,7 @@ public final class ScalpelMcu implements Experiment {
         Dataset calib = test == null ? null : Mnist.loadOrFetch(ctx.log()).train().head(calibrationImages(ctx.scale()));
         // the accuracy table's images: at quick scale the first ACCURACY_TABLE_QUICK of the test images (its three extra
         // passes over every network are most of the experiment's time), every column on the same images
-        Dataset accTest = test == null || ctx.scale() != dev.prunebench.results.Scale.QUICK ? test : test.head(ACCURACY_TABLE_QUICK);
+        Dataset accTest = test == null || ctx.scale() != Scale.QUICK ? test : test.head(ACCURACY_TABLE_QUICK);
         boolean subset = test != null && accTest.size() != test.size();
         if (subset) ctx.note("Table accuracy at quick scale: every column (fp32, q15, q15 fixed, q7, q7 fixed) on the first " + accTest.size()
                 + " of the " + test.size() + " test images (networks.csv's q15 accuracy is on all " + test.size() + "); standard scale uses all of them.");
@@ -307,7 +316,7 @@ public final class ScalpelMcu implements Experiment {
             List<Method> ms = new ArrayList<>();
             ms.add(null); // the dense network
             for (Method m : methods()) {
-                if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof dev.prunebench.models.nn.Conv2d)) continue;
+                if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof Conv2d)) continue;
                 ms.add(m);
             }
             try (KernelNetwork d7 = onBoard ? KernelNetwork.dense(dense, reg, Q7_DENSE_KERNEL, 1, 1, x) : null) {
@@ -327,7 +336,7 @@ public final class ScalpelMcu implements Experiment {
                         model = l.network();
                         fp32 = l.meta().get("test_accuracy");
                     }
-                    java.util.function.Function<String, String> format = layer -> m == null ? "dense" : formatOf(m, layer);
+                    Function<String, String> format = layer -> m == null ? "dense" : formatOf(m, layer);
                     if (d7 != null) {
                         try (KernelNetwork c7 = m == null ? null : KernelNetwork.plan(model, reg, layer -> KernelNetwork.Choice.of(
                                         formatOf(m, layer).equals("dense") ? Q7_DENSE_KERNEL : q7Kernel(m.kernel()), formatOf(m, layer)), 1, 1, x);
@@ -423,7 +432,7 @@ public final class ScalpelMcu implements Experiment {
     }
 
     /** The test images the accuracy experiments evaluate at a scale (their kept models' test accuracy is on these). */
-    static int testImages(dev.prunebench.results.Scale s) { return s == dev.prunebench.results.Scale.QUICK ? 2000 : 10000; }
+    static int testImages(Scale s) { return s == Scale.QUICK ? 2000 : 10000; }
 
     static double round3(double v) { return Math.round(v * 1000.0) / 1000.0; }
 
@@ -440,11 +449,11 @@ public final class ScalpelMcu implements Experiment {
     }
 
     private static Metric metric(String name, double v, String unit) {
-        return dev.prunebench.models.train.Reproducibility.bitwiseReproducible() ? Metric.exact(name, v, unit) : Metric.info(name, v, unit);
+        return Reproducibility.bitwiseReproducible() ? Metric.exact(name, v, unit) : Metric.info(name, v, unit);
     }
 
     /** The kept model of a method: the exact name, or for SIMD-aware the smallest g kept. */
-    private static Optional<Path> model(ExperimentContext ctx, Method m, String net) throws java.io.IOException {
+    private static Optional<Path> model(ExperimentContext ctx, Method m, String net) throws IOException {
         Optional<Path> in = ctx.input(m.source());
         if (in.isEmpty()) return Optional.empty();
         Path models = in.get().resolve(Experiment.KEPT_MODELS);

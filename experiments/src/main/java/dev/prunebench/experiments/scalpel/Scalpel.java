@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -417,7 +419,7 @@ public final class Scalpel implements Experiment {
             String fmt = c.g() > 0 ? "gcsr:" + c.g() : c.method().equals("deepcompression") ? "csr" : "dense";
             FormatSpec spec = FormatSpec.parse(fmt);
             // the combined network's convolutions are node-pruned: dense, on the baseline's kernel; its FC layers grouped
-            java.util.function.BiFunction<String, String, KernelNetwork.Choice> choice = (layer, id) -> combined && layer.startsWith("conv")
+            BiFunction<String, String, KernelNetwork.Choice> choice = (layer, id) -> combined && layer.startsWith("conv")
                     ? KernelNetwork.Choice.of(base, "dense") : KernelNetwork.Choice.of(id, fmt);
             String kernel;
             try {
@@ -489,7 +491,7 @@ public final class Scalpel implements Experiment {
      *
      * @throws IllegalArgumentException when no kernel takes every layer
      */
-    private static String fastest(ExperimentContext ctx, List<String> ids, java.util.function.Function<String, KernelNetwork> plan, Budget budget, String what) {
+    private static String fastest(ExperimentContext ctx, List<String> ids, Function<String, KernelNetwork> plan, Budget budget, String what) {
         List<KernelNetwork> plans = new ArrayList<>();
         List<String> built = new ArrayList<>(), refused = new ArrayList<>();
         try {

@@ -1,5 +1,7 @@
 package dev.prunebench.experiments.scalpel;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,7 @@ public final class ScalpelRule {
      * combined network was measured, {@link #COMBINED}; else {@link #forNetwork}.
      */
     public static String method(String platform, List<Layer> layers, boolean combinedMeasured) {
-        boolean mixed = new java.util.HashSet<>(perLayer(platform, layers).values()).size() > 1;
+        boolean mixed = new HashSet<>(perLayer(platform, layers).values()).size() > 1;
         return mixed && combinedMeasured ? COMBINED : forNetwork(platform, layers);
     }
 
@@ -111,7 +113,7 @@ public final class ScalpelRule {
     }
 
     /** Mean of the values, NaN when there are none. */
-    public static double mean(java.util.Collection<Double> xs) {
+    public static double mean(Collection<Double> xs) {
         return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 }

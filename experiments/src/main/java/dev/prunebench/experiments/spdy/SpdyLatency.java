@@ -22,7 +22,9 @@ import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class SpdyLatency implements Experiment {
         };
     }
 
-    private static double[] nonZero(double[] l) { return java.util.Arrays.stream(l).filter(x -> x > 0).toArray(); }
+    private static double[] nonZero(double[] l) { return Arrays.stream(l).filter(x -> x > 0).toArray(); }
 
     private static double[] everyOther(double[] l) {
         double[] nz = nonZero(l);
@@ -141,7 +143,7 @@ public final class SpdyLatency implements Experiment {
         for (String netId : s.networks()) {
             Network net = Networks.build(netId, seed);
             if (mnist != null) {
-                calibration = java.util.Arrays.copyOf(mnist.train().x(), s.calibration() * net.inSize());
+                calibration = Arrays.copyOf(mnist.train().x(), s.calibration() * net.inSize());
                 calibrationSource = "the first " + s.calibration() + " MNIST training images";
             } else {
                 calibration = KernelNetwork.randomInput(net, s.calibration(), seed);
@@ -183,7 +185,7 @@ public final class SpdyLatency implements Experiment {
                             + "is drawn from it (the machine was too busy for this table)");
                     continue;
                 }
-                Set<String> sparseFormats = new java.util.LinkedHashSet<>(s.formats());
+                Set<String> sparseFormats = new LinkedHashSet<>(s.formats());
                 sparseFormats.remove(LatencyDatabase.NODE); // node-shrunk rows change the next layer's input: not planned end to end here
                 Map<String, LatencyTable> modes = new LinkedHashMap<>();
                 modes.put("spdy-csr", only(t, Set.of("csr")));

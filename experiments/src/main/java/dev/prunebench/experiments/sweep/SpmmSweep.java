@@ -1,6 +1,5 @@
 package dev.prunebench.experiments.sweep;
 
-import dev.prunebench.experiments.AaControl;
 import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.env.Machine;
@@ -12,9 +11,13 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
+import dev.prunebench.experiments.AaControl;
+import dev.prunebench.experiments.Shard;
+import dev.prunebench.measure.AaSummary;
 import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Patterns;
+import dev.prunebench.measure.Stats;
 import dev.prunebench.measure.Verification;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
@@ -107,11 +110,11 @@ public final class SpmmSweep {
 
     private final Config cfg;
     /** The A/A controls of this sweep's points. */
-    private final dev.prunebench.measure.AaSummary aa = new dev.prunebench.measure.AaSummary();
+    private final AaSummary aa = new AaSummary();
 
-    private final dev.prunebench.experiments.Shard shard;
+    private final Shard shard;
 
-    public SpmmSweep(Config cfg) { this(cfg, dev.prunebench.experiments.Shard.WHOLE); }
+    public SpmmSweep(Config cfg) { this(cfg, Shard.WHOLE); }
 
     /**
      * A sweep measuring only the points of one shard: the fixed grid's points (g, rate, N) in the order g, then rate,
@@ -119,7 +122,7 @@ public final class SpmmSweep {
      * extended points and writes no series metrics (break-even, dense baselines, A/A summary): those need every point
      * of a series, which only the whole sweep has.
      */
-    public SpmmSweep(Config cfg, dev.prunebench.experiments.Shard shard) { this.cfg = cfg; this.shard = shard; }
+    public SpmmSweep(Config cfg, Shard shard) { this.cfg = cfg; this.shard = shard; }
 
     /** The index of point (g, rate, N) in the fixed point order that shards slice. */
     public static int pointIndex(Config cfg, int gi, int ri, int ni) { return (gi * cfg.rates().length + ri) * cfg.ns().length + ni; }
@@ -420,7 +423,7 @@ public final class SpmmSweep {
                 StringColumn.create("over"), StringColumn.create("break_even_rate"), StringColumn.create("ci_low"), StringColumn.create("ci_high"),
                 StringColumn.create("how"));
         // series keyed by n, g, kernel, baseline: (rate, speedup interval)
-        Map<String, TreeMap<Double, dev.prunebench.measure.Stats.Interval>> series = new LinkedHashMap<>();
+        Map<String, TreeMap<Double, Stats.Interval>> series = new LinkedHashMap<>();
         Map<String, Row> firstOf = new LinkedHashMap<>();
         Map<String, Integer> leftOut = new LinkedHashMap<>();
         for (Row r : rows) {
@@ -437,16 +440,16 @@ public final class SpmmSweep {
                 for (String over : r.over().keySet()) leftOut.merge(base + over, 1, Integer::sum);
                 continue;
             }
-            series.get(base + FASTEST).put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
+            series.get(base + FASTEST).put(r.rate(), new Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
             for (var e : r.over().entrySet()) series.get(base + e.getKey()).put(r.rate(), e.getValue().interval());
         }
         for (var s : series.entrySet()) {
             Row first = firstOf.get(s.getKey());
             String over = s.getKey().substring(s.getKey().lastIndexOf('|') + 1);
             double[] rate = s.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray();
-            double[] med = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::median).toArray();
-            double[] lo = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::low).toArray();
-            double[] hi = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::high).toArray();
+            double[] med = s.getValue().values().stream().mapToDouble(Stats.Interval::median).toArray();
+            double[] lo = s.getValue().values().stream().mapToDouble(Stats.Interval::low).toArray();
+            double[] hi = s.getValue().values().stream().mapToDouble(Stats.Interval::high).toArray();
             int out = leftOut.getOrDefault(s.getKey(), 0);
             BreakEven b = rate.length == 0 ? new BreakEven(Double.NaN, Double.NaN, Double.NaN, "inconclusive (noise): every point's A/A control failed")
                     : breakEven(rate, med, lo, hi);

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The GPU check: Hartenstein et al.'s points on one GPU, with nothing but core, measure and kernels-cuda on the class
@@ -137,7 +138,7 @@ public final class GpuCheck {
         else log.println("[gpu-check] calibration skipped: " + cal.problem);
 
         // the model is CPU work (about a minute on one core at 4096²): computed on another thread while the GPU is measured
-        var modelFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> modelRows(dev, cal, List.of()));
+        var modelFuture = CompletableFuture.supplyAsync(() -> modelRows(dev, cal, List.of()));
         List<Row> rows = measure();
         List<Map<String, Object>> model = joinMeasured(modelFuture.join(), rows);
         Path dir = write(outRoot, started, dev, env, cal, rows, model);

@@ -1,6 +1,7 @@
 package dev.prunebench.models.nn;
 
 import dev.prunebench.kernels.cpu.Blas;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
@@ -117,7 +118,7 @@ public final class Conv2d implements Layer {
         final float[] dcs = dcols, dxs = dx;
         IntStream.range(0, batch).parallel().forEach(n -> {
             int xo = n * in;
-            java.util.Arrays.fill(dxs, xo, xo + in, 0f);
+            Arrays.fill(dxs, xo, xo + in, 0f);
             for (int c = 0; c < inC; c++)
                 for (int ky = 0; ky < k; ky++)
                     for (int kx = 0; kx < k; kx++) {

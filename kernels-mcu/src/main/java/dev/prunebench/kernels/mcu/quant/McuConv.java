@@ -5,6 +5,7 @@ import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.ConvShape;
+import java.util.Arrays;
 
 /**
  * One convolution layer (input C × H × W CHW, C' output channels, k × k, stride 1, no padding; {@link ConvShape})
@@ -166,7 +167,7 @@ public final class McuConv {
         int expX = Q15.exponent(Q15.maxAbs(input));
         for (;; expX--) {
             short[] xq = Q15.quantise(input, expX);
-            if (layout == Layout.GCSR2) xq = java.util.Arrays.copyOf(xq, xq.length + 2);
+            if (layout == Layout.GCSR2) xq = Arrays.copyOf(xq, xq.length + 2);
             long[] acc = accumulate(layout, s, kp, wq, off, ptr, xq);
             boolean fits = true;
             for (long v : acc) if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) { fits = false; break; }
