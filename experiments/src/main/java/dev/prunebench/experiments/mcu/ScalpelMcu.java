@@ -4,7 +4,6 @@ import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.experiments.Experiment;
-import dev.prunebench.experiments.scalpel.Scalpel;
 import dev.prunebench.experiments.scalpel.ScalpelRule;
 import dev.prunebench.kernels.mcu.Q15Reference;
 import dev.prunebench.measure.Budget;
@@ -116,7 +115,7 @@ public final class ScalpelMcu implements Experiment {
                 ctx.log().printf(Locale.ROOT, "  %s dense: q15 test accuracy %.2f %% (%d images)%n", net, 100 * denseQ15, test.size());
                 q15PerImage.put(net + "/dense", denseQ15);
             }
-            denseLayers.put(net, Scalpel.ruleLayers(dense));
+            denseLayers.put(net, ScalpelRule.layers(dense));
             for (Method m : methods()) {
                 if (m.id().equals("combined") && dense.layers().stream().noneMatch(l -> l instanceof Conv2d)) continue; // all FC: it is simd
                 Optional<Path> dir = model(ctx, m, net);
