@@ -75,16 +75,7 @@ public final class Conv2d implements Layer {
         y = Layer.ensure(y, batch * out);
         final float[] cs = cols;
         // cols row (c, ky, kx), column (n, oy, ox) = x[n][c][oy + ky][ox + kx]: each write is a contiguous run of outW
-        IntStream.range(0, batch).parallel().forEach(n -> {
-            int xo = n * in;
-            for (int c = 0; c < inC; c++)
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++) {
-                        int row = ((c * k + ky) * k + kx) * BP + n * P;
-                        for (int oy = 0; oy < outH; oy++)
-                            System.arraycopy(x, xo + (c * inH + oy + ky) * inW + kx, cs, row + oy * outW, outW);
-                    }
-        });
+        IntStream.range(0, batch).parallel().forEach(n -> Im2col.image(x, n * in, inH * inW, inC, inH, inW, k, 0, cs, n * P, BP));
         Blas.sgemm(false, false, outC, BP, K, 1f, w.value, K, cs, BP, 0f, ycnp, BP);
         final float[] yc = ycnp, ys = y, bias = b.value;
         IntStream.range(0, batch).parallel().forEach(n -> {
