@@ -140,12 +140,7 @@ public final class SpdyFiles {
             }
             timings.add(new LatencyTable.Timing(format, level, seconds));
         }
-        for (var e : repeated.entrySet()) {
-            Repeat r = e.getValue();
-            notes.add(source + ": line " + r.line() + ": layer " + e.getKey() + " gives level " + r.level() + " again"
-                    + (r.count()[0] > 1 ? " (and " + (r.count()[0] - 1) + " more lines repeat a level of this layer)" : "")
-                    + " (all kept as choices; its first level-0 line is its dense time)");
-        }
+        notes.addAll(repeatNotes(source, repeated));
         if (expect < 4) throw atLine(source, n + 1, "file ends before " + (expect <= 1 ? "'base' and its seconds" : "'prunable' and its seconds"));
         if (name != null) firstBareLine = endLayer(source, name, nameLine, timings, layers, bare, firstBareLine);
         if (layers.isEmpty()) throw atLine(source, n + 1, "no layer with timing lines");
@@ -155,6 +150,18 @@ public final class SpdyFiles {
         for (LatencyTable.Layer l : layers)
             if (Double.isNaN(l.denseSeconds())) notes.add(source + ": layer " + l.name() + " has no level-0 (dense) line");
         return new LatencyTable(base, prunable, layers, notes);
+    }
+
+    /** One note per layer that gives a level again: where first, and how many more lines of it do. */
+    private static List<String> repeatNotes(String source, Map<String, Repeat> repeated) {
+        List<String> notes = new ArrayList<>();
+        for (var e : repeated.entrySet()) {
+            Repeat r = e.getValue();
+            notes.add(source + ": line " + r.line() + ": layer " + e.getKey() + " gives level " + r.level() + " again"
+                    + (r.count()[0] > 1 ? " (and " + (r.count()[0] - 1) + " more lines repeat a level of this layer)" : "")
+                    + " (all kept as choices; its first level-0 line is its dense time)");
+        }
+        return notes;
     }
 
     private static LatencyTable.Layer layer(String source, int line, String name, List<LatencyTable.Timing> timings) throws IOException {
