@@ -67,19 +67,7 @@ public final class ScalpelAccuracy implements Experiment {
         AccuracySupport.recordEnvironment(ctx);
         Mnist.Split split = AccuracySupport.split(AccuracySupport.mnist(ctx), b, AccuracySupport.LENET_VALIDATION);
         ctx.parameter("split", split.name() + " train/validation, test " + split.test().size());
-        ctx.parameter("simd_rate_grid", grid(ctx.scale()).toString());
-        ctx.parameter("simd_search_retrain_lenet300", searchRetrain("lenet300", b, ctx.seed()).describe());
-        ctx.parameter("simd_search_retrain_lenet5", searchRetrain("lenet5", b, ctx.seed()).describe() + " on " + b.retrainImages() + " images");
-        ctx.parameter("simd_tolerance_points", SIMD_TOLERANCE);
-        ctx.parameter("node_tolerance_points_without_retraining", NODE_TOLERANCE);
-        ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
-                + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
-                + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
-        ctx.note("Combined (Scalpel's CPU rule, networks with convolutions): the node-pruned network, retrained, then its FC layers pruned SIMD-aware "
-                + "(g = " + combinedGroupSizes(ctx.scale()) + ", one threshold over the FC matrices, the same grid, retraining and tolerance), kept as <net>-combined-g<g>.");
-        ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
-                + "validation accuracy, without retraining, within " + NODE_TOLERANCE + " points of dense (other layers intact); then all layers "
-                + "shrunk together and retrained. The output layer is never pruned.");
+        describe(ctx, b);
 
         TableBuilder simd = new TableBuilder("simd", "net", "g", "rate", "pruned_fraction", "validation_accuracy", "accuracy", "dense_accuracy", "accepted");
         TableBuilder node = new TableBuilder("node", "net", "layer", "units", "kept_units", "validation_accuracy_without_retraining",
@@ -136,6 +124,28 @@ public final class ScalpelAccuracy implements Experiment {
         ctx.table("node", node.build());
         ctx.table("summary", summary.build());
         ctx.table("simd_staged", staged.build());
+        stagedAndPlots(ctx);
+    }
+
+    /** The search's parameters and how each method prunes. */
+    private static void describe(ExperimentContext ctx, AccuracySupport.Budget b) {
+        ctx.parameter("simd_rate_grid", grid(ctx.scale()).toString());
+        ctx.parameter("simd_search_retrain_lenet300", searchRetrain("lenet300", b, ctx.seed()).describe());
+        ctx.parameter("simd_search_retrain_lenet5", searchRetrain("lenet5", b, ctx.seed()).describe() + " on " + b.retrainImages() + " images");
+        ctx.parameter("simd_tolerance_points", SIMD_TOLERANCE);
+        ctx.parameter("node_tolerance_points_without_retraining", NODE_TOLERANCE);
+        ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
+                + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
+                + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
+        ctx.note("Combined (Scalpel's CPU rule, networks with convolutions): the node-pruned network, retrained, then its FC layers pruned SIMD-aware "
+                + "(g = " + combinedGroupSizes(ctx.scale()) + ", one threshold over the FC matrices, the same grid, retraining and tolerance), kept as <net>-combined-g<g>.");
+        ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
+                + "validation accuracy, without retraining, within " + NODE_TOLERANCE + " points of dense (other layers intact); then all layers "
+                + "shrunk together and retrained. The output layer is never pruned.");
+    }
+
+    /** How the staged SIMD-aware table is made, and the plots of the searches. */
+    private static void stagedAndPlots(ExperimentContext ctx) {
         ctx.note("SIMD-aware as Scalpel's public code (table simd_staged): groups of " + ScalpelStaged.WIDTH + " along each row, RMS against the "
                 + "code's absolute thresholds raised in stages (lenet300 " + ScalpelStaged.thresholds("lenet300") + ", lenet5 "
                 + ScalpelStaged.thresholds("lenet5") + "), retraining between stages, the last group of each row never pruned; kept as "
