@@ -534,11 +534,44 @@ public final class GpuCheck {
         Files.createDirectories(exp);
         Instant finished = Instant.now();
 
-        // speedup.csv: every row, with the fastest dense kernel of its point
-        StringBuilder sp = new StringBuilder("n,g,rate,kernel,format,dense,status,time_us,graph_us,graph_low_us,graph_high_us,event_us,batch,"
-                + "empty_launch_us,launch_bound,fastest_dense,fastest_dense_us,speedup,speedup_event,gflops,nnz,rel_error,clock,variant\n");
         StringBuilder metrics = new StringBuilder("name,kind,value,unit,modelled,samples\n");
         double empty = cal.problem == null ? cal.emptyGraphUs : Double.NaN;
+        writeSpeedup(exp, rows, empty, metrics);
+        writeBreakEven(exp, rows, metrics);
+        writeOursVsCusparse(exp, rows);
+        writeModel(exp, model, metrics);
+        Files.writeString(exp.resolve("metrics.csv"), metrics.toString());
+
+        writeCalibration(exp, started, dev, cal);
+        Map<String, Object> expJson = experimentJson(started, finished, dev, env, rows, empty);
+        Files.writeString(exp.resolve("experiment.json"), Json.write(expJson) + "\n");
+
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("failed_experiments", List.of());
+        manifest.put("command", "gpu-check (GPU bundle run.sh / dev.prunebench.kernels.cuda.GpuCheck)");
+        manifest.put("environment", env);
+        manifest.put("run_id", runId);
+        manifest.put("scale", "gpu");
+        manifest.put("seed", SEED);
+        manifest.put("started", started.toString());
+        manifest.put("finished", finished.toString());
+        manifest.put("experiments", List.of(EXPERIMENT));
+        manifest.put("experiment_details", Map.of(EXPERIMENT, expJson));
+        Files.writeString(run.resolve("manifest.json"), Json.write(manifest) + "\n");
+        try {
+            Path latest = outRoot.resolve("latest");
+            Files.deleteIfExists(latest);
+            Files.createSymbolicLink(latest, run.getFileName());
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // a file system without links: the run id is printed anyway
+        }
+        return run;
+    }
+
+    /** speedup.csv: every row, with the fastest dense kernel of its point; its timings and speedups go to {@code metrics}. */
+    private void writeSpeedup(Path exp, List<Row> rows, double empty, StringBuilder metrics) throws IOException {
+        StringBuilder sp = new StringBuilder("n,g,rate,kernel,format,dense,status,time_us,graph_us,graph_low_us,graph_high_us,event_us,batch,"
+                + "empty_launch_us,launch_bound,fastest_dense,fastest_dense_us,speedup,speedup_event,gflops,nnz,rel_error,clock,variant\n");
         for (Row r : rows) {
             Row fd = fastestDense(rows, r.n, r.g, r.rate);
             double t = timeUs(r);
@@ -561,7 +594,10 @@ public final class GpuCheck {
         }
         Files.writeString(exp.resolve("speedup.csv"), sp.toString());
 
-        // break_even.csv: per (n, g, sparse kernel)
+    }
+
+    /** break_even.csv: per (n, g, sparse kernel). */
+    private static void writeBreakEven(Path exp, List<Row> rows, StringBuilder metrics) throws IOException {
         StringBuilder be = new StringBuilder("n,g,kernel,break_even_rate,note\n");
         for (int n : NS)
             for (int g : GROUPS)
@@ -581,7 +617,10 @@ public final class GpuCheck {
                 }
         Files.writeString(exp.resolve("break_even.csv"), be.toString());
 
-        // ours_vs_cusparse.csv: our cuda-gcsr at g = 32 against the fastest cuSPARSE algorithm on the same matrix
+    }
+
+    /** ours_vs_cusparse.csv: our cuda-gcsr at g = 32 against the fastest cuSPARSE algorithm on the same matrix. */
+    private static void writeOursVsCusparse(Path exp, List<Row> rows) throws IOException {
         StringBuilder ov = new StringBuilder("n,rate,ours,ours_us,cusparse_best,cusparse_us,ours_speedup_over_cusparse\n");
         for (int n : NS)
             for (double rate : RATES) {
@@ -593,7 +632,10 @@ public final class GpuCheck {
             }
         Files.writeString(exp.resolve("ours_vs_cusparse.csv"), ov.toString());
 
-        // model.csv
+    }
+
+    /** model.csv: the warp memory-access model's rows; its estimated times go to {@code metrics}. */
+    private static void writeModel(Path exp, List<Map<String, Object>> model, StringBuilder metrics) throws IOException {
         StringBuilder mo = new StringBuilder();
         if (model.isEmpty()) mo.append("n,g,rate,kernel,preset,est_us,gld_efficiency_bp,dram_bytes,measured_kernel,measured_us,measured_over_model\n");
         else {
@@ -604,8 +646,9 @@ public final class GpuCheck {
                         num((Double) m.get("est_us")), "us", true, "")).append('\n');
         }
         Files.writeString(exp.resolve("model.csv"), mo.toString());
-        Files.writeString(exp.resolve("metrics.csv"), metrics.toString());
+    }
 
+    private static void writeCalibration(Path exp, Instant started, Device dev, Calibration cal) throws IOException {
         Map<String, Object> calib = new LinkedHashMap<>();
         calib.put("label", "measured");
         calib.put("device", dev.name);
@@ -617,6 +660,10 @@ public final class GpuCheck {
         calib.put("problem", cal.problem);
         Files.writeString(exp.resolve("calibration.json"), Json.write(calib) + "\n");
 
+    }
+
+    /** experiment.json's content: parameters, tables, notes and what was skipped. */
+    private Map<String, Object> experimentJson(Instant started, Instant finished, Device dev, Map<String, Object> env, List<Row> rows, double empty) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("environment", env);
         params.put("platform", "gpu");
@@ -649,28 +696,7 @@ public final class GpuCheck {
                         + "and launch overhead from calibration.json when it ran), beside the measured time of our kernel of the same design."));
         expJson.put("skipped", rows.stream().filter(r -> !r.ok()).map(r -> Map.of("what", r.kernel + " g=" + r.g + " rate=" + fmt(r.rate) + " n=" + r.n,
                 "reason", r.status)).toList());
-        Files.writeString(exp.resolve("experiment.json"), Json.write(expJson) + "\n");
-
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("failed_experiments", List.of());
-        manifest.put("command", "gpu-check (GPU bundle run.sh / dev.prunebench.kernels.cuda.GpuCheck)");
-        manifest.put("environment", env);
-        manifest.put("run_id", runId);
-        manifest.put("scale", "gpu");
-        manifest.put("seed", SEED);
-        manifest.put("started", started.toString());
-        manifest.put("finished", finished.toString());
-        manifest.put("experiments", List.of(EXPERIMENT));
-        manifest.put("experiment_details", Map.of(EXPERIMENT, expJson));
-        Files.writeString(run.resolve("manifest.json"), Json.write(manifest) + "\n");
-        try {
-            Path latest = outRoot.resolve("latest");
-            Files.deleteIfExists(latest);
-            Files.createSymbolicLink(latest, run.getFileName());
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // a file system without links: the run id is printed anyway
-        }
-        return run;
+        return expJson;
     }
 
     private void summary(List<Row> rows, Calibration cal) {
