@@ -694,8 +694,13 @@ public final class GpuCheck {
                 "A cuSPARSE algorithm that returns any status other than success in set-up is listed as unavailable with the status, not as a failure.",
                 "model.csv: the warp memory-access model at 90 %, N = 50, with the preset matched to this device (L2 size read from it; L2 bandwidth "
                         + "and launch overhead from calibration.json when it ran), beside the measured time of our kernel of the same design."));
-        expJson.put("skipped", rows.stream().filter(r -> !r.ok()).map(r -> Map.of("what", r.kernel + " g=" + r.g + " rate=" + fmt(r.rate) + " n=" + r.n,
-                "reason", r.status)).toList());
+        // "what" before "reason" in every entry (Map.of would leave the order to the JVM, different run to run)
+        expJson.put("skipped", rows.stream().filter(r -> !r.ok()).map(r -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("what", r.kernel + " g=" + r.g + " rate=" + fmt(r.rate) + " n=" + r.n);
+            e.put("reason", r.status);
+            return e;
+        }).toList());
         return expJson;
     }
 
