@@ -344,24 +344,7 @@ public final class GpuCheck {
             int k = prepared.size();
             double[][] graph = new double[k][rounds], event = new double[k][rounds];
             String[] graphProblem = new String[k], failure = new String[k];
-            for (int r = 0; r < rounds; r++)
-                for (int j = 0; j < k; j++) {
-                    int i = (j + r) % k;  // rotate the order every round
-                    if (failure[i] != null) continue;
-                    DeviceKernels.Prepared p = prepared.get(i);
-                    if (graphProblem[i] == null) {
-                        try {
-                            graph[i][r] = p.graphNanosPerRun(batches.get(i));
-                        } catch (RuntimeException e) {
-                            graphProblem[i] = e.getMessage();
-                        }
-                    }
-                    try {
-                        event[i][r] = p.hostIssuedNanosPerRun(batches.get(i));
-                    } catch (RuntimeException e) {
-                        failure[i] = "error while timing: " + e.getMessage();
-                    }
-                }
+            timeRounds(prepared, batches, graph, event, graphProblem, failure);
             for (int i = 0; i < k; i++) {
                 String id = ids.get(i);
                 double err = errs.get(i)[0];
@@ -380,6 +363,33 @@ public final class GpuCheck {
             for (DeviceKernels.Prepared p : prepared) p.close();
         }
         return rows;
+    }
+
+    /**
+     * The timed rounds: every kernel's batch as a CUDA graph and host-issued between events, in an order rotated each
+     * round; a kernel whose graph capture fails keeps its event times, one that fails while timing is dropped.
+     */
+    private void timeRounds(List<DeviceKernels.Prepared> prepared, List<Integer> batches, double[][] graph, double[][] event, String[] graphProblem,
+                            String[] failure) {
+        int k = prepared.size();
+        for (int r = 0; r < rounds; r++)
+            for (int j = 0; j < k; j++) {
+                int i = (j + r) % k;  // rotate the order every round
+                if (failure[i] != null) continue;
+                DeviceKernels.Prepared p = prepared.get(i);
+                if (graphProblem[i] == null) {
+                    try {
+                        graph[i][r] = p.graphNanosPerRun(batches.get(i));
+                    } catch (RuntimeException e) {
+                        graphProblem[i] = e.getMessage();
+                    }
+                }
+                try {
+                    event[i][r] = p.hostIssuedNanosPerRun(batches.get(i));
+                } catch (RuntimeException e) {
+                    failure[i] = "error while timing: " + e.getMessage();
+                }
+            }
     }
 
     private static Row failed(int n, int g, double rate, String id, String fmt, boolean dense, String why, Csr csr) {
