@@ -132,9 +132,7 @@ public final class ScalpelMcu implements Experiment {
                 double q15 = test == null ? Double.NaN : q15Accuracy(ctx, reg, q15Entry.get().backend(), test, net, m, pruned, acc);
                 if (test != null) q15PerImage.put(net + "/" + m.id(), q15);
                 appendNetwork(nets, net, m.id(), pruned.shape(), c, b);
-                nets.doubleColumn("fp32_test_accuracy").append(acc instanceof Number n ? 100 * n.doubleValue() : Double.NaN);
-                nets.doubleColumn("q15_test_accuracy").append(round3(100 * q15));
-                nets.stringColumn("provenance").append(backend.provenance().label());
+                append(nets, NETWORK_COLUMNS, acc instanceof Number n ? 100 * n.doubleValue() : Double.NaN, round3(100 * q15), backend.provenance().label());
                 ctx.metric(metric(name("instructions", net, m.id()), c.costValue(), "count"), backend);
                 ctx.metric(metric(name("speedup", net, m.id()), sp, "x"), backend);
                 ctx.metric(metric(name("size_reduction", net, m.id()), red, "fraction"), backend);
@@ -219,18 +217,8 @@ public final class ScalpelMcu implements Experiment {
 
     private static void appendLayer(Table t, String net, String method, String layer, String kernel, String format, MatMul.Counts c,
                                     MatMul.Counts dense, Backend board) {
-        t.stringColumn("net").append(net);
-        t.stringColumn("method").append(method);
-        t.stringColumn("layer").append(layer);
-        t.stringColumn("kernel").append(kernel);
-        t.stringColumn("format").append(format);
-        t.longColumn("instructions").append(c.costValue());
-        t.longColumn("dense_instructions").append(dense.costValue());
-        t.doubleColumn("speedup").append(speedup(c, dense));
-        t.longColumn("cycles_estimated").append(cycles(c));
-        t.longColumn("flash_bytes").append(flash(c));
-        t.longColumn("dense_flash_bytes").append(flash(dense));
-        t.stringColumn("provenance").append(board.provenance().label());
+        append(t, 0, net, method, layer, kernel, format, c.costValue(), dense.costValue(), speedup(c, dense), cycles(c), flash(c), flash(dense),
+                board.provenance().label());
     }
 
     /** A per-network table ({@code networks}, {@code networks_q7}): the counts against the dense network's, then {@code more} columns. */
@@ -242,20 +230,33 @@ public final class ScalpelMcu implements Experiment {
         return t.addColumns(more);
     }
 
+    /** The columns every per-network table starts with (net … size_reduction); its {@code more} columns follow. */
+    private static final int NETWORK_COLUMNS = 11;
+
     /** The counted columns of a network's row; the caller appends the table's {@code more} columns. */
     private static void appendNetwork(Table t, String net, String method, String shape, MatMul.Counts c, MatMul.Counts dense) {
         long cyc = cycles(c);
-        t.stringColumn("net").append(net);
-        t.stringColumn("method").append(method);
-        t.stringColumn("shape").append(shape);
-        t.longColumn("instructions").append(c.costValue());
-        t.longColumn("dense_instructions").append(dense.costValue());
-        t.doubleColumn("speedup").append(speedup(c, dense));
-        t.longColumn("cycles_estimated").append(cyc);
-        t.doubleColumn("speedup_cycles_estimated").append(cyc == 0 ? Double.NaN : (double) cycles(dense) / cyc);
-        t.longColumn("flash_bytes").append(flash(c));
-        t.longColumn("dense_flash_bytes").append(flash(dense));
-        t.doubleColumn("size_reduction").append(sizeReduction(c, dense));
+        append(t, 0, net, method, shape, c.costValue(), dense.costValue(), speedup(c, dense), cyc, cyc == 0 ? Double.NaN : (double) cycles(dense) / cyc,
+                flash(c), flash(dense), sizeReduction(c, dense));
+    }
+
+    /**
+     * Appends {@code values} to the columns of {@code t} from index {@code from} on, one each, in column order: a
+     * String to a string column, a number to a long or double column (as its type).
+     */
+    private static void append(Table t, int from, Object... values) {
+        if (from + values.length > t.columnCount())
+            throw new IllegalArgumentException(t.name() + ": " + values.length + " values from column " + from + " of " + t.columnCount());
+        for (int i = 0; i < values.length; i++) {
+            Column<?> col = t.column(from + i);
+            Object v = values[i];
+            switch (col) {
+                case StringColumn sc -> sc.append((String) v);
+                case LongColumn lc -> lc.append(((Number) v).longValue());
+                case DoubleColumn dc -> dc.append(((Number) v).doubleValue());
+                default -> throw new IllegalArgumentException(t.name() + ": column " + col.name() + " of type " + col.type() + " is not appended here");
+            }
+        }
     }
 
     /** Dense executed instructions over the pruned ones. */
@@ -404,11 +405,8 @@ public final class ScalpelMcu implements Experiment {
                 appendLayer(q7Layers, net, id, kl.name(), kl.kernel().id(), kl.format().toString(), counts(kl), counts(d7.layers().get(i)), board);
             }
             appendNetwork(q7, net, id, model.shape(), c, b);
-            q7.longColumn("q15_instructions").append(q.costValue());
-            q7.longColumn("q15_flash_bytes").append(qflash);
-            q7.doubleColumn("instructions_vs_q15").append((double) ins / q.costValue());
-            q7.doubleColumn("flash_vs_q15").append(qflash == 0 ? Double.NaN : (double) flash / qflash);
-            q7.stringColumn("provenance").append(board.provenance().label());
+            append(q7, NETWORK_COLUMNS, q.costValue(), qflash, (double) ins / q.costValue(), qflash == 0 ? Double.NaN : (double) flash / qflash,
+                    board.provenance().label());
             ctx.metric(metric(name("q7_instructions", net, id), ins, "count"), board);
             ctx.metric(metric(name("q7_flash_bytes", net, id), flash, "bytes"), board);
             ctx.metric(metric(name("q7_instructions_vs_q15", net, id), (double) ins / q.costValue(), "x"), board);
@@ -443,16 +441,8 @@ public final class ScalpelMcu implements Experiment {
                 () -> Q15Accuracy.fixed(model, reg, Q15Reference.Q7_ID, format, calib, accTest)) : Double.NaN;
         double fp = subset ? 100 * model.evaluate(accTest, 250).accuracy()
                 : fp32 instanceof Number n ? 100 * n.doubleValue() : Double.NaN;
-        acc.stringColumn("net").append(net);
-        acc.stringColumn("method").append(id);
-        acc.doubleColumn("fp32_test_accuracy").append(round3(fp));
-        acc.doubleColumn("q15_test_accuracy").append(round3(100 * q15));
-        acc.doubleColumn("q15_fixed_test_accuracy").append(round3(100 * q15f));
-        acc.doubleColumn("q7_test_accuracy").append(round3(100 * q7a));
-        acc.doubleColumn("q7_fixed_test_accuracy").append(round3(100 * q7f));
-        acc.longColumn("test_images").append(accTest.size());
-        acc.longColumn("calibration_images").append(calib.size());
-        acc.stringColumn("provenance").append(reference.provenance().label());
+        append(acc, 0, net, id, round3(fp), round3(100 * q15), round3(100 * q15f), round3(100 * q7a), round3(100 * q7f), accTest.size(), calib.size(),
+                reference.provenance().label());
         String method = m == null ? null : id;
         if (!Double.isNaN(q15f)) ctx.metric(metric(name("q15_fixed_accuracy", net, method), round3(100 * q15f), "%"), reference);
         if (q7Ref) {
