@@ -45,10 +45,7 @@ public final class Conv2d implements Layer {
 
     /** He-normal weights (std √(2/(inC·k·k))), zero biases. */
     public Conv2d init(RandomGenerator rng) {
-        double std = Math.sqrt(2.0 / (inC * k * k));
-        float[] v = w.values();
-        for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
-        w.enforceMask();
+        w.heNormal(rng, inC * k * k);
         return this;
     }
 

@@ -27,10 +27,7 @@ public final class Linear implements Layer {
 
     /** He-normal weights (std √(2/in)), zero biases. */
     public Linear init(RandomGenerator rng) {
-        double std = Math.sqrt(2.0 / in);
-        float[] v = w.values();
-        for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
-        w.enforceMask();
+        w.heNormal(rng, in);
         return this;
     }
 
