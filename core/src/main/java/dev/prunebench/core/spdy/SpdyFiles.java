@@ -188,10 +188,6 @@ public final class SpdyFiles {
         return b.toString();
     }
 
-    public static void writeTimings(Path file, LatencyTable t) throws IOException {
-        Files.writeString(file, formatTimings(t), StandardCharsets.UTF_8);
-    }
-
     public static ErrorTable readErrors(Path file) throws IOException {
         return parseErrors(lines(file, "errors"), file.toString());
     }

@@ -236,8 +236,6 @@ public final class FormatsStorage implements Experiment {
         public long formulaBytes() { return formulaAt; }
         /** Bytes of the encoded matrix at the break-even point; -1 when not confirmed by encoding. */
         public long encodedBytes() { return encodedAt; }
-        /** Bytes of the encoded matrix with one unit more; -1 when not encoded. */
-        public long encodedBytesOneMore() { return encodedNext; }
         public long denseBytes() { return dense; }
         public String confirmation() { return confirmation; }
         public String note() { return note; }

@@ -239,11 +239,6 @@ public final class McuLayer {
         return f;
     }
 
-    /** Multiply-accumulates the kernel executes per column of X: stored W values (dense: M × K, padding excluded). */
-    public long macsPerColumn() {
-        return layout == Layout.DENSE ? (long) rows * cols : wq.length;
-    }
-
     /** Stored W slots the kernel multiplies, over all N columns (dense: M × KP, padding included). */
     public long executedMacs() {
         return (long) (layout == Layout.DENSE ? rows * kp : wq.length) * n;
