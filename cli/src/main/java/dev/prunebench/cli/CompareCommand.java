@@ -2,6 +2,8 @@ package dev.prunebench.cli;
 
 import dev.prunebench.results.Compare;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,8 +60,8 @@ final class CompareCommand implements Callable<Integer> {
         if (!(exactTolerance >= 0 && Double.isFinite(exactTolerance)))
             throw new IllegalArgumentException("--exact-tolerance: must be a finite number >= 0, got " + exactTolerance);
         if (csv != null) Outputs.checkFile("--csv", csv);
-        if (!java.nio.file.Files.exists(base))
-            throw new java.nio.file.NoSuchFileException(base.toString(), null,
+        if (!Files.exists(base))
+            throw new NoSuchFileException(base.toString(), null,
                     "baseline run not found (make one with scripts/refresh-baseline.sh, or name a run folder)");
         Compare.Options o = new Compare.Options(alpha, minEffect, minRepeats, exactTolerance);
         Compare.Result r = Compare.compare(RunFolders.read("BASE", base), RunFolders.read("NEW", now), o, exactOnly);

@@ -1,7 +1,10 @@
 package dev.prunebench.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.FilterWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -9,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,8 +60,8 @@ final class ConsoleText {
      */
     static void installSystemStreams() {
         Charset out = charsetOf(System.out), err = charsetOf(System.err);
-        if (!isUnicode(out)) System.setOut(new Substituted(new java.io.FileOutputStream(java.io.FileDescriptor.out), out));
-        if (!isUnicode(err)) System.setErr(new Substituted(new java.io.FileOutputStream(java.io.FileDescriptor.err), err));
+        if (!isUnicode(out)) System.setOut(new Substituted(new FileOutputStream(FileDescriptor.out), out));
+        if (!isUnicode(err)) System.setErr(new Substituted(new FileOutputStream(FileDescriptor.err), err));
     }
 
     /** {@code s} with each character the encoder lacks substituted. */
@@ -76,7 +80,7 @@ final class ConsoleText {
     static final class Substituted extends PrintStream {
         private final CharsetEncoder enc;
 
-        Substituted(java.io.OutputStream out, Charset cs) {
+        Substituted(OutputStream out, Charset cs) {
             super(out, true, cs);
             this.enc = cs.newEncoder();
         }
@@ -100,8 +104,8 @@ final class ConsoleText {
     }
 
     static boolean isUnicode(Charset cs) {
-        return cs.equals(StandardCharsets.UTF_8) || cs.name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF-")
-                || cs.name().toUpperCase(java.util.Locale.ROOT).startsWith("GB18030");
+        return cs.equals(StandardCharsets.UTF_8) || cs.name().toUpperCase(Locale.ROOT).startsWith("UTF-")
+                || cs.name().toUpperCase(Locale.ROOT).startsWith("GB18030");
     }
 
     /** {@code c} as the encoder can write it. */

@@ -7,6 +7,7 @@ import dev.prunebench.history.Trends;
 import dev.prunebench.results.RunData;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What {@code run --history} does after the run: the history lives beside the results, not in the experiments. */
@@ -24,7 +25,7 @@ final class HistoryAdd {
 
     /** The same, for a {@code --history} value: an SQLite file or a {@code jdbc:postgresql:} URL. */
     static void addToHistory(String file, Path runDir, PrintWriter out) throws IOException {
-        boolean existed = History.isUrl(file) || java.nio.file.Files.exists(Path.of(file));
+        boolean existed = History.isUrl(file) || Files.exists(Path.of(file));
         try (History h = History.open(file, true)) {
             RunData run = RunData.read(runDir);
             checkWhole("RUN", run);

@@ -1,25 +1,31 @@
 package dev.prunebench.cli;
 
-import dev.prunebench.results.MetricName;
-import dev.prunebench.results.RunData;
 import dev.prunebench.history.Check;
 import dev.prunebench.history.EDivisive;
 import dev.prunebench.history.Evaluate;
 import dev.prunebench.history.History;
 import dev.prunebench.history.Series;
 import dev.prunebench.history.Trends;
+import dev.prunebench.results.MetricName;
+import dev.prunebench.results.RunData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+import org.apache.commons.math3.stat.StatUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,7 +83,7 @@ final class HistoryCommand implements Runnable {
         if (History.isUrl(location)) return create ? History.open(location, true) : History.read(location);
         Path file = Path.of(location);
         if (create) Outputs.checkFile("--history", file);
-        else if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such history file (prunebench history add creates one)");
+        else if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such history file (prunebench history add creates one)");
         return create ? History.open(file, true) : History.read(file);
     }
 
@@ -235,11 +241,11 @@ final class HistoryCommand implements Runnable {
             out.println("== " + k.experiment() + " " + k.name() + " on " + group);
             List<Series.Point> fin = pts.stream().filter(p -> Double.isFinite(p.value())).toList();
             boolean exact = pts.stream().allMatch(p -> Double.isNaN(p.lo())) && !k.aggregate() && pts.stream().allMatch(p -> p.count() == 0);
-            java.util.Set<Integer> starts = new java.util.HashSet<>();
+            Set<Integer> starts = new HashSet<>();
             Map<Integer, String> cpText = new LinkedHashMap<>();
             if (!exact && fin.size() >= 4) {
                 double[] v = fin.stream().mapToDouble(Series.Point::value).toArray();
-                boolean log = java.util.Arrays.stream(v).allMatch(d -> d > 0);
+                boolean log = Arrays.stream(v).allMatch(d -> d > 0);
                 double[] z = new double[v.length];
                 for (int i = 0; i < v.length; i++) z[i] = log ? Math.log(v[i]) : v[i];
                 int prev = 0;
@@ -247,7 +253,7 @@ final class HistoryCommand implements Runnable {
                 for (int c = 0; c < cps.size(); c++) {
                     EDivisive.ChangePoint cp = cps.get(c);
                     int next = c + 1 < cps.size() ? cps.get(c + 1).index() : z.length;
-                    double before = mean(v, prev, cp.index()), after = mean(v, cp.index(), next);
+                    double before = StatUtils.mean(v, prev, cp.index() - prev), after = StatUtils.mean(v, cp.index(), next - cp.index());
                     cpText.put(cp.index(), String.format(Locale.ROOT, "---- change point (E-Divisive p = %.3f): mean %s → %s (%+.1f%%)", cp.p(),
                             num(before), num(after), 100 * (after / before - 1)));
                     starts.add(cp.index());
@@ -267,12 +273,6 @@ final class HistoryCommand implements Runnable {
                     out.printf(Locale.ROOT, "band for the next run: %s … %s (centre %s over the last %d runs; run-to-run sd %.1f %%, df %d)%n",
                             num(b.lo()), num(b.hi()), num(b.center()), b.lastSegment(), 100 * b.sigma(), b.df());
             }
-        }
-
-        private static double mean(double[] v, int a, int b) {
-            double s = 0;
-            for (int i = a; i < b; i++) s += v[i];
-            return s / (b - a);
         }
     }
 
@@ -412,7 +412,7 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    static int width(int min, java.util.stream.Stream<String> texts) {
+    static int width(int min, Stream<String> texts) {
         return Math.max(min, texts.mapToInt(String::length).max().orElse(0));
     }
 

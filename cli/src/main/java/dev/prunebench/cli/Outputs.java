@@ -1,6 +1,11 @@
 package dev.prunebench.cli;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Checks an output path before any work is done, with a sentence saying what is wrong with it. */
@@ -38,17 +43,17 @@ final class Outputs {
     static void checkCreatable(String option, Path file) {
         try {
             Files.createFile(file);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             return;
-        } catch (java.io.IOException e) {
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "file system error";
+        } catch (IOException e) {
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied" : "file system error";
             throw new IllegalArgumentException(option + " " + file + ": cannot be created (" + Failure.oneLine(why) + ")");
         }
         try {
             Files.delete(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException(option + " " + file + ": created as a probe but cannot be removed again (" + e.getMessage() + ")");
         }
     }

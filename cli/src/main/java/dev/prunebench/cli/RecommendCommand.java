@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -207,7 +208,7 @@ final class RecommendCommand implements Callable<Integer> {
                     if (platform.equals("mcu")) {
                         Long cyc = c.counts().values().get("cycles_estimated");
                         note = (cyc == null ? "" : "cycles ~" + cyc + (note.isEmpty() ? "" : "; ")) + note;
-                        var m = java.util.regex.Pattern.compile("instructions ±([0-9.]+)").matcher(pr.variant());
+                        var m = Pattern.compile("instructions ±([0-9.]+)").matcher(pr.variant());
                         if (m.find()) half = Double.parseDouble(m.group(1));
                     }
                     long bytes = nz.storage(f, bytesAt, IndexPolicy.MINIMAL).total();

@@ -5,6 +5,7 @@ import dev.prunebench.experiments.RunSupport;
 import dev.prunebench.results.ModelReport;
 import dev.prunebench.results.Published;
 import dev.prunebench.results.Report;
+import dev.prunebench.results.RunData;
 import dev.prunebench.results.Scorecard;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
         out.println("report: " + r.html().toAbsolutePath() + " (" + r.plots() + " plots)");
         out.println("scorecard: " + r.scorecardCsv().toAbsolutePath() + ": " + Scorecard.summary(r.scorecard()));
         for (String e : r.plotErrors()) spec.commandLine().getErr().println("prunebench: plot not drawn: " + e);
-        String busy = Report.busyWarning(dev.prunebench.results.RunData.read(runDir));
+        String busy = Report.busyWarning(RunData.read(runDir));
         if (busy != null) spec.commandLine().getErr().println("prunebench: WARNING: while this run was measured, " + busy);
         return r.plotErrors().isEmpty() ? 0 : 1;
     }

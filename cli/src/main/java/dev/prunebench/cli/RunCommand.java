@@ -3,10 +3,17 @@ package dev.prunebench.cli;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.experiments.Experiments;
 import dev.prunebench.experiments.RunSupport;
+import dev.prunebench.experiments.Shard;
+import dev.prunebench.history.History;
+import dev.prunebench.measure.PlantedSlowdown;
+import dev.prunebench.results.Compare;
+import dev.prunebench.results.RunWriter;
 import dev.prunebench.results.Scale;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,20 +54,20 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
-        dev.prunebench.experiments.Shard sh = shard == null ? dev.prunebench.experiments.Shard.WHOLE : dev.prunebench.experiments.Shard.parse(shard);
+        Shard sh = shard == null ? Shard.WHOLE : Shard.parse(shard);
         if (!sh.whole() && history != null)
             throw new IllegalArgumentException("--history with --shard " + sh + ": a shard holds only part of the sweep's points; "
                     + "merge the shards (prunebench merge RUN… --out DIR) and add the merged run with prunebench history add");
         RunProperties.check(); // every -Dprunebench.* run property, before anything runs or is created
-        dev.prunebench.measure.PlantedSlowdown.Plant plant = dev.prunebench.measure.PlantedSlowdown.configured(); // a bad value fails here
+        PlantedSlowdown.Plant plant = PlantedSlowdown.configured(); // a bad value fails here
         if (plant != null)
-            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "prunebench: PLANTED SLOWDOWN: %s does %.0f %% extra work per timed call (-D%s); this run's timings are not honest%n",
-                    plant.kernel(), 100 * plant.fraction(), dev.prunebench.measure.PlantedSlowdown.PROPERTY);
+            spec.commandLine().getErr().printf(Locale.ROOT, "prunebench: PLANTED SLOWDOWN: %s does %.0f %% extra work per timed call (-D%s); this run's timings are not honest%n",
+                    plant.kernel(), 100 * plant.fraction(), PlantedSlowdown.PROPERTY);
         Outputs.checkFolder("--out", out);
         for (Path p = out.toAbsolutePath().normalize(); p != null; p = p.getParent()) // results/<run>/x would nest a run in a run
-            if (java.nio.file.Files.isRegularFile(p.resolve("manifest.json")))
+            if (Files.isRegularFile(p.resolve("manifest.json")))
                 throw new IllegalArgumentException("--out " + out + ": is inside the finished run folder " + p + "; give a results root such as results");
-        dev.prunebench.results.RunWriter.checkLatest(out); // before any experiment runs, not at the end
+        RunWriter.checkLatest(out); // before any experiment runs, not at the end
         List<Experiment> selected = new ArrayList<>();
         for (String id : ids) {
             if (id.equals("all")) selected.addAll(Experiments.ALL);
@@ -75,11 +82,11 @@ final class RunCommand implements Callable<Integer> {
         }
         if (regress != null) RunFolders.read("--regress", regress); // a bad baseline fails before the run, not after
         if (history != null) { // a bad history file fails before the run, not after
-            if (dev.prunebench.history.History.isUrl(history)) dev.prunebench.history.History.open(history, true).close(); // unreachable: refused now
+            if (History.isUrl(history)) History.open(history, true).close(); // unreachable: refused now
             else {
                 Path file = Path.of(history);
                 Outputs.checkFile("--history", file);
-                if (java.nio.file.Files.exists(file) && java.nio.file.Files.size(file) > 0) dev.prunebench.history.History.read(file).close();
+                if (Files.exists(file) && Files.size(file) > 0) History.read(file).close();
                 else Outputs.checkCreatable("--history", file); // /proc/x.sqlite: refused now, not after the run
             }
         }
@@ -89,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
         if (history != null) HistoryAdd.addToHistory(history, dest, spec.commandLine().getOut());
         if (regress != null) {
             spec.commandLine().getOut().println("regression check against " + regress + ":");
-            if (RunSupport.regress(regress, dest, dev.prunebench.results.Compare.Options.DEFAULT, spec.commandLine().getOut())) return 1;
+            if (RunSupport.regress(regress, dest, Compare.Options.DEFAULT, spec.commandLine().getOut())) return 1;
         }
         if (!outcome.failed().isEmpty()) {
             spec.commandLine().getErr().println("prunebench: failed experiments: " + String.join(", ", outcome.failed()) + " (see their sections in the report)");

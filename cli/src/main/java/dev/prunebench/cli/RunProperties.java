@@ -8,6 +8,7 @@ import dev.prunebench.kernels.cuda.CudaModelBackend;
 import dev.prunebench.kernels.cuda.model.GpuPreset;
 import dev.prunebench.measure.PlantedSlowdown;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,7 +78,7 @@ final class RunProperties {
                 if (!Files.isRegularFile(f)) throw new IOException("not a regular file");
                 w = Npy.readFloats(f);
             } catch (IOException | RuntimeException e) {
-                String m = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
+                String m = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
                 if (m != null && m.startsWith(f.toString())) m = m.substring(f.toString().length()).replaceFirst("^:\\s*", "");
                 throw new IllegalArgumentException(what + ": " + f + ": " + Failure.oneLine(m == null ? e.getClass().getSimpleName() : m));
             }

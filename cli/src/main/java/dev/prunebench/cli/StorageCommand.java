@@ -1,6 +1,8 @@
 package dev.prunebench.cli;
 
 import dev.prunebench.core.format.FormatSpec;
+import dev.prunebench.core.io.LoadedMatrix;
+import dev.prunebench.core.io.MatrixFiles;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
@@ -8,8 +10,10 @@ import dev.prunebench.core.storage.StorageFormula;
 import dev.prunebench.experiments.formats.Encoded;
 import dev.prunebench.experiments.formats.FormatsStorage;
 import dev.prunebench.experiments.formats.PrunedMatrices;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,7 +35,7 @@ final class StorageCommand implements Callable<Integer> {
     @Option(names = "--rows", description = "rows (output features); required unless --matrix") Integer rowsOption;
     @Option(names = "--cols", description = "columns (input features); required unless --matrix") Integer colsOption;
     @Option(names = "--matrix", paramLabel = "FILE", description = "bytes of this file's matrix (.npy, .mtx, .smtx) in each format, "
-            + "precision and policy, counted on its non-zeros (as info and export count them) instead of a random matrix") java.nio.file.Path matrix;
+            + "precision and policy, counted on its non-zeros (as info and export count them) instead of a random matrix") Path matrix;
     int rows, cols;
     @Option(names = "--sparsity", description = "fraction of weights removed, in [0, 1] (gcsr:G: fraction of groups)") Double sparsity;
     @Option(names = "--break-even", description = "instead of bytes at one sparsity: the smallest sparsity at which each format is smaller than dense "
@@ -43,7 +47,7 @@ final class StorageCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the random matrix (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--closed-form", description = "use the closed form even for shapes small enough to encode") boolean closedForm;
 
-    @Override public Integer call() throws java.io.IOException {
+    @Override public Integer call() throws IOException {
         if (matrix != null) return fileBytes();
         if (rowsOption == null) throw new IllegalArgumentException("--rows: required (or --matrix FILE)");
         if (colsOption == null) throw new IllegalArgumentException("--cols: required (or --matrix FILE)");
@@ -135,13 +139,13 @@ final class StorageCommand implements Callable<Integer> {
     }
 
     /** The byte table of a user's matrix: every chosen format, precision and policy, on its non-zeros. */
-    private int fileBytes() throws java.io.IOException {
+    private int fileBytes() throws IOException {
         if (rowsOption != null || colsOption != null) throw new IllegalArgumentException("--rows/--cols: not used with --matrix (the file gives the shape)");
         if (sparsity != null || breakEven) throw new IllegalArgumentException("--sparsity/--break-even: not used with --matrix (the file gives the sparsity)");
         List<FormatSpec> fs = formats.stream().map(f -> ExportCommand.parse("--format", () -> FormatSpec.parse(f))).toList();
         List<Precision> ps = precisions.stream().map(p -> ExportCommand.parse("--precision", () -> Precision.parse(p))).toList();
         List<IndexPolicy> pols = policies.stream().map(p -> ExportCommand.parse("--policy", () -> IndexPolicy.parse(p))).toList();
-        dev.prunebench.core.io.LoadedMatrix m = dev.prunebench.core.io.MatrixFiles.read(matrix, seed);
+        LoadedMatrix m = MatrixFiles.read(matrix, seed);
         NonZeros nz = NonZeros.of(m.matrix());
         long elements = (long) nz.rows() * nz.cols();
         StringWriter text = new StringWriter();

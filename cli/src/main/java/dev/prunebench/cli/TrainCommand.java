@@ -1,6 +1,7 @@
 package dev.prunebench.cli;
 
 import dev.prunebench.kernels.cpu.Blas;
+import dev.prunebench.models.Progress;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.data.MnistFetch;
@@ -73,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
         out.printf("training %s %s on %d images (%s), GEMM %s; %s%n", net, n.shape(), train.size(), m.verified() ? "MNIST, checksums match" : "IDX files from " + m.dir(),
                 Blas.backend(), c.describe());
         out.flush();
-        Trainer.Result r = new Trainer(quiet ? null : System.err, !quiet && System.console() != null, net).train(n, train, val, c);
+        Trainer.Result r = new Trainer(quiet ? null : System.err, !quiet && Progress.isTerminal(), net).train(n, train, val, c);
         Network.Evaluation test = n.evaluate(m.test(), 256);
         out.printf(Locale.ROOT, "test accuracy %.2f %% (error %.2f %%) on %d images%n", 100 * test.accuracy(), test.errorPercent(), test.n());
         if (val != null) out.printf(Locale.ROOT, "validation accuracy %.2f %% on %d images%n", 100 * n.accuracy(val, 256), val.size());

@@ -3,11 +3,16 @@ package dev.prunebench.experiments;
 import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.kernels.cpu.CpuBackends;
+import dev.prunebench.kernels.cpu.nativeblas.MklBackend;
+import dev.prunebench.kernels.cpu.nativeblas.OpenBlasBackend;
 import dev.prunebench.kernels.cuda.CudaBackend;
 import dev.prunebench.kernels.cuda.CudaModelBackend;
+import dev.prunebench.kernels.mcu.Q15Reference;
 import dev.prunebench.kernels.mcu.QemuCortexM4Backend;
+import dev.prunebench.results.Environment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every backend prunebench knows, from every kernel module: the one place a new platform is registered. The CLI,
@@ -22,7 +27,7 @@ public final class Backends {
         all.add(new CudaBackend());
         all.add(new CudaModelBackend());
         all.add(new QemuCortexM4Backend());
-        all.add(new dev.prunebench.kernels.mcu.Q15Reference.JavaBackend());
+        all.add(new Q15Reference.JavaBackend());
         return List.copyOf(all);
     }
 
@@ -34,10 +39,10 @@ public final class Backends {
      * The machine a CPU measurement ran on, for an experiment's parameters or {@code spmm}: the one environment capture
      * ({@link dev.prunebench.results.Environment}) with the thread count and the MKL and OpenBLAS versions added.
      */
-    public static java.util.Map<String, Object> cpuEnvironment(int threads) {
-        return dev.prunebench.results.Environment.capture().put("threads", threads)
-                .put("mkl", dev.prunebench.kernels.cpu.nativeblas.MklBackend.version())
-                .put("openblas", dev.prunebench.kernels.cpu.nativeblas.OpenBlasBackend.version()).asMap();
+    public static Map<String, Object> cpuEnvironment(int threads) {
+        return Environment.capture().put("threads", threads)
+                .put("mkl", MklBackend.version())
+                .put("openblas", OpenBlasBackend.version()).asMap();
     }
 
     /** Every backend probed once per JVM, with the kernels of those available. */

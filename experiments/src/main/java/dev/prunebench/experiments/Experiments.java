@@ -1,5 +1,18 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.experiments.accuracy.DeepCompressionLenet;
+import dev.prunebench.experiments.accuracy.HartensteinAccuracy;
+import dev.prunebench.experiments.accuracy.ScalpelAccuracy;
+import dev.prunebench.experiments.accuracy.SpdyMnist;
+import dev.prunebench.experiments.formats.FormatsStorage;
+import dev.prunebench.experiments.gate.SpmmGate;
+import dev.prunebench.experiments.gpu.HartensteinSpmmGpu;
+import dev.prunebench.experiments.hartenstein.HartensteinSpmmCpu;
+import dev.prunebench.experiments.mcu.ScalpelMcu;
+import dev.prunebench.experiments.scalpel.Scalpel;
+import dev.prunebench.experiments.sparsert.SparseRtConv;
+import dev.prunebench.experiments.spdy.SpdyLatency;
+import dev.prunebench.experiments.spdy.SpdyTimings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,19 +22,19 @@ public final class Experiments {
     private Experiments() {}
 
     public static final List<Experiment> ALL = List.of(
-            new dev.prunebench.experiments.formats.FormatsStorage(),
-            new dev.prunebench.experiments.hartenstein.HartensteinSpmmCpu(),
-            new dev.prunebench.experiments.gpu.HartensteinSpmmGpu(),
-            new dev.prunebench.experiments.accuracy.HartensteinAccuracy(),
-            new dev.prunebench.experiments.accuracy.DeepCompressionLenet(),
-            new dev.prunebench.experiments.accuracy.ScalpelAccuracy(),
-            new dev.prunebench.experiments.mcu.ScalpelMcu(),
-            new dev.prunebench.experiments.spdy.SpdyTimings(),
-            new dev.prunebench.experiments.spdy.SpdyLatency(),
-            new dev.prunebench.experiments.accuracy.SpdyMnist(),
-            new dev.prunebench.experiments.scalpel.Scalpel(),
-            new dev.prunebench.experiments.sparsert.SparseRtConv(),
-            new dev.prunebench.experiments.gate.SpmmGate()
+            new FormatsStorage(),
+            new HartensteinSpmmCpu(),
+            new HartensteinSpmmGpu(),
+            new HartensteinAccuracy(),
+            new DeepCompressionLenet(),
+            new ScalpelAccuracy(),
+            new ScalpelMcu(),
+            new SpdyTimings(),
+            new SpdyLatency(),
+            new SpdyMnist(),
+            new Scalpel(),
+            new SparseRtConv(),
+            new SpmmGate()
     );
 
     public static Map<String, Experiment> byId() {

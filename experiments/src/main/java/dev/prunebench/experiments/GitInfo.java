@@ -1,5 +1,6 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.core.env.BuildInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,7 @@ public final class GitInfo {
     public static String shortCommit() {
         String c = git("rev-parse", "--short=7", "HEAD");
         // outside the checkout: the commit the build recorded in the jar (BuildInfo), else nogit
-        return c.equals("unknown") ? dev.prunebench.core.env.BuildInfo.fromResource().shortCommit() : c;
+        return c.equals("unknown") ? BuildInfo.fromResource().shortCommit() : c;
     }
 
     private static String git(String... args) {

@@ -1,8 +1,8 @@
 package dev.prunebench.experiments;
 
+import dev.prunebench.models.Progress;
 import dev.prunebench.models.train.Reproducibility;
 import dev.prunebench.results.Compare;
-import dev.prunebench.results.Progress;
 import dev.prunebench.results.Published;
 import dev.prunebench.results.Report;
 import dev.prunebench.results.RunWriter;
@@ -13,9 +13,12 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Runs a list of experiments into one run folder, with its environment, scorecard and report. */
 public final class RunSupport {
@@ -51,7 +54,7 @@ public final class RunSupport {
         PrintStream log = quiet ? RunWriter.nullStream() : System.err;
         List<Experiment> selected = order(chosen, Experiments.byId(), log);
         boolean interactive = !quiet && Progress.isTerminal();
-        List<String> failed = new java.util.ArrayList<>();
+        List<String> failed = new ArrayList<>();
         try (RunWriter run = new RunWriter(root, GitInfo.shortCommit(), scale, seed, log, interactive)) {
             run.environment().put("mkl_cnr", Reproducibility.status());
             run.kernels(Backends.registry());
@@ -101,7 +104,7 @@ public final class RunSupport {
      * ones added to the run are announced on the log); chosen order otherwise kept. A cycle is an error.
      */
     static List<Experiment> order(List<Experiment> chosen, Map<String, Experiment> known, PrintStream log) {
-        List<Experiment> all = new java.util.ArrayList<>(chosen);
+        List<Experiment> all = new ArrayList<>(chosen);
         for (int i = 0; i < all.size(); i++)
             for (String n : all.get(i).needs()) {
                 if (all.stream().anyMatch(x -> x.id().equals(n))) continue;
@@ -112,16 +115,16 @@ public final class RunSupport {
                     log.println("running " + n + " too: " + all.get(i).id() + " needs its output");
                 }
             }
-        List<Experiment> out = new java.util.ArrayList<>();
-        java.util.Set<String> visiting = new java.util.HashSet<>();
+        List<Experiment> out = new ArrayList<>();
+        Set<String> visiting = new HashSet<>();
         for (Experiment e : all) visit(e, all, out, visiting);
         return out;
     }
 
-    private static void visit(Experiment e, List<Experiment> all, List<Experiment> out, java.util.Set<String> visiting) {
+    private static void visit(Experiment e, List<Experiment> all, List<Experiment> out, Set<String> visiting) {
         if (out.contains(e)) return;
         if (!visiting.add(e.id())) throw new IllegalStateException("experiments need each other in a cycle through " + e.id());
-        List<String> before = new java.util.ArrayList<>(e.needs());
+        List<String> before = new ArrayList<>(e.needs());
         before.addAll(e.uses());
         for (String id : before)
             for (Experiment d : all) if (d.id().equals(id)) visit(d, all, out, visiting);

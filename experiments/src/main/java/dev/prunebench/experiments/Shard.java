@@ -1,5 +1,7 @@
 package dev.prunebench.experiments;
 
+import java.util.regex.Pattern;
+
 /**
  * One of N deterministic slices of an experiment's measured points ({@code prunebench run … --shard I/N}): point k of
  * the experiment's fixed point order belongs to shard {@code (k mod N) + 1}, so the N shards are disjoint and together
@@ -15,7 +17,7 @@ public record Shard(int index, int count) {
 
     /** Parses {@code I/N}; anything else is refused with one line naming the value. */
     public static Shard parse(String s) {
-        var m = java.util.regex.Pattern.compile("\\s*(-?\\d{1,9})\\s*/\\s*(-?\\d{1,9})\\s*").matcher(s == null ? "" : s);
+        var m = Pattern.compile("\\s*(-?\\d{1,9})\\s*/\\s*(-?\\d{1,9})\\s*").matcher(s == null ? "" : s);
         if (!m.matches()) throw new IllegalArgumentException("--shard " + s + ": expected I/N, e.g. 1/4 (shard I of N, 1 <= I <= N)");
         return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     }

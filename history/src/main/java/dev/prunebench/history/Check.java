@@ -6,12 +6,17 @@ import dev.prunebench.results.RunData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * A run checked against the history of its machine (same hardware fingerprint) and scale.
@@ -104,7 +109,7 @@ public final class Check {
         List<History.Value> all = h.values(null, scale, null, null);
         List<History.Value> hist = new ArrayList<>();
         for (History.Value v : all) if (self == null || v.run().id() != self.id()) hist.add(v);
-        java.util.Set<String> perMachine = new java.util.HashSet<>();
+        Set<String> perMachine = new HashSet<>();
         for (RunData.ExperimentData e : run.experiments()) if (Compare.exactPerMachineClass(e)) perMachine.add(e.id());
         return check(hist, Series.valuesOf(run), fp, scale, run.runId(), perMachine, o, perMetric);
     }
@@ -115,12 +120,12 @@ public final class Check {
      * compared on the same machine only.
      */
     public static Result check(List<History.Value> history, List<History.Value> now, String fingerprint, String scale, String runId,
-                               java.util.Set<String> perMachineExact, Options o, boolean perMetric) {
+                               Set<String> perMachineExact, Options o, boolean perMetric) {
         List<History.Value> same = history.stream().filter(v -> v.run().fingerprint().equals(fingerprint)).toList();
         // the history and the new run together, so each family is averaged over the same points in every run
         List<History.Value> joint = new ArrayList<>(same);
         for (History.Value v : now) joint.add(v.run().id() == NEW_RUN ? v : new History.Value(asNew(v.run()), v.experiment(), v.metric()));
-        Map<Series.Key, List<Series.Point>> hs = new java.util.TreeMap<>(), ns = new java.util.TreeMap<>();
+        Map<Series.Key, List<Series.Point>> hs = new TreeMap<>(), ns = new TreeMap<>();
         for (var e : Series.of(joint, perMetric).entrySet())
             for (Series.Point p : e.getValue())
                 (p.run().id() == NEW_RUN ? ns : hs).computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p);
@@ -196,7 +201,7 @@ public final class Check {
         }
         // the change-point leg: the new run completes a change point the history did not have
         if (verdict == Verdict.OK || verdict == Verdict.SMALL) {
-            double[] w = java.util.Arrays.copyOf(v, v.length + 1);
+            double[] w = Arrays.copyOf(v, v.length + 1);
             w[v.length] = x;
             double[] z = band.log ? logs(w) : w;
             List<EDivisive.ChangePoint> with = ed.changePoints(z);
@@ -217,7 +222,7 @@ public final class Check {
 
     /** The noise model of a history series (oldest first), or null when no segment has two runs. */
     public static Band band(double[] v, Options o, EDivisive ed) {
-        boolean log = java.util.Arrays.stream(v).allMatch(d -> d > 0);
+        boolean log = Arrays.stream(v).allMatch(d -> d > 0);
         double[] z = log ? logs(v) : v;
         List<EDivisive.ChangePoint> cps = ed.changePoints(z);
         List<Integer> cuts = new ArrayList<>();
@@ -248,11 +253,8 @@ public final class Check {
         return z;
     }
 
-    static double mean(double[] z, int a, int b) {
-        double s = 0;
-        for (int i = a; i < b; i++) s += z[i];
-        return s / (b - a);
-    }
+    /** The mean of {@code z[a..b)}. */
+    static double mean(double[] z, int a, int b) { return StatUtils.mean(z, a, b - a); }
 
     /** Prints the check: flagged rows first, then the gated families, then the rest (exact rows unchanged are counted, not listed). */
     public static void print(Result r, PrintWriter out, boolean all) {

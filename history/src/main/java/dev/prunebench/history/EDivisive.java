@@ -1,6 +1,8 @@
 package dev.prunebench.history;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -66,7 +68,7 @@ public final class EDivisive {
             }
             if (best == null) break;
             int a = cuts.get(bestSeg), b = cuts.get(bestSeg + 1);
-            double[] seg = java.util.Arrays.copyOfRange(z, a, b);
+            double[] seg = Arrays.copyOfRange(z, a, b);
             int atLeast = 0;
             for (int r = 0; r < permutations; r++) {
                 shuffle(seg, rnd);
@@ -80,7 +82,7 @@ public final class EDivisive {
             found.add(new ChangePoint(best.tau, best.q, p));
             cuts.add(bestSeg + 1, best.tau);
         }
-        found.sort(java.util.Comparator.comparingInt(ChangePoint::index));
+        found.sort(Comparator.comparingInt(ChangePoint::index));
         return found;
     }
 

@@ -1,7 +1,10 @@
 package dev.prunebench.history;
 
+import dev.prunebench.results.Compare;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +81,7 @@ public final class Evaluate {
                 List<Integer> others = new ArrayList<>();
                 for (int i = 0; i < n; i++) if (i != j) others.add(i);
                 for (int s = 0; s < subsets; s++) {
-                    java.util.Collections.shuffle(others, rnd);
+                    Collections.shuffle(others, rnd);
                     List<Integer> hist = others.subList(0, h);
                     // false alarm: any gated family flagged
                     boolean alarm = false;
@@ -86,7 +89,7 @@ public final class Evaluate {
                     faN++;
                     if (alarm) fa++;
                     // detection: each family slowed in turn
-                    Map<Series.Key, Boolean> hit = new java.util.HashMap<>();
+                    Map<Series.Key, Boolean> hit = new HashMap<>();
                     for (Series.Key k : speedups) {
                         boolean f = flagged(k, runs, hist, plant(k, runs.get(j).get(k), slowdown), per, ed);
                         hit.put(k, f);
@@ -128,7 +131,7 @@ public final class Evaluate {
     /** The family's value with its kernel slowed by {@code slowdown}: a speedup divides, a time (or lower-is-better quantity) multiplies. */
     static double plant(Series.Key k, double value, double slowdown) {
         String base = k.name().substring(Series.GEOMEAN.length());
-        return dev.prunebench.results.Compare.lowerIsBetter(base, "x") ? value * (1 + slowdown) : value / (1 + slowdown);
+        return Compare.lowerIsBetter(base, "x") ? value * (1 + slowdown) : value / (1 + slowdown);
     }
 
     private static boolean flagged(Series.Key k, List<Map<Series.Key, Double>> runs, List<Integer> hist, double now, Check.Options o, EDivisive ed) {

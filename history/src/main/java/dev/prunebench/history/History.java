@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The run history: one SQLite file (through the {@code org.xerial:sqlite-jdbc} driver) holding every run added to it,
@@ -108,7 +111,7 @@ public final class History implements AutoCloseable {
      */
     private static History openUrl(String url, boolean create, boolean readOnly) throws IOException {
         String name = Dialect.mask(url);
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         String lower = url.toLowerCase(Locale.ROOT);
         if (!lower.contains("user=") && System.getenv("PGUSER") != null) props.setProperty("user", System.getenv("PGUSER"));
         if (!lower.contains("password=") && System.getenv("PGPASSWORD") != null) props.setProperty("password", System.getenv("PGPASSWORD"));
@@ -161,11 +164,11 @@ public final class History implements AutoCloseable {
         if (!exists && file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
         Connection c;
         try {
-            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(10_000);
             config.enforceForeignKeys(true);
             if (readOnly) config.setReadOnly(true); // list, show, check, trends, evaluate: never a write, not even a schema
-            else config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE); // racing adds queue, never deadlock
+            else config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // racing adds queue, never deadlock
             c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         } catch (SQLException e) {
             throw new IOException(file + ": cannot open as SQLite: " + e.getMessage(), e);
@@ -337,7 +340,7 @@ public final class History implements AutoCloseable {
                             p.setString(3, m.name());
                             p.setString(4, m.kind().name().toLowerCase(Locale.ROOT));
                             if (Double.isFinite(m.value())) p.setDouble(5, m.value());
-                            else p.setNull(5, java.sql.Types.DOUBLE); // SQLite has no NaN: a missing value is NULL
+                            else p.setNull(5, Types.DOUBLE); // SQLite has no NaN: a missing value is NULL
                             p.setString(6, m.unit());
                             p.setInt(7, m.modelled() ? 1 : 0);
                             p.setString(8, samples(m.samples()));

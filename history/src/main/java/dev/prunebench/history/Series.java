@@ -8,6 +8,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * Series over runs: one point per run for a metric (its headline value with a distribution-free interval of the
@@ -50,7 +54,7 @@ public final class Series {
      * A family's mean is over the points measured by every run in {@code values} that has the family.
      */
     public static Map<Key, List<Point>> of(List<History.Value> values, boolean perMetric) {
-        Map<Key, List<Point>> out = new java.util.TreeMap<>();
+        Map<Key, List<Point>> out = new TreeMap<>();
         // run → family → metric name → value
         Map<Long, Map<Key, Map<String, Double>>> fam = new LinkedHashMap<>();
         Map<Long, History.Run> runs = new LinkedHashMap<>();
@@ -78,23 +82,22 @@ public final class Series {
         }
         // a family's mean is taken over the points every run that has the family measured (a sweep that adapts its
         // points to the machine would otherwise move the mean by what it chose to measure, not by how fast it ran)
-        Map<Key, java.util.Set<String>> common = new LinkedHashMap<>();
+        Map<Key, Set<String>> common = new LinkedHashMap<>();
         for (var e : fam.values())
             for (var f : e.entrySet()) {
-                java.util.Set<String> c = common.get(f.getKey());
-                if (c == null) common.put(f.getKey(), new java.util.TreeSet<>(f.getValue().keySet()));
+                Set<String> c = common.get(f.getKey());
+                if (c == null) common.put(f.getKey(), new TreeSet<>(f.getValue().keySet()));
                 else c.retainAll(f.getValue().keySet());
             }
         for (var e : fam.entrySet())
             for (var f : e.getValue().entrySet()) {
-                java.util.Set<String> names = common.get(f.getKey());
+                Set<String> names = common.get(f.getKey());
                 if (names.isEmpty()) continue;
                 // a family over every N is only a family of its own when its points have more than one N
                 if (!params(f.getKey().name()).containsKey("n") && names.stream().map(x -> params(x).get("n")).distinct().count() < 2) continue;
-                double logSum = 0;
-                for (String n : names) logSum += Math.log(f.getValue().get(n));
+                double geomean = StatUtils.geometricMean(names.stream().mapToDouble(f.getValue()::get).toArray());
                 out.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(new Point(runs.get(e.getKey()),
-                        Math.exp(logSum / names.size()), Double.NaN, Double.NaN, names.size(), units.get(f.getKey())));
+                        geomean, Double.NaN, Double.NaN, names.size(), units.get(f.getKey())));
             }
         return out;
     }

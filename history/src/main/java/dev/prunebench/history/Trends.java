@@ -1,12 +1,18 @@
 package dev.prunebench.history;
 
 import dev.prunebench.results.Metric;
+import dev.prunebench.results.Report;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,11 +77,11 @@ public final class Trends {
             if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(tmp, html, StandardCharsets.UTF_8);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.FileSystemException e) { // name the page asked for, not the temporary file beside it
+        } catch (FileSystemException e) { // name the page asked for, not the temporary file beside it
             try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* reporting the first error */ }
-            String why = e.getReason() != null ? e.getReason() : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "file system error";
-            throw new java.nio.file.FileSystemException(out.toString(), null, "cannot write the trends page: " + why);
+            String why = e.getReason() != null ? e.getReason() : e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied" : "file system error";
+            throw new FileSystemException(out.toString(), null, "cannot write the trends page: " + why);
         }
         return new Result(out, plots, changes.size());
     }
@@ -145,7 +151,7 @@ public final class Trends {
     /** True when {@code file} is a trends page prunebench wrote (its title in the first few kilobytes). */
     public static boolean isTrendsPage(Path file) throws IOException {
         if (!Files.isRegularFile(file)) return false;
-        try (java.io.InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file)) {
             String head = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
             return head.startsWith("<!DOCTYPE html>") && head.contains(TITLE);
         }
@@ -156,7 +162,7 @@ public final class Trends {
 
     static List<Seg> timingSegments(List<Series.Point> pts, Check.Options o, EDivisive ed) {
         double[] v = pts.stream().mapToDouble(Series.Point::value).toArray();
-        boolean log = java.util.Arrays.stream(v).allMatch(d -> d > 0);
+        boolean log = Arrays.stream(v).allMatch(d -> d > 0);
         double[] z = log ? Check.logs(v) : v;
         List<EDivisive.ChangePoint> cps = z.length >= 4 ? ed.changePoints(z) : List.of();
         List<int[]> cuts = new ArrayList<>();
@@ -372,7 +378,7 @@ public final class Trends {
 
     static String num(double v) { return Check.num(v); }
 
-    static String esc(String s) { return dev.prunebench.results.Report.esc(s); }
+    static String esc(String s) { return Report.esc(s); }
 
     static final String CSS = "body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 16px;color:#222}"
             + "h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:28px}h3{font-size:15px}"

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * One measurement point, backend-neutral: candidate kernels against every dense baseline of their platform, all
@@ -260,7 +261,7 @@ public final class Bench {
             control = new Control(all.get(orig).entry().kernel().id(), c.speedup(), c.speedups());
             if (log != null) log.printf(Locale.ROOT, "    %s%n", control.describe());
         }
-        int[] denseIdx = java.util.stream.IntStream.range(0, rs.size()).filter(i -> rs.get(i).dense()).toArray();
+        int[] denseIdx = IntStream.range(0, rs.size()).filter(i -> rs.get(i).dense()).toArray();
         int fastest = denseIdx.length == 0 ? -1 : g.fastest(denseIdx);
         for (int i = 0; i < rs.size(); i++) {
             Ready r = rs.get(i);

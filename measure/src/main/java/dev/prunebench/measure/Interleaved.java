@@ -36,11 +36,6 @@ public final class Interleaved {
         return new Interleaved().run(candidate, baseline, budget);
     }
 
-    /** Times a group with the wall clock (and the self-timed kernels' own clocks). */
-    public static Group timeGroup(List<? extends Prepared> kernels, Budget budget) {
-        return new Interleaved().group(kernels, budget);
-    }
-
     /** Candidate against baseline: a group of two, compared. */
     public Comparison run(Prepared candidate, Prepared baseline, Budget budget) {
         if (candidate == null || baseline == null || budget == null) throw new IllegalArgumentException("compare: candidate, baseline and budget must be given");

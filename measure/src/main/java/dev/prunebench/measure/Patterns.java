@@ -7,6 +7,7 @@ import dev.prunebench.core.prune.Pruner;
 import dev.prunebench.core.prune.Score;
 import dev.prunebench.core.prune.Structure;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -32,7 +33,7 @@ public final class Patterns {
     public enum Kind {
         UNIFORM, GROUPED, MAGNITUDE, GROUP_RMS, POWER_LAW;
 
-        public String id() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+        public String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
         public static Kind parse(String s) {
             for (Kind k : values()) if (k.id().equalsIgnoreCase(s.trim()) || k.name().equalsIgnoreCase(s.trim())) return k;

@@ -6,11 +6,14 @@ import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One matrix, several formats and kernels, each timed in the same interleaved rounds as its baselines ({@link Bench}):
@@ -44,7 +47,7 @@ public final class SpmmBench {
      * @param baselines the baselines, or null for every dense kernel of each candidate's platform
      */
     public static List<Result> run(KernelRegistry reg, SparseFormat w, List<FormatSpec> formats, List<MatMul> kernels, List<MatMul> baselines,
-                                   int n, int threads, Budget budget, long seed, java.io.PrintStream log) {
+                                   int n, int threads, Budget budget, long seed, PrintStream log) {
         if (n < 1) throw new IllegalArgumentException("n: must be >= 1, got " + n);
         float[] x = Patterns.normalVector(Math.multiplyExact(w.cols(), n), seed);
         Dense dense = w instanceof Dense d ? d : new Dense(w.rows(), w.cols(), w.toDense());
@@ -115,7 +118,7 @@ public final class SpmmBench {
                 s.append('\n');
             }
             s.append("GFLOP/s counts useful work 2·nnz·N (for a dense kernel too, so it compares with the sparse rows)\n");
-            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            Set<String> seen = new LinkedHashSet<>();
             for (Result r : rs) if (r.control() != null) seen.add(r.control().describe());
             for (String c : seen) s.append(c).append(" (control: the baseline timed twice in the same rounds)\n");
             for (Result r : rs)

@@ -1,6 +1,5 @@
 package dev.prunebench.measure;
 
-import java.util.Arrays;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
@@ -14,12 +13,15 @@ public final class Stats {
         public boolean contains(double v) { return low <= v && v <= high; }
     }
 
+    /**
+     * The median: the middle value, or the mean of the two middle values of an even count — Commons Math's
+     * {@link Percentile.EstimationType#R_2} ("averaging at discontinuities"), whose {@code (low + high) / 2} is
+     * exactly what a sort-and-average gives (the default {@code LEGACY} and {@code R_7} interpolate, which may differ
+     * in the last bit). NaNs are left out (Commons Math's default). The one median of the project.
+     */
     public static double median(double[] xs) {
         if (xs == null || xs.length == 0) throw new IllegalArgumentException("median: needs at least one value");
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        int h = s.length / 2;
-        return s.length % 2 == 1 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+        return new Percentile(50).withEstimationType(Percentile.EstimationType.R_2).evaluate(xs);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.prunebench.measure;
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul.Prepared;
+import dev.prunebench.core.kernel.MatMul;
+import java.util.Arrays;
 
 /**
  * A kernel's result against the reference, checked before any of its timings or counts count. By precision:
@@ -26,7 +28,7 @@ public record Verification(double relError, double tolerance, boolean passed, St
      * bit-exactly against its integer reference, any other within the fp32 tolerance against {@code reference}.
      */
     public static Verification verify(Prepared p, float[] reference, int k) {
-        if (p instanceof dev.prunebench.core.kernel.MatMul.FixedPoint fp) {
+        if (p instanceof MatMul.FixedPoint fp) {
             p.run();
             return bitExact(fp.rawResult(), fp.integerReference());
         }
@@ -83,7 +85,7 @@ public record Verification(double relError, double tolerance, boolean passed, St
         int[] ptr = csr.rowPtr(), ci = csr.colIndex();
         float[] v = csr.values();
         for (int r = 0; r < m; r++) {
-            java.util.Arrays.fill(acc, 0);
+            Arrays.fill(acc, 0);
             for (int p = ptr[r]; p < ptr[r + 1]; p++) {
                 double a = v[p];
                 int xb = ci[p] * n;

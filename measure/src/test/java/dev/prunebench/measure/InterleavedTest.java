@@ -3,6 +3,7 @@ package dev.prunebench.measure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prunebench.core.kernel.MatMul;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,24 @@ class InterleavedTest {
         assertThat(a.low()).isLessThanOrEqualTo(1.0);
         assertThat(a.high()).isGreaterThanOrEqualTo(1.0);
         assertThat(Stats.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+    }
+
+    @Test
+    void theMedianIsTheMiddleValueOrTheTwoMiddleValuesAveragedToTheBit() {
+        // Commons Math's default (LEGACY) and R-7 interpolate, low + 0.5·(high − low), which can differ from
+        // (low + high) / 2 in the last bit; Stats.median must give the sort-and-average median exactly
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int t = 0; t < 2000; t++) {
+            double[] xs = new double[1 + rnd.nextInt(12)];
+            for (int i = 0; i < xs.length; i++) xs[i] = Math.exp(rnd.nextDouble() * 40 - 20);
+            double[] s = xs.clone();
+            Arrays.sort(s);
+            int h = s.length / 2;
+            double expected = s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+            double[] before = xs.clone();
+            assertThat(Stats.median(xs)).as("median of %s", Arrays.toString(xs)).isEqualTo(expected);
+            assertThat(xs).as("the input is left as it was").isEqualTo(before);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.prunebench.models;
 
+import dev.prunebench.kernels.cpu.Blas;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.MnistFetch;
 import dev.prunebench.models.io.ModelFiles;
@@ -8,11 +9,15 @@ import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.train.Reproducibility;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.models.train.Trainer;
-import dev.prunebench.kernels.cpu.Blas;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,16 +51,16 @@ public final class ModelCache {
     static String key(String net, TrainConfig c, int trainSize, String dataChecksum, String gemm) {
         String rest = "v" + TRAINING_CODE_VERSION + "|" + net + "|" + c.epochs() + "|" + c.batch() + "|" + c.lr() + "|" + c.momentum() + "|"
                 + c.weightDecay() + "|" + c.schedule().spec() + "|" + c.seed() + "|" + c.threads() + "|" + trainSize + "|" + dataChecksum + "|" + gemm;
-        return net + "-s" + c.seed() + "-e" + c.epochs() + "-n" + trainSize + "-v" + TRAINING_CODE_VERSION + "-" + sha256(rest.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+        return net + "-s" + c.seed() + "-e" + c.epochs() + "-n" + trainSize + "-v" + TRAINING_CODE_VERSION + "-" + sha256(rest.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** SHA-256 (hex) over a data set's shape, pixels (float bits) and labels. */
     public static String dataChecksum(Dataset d) {
-        java.security.MessageDigest md = digest();
-        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(20);
+        MessageDigest md = digest();
+        ByteBuffer head = ByteBuffer.allocate(20);
         head.putInt(d.channels()).putInt(d.height()).putInt(d.width()).putInt(d.classes()).putInt(d.size());
         md.update(head.array());
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         for (float v : d.x()) {
             if (buf.remaining() < 4) { md.update(buf.array(), 0, buf.position()); buf.clear(); }
             buf.putInt(Float.floatToRawIntBits(v));
@@ -65,18 +70,18 @@ public final class ModelCache {
             buf.putInt(v);
         }
         md.update(buf.array(), 0, buf.position());
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return HexFormat.of().formatHex(md.digest());
     }
 
-    private static java.security.MessageDigest digest() {
+    private static MessageDigest digest() {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from this JDK", e);
         }
     }
 
-    private static String sha256(byte[] b) { return java.util.HexFormat.of().formatHex(digest().digest(b)); }
+    private static String sha256(byte[] b) { return HexFormat.of().formatHex(digest().digest(b)); }
 
     /**
      * Loads {@code net} trained with {@code config} on {@code train} from the cache, or trains it (initial weights from

@@ -1,5 +1,6 @@
 package dev.prunebench.results;
 
+import dev.prunebench.core.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,6 +10,6 @@ final class AtomicFiles {
     private AtomicFiles() {}
 
     static void writeString(Path file, String text) throws IOException {
-        dev.prunebench.core.io.AtomicWrite.write(file, text.getBytes(StandardCharsets.UTF_8));
+        AtomicWrite.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
 /**
@@ -188,7 +189,7 @@ public final class Compare {
     /** Interquartile range over median. */
     static double spread(double[] v) {
         if (v.length < 4) return Double.NaN;
-        org.apache.commons.math3.stat.descriptive.rank.Percentile q = new org.apache.commons.math3.stat.descriptive.rank.Percentile();
+        Percentile q = new Percentile();
         double med = median(v);
         return med == 0 ? Double.NaN : Math.abs((q.evaluate(v, 75) - q.evaluate(v, 25)) / med);
     }
@@ -258,7 +259,8 @@ public final class Compare {
 
     private static double[] finite(double[] v) { return Arrays.stream(v).filter(Double::isFinite).toArray(); }
 
-    static double median(double[] v) { return new Median().evaluate(Arrays.copyOf(v, v.length)); }
+    /** The median, as {@code measure.Stats.median} takes it (Commons Math's R-2: the two middle values averaged). */
+    static double median(double[] v) { return new Median().withEstimationType(Percentile.EstimationType.R_2).evaluate(v); }
 
     /** Prints the table (metric, base, new, change, p-value, verdict) and a one-line conclusion. */
     public static void print(Result r, PrintWriter out, boolean all) {

@@ -1,5 +1,6 @@
 package dev.prunebench.results;
 
+import dev.prunebench.core.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,12 +87,12 @@ public final class Csv {
 
     /** Writes a CSV file whole (through a temporary sibling and a move: a reader never sees half a file). */
     public static void write(Path file, List<String> header, List<? extends List<String>> rows) throws IOException {
-        dev.prunebench.core.io.AtomicWrite.write(file, format(header, rows).getBytes(StandardCharsets.UTF_8));
+        AtomicWrite.write(file, format(header, rows).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes a Tablesaw table whole, as {@link #format(Table)}. */
     public static void write(Path file, Table t) throws IOException {
-        dev.prunebench.core.io.AtomicWrite.write(file, format(t).getBytes(StandardCharsets.UTF_8));
+        AtomicWrite.write(file, format(t).getBytes(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------------------------------------ reading

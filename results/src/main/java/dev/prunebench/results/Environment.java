@@ -1,5 +1,6 @@
 package dev.prunebench.results;
 
+import dev.prunebench.core.env.BuildInfo;
 import dev.prunebench.core.env.Load;
 import dev.prunebench.core.env.Machine;
 import java.io.IOException;
@@ -14,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Where a run ran: CPU model, flags and nominal clock, cores, memory, OS, JDK vendor/version and VM flags, Vector API
@@ -81,7 +85,7 @@ public final class Environment {
         if (String.valueOf(e.values.get("git_commit")).matches("[0-9a-f]{40}")) {
             e.values.put("git_commit_from", "git checkout " + Path.of("").toAbsolutePath());
         } else {
-            dev.prunebench.core.env.BuildInfo built = dev.prunebench.core.env.BuildInfo.fromResource();
+            BuildInfo built = BuildInfo.fromResource();
             if (!built.commit().equals("unknown")) {
                 e.values.put("git_commit", built.commit());
                 e.values.put("git_dirty", built.dirty());
@@ -163,7 +167,7 @@ public final class Environment {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             // read on another thread so a hanging command can not block us past the timeout
-            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            var out = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 } catch (IOException e) {
@@ -181,7 +185,7 @@ public final class Environment {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "unknown (interrupted)";
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return "unknown (" + cmd[0] + ": " + e + ")";
         }
     }

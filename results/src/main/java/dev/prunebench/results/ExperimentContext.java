@@ -4,6 +4,7 @@ import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import tech.tablesaw.api.Table;
 
 /**
@@ -39,7 +40,7 @@ public interface ExperimentContext {
      * used), read-only by convention; empty when it did not run. Experiments get each other's outputs only this way,
      * never by a path to a sibling folder.
      */
-    default java.util.Optional<Path> input(String experimentId) { return java.util.Optional.empty(); }
+    default Optional<Path> input(String experimentId) { return Optional.empty(); }
 
     /** The run's kernels: every backend probed once, with the kernels of those available. */
     KernelRegistry kernels();

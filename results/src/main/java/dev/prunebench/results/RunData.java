@@ -1,8 +1,10 @@
 package dev.prunebench.results;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -157,16 +159,16 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
     static Map<String, Object> readJson(Path f) throws IOException {
         try {
             return JSON.readValue(f.toFile(), MAP);
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        } catch (MismatchedInputException e) {
             throw new IOException(f + ": " + where(e) + "expected a JSON object" + (e.getLocation() != null && e.getLocation().getLineNr() <= 1
                     && e.getLocation().getColumnNr() <= 2 && e.getMessage() != null && e.getMessage().contains("end-of-input") ? ", the file is empty" : ""), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IOException(f + ": malformed JSON: " + where(e) + jsonReason(e), e);
         }
     }
 
     /** "line L, column C: " of a parse error, or nothing when the parser does not know. */
-    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+    private static String where(JsonProcessingException e) {
         var l = e.getLocation();
         return l == null || l.getLineNr() < 1 ? "" : "line " + l.getLineNr() + ", column " + l.getColumnNr() + ": ";
     }
@@ -174,8 +176,8 @@ public record RunData(Path dir, Map<String, Object> manifest, List<ExperimentDat
     /** What a Jackson error says was wrong, without the parser's source excerpt, reference chain or Java type names. */
     static String jsonReason(Throwable e) {
         Throwable t = e;
-        while (!(t instanceof com.fasterxml.jackson.core.JsonProcessingException) && t.getCause() != null) t = t.getCause();
-        String m = t instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
+        while (!(t instanceof JsonProcessingException) && t.getCause() != null) t = t.getCause();
+        String m = t instanceof JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
         if (m == null) return "unreadable";
         m = m.strip().split("\\R", 2)[0];
         m = m.replaceAll("`[^`]*`", "value").replaceAll("\\(code \\d+\\)", "").replaceAll("\\s+", " ");

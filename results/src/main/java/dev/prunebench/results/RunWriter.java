@@ -2,22 +2,32 @@ package dev.prunebench.results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.prunebench.core.backend.KernelRegistry;
+import dev.prunebench.core.env.Load;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import tech.tablesaw.api.Table;
 
 /**
@@ -51,7 +61,7 @@ public final class RunWriter implements AutoCloseable {
     private final Thread cleanup;
     private Environment environment;
     /** The machine's load when the run started (the manifest records it against the load at the end). */
-    private final dev.prunebench.core.env.Load.Snapshot loadAtStart = dev.prunebench.core.env.Load.snapshot();
+    private final Load.Snapshot loadAtStart = Load.snapshot();
 
     public RunWriter(Path root, String commit, Scale scale, long seed, PrintStream log, boolean interactive) {
         this.root = root;
@@ -77,15 +87,15 @@ public final class RunWriter implements AutoCloseable {
      */
     public static void checkLatest(Path root) throws IOException {
         Path link = root.resolve("latest");
-        if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link))
-            throw new IOException(link + ": is a real " + (Files.isDirectory(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "folder" : "file")
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link))
+            throw new IOException(link + ": is a real " + (Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS) ? "folder" : "file")
                     + ", not the link to the newest run that prunebench maintains; move it away or choose another results folder");
     }
 
     /** Deletes this run's temporary folder, and only it (links inside are removed, never followed). */
     private synchronized void removeUnfinished() {
-        if (finished || moved != null || !Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        for (int attempt = 0; attempt < 3 && Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS); attempt++) {
+        if (finished || moved != null || !Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) return;
+        for (int attempt = 0; attempt < 3 && Files.exists(tmp, LinkOption.NOFOLLOW_LINKS); attempt++) {
             try {
                 deleteTree(tmp);
             } catch (IOException | UncheckedIOException e) {
@@ -95,15 +105,15 @@ public final class RunWriter implements AutoCloseable {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
                 Files.deleteIfExists(f);
-                return java.nio.file.FileVisitResult.CONTINUE;
+                return FileVisitResult.CONTINUE;
             }
 
-            @Override public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            @Override public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
                 Files.deleteIfExists(d);
-                return java.nio.file.FileVisitResult.CONTINUE;
+                return FileVisitResult.CONTINUE;
             }
         });
     }
@@ -111,7 +121,7 @@ public final class RunWriter implements AutoCloseable {
     public String runId() { return runId; }
 
     /** The machine's load from the start of the run until now: busy or not, and the warning to print when it was. */
-    public dev.prunebench.core.env.Load.Report loadReport() { return dev.prunebench.core.env.Load.since(loadAtStart); }
+    public Load.Report loadReport() { return Load.since(loadAtStart); }
 
     public Path tmpDir() { return tmp; }
 
@@ -124,13 +134,13 @@ public final class RunWriter implements AutoCloseable {
     }
 
     /** Starts one experiment's folder; close the returned context when the experiment ends. */
-    private dev.prunebench.core.backend.KernelRegistry kernels;
+    private KernelRegistry kernels;
 
     /**
      * The kernel registry every experiment of this run gets ({@link ExperimentContext#kernels()}); its backends'
      * answers are recorded in the environment under {@code backends}.
      */
-    public RunWriter kernels(dev.prunebench.core.backend.KernelRegistry registry) {
+    public RunWriter kernels(KernelRegistry registry) {
         this.kernels = registry;
         Map<String, String> answers = new LinkedHashMap<>();
         List<String> gpus = new ArrayList<>(), gpuDown = new ArrayList<>();
@@ -144,7 +154,7 @@ public final class RunWriter implements AutoCloseable {
         return this;
     }
 
-    private final java.util.Set<String> completed = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+    private final Set<String> completed = Collections.synchronizedSet(new LinkedHashSet<>());
 
     public Context experiment(String id, String paper) {
         if (!id.matches("[a-z0-9][a-z0-9_-]*")) throw new IllegalArgumentException("experiment id: must match [a-z0-9][a-z0-9_-]*, got '" + id + "'");
@@ -235,7 +245,7 @@ public final class RunWriter implements AutoCloseable {
         }
         removeUnfinished();
         log.println("run " + runId + " did not finish; its temporary folder " + tmp
-                + (Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? " could not be removed" : " was removed"));
+                + (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS) ? " could not be removed" : " was removed"));
     }
 
     /** The context of one experiment inside this run. */
@@ -271,12 +281,12 @@ public final class RunWriter implements AutoCloseable {
         @Override public PrintStream log() { return log; }
         @Override public boolean interactive() { return interactive; }
 
-        @Override public java.util.Optional<Path> input(String experimentId) {
+        @Override public Optional<Path> input(String experimentId) {
             if (experimentId.equals(id)) throw new IllegalArgumentException("input: an experiment cannot read its own output as an input");
-            return completed.contains(experimentId) ? java.util.Optional.of(tmp.resolve(experimentId)) : java.util.Optional.empty();
+            return completed.contains(experimentId) ? Optional.of(tmp.resolve(experimentId)) : Optional.empty();
         }
 
-        @Override public dev.prunebench.core.backend.KernelRegistry kernels() {
+        @Override public KernelRegistry kernels() {
             if (kernels == null) throw new IllegalStateException("this run was given no kernel registry (RunWriter.kernels)");
             return kernels;
         }
@@ -288,7 +298,7 @@ public final class RunWriter implements AutoCloseable {
             try {
                 Csv.write(f, table);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             if (!tables.contains(name)) tables.add(name);
         }

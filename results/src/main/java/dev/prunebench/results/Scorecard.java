@@ -3,10 +3,12 @@ package dev.prunebench.results;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Each published number beside ours, with a verdict: computed from a run's {@code metrics.csv} files and the
@@ -147,7 +149,7 @@ public final class Scorecard {
         double[] x = m.samples();
         if (m.kind() != Metric.Kind.TIMING || x.length < 3) return new double[] {Double.NaN, Double.NaN};
         double[] s = x.clone();
-        java.util.Arrays.sort(s);
+        Arrays.sort(s);
         if (s.length <= 5) return new double[] {Math.min(s[0], m.value()), Math.max(s[s.length - 1], m.value())};
         int n = s.length;
         int lo = Math.max(0, (int) Math.floor(n / 2.0 - 0.98 * Math.sqrt(n)));
@@ -205,7 +207,7 @@ public final class Scorecard {
      * checks: 5 passed, 0 failed; 40 not run (of 56 published numbers)}.
      */
     public static String summary(List<Entry> entries) {
-        java.util.function.ToLongFunction<Verdict> n = v -> entries.stream().filter(e -> e.verdict() == v).count();
+        ToLongFunction<Verdict> n = v -> entries.stream().filter(e -> e.verdict() == v).count();
         long quick = entries.stream().filter(Entry::quickScale).count();
         return "measurements: " + n.applyAsLong(Verdict.REPRODUCED) + " reproduced, " + n.applyAsLong(Verdict.CONSISTENT_OTHER_HARDWARE)
                 + " consistent (other hardware), " + n.applyAsLong(Verdict.DIFFERS) + " differ, " + n.applyAsLong(Verdict.DIFFERS_HARDWARE)

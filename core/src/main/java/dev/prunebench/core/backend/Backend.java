@@ -2,6 +2,7 @@ package dev.prunebench.core.backend;
 
 import dev.prunebench.core.kernel.MatMul;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A place kernels run: cpu-vector, cpu-scalar, mkl, openblas, cuda, mcu-qemu, …
@@ -22,7 +23,7 @@ public interface Backend {
         MODELLED;
 
         /** The word tables and plots print: {@code measured}, {@code emulated}, {@code modelled}. */
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String label() { return name().toLowerCase(Locale.ROOT); }
     }
 
     /** Stable id used in tables and on the command line, e.g. {@code mkl}. */

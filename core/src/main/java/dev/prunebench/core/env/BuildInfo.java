@@ -2,6 +2,7 @@ package dev.prunebench.core.env;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -40,7 +41,7 @@ public record BuildInfo(String commit, String dirty, String source, String versi
         try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
             if (in == null) return new BuildInfo("unknown", "unknown", "none (not a git checkout, and no " + RESOURCE + " in the build)", "unknown");
             Properties p = new Properties();
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             String c = p.getProperty("commit", "unknown").strip();
             return new BuildInfo(c.isEmpty() ? "unknown" : c, p.getProperty("dirty", "unknown").strip(),
                     "build (recorded in the jar" + (p.getProperty("built", "").isBlank() ? "" : " at " + p.getProperty("built").strip()) + ")",

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What every record of "the machine a number came from" reads: {@code /proc/cpuinfo} and the Vector API's preferred
@@ -86,7 +88,7 @@ public final class Machine {
                 // not exposed (virtual machines often hide cpufreq): try the next source
             }
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("@\\s*([0-9.]+)\\s*GHz").matcher(cpu.getOrDefault("model name", ""));
+        Matcher m = Pattern.compile("@\\s*([0-9.]+)\\s*GHz").matcher(cpu.getOrDefault("model name", ""));
         if (m.find()) return new Clock(Double.parseDouble(m.group(1)) * 1000, "model name");
         try {
             String mhz = cpu.get("cpu MHz");

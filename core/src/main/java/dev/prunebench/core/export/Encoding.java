@@ -7,12 +7,13 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.core.format.SparseFormat;
-import dev.prunebench.core.io.Npz;
 import dev.prunebench.core.io.Npz.Array;
 import dev.prunebench.core.io.Npz.Dtype;
+import dev.prunebench.core.io.Npz;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -189,5 +190,5 @@ public record Encoding(String format, int rows, int cols, Precision precision, I
     }
 
     /** The npz bytes of the arrays. */
-    public byte[] npz() throws java.io.IOException { return Npz.bytes(arrays); }
+    public byte[] npz() throws IOException { return Npz.bytes(arrays); }
 }

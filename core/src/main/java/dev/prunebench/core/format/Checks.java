@@ -1,5 +1,7 @@
 package dev.prunebench.core.format;
 
+import java.lang.reflect.Array;
+
 /** Argument checks whose messages name the field, the index and the value; and the formats' one non-zero count. */
 final class Checks {
     private Checks() {}
@@ -20,7 +22,7 @@ final class Checks {
 
     static void length(String field, Object array, long expected) {
         if (array == null) throw new IllegalArgumentException(field + ": must not be null");
-        int len = java.lang.reflect.Array.getLength(array);
+        int len = Array.getLength(array);
         if (len != expected)
             throw new IllegalArgumentException(field + ": length " + len + ", expected " + expected);
     }

@@ -3,6 +3,7 @@ package dev.prunebench.core.format;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
+import java.util.Arrays;
 
 /**
  * Coordinate format: one (row, column, value) triple per stored entry.
@@ -70,11 +71,11 @@ public record Coo(int rows, int cols, int[] rowIndex, int[] colIndex, float[] va
     @Override public FormatSpec spec() { return FormatSpec.COO; }
 
     @Override public boolean equals(Object o) {
-        return o instanceof Coo x && x.rows == rows && x.cols == cols && java.util.Arrays.equals(x.rowIndex, rowIndex)
-                && java.util.Arrays.equals(x.colIndex, colIndex) && java.util.Arrays.equals(x.values, values);
+        return o instanceof Coo x && x.rows == rows && x.cols == cols && Arrays.equals(x.rowIndex, rowIndex)
+                && Arrays.equals(x.colIndex, colIndex) && Arrays.equals(x.values, values);
     }
 
-    @Override public int hashCode() { return java.util.Arrays.hashCode(values) * 31 + rows * 17 + cols; }
+    @Override public int hashCode() { return Arrays.hashCode(values) * 31 + rows * 17 + cols; }
 
     @Override public String toString() { return "Coo[" + rows + "x" + cols + ", stored=" + values.length + "]"; }
 }

@@ -3,6 +3,7 @@ package dev.prunebench.core.format;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
+import java.util.Arrays;
 
 /**
  * Compressed sparse rows.
@@ -67,11 +68,11 @@ public record Csr(int rows, int cols, int[] rowPtr, int[] colIndex, float[] valu
     @Override public FormatSpec spec() { return FormatSpec.CSR; }
 
     @Override public boolean equals(Object o) {
-        return o instanceof Csr x && x.rows == rows && x.cols == cols && java.util.Arrays.equals(x.rowPtr, rowPtr)
-                && java.util.Arrays.equals(x.colIndex, colIndex) && java.util.Arrays.equals(x.values, values);
+        return o instanceof Csr x && x.rows == rows && x.cols == cols && Arrays.equals(x.rowPtr, rowPtr)
+                && Arrays.equals(x.colIndex, colIndex) && Arrays.equals(x.values, values);
     }
 
-    @Override public int hashCode() { return java.util.Arrays.hashCode(values) * 31 + rows * 17 + cols; }
+    @Override public int hashCode() { return Arrays.hashCode(values) * 31 + rows * 17 + cols; }
 
     @Override public String toString() { return "Csr[" + rows + "x" + cols + ", stored=" + values.length + "]"; }
 }

@@ -3,6 +3,7 @@ package dev.prunebench.core.format;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
+import java.util.Arrays;
 
 /**
  * A dense row-major matrix.
@@ -40,10 +41,10 @@ public record Dense(int rows, int cols, float[] data) implements SparseFormat {
     @Override public FormatSpec spec() { return FormatSpec.DENSE; }
 
     @Override public boolean equals(Object o) {
-        return o instanceof Dense d && d.rows == rows && d.cols == cols && java.util.Arrays.equals(d.data, data);
+        return o instanceof Dense d && d.rows == rows && d.cols == cols && Arrays.equals(d.data, data);
     }
 
-    @Override public int hashCode() { return 31 * (31 * rows + cols) + java.util.Arrays.hashCode(data); }
+    @Override public int hashCode() { return 31 * (31 * rows + cols) + Arrays.hashCode(data); }
 
     @Override public String toString() { return "Dense[" + rows + "x" + cols + "]"; }
 }

@@ -3,6 +3,7 @@ package dev.prunebench.core.format;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
+import java.util.Arrays;
 
 /**
  * Grouped CSR with group size g: Hartenstein et al.'s memory-aware and Scalpel's SIMD-aware structure.
@@ -110,11 +111,11 @@ public record GroupedCsr(int rows, int cols, int g, int[] groupPtr, int[] groupI
 
     @Override public boolean equals(Object o) {
         return o instanceof GroupedCsr x && x.rows == rows && x.cols == cols && x.g == g
-                && java.util.Arrays.equals(x.groupPtr, groupPtr) && java.util.Arrays.equals(x.groupIndex, groupIndex)
-                && java.util.Arrays.equals(x.values, values);
+                && Arrays.equals(x.groupPtr, groupPtr) && Arrays.equals(x.groupIndex, groupIndex)
+                && Arrays.equals(x.values, values);
     }
 
-    @Override public int hashCode() { return java.util.Arrays.hashCode(values) * 31 + rows * 17 + cols * 7 + g; }
+    @Override public int hashCode() { return Arrays.hashCode(values) * 31 + rows * 17 + cols * 7 + g; }
 
     @Override public String toString() { return "GroupedCsr[" + rows + "x" + cols + ", g=" + g + ", kept=" + groupIndex.length + "]"; }
 }

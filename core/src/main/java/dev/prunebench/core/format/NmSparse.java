@@ -3,6 +3,7 @@ package dev.prunebench.core.format;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
 import dev.prunebench.core.storage.StorageCost;
+import java.util.Arrays;
 
 /**
  * N:M structured sparsity: in every window of M consecutive weights of a row (windows start at column multiples of
@@ -157,10 +158,10 @@ public record NmSparse(int rows, int cols, int n, int m, float[] values, byte[] 
 
     @Override public boolean equals(Object o) {
         return o instanceof NmSparse x && x.rows == rows && x.cols == cols && x.n == n && x.m == m
-                && java.util.Arrays.equals(x.values, values) && java.util.Arrays.equals(x.meta, meta);
+                && Arrays.equals(x.values, values) && Arrays.equals(x.meta, meta);
     }
 
-    @Override public int hashCode() { return java.util.Arrays.hashCode(values) * 31 + rows * 17 + cols * 7 + n * 3 + m; }
+    @Override public int hashCode() { return Arrays.hashCode(values) * 31 + rows * 17 + cols * 7 + n * 3 + m; }
 
     @Override public String toString() { return "NmSparse[" + rows + "x" + cols + ", " + n + ":" + m + "]"; }
 }

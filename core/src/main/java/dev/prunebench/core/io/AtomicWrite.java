@@ -1,9 +1,12 @@
 package dev.prunebench.core.io;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,9 +64,9 @@ public final class AtomicWrite {
 
     /** {@code e} said of {@code file} instead of the temporary sibling (the kind of error and its reason kept). */
     private static FileSystemException named(FileSystemException e, Path file, String what) {
-        String kind = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists" : null;
+        String kind = e instanceof NoSuchFileException ? "no such file or directory"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileAlreadyExistsException ? "already exists" : null;
         String reason = e.getReason() != null && !e.getReason().isBlank() ? e.getReason() : kind != null ? kind : "file system error";
         FileSystemException n = new FileSystemException(file.toString(), null, what + ": " + reason);
         n.initCause(e);

@@ -2,6 +2,7 @@ package dev.prunebench.core.io;
 
 import dev.prunebench.core.format.SparseFormat;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class MatrixFiles {
         // a FIFO would block the read forever, a device (a link to /dev/zero) never ends: only regular files, links resolved
         if (!Files.isRegularFile(file))
             throw new IOException(file + ": not a regular file (a FIFO, device or socket), expected a " + k.name().toLowerCase(Locale.ROOT) + " file");
-        if (!Files.isReadable(file)) throw new java.nio.file.AccessDeniedException(file.toString(), null, "not readable");
+        if (!Files.isReadable(file)) throw new AccessDeniedException(file.toString(), null, "not readable");
         return switch (k) {
             case NPY -> Npy.read(file);
             case MTX -> MatrixMarket.read(file, seed);

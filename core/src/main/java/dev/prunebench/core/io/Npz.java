@@ -9,10 +9,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -148,7 +151,7 @@ public final class Npz {
                 if (!name.endsWith(".npy")) throw new IOException(file + ": entry " + name + " is not a .npy array");
                 out.put(name.substring(0, name.length() - 4), parse(file + ":" + name, z.readAllBytes()));
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IOException(file + ": not a valid .npz (zip): " + e.getMessage(), e);
         }
         if (out.isEmpty()) throw new IOException(file + ": no arrays (not an .npz written by prunebench export?)");
@@ -162,12 +165,12 @@ public final class Npz {
         int hl = (b[8] & 0xff) | (b[9] & 0xff) << 8;
         if (10 + hl > b.length) throw new IOException(what + ": header runs past the end");
         String h = new String(b, 10, hl, StandardCharsets.ISO_8859_1);
-        var m = java.util.regex.Pattern.compile("'descr':\\s*'([^']+)'.*'fortran_order':\\s*False.*'shape':\\s*\\((\\d+),\\)").matcher(h);
+        var m = Pattern.compile("'descr':\\s*'([^']+)'.*'fortran_order':\\s*False.*'shape':\\s*\\((\\d+),\\)").matcher(h);
         if (!m.find()) throw new IOException(what + ": expected a 1-D C-order array, header " + h.strip());
         Dtype d = Dtype.of(m.group(1));
         if (d == null) throw new IOException(what + ": unsupported dtype " + m.group(1));
         long len = Long.parseLong(m.group(2));
-        byte[] data = java.util.Arrays.copyOfRange(b, 10 + hl, b.length);
+        byte[] data = Arrays.copyOfRange(b, 10 + hl, b.length);
         if (data.length != len * d.bytes) throw new IOException(what + ": data has " + data.length + " bytes, shape needs " + len * d.bytes);
         return new Array(d, data);
     }

@@ -7,7 +7,7 @@ package dev.prunebench.core.kernel;
  *
  * <p>The weight of such a layer is the {@code outChannels × (inChannels·kernel·kernel)} matrix whose row holds one
  * output channel's weights in the order (input channel, kernel row, kernel column) — OIHW flattened, the order of
- * {@code models}' {@code Conv2d} and of {@link dev.prunebench.core.prune.ConvWeights.GroupAxis#IN_KH_KW}.
+ * {@code models}' {@code Conv2d}.
  *
  * @throws IllegalArgumentException naming the field when a size is not positive or the window is larger than the input
  */

@@ -2,6 +2,9 @@ package dev.prunebench.core.kernel;
 
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.SparseFormat;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One way to compute {@code C = W · X}: W an M×K matrix in some {@link SparseFormat}, X a dense K×N row-major
@@ -133,9 +136,9 @@ public interface MatMul {
      * Exact counts of one run, by name (e.g. {@code instructions}, {@code cycles_estimated}, {@code dram_bytes}), in a
      * fixed order; {@code cost} names the count that stands for time when two kernels are compared.
      */
-    record Counts(java.util.Map<String, Long> values, String cost) {
+    record Counts(Map<String, Long> values, String cost) {
         public Counts {
-            values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+            values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
             if (!values.containsKey(cost)) throw new IllegalArgumentException("counts: cost '" + cost + "' is not among " + values.keySet());
             for (var e : values.entrySet())
                 if (e.getValue() == null || e.getValue() < 0) throw new IllegalArgumentException("counts: " + e.getKey() + " = " + e.getValue() + " (must be >= 0)");

@@ -6,7 +6,7 @@ package dev.prunebench.core.prune;
  * @param name    the layer's name, used in every error message and in per-layer profiles; non-blank, unique within
  *                one call
  * @param weights row-major rows × cols, all finite; held by reference and never modified. A conv layer is flattened
- *                to out × (in·kh·kw) (see {@link ConvWeights} for the order of the flattened axis)
+ *                to out × (in·kh·kw), columns in OIHW order (input channel, kernel row, kernel column)
  * @param rows    output neurons / channels, &gt; 0
  * @param cols    inputs per output, &gt; 0
  * @param score   the score; its gradient / curvature must be rows × cols, its activations batch × rows

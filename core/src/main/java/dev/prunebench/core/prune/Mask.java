@@ -8,6 +8,7 @@ import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.core.format.SparseFormat;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * An immutable keep/remove mask over a rows × cols row-major weight matrix: {@code keep(r, c)} is true where the
@@ -305,6 +306,6 @@ public final class Mask {
     @Override public int hashCode() { return 31 * (31 * rows + cols) + Arrays.hashCode(bits); }
 
     @Override public String toString() {
-        return "Mask[" + rows + "x" + cols + ", kept=" + kept + ", rate=" + String.format(java.util.Locale.ROOT, "%.4f", rate()) + "]";
+        return "Mask[" + rows + "x" + cols + ", kept=" + kept + ", rate=" + String.format(Locale.ROOT, "%.4f", rate()) + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.prunebench.core.prune;
 
+import dev.prunebench.core.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ public final class MaskFile {
     public static void write(Path file, Mask m) throws IOException {
         if (file == null) throw new IllegalArgumentException("mask file: path must not be null");
         if (m == null) throw new IllegalArgumentException("mask file: mask must not be null");
-        dev.prunebench.core.io.AtomicWrite.write(file, toBytes(m));
+        AtomicWrite.write(file, toBytes(m));
     }
 
     public static Mask read(Path file) throws IOException {

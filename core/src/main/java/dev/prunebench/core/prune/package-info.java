@@ -8,7 +8,6 @@
  * round(rate × units) units, ties to the lower unit index; per layer, with one global threshold, or from a per-layer
  * profile. Masks apply to weights, zero gradients in training, combine, encode into every sparse format and are saved
  * as {@code .pbmask} ({@link dev.prunebench.core.prune.MaskFile}). {@link dev.prunebench.core.prune.NodePruning}
- * shrinks a chain of layers; {@link dev.prunebench.core.prune.CubicSchedule} and
- * {@link dev.prunebench.core.prune.IterativePruning} schedule rates. See {@code docs/pruning.md}.
+ * shrinks a chain of layers. See {@code docs/pruning.md}.
  */
 package dev.prunebench.core.prune;

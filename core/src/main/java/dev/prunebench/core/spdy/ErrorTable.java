@@ -1,6 +1,7 @@
 package dev.prunebench.core.spdy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class ErrorTable {
     /** Where the errors came from (a file, "placeholder (rank/(n-1))^2"). */
     public String description() { return description; }
 
-    public Map<Key, Double> entries() { return java.util.Collections.unmodifiableMap(errors); }
+    public Map<Key, Double> entries() { return Collections.unmodifiableMap(errors); }
 
     /** The error of {@code layer} in {@code format} at {@code level}, or NaN when the table has none. */
     public double error(String layer, String format, double level) {

@@ -1,6 +1,7 @@
 package dev.prunebench.core.spdy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +87,7 @@ public final class Spdy {
     }
 
     public LatencyTable table() { return table; }
-    public Set<String> keptDense() { return java.util.Collections.unmodifiableSet(keptDense); }
+    public Set<String> keptDense() { return Collections.unmodifiableSet(keptDense); }
     public Accounting accounting() { return accounting; }
 
     public List<LatencyTable.Layer> free() {

@@ -1,5 +1,7 @@
 package dev.prunebench.core.spdy;
 
+import java.util.Arrays;
+
 /**
  * SPDY's dynamic program on plain arrays. Layer {@code l} has options {@code j} with a time {@code seconds[l][j]} and
  * a (coefficient-weighted) error {@code error[l][j]}; exactly one option is picked per layer so that the picked times,
@@ -64,7 +66,7 @@ public final class SpdyDp {
         double[] prev = new double[width]; // D[-1][b] = 0: no layers, no error, whatever the budget
         for (int l = 0; l < layers; l++) {
             double[] cur = d[l];
-            java.util.Arrays.fill(cur, Double.POSITIVE_INFINITY);
+            Arrays.fill(cur, Double.POSITIVE_INFINITY);
             for (int j = 0; j < q[l].length; j++) {
                 int k = q[l][j];
                 if (k < 0) continue;

@@ -1,8 +1,12 @@
 package dev.prunebench.core.spdy;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * SPDY's text files.
@@ -41,16 +46,16 @@ public final class SpdyFiles {
 
     /** The file's lines, once it is known to be a readable regular file of sensible size in UTF-8. */
     static List<String> lines(Path file, String what) throws IOException {
-        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such file");
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
         if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, expected a " + what + " file");
         // a FIFO would block the read forever, a device (a link to /dev/zero) never ends: only regular files, links resolved
         if (!Files.isRegularFile(file)) throw new IOException(file + ": not a regular file (a FIFO, device or socket), expected a " + what + " file");
-        if (!Files.isReadable(file)) throw new java.nio.file.AccessDeniedException(file.toString(), null, "not readable");
+        if (!Files.isReadable(file)) throw new AccessDeniedException(file.toString(), null, "not readable");
         long size = Files.size(file);
         if (size > MAX_BYTES) throw new IOException(file + ": " + size + " bytes, more than the " + MAX_BYTES + " a " + what + " file can hold here");
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new IOException(file + ": not UTF-8 text, expected a " + what + " file");
         }
     }
@@ -135,12 +140,7 @@ public final class SpdyFiles {
             }
             timings.add(new LatencyTable.Timing(format, level, seconds));
         }
-        for (var e : repeated.entrySet()) {
-            Repeat r = e.getValue();
-            notes.add(source + ": line " + r.line() + ": layer " + e.getKey() + " gives level " + r.level() + " again"
-                    + (r.count()[0] > 1 ? " (and " + (r.count()[0] - 1) + " more lines repeat a level of this layer)" : "")
-                    + " (all kept as choices; its first level-0 line is its dense time)");
-        }
+        notes.addAll(repeatNotes(source, repeated));
         if (expect < 4) throw atLine(source, n + 1, "file ends before " + (expect <= 1 ? "'base' and its seconds" : "'prunable' and its seconds"));
         if (name != null) firstBareLine = endLayer(source, name, nameLine, timings, layers, bare, firstBareLine);
         if (layers.isEmpty()) throw atLine(source, n + 1, "no layer with timing lines");
@@ -150,6 +150,18 @@ public final class SpdyFiles {
         for (LatencyTable.Layer l : layers)
             if (Double.isNaN(l.denseSeconds())) notes.add(source + ": layer " + l.name() + " has no level-0 (dense) line");
         return new LatencyTable(base, prunable, layers, notes);
+    }
+
+    /** One note per layer that gives a level again: where first, and how many more lines of it do. */
+    private static List<String> repeatNotes(String source, Map<String, Repeat> repeated) {
+        List<String> notes = new ArrayList<>();
+        for (var e : repeated.entrySet()) {
+            Repeat r = e.getValue();
+            notes.add(source + ": line " + r.line() + ": layer " + e.getKey() + " gives level " + r.level() + " again"
+                    + (r.count()[0] > 1 ? " (and " + (r.count()[0] - 1) + " more lines repeat a level of this layer)" : "")
+                    + " (all kept as choices; its first level-0 line is its dense time)");
+        }
+        return notes;
     }
 
     private static LatencyTable.Layer layer(String source, int line, String name, List<LatencyTable.Timing> timings) throws IOException {
@@ -174,10 +186,6 @@ public final class SpdyFiles {
             }
         }
         return b.toString();
-    }
-
-    public static void writeTimings(Path file, LatencyTable t) throws IOException {
-        Files.writeString(file, formatTimings(t), StandardCharsets.UTF_8);
     }
 
     public static ErrorTable readErrors(Path file) throws IOException {
@@ -228,13 +236,13 @@ public final class SpdyFiles {
 
     static String num(double v) {
         String s = Double.toString(v);
-        if (s.contains("E")) s = java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        if (s.contains("E")) s = BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         return s;
     }
 
     private record Repeat(int line, String level, int[] count) {}
 
-    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** A file saved by an editor that marks UTF-8 with a byte order mark: the mark is not part of the text. */
     private static String withoutBom(String line) {

@@ -1,5 +1,7 @@
 package dev.prunebench.core.storage;
 
+import java.util.Locale;
+
 /**
  * How wide an index or pointer is stored.
  *
@@ -25,7 +27,7 @@ public enum IndexPolicy {
         return 4;
     }
 
-    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String id() { return name().toLowerCase(Locale.ROOT); }
 
     public static IndexPolicy parse(String s) {
         for (IndexPolicy p : values()) if (p.id().equalsIgnoreCase(s.trim())) return p;

@@ -1,5 +1,7 @@
 package dev.prunebench.core.storage;
 
+import java.util.Locale;
+
 /** Value precision used for storage accounting. Kernels compute in fp32; the precision only changes the bytes counted. */
 public enum Precision {
     FP32(4), FP16(2), BF16(2), INT8(1);
@@ -11,7 +13,7 @@ public enum Precision {
     /** Bytes per stored value. */
     public int bytes() { return bytes; }
 
-    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String id() { return name().toLowerCase(Locale.ROOT); }
 
     public static Precision parse(String s) {
         for (Precision p : values()) if (p.id().equalsIgnoreCase(s.trim())) return p;

@@ -2,6 +2,7 @@ package dev.prunebench.core.storage;
 
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.NmSparse;
+import java.math.BigInteger;
 
 /**
  * Storage in closed form, from the shape and the number of kept units alone, without encoding a matrix. It is the
@@ -65,8 +66,8 @@ public final class StorageFormula {
     /** Refuses a shape whose dense form at precision {@code p} takes more than {@link #MAX_BYTES} bytes, naming the limit. */
     public static void checkDenseFits(int rows, int cols, Precision p) {
         checkShape(rows, cols);
-        java.math.BigInteger bytes = java.math.BigInteger.valueOf(rows).multiply(java.math.BigInteger.valueOf(cols))
-                .multiply(java.math.BigInteger.valueOf(p.bytes()));
+        BigInteger bytes = BigInteger.valueOf(rows).multiply(BigInteger.valueOf(cols))
+                .multiply(BigInteger.valueOf(p.bytes()));
         if (bytes.bitLength() > 63)
             throw new IllegalArgumentException("shape " + rows + "x" + cols + ": dense " + p.id() + " takes " + bytes
                     + " bytes, more than the largest byte count held (2^63 - 1 = " + MAX_BYTES + ")");

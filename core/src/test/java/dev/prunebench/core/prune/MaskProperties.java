@@ -10,7 +10,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 
 class MaskProperties {
 
@@ -42,21 +41,5 @@ class MaskProperties {
         assertThat(m.isRespectedBy(a)).isTrue();
         for (int i = 0; i < w.length; i++) if (m.keepAt(i)) assertThat(a[i]).isEqualTo(w[i]);
         assertThat(Mask.ofNonZeros(a, rows, cols).and(m)).isEqualTo(Mask.ofNonZeros(a, rows, cols));
-    }
-
-    @Property(tries = 200)
-    void cubicScheduleIsMonotoneAndEndsAtTheTarget(@ForAll @DoubleRange(min = 0, max = 1) double a, @ForAll @DoubleRange(min = 0, max = 1) double b,
-                                                   @ForAll @LongRange(min = 0, max = 1000) long start, @ForAll @IntRange(min = 1, max = 50) int rounds,
-                                                   @ForAll @LongRange(min = 1, max = 100) long interval) {
-        double lo = Math.min(a, b), hi = Math.max(a, b);
-        CubicSchedule s = new CubicSchedule(lo, hi, start, rounds, interval);
-        double prev = -1;
-        for (long t = 0; t <= start + (rounds + 2L) * interval; t += Math.max(1, interval / 3)) {
-            double v = s.sparsityAt(t);
-            assertThat(v).isBetween(lo, hi).isGreaterThanOrEqualTo(prev);
-            prev = v;
-        }
-        assertThat(s.sparsityAt(start + (long) rounds * interval)).isEqualTo(hi);
-        assertThat(s.sparsityAt(start)).isEqualTo(lo);
     }
 }

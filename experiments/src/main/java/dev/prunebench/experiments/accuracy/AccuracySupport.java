@@ -1,13 +1,15 @@
 package dev.prunebench.experiments.accuracy;
 
+import dev.prunebench.core.prune.Score;
+import dev.prunebench.experiments.Experiment;
 import dev.prunebench.kernels.cpu.Blas;
 import dev.prunebench.models.ModelCache;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
+import dev.prunebench.models.io.ModelFiles;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.prune.GroupPruning;
 import dev.prunebench.models.train.LrSchedule;
 import dev.prunebench.models.train.Reproducibility;
@@ -18,9 +20,14 @@ import dev.prunebench.results.Metric;
 import dev.prunebench.results.MetricName;
 import dev.prunebench.results.Scale;
 import java.io.IOException;
-import java.util.Map;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * What the accuracy experiments share: MNIST, the dense models (trained once and cached under the data root, so
@@ -131,22 +138,22 @@ final class AccuracySupport {
      * ({@code ctx.input(experiment).resolve("models/" + name)}). Recorded as a parameter.
      */
     static void keep(ExperimentContext ctx, String name, Network n, double testAccuracy) throws IOException {
-        java.nio.file.Path dir = ctx.dir().resolve(MODELS).resolve(name);
-        Map<String, Object> meta = new java.util.LinkedHashMap<>();
+        Path dir = ctx.dir().resolve(MODELS).resolve(name);
+        Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("experiment_model", name);
         meta.put("test_accuracy", testAccuracy);
         meta.put("pruned_fraction", prunedFraction(n));
-        dev.prunebench.models.io.ModelFiles.save(n, dir, meta);
+        ModelFiles.save(n, dir, meta);
         @SuppressWarnings("unchecked")
-        Map<String, Object> kept = (Map<String, Object>) KEPT.computeIfAbsent(ctx, c -> new java.util.LinkedHashMap<String, Object>());
-        kept.put(name, MODELS + "/" + name + " (" + n.shape() + ", test accuracy " + String.format(java.util.Locale.ROOT, "%.2f", 100 * testAccuracy) + " %)");
+        Map<String, Object> kept = (Map<String, Object>) KEPT.computeIfAbsent(ctx, c -> new LinkedHashMap<String, Object>());
+        kept.put(name, MODELS + "/" + name + " (" + n.shape() + ", test accuracy " + String.format(Locale.ROOT, "%.2f", 100 * testAccuracy) + " %)");
         ctx.parameter("models", kept);
     }
 
     /** The folder, inside an accuracy experiment's output, that holds the networks it kept. */
-    static final String MODELS = dev.prunebench.experiments.Experiment.KEPT_MODELS;
+    static final String MODELS = Experiment.KEPT_MODELS;
 
-    private static final Map<ExperimentContext, Object> KEPT = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final Map<ExperimentContext, Object> KEPT = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** A deep copy of a network (weights and masks). */
     static Network copy(Network n) {
@@ -235,7 +242,7 @@ final class AccuracySupport {
     /** A note when a retrained network predicts (nearly) one class: accuracy at most twice chance. */
     static void noteCollapse(ExperimentContext ctx, String what, double accuracy, int classes) {
         if (accuracy <= 2.0 / classes)
-            ctx.note(what + ": accuracy " + String.format(java.util.Locale.ROOT, "%.2f", 100 * accuracy)
+            ctx.note(what + ": accuracy " + String.format(Locale.ROOT, "%.2f", 100 * accuracy)
                     + " % after retraining — the pruned network collapsed (its output no longer depends on the input enough to leave"
                     + " the majority class); more retraining at this learning rate did not revive it in our runs.");
     }

@@ -2,11 +2,12 @@ package dev.prunebench.experiments.accuracy;
 
 import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
 
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.experiments.Experiment;
+import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
@@ -15,6 +16,8 @@ import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleConsumer;
 
 /**
  * Han et al. ("Learning both weights and connections", the pruning stage of Deep Compression): LeNet-300-100 and
@@ -31,7 +34,7 @@ public final class DeepCompressionLenet implements Experiment {
      * Han et al.'s own per-layer pruning of LeNet-5 ("Learning both Weights and Connections", Table 2: weights kept
      * conv1 66 %, conv2 12 %, fc1 8 %, fc2 19 %; 8 % of all kept): the rate removed from each layer.
      */
-    static final java.util.Map<String, Double> HAN_LENET5_RATES = java.util.Map.of(
+    static final Map<String, Double> HAN_LENET5_RATES = Map.of(
             "conv1.weight", 0.34, "conv2.weight", 0.88, "fc1.weight", 0.92, "fc2.weight", 0.81);
 
     /** The rates of the iterative schedule; the last is the target. */
@@ -45,7 +48,7 @@ public final class DeepCompressionLenet implements Experiment {
      * taken again, one {@code err} row ({@code row} names it) per step. Returns the last retraining's mean loss.
      */
     private static double iterate(ExperimentContext ctx, AccuracySupport.Budget b, Mnist.Split split, String net, String row, String trainLabel,
-                                  Network p, dev.prunebench.models.data.Dataset retrainSet, TableBuilder err, java.util.function.DoubleConsumer prune) {
+                                  Network p, Dataset retrainSet, TableBuilder err, DoubleConsumer prune) {
         List<Double> sched = schedule(ctx.scale());
         double lastLoss = Double.NaN;
         for (int step = 0; step < sched.size(); step++) {
@@ -69,7 +72,7 @@ public final class DeepCompressionLenet implements Experiment {
      * rows {@code lenet5 (Han's per-layer rates)} of the error table and metrics {@code …,rates=han]}.
      */
     private static void hanRates(ExperimentContext ctx, AccuracySupport.Budget b, Mnist.Split split, Network dense, double denseErr,
-                                 dev.prunebench.models.data.Dataset retrainSet, TableBuilder err) {
+                                 Dataset retrainSet, TableBuilder err) {
         String label = "lenet5 (Han's per-layer rates)";
         Network p = AccuracySupport.copy(dense);
         double lastLoss = iterate(ctx, b, split, "lenet5", label, "lenet5 han", p, retrainSet, err, rate -> {

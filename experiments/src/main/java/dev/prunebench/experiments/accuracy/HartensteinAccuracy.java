@@ -3,10 +3,11 @@ package dev.prunebench.experiments.accuracy;
 import static dev.prunebench.experiments.accuracy.AccuracySupport.pct;
 import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
 
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.experiments.Experiment;
+import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
-import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.models.train.Trainer;
 import dev.prunebench.results.Csv;
@@ -18,8 +19,13 @@ import dev.prunebench.results.Scale;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import tech.tablesaw.api.Table;
 
 /**
@@ -99,7 +105,7 @@ public final class HartensteinAccuracy implements Experiment {
         double denseStd = logitStd(dense, split.test());
         byG.row(0, "dense", 0.0, 0.0, round3(pct(denseTest)), round3(pct(denseVal)), round3(pct(denseTest)), round3(pct(denseTest)), 0.0);
         double g1 = Double.NaN;
-        java.util.Map<String, Double> aggAcc = new java.util.LinkedHashMap<>();
+        Map<String, Double> aggAcc = new LinkedHashMap<>();
         for (int g : groupSizes(ctx.scale())) {
             double[] r = pruneAndRetrain(ctx, dense, split, b, g, "rms", Procedure.STAGED);
             if (g == 1) g1 = r[3];
@@ -140,7 +146,7 @@ public final class HartensteinAccuracy implements Experiment {
         ctx.note(String.format(Locale.ROOT, "Procedure: every g of the main sweep is pruned in stages %s with retraining at the base rate after each (%s); "
                 + "the paper names no schedule. One-shot pruning to 90 %% of all layers, beside it in the aggregation table, shrinks the spread of the "
                 + "logits from %.3f (dense) to the 'logit_std_after_pruning' shown, which leaves the loss at ln 10 with vanishing gradients.",
-                java.util.Arrays.toString(STAGES), AccuracySupport.retrainConfig("mlp", b, ctx.seed()).withLr(AccuracySupport.baseLr("mlp")).describe(), denseStd));
+                Arrays.toString(STAGES), AccuracySupport.retrainConfig("mlp", b, ctx.seed()).withLr(AccuracySupport.baseLr("mlp")).describe(), denseStd));
         ctx.table("accuracy_by_g", byG.build());
         ctx.table("aggregation", byAgg.build());
         ctx.plot(new PlotSpec("accuracy-vs-g", "MLP test accuracy at 90 % pruning per group size (g = 0: dense)", "accuracy_by_g", "g", "accuracy",
@@ -177,9 +183,9 @@ public final class HartensteinAccuracy implements Experiment {
     }
 
     /** Standard deviation of all logits of the first 500 images of {@code d} (one spread over images and classes). */
-    static double logitStd(Network net, dev.prunebench.models.data.Dataset d) {
-        dev.prunebench.models.data.Dataset h = d.head(500);
-        float[] out = net.forward(java.util.Arrays.copyOf(h.x(), h.size() * h.features()), h.size(), false);
+    static double logitStd(Network net, Dataset d) {
+        Dataset h = d.head(500);
+        float[] out = net.forward(Arrays.copyOf(h.x(), h.size() * h.features()), h.size(), false);
         double s = 0, s2 = 0;
         for (float f : out) { s += f; s2 += (double) f * f; }
         double m = s / out.length;
@@ -190,7 +196,7 @@ public final class HartensteinAccuracy implements Experiment {
 
     /** Fig. 5: joins accuracy per g with the CPU speedup per g at 90 % from hartenstein-spmm-cpu in the same run. */
     private void scatter(ExperimentContext ctx, Table byG) {
-        java.util.Optional<Path> in = ctx.input(SPMM);
+        Optional<Path> in = ctx.input(SPMM);
         if (in.isEmpty() || !Files.isRegularFile(in.get().resolve("speedup.csv"))) {
             ctx.skipped("accuracy-vs-speedup scatter (Fig. 5)", SPMM + " did not run in this run; run both in one run, e.g. 'prunebench run hartenstein-spmm-cpu hartenstein-accuracy'");
             return;
@@ -200,7 +206,7 @@ public final class HartensteinAccuracy implements Experiment {
             Table s = Csv.readTable(sp, "speedup");
             String gCol = find(s, "g"), speedCol = find(s, "speedup"), rateCol = findOrNull(s, "rate"), kernelCol = findOrNull(s, "kernel"), nCol = findOrNull(s, "n");
             String denseCol = s.columnNames().contains("dense") ? "dense" : null;
-            java.util.Map<Integer, Double> accByG = new java.util.HashMap<>();
+            Map<Integer, Double> accByG = new HashMap<>();
             for (int i = 0; i < byG.rowCount(); i++) if (byG.intColumn("g").get(i) > 0) accByG.put(byG.intColumn("g").get(i), byG.doubleColumn("accuracy").get(i));
             // Hartenstein et al. multiply by a 4096 × 50 activation matrix: prefer n = 50 when the sweep has it
             boolean has50 = false;

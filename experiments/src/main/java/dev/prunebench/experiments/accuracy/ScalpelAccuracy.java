@@ -3,12 +3,12 @@ package dev.prunebench.experiments.accuracy;
 import static dev.prunebench.experiments.accuracy.AccuracySupport.pct;
 import static dev.prunebench.experiments.accuracy.AccuracySupport.round3;
 
+import dev.prunebench.core.prune.Score;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.core.prune.Score;
 import dev.prunebench.models.prune.NodePruning;
 import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
@@ -16,6 +16,7 @@ import dev.prunebench.results.Metric;
 import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,19 +67,7 @@ public final class ScalpelAccuracy implements Experiment {
         AccuracySupport.recordEnvironment(ctx);
         Mnist.Split split = AccuracySupport.split(AccuracySupport.mnist(ctx), b, AccuracySupport.LENET_VALIDATION);
         ctx.parameter("split", split.name() + " train/validation, test " + split.test().size());
-        ctx.parameter("simd_rate_grid", grid(ctx.scale()).toString());
-        ctx.parameter("simd_search_retrain_lenet300", searchRetrain("lenet300", b, ctx.seed()).describe());
-        ctx.parameter("simd_search_retrain_lenet5", searchRetrain("lenet5", b, ctx.seed()).describe() + " on " + b.retrainImages() + " images");
-        ctx.parameter("simd_tolerance_points", SIMD_TOLERANCE);
-        ctx.parameter("node_tolerance_points_without_retraining", NODE_TOLERANCE);
-        ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
-                + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
-                + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
-        ctx.note("Combined (Scalpel's CPU rule, networks with convolutions): the node-pruned network, retrained, then its FC layers pruned SIMD-aware "
-                + "(g = " + combinedGroupSizes(ctx.scale()) + ", one threshold over the FC matrices, the same grid, retraining and tolerance), kept as <net>-combined-g<g>.");
-        ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
-                + "validation accuracy, without retraining, within " + NODE_TOLERANCE + " points of dense (other layers intact); then all layers "
-                + "shrunk together and retrained. The output layer is never pruned.");
+        describe(ctx, b);
 
         TableBuilder simd = new TableBuilder("simd", "net", "g", "rate", "pruned_fraction", "validation_accuracy", "accuracy", "dense_accuracy", "accepted");
         TableBuilder node = new TableBuilder("node", "net", "layer", "units", "kept_units", "validation_accuracy_without_retraining",
@@ -135,6 +124,28 @@ public final class ScalpelAccuracy implements Experiment {
         ctx.table("node", node.build());
         ctx.table("summary", summary.build());
         ctx.table("simd_staged", staged.build());
+        stagedAndPlots(ctx);
+    }
+
+    /** The search's parameters and how each method prunes. */
+    private static void describe(ExperimentContext ctx, AccuracySupport.Budget b) {
+        ctx.parameter("simd_rate_grid", grid(ctx.scale()).toString());
+        ctx.parameter("simd_search_retrain_lenet300", searchRetrain("lenet300", b, ctx.seed()).describe());
+        ctx.parameter("simd_search_retrain_lenet5", searchRetrain("lenet5", b, ctx.seed()).describe() + " on " + b.retrainImages() + " images");
+        ctx.parameter("simd_tolerance_points", SIMD_TOLERANCE);
+        ctx.parameter("node_tolerance_points_without_retraining", NODE_TOLERANCE);
+        ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
+                + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
+                + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
+        ctx.note("Combined (Scalpel's CPU rule, networks with convolutions): the node-pruned network, retrained, then its FC layers pruned SIMD-aware "
+                + "(g = " + combinedGroupSizes(ctx.scale()) + ", one threshold over the FC matrices, the same grid, retraining and tolerance), kept as <net>-combined-g<g>.");
+        ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
+                + "validation accuracy, without retraining, within " + NODE_TOLERANCE + " points of dense (other layers intact); then all layers "
+                + "shrunk together and retrained. The output layer is never pruned.");
+    }
+
+    /** How the staged SIMD-aware table is made, and the plots of the searches. */
+    private static void stagedAndPlots(ExperimentContext ctx) {
         ctx.note("SIMD-aware as Scalpel's public code (table simd_staged): groups of " + ScalpelStaged.WIDTH + " along each row, RMS against the "
                 + "code's absolute thresholds raised in stages (lenet300 " + ScalpelStaged.thresholds("lenet300") + ", lenet5 "
                 + ScalpelStaged.thresholds("lenet5") + "), retraining between stages, the last group of each row never pruned; kept as "
@@ -149,7 +160,7 @@ public final class ScalpelAccuracy implements Experiment {
 
     /** Node pruning of every prunable layer, then retraining; the retrained small network (kept as {@code <net>-node}). */
     private Network nodePrune(ExperimentContext ctx, String net, Network dense, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
-                              AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws java.io.IOException {
+                              AccuracySupport.Budget b, TableBuilder node, TableBuilder summary) throws IOException {
         Map<String, int[]> keep = new LinkedHashMap<>();
         for (String layer : NodePruning.prunableLayers(dense)) {
             int n = dense.param(layer + ".weight").rows();
@@ -204,7 +215,7 @@ public final class ScalpelAccuracy implements Experiment {
      * {@value #SIMD_TOLERANCE} points of the dense network's. Kept as {@code <net>-combined-g<g>}.
      */
     private void combine(ExperimentContext ctx, String net, Network dense, Network node, double denseVal, double denseTest, Mnist.Split split, Dataset retrainSet,
-                         AccuracySupport.Budget b, TableBuilder summary) throws java.io.IOException {
+                         AccuracySupport.Budget b, TableBuilder summary) throws IOException {
         if (node.weights().stream().noneMatch(p -> p.name().startsWith("conv"))) return; // all FC: the combination is SIMD-aware pruning itself
         for (int g : combinedGroupSizes(ctx.scale())) {
             Network p = AccuracySupport.copy(node), accepted = null;

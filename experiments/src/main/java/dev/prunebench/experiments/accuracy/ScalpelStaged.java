@@ -11,6 +11,7 @@ import dev.prunebench.models.train.TrainConfig;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.MetricName;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,7 +42,7 @@ final class ScalpelStaged {
         int rows = p.rows(), cols = p.cols(), groups = (cols + WIDTH - 1) / WIDTH;
         float[] w = p.values();
         boolean[] old = p.mask(), keep = new boolean[w.length];
-        java.util.Arrays.fill(keep, true);
+        Arrays.fill(keep, true);
         for (int r = 0; r < rows; r++)
             for (int gi = 0; gi < groups - 1; gi++) { // the last group of a row is never pruned
                 double ss = 0;

@@ -186,6 +186,25 @@ public final class SpdyMnist implements Experiment {
                 + "measured_low/high.");
     }
 
+    /**
+     * The profile a method picks for a target: uniform and global-magnitude over the csr levels ({@code table}: the
+     * csr-only DP), SPDY's search on its table (csr only for {@code spdy}, every format otherwise) scored by the
+     * calibration loss. Null when no level reaches the target that way.
+     */
+    private static Spdy.Profile profile(ExperimentContext ctx, Case c, Setup s, String method, double target, Spdy table, double[] levels, Network dense,
+                                        ErrorTable errors, Dataset calib, Map<String, boolean[]> masks, long seed) {
+        return switch (method) {
+            case "uniform" -> uniform(table, target, levels);
+            case "global-magnitude" -> global(table, dense, target, levels);
+            default -> SpdySearch.search(table, target, errors, Spdy.DEFAULT_BUCKETS, q -> calibrationLoss(dense, q, calib, masks), seed, s.searchStarts(),
+                    s.searchTries(), step -> {
+                        if (step.candidate() == step.total() || step.candidate() % 25 == 0)
+                            ctx.log().printf(Locale.ROOT, "   %s b%d %s %.1fx search %d/%d (%s): best loss %.4f%n", c.net(), c.batch(), method,
+                                    target, step.candidate(), step.total(), step.phase(), step.bestScore());
+                    }).profile();
+        };
+    }
+
     /** One network at one batch: its latency table and errors, then every method at every target; returns how many fell outside 10 %. */
     private static int runCase(ExperimentContext ctx, Case c, Setup s, SpdyLatency.Setup lat, AccuracySupport.Budget b, KernelRegistry reg,
                                Map<String, String> kernels, long seed, Mnist.Split split, Network dense, Dataset calib, Map<String, boolean[]> masks,
@@ -212,20 +231,8 @@ public final class SpdyMnist implements Experiment {
                 long t0 = System.nanoTime();
                 Spdy.Profile p;
                 try {
-                    p = switch (method) {
-                        case "uniform" -> uniform(csrOnly, target, lat.levels());
-                        case "global-magnitude" -> global(csrOnly, dense, target, lat.levels());
-                        default -> {
-                            Spdy sp = method.equals("spdy") ? csrOnly : withFormats;
-                            SpdySearch.Result r = SpdySearch.search(sp, target, errors, Spdy.DEFAULT_BUCKETS,
-                                    q -> calibrationLoss(dense, q, calib, masks), seed, s.searchStarts(), s.searchTries(), step -> {
-                                        if (step.candidate() == step.total() || step.candidate() % 25 == 0)
-                                            ctx.log().printf(Locale.ROOT, "   %s b%d %s %.1fx search %d/%d (%s): best loss %.4f%n", c.net(), c.batch(), method,
-                                                    target, step.candidate(), step.total(), step.phase(), step.bestScore());
-                                    });
-                            yield r.profile();
-                        }
-                    };
+                    p = profile(ctx, c, s, method, target, method.equals("spdy-formats") ? withFormats : csrOnly, lat.levels(),
+                            dense, errors, calib, masks, seed);
                 } catch (Spdy.UnreachableTarget e) {
                     ctx.skipped(skipName(c, method, target), e.getMessage());
                     continue;

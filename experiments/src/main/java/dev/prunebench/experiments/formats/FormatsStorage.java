@@ -14,9 +14,10 @@ import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongFunction;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -168,16 +169,25 @@ public final class FormatsStorage implements Experiment {
         ctx.table("bytes", bytes.table());
         ctx.table("break_even", be.table());
 
+        plots(ctx, head);
+        notes(ctx, scale, seed, shapes, bytes.size(), disagreements, encodes);
+    }
+
+    /** Bytes relative to dense over sparsity, for the first shape at three precision and index-policy pairs. */
+    private static void plots(ExperimentContext ctx, Shape head) {
         for (String[] pp : new String[][] {{"fp32", "minimal"}, {"int8", "minimal"}, {"fp32", "fixed32"}})
             ctx.plot(new PlotSpec("bytes-" + head.id() + "-" + pp[0] + "-" + pp[1], head.id() + ", " + pp[0] + ", " + pp[1] + " indices: bytes relative to dense",
                     "bytes", "sparsity", "rel_dense", "format", List.of("shape=" + head.id(), "precision=" + pp[0], "policy=" + pp[1]),
                     "sparsity (fraction of weights removed; gcsr: of groups)", "bytes / dense bytes", false, PlotSpec.Style.LINE, 1.0));
+    }
 
+    /** How every byte count is made, whether the encodings and the closed form agreed, and the N:M shapes with a short last window. */
+    private static void notes(ExperimentContext ctx, Scale scale, long seed, List<Shape> shapes, int rows, List<String> disagreements, long encodes) {
         ctx.note("Every byte count is measured: a seeded random matrix (seed " + seed + ") is pruned to exactly the target sparsity in the "
                 + "format's structure (single weights; whole aligned groups for gcsr:G; at most N per window of M for nm:N:M), encoded, "
                 + "and its storage() summed. formula_bytes is the closed form (StorageFormula) from the target alone.");
         ctx.note(disagreements.isEmpty()
-                ? "Encoded bytes and closed form agree on all " + bytes.size() + " rows, and no break-even point was contradicted by an encoded matrix ("
+                ? "Encoded bytes and closed form agree on all " + rows + " rows, and no break-even point was contradicted by an encoded matrix ("
                         + encodes + " matrices encoded" + (scale == Scale.QUICK ? "; at quick scale the 4096x4096 break-even points are closed form only" : "") + ")."
                 : disagreements.size() + " disagreement(s) between encoded bytes and closed form: " + String.join("; ", disagreements.subList(0, Math.min(10, disagreements.size()))));
         ctx.note("Index policy minimal: 1 byte if the field takes at most 256 values, 2 if at most 65 536, else 4. Row pointers hold 0..K, "
@@ -226,8 +236,6 @@ public final class FormatsStorage implements Experiment {
         public long formulaBytes() { return formulaAt; }
         /** Bytes of the encoded matrix at the break-even point; -1 when not confirmed by encoding. */
         public long encodedBytes() { return encodedAt; }
-        /** Bytes of the encoded matrix with one unit more; -1 when not encoded. */
-        public long encodedBytesOneMore() { return encodedNext; }
         public long denseBytes() { return dense; }
         public String confirmation() { return confirmation; }
         public String note() { return note; }
@@ -270,7 +278,7 @@ public final class FormatsStorage implements Experiment {
         b.units = nm ? (long) r * c : StorageFormula.units(f, r, c);
         long k = StorageFormula.maxKeptBelowDense(f, r, c, p, pol);
         int[] encodes = {0};
-        java.util.function.LongFunction<Measured> at = kept -> cache.computeIfAbsent(kept, x -> {
+        LongFunction<Measured> at = kept -> cache.computeIfAbsent(kept, x -> {
             encodes[0]++;
             return Measured.of(Encoded.atKept(f, r, c, Double.NaN, x, seed + x, buf));
         });

@@ -1,6 +1,8 @@
 package dev.prunebench.experiments.gate;
 
+import dev.prunebench.experiments.Backends;
 import dev.prunebench.experiments.Experiment;
+import dev.prunebench.experiments.Shard;
 import dev.prunebench.experiments.hartenstein.HartensteinSpmmCpu;
 import dev.prunebench.experiments.sweep.SpmmSweep;
 import dev.prunebench.results.ExperimentContext;
@@ -35,13 +37,13 @@ public final class SpmmGate implements Experiment {
                 + "(rates 0.80/0.90/0.98 × g 1/8/32 × N 50/1; 4096² at standard scale), never extended, no thread scaling";
     }
 
-    @Override public void run(ExperimentContext ctx) throws Exception { run(ctx, dev.prunebench.experiments.Shard.WHOLE); }
+    @Override public void run(ExperimentContext ctx) throws Exception { run(ctx, Shard.WHOLE); }
 
     @Override public boolean shardable() { return true; }
 
-    @Override public void run(ExperimentContext ctx, dev.prunebench.experiments.Shard shard) throws Exception {
+    @Override public void run(ExperimentContext ctx, Shard shard) throws Exception {
         SpmmSweep.Config cfg = forScale(ctx.scale());
-        ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(cfg.threads()));
+        ctx.parameter("environment", Backends.cpuEnvironment(cfg.threads()));
         ctx.note("A fixed grid for regression tracking: every run measures the same points, so `prunebench history check` compares each "
                 + "kernel's geometric mean over the same points. The full sweep, with break-even bracketing, is hartenstein-spmm-cpu.");
         new SpmmSweep(cfg, shard).run(ctx);

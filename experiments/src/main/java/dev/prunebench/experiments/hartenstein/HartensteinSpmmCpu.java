@@ -6,7 +6,9 @@ import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.experiments.Backends;
 import dev.prunebench.experiments.Experiment;
+import dev.prunebench.experiments.Shard;
 import dev.prunebench.experiments.sweep.SpmmSweep;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Comparison;
@@ -19,6 +21,7 @@ import dev.prunebench.results.Scale;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -70,14 +73,14 @@ public final class HartensteinSpmmCpu implements Experiment {
                 + "(and over MKL, OpenBLAS, Vector-API dense each) and break-even rate per g";
     }
 
-    @Override public void run(ExperimentContext ctx) throws Exception { run(ctx, dev.prunebench.experiments.Shard.WHOLE); }
+    @Override public void run(ExperimentContext ctx) throws Exception { run(ctx, Shard.WHOLE); }
 
     @Override public boolean shardable() { return true; }
 
     /** The sweep's points of one shard ({@link SpmmSweep}); the thread scaling runs in shard 1 only. */
-    @Override public void run(ExperimentContext ctx, dev.prunebench.experiments.Shard shard) throws Exception {
+    @Override public void run(ExperimentContext ctx, Shard shard) throws Exception {
         SpmmSweep.Config cfg = fixed != null ? fixed : forScale(ctx.scale());
-        ctx.parameter("environment", dev.prunebench.experiments.Backends.cpuEnvironment(cfg.threads()));
+        ctx.parameter("environment", Backends.cpuEnvironment(cfg.threads()));
         ctx.note("mkl-sparse-csr always receives the CSR of the same non-zeros the other kernels multiply.");
         new SpmmSweep(cfg, shard).run(ctx);
         if (shard.index() == 1) threadScaling(ctx, cfg);
@@ -94,7 +97,7 @@ public final class HartensteinSpmmCpu implements Experiment {
                 IntColumn.create("threads"), DoubleColumn.create("median_ms"), DoubleColumn.create("one_thread_ms"),
                 DoubleColumn.create("speedup"), DoubleColumn.create("speedup_ci_low"), DoubleColumn.create("speedup_ci_high"),
                 IntColumn.create("cores"), StringColumn.create("status"));
-        List<MatMul> kernels = cfg.kernels().stream().map(ctx.kernels()::kernel).flatMap(java.util.Optional::stream).toList();
+        List<MatMul> kernels = cfg.kernels().stream().map(ctx.kernels()::kernel).flatMap(Optional::stream).toList();
         if (cores < 2) {
             ctx.skipped("thread scaling", "this machine offers " + cores + " core to the JVM");
             ctx.table("threads", t);

@@ -1,5 +1,11 @@
 package dev.prunebench.experiments.scalpel;
 
+import dev.prunebench.models.nn.Conv2d;
+import dev.prunebench.models.nn.Linear;
+import dev.prunebench.models.nn.Network;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +81,7 @@ public final class ScalpelRule {
      * combined network was measured, {@link #COMBINED}; else {@link #forNetwork}.
      */
     public static String method(String platform, List<Layer> layers, boolean combinedMeasured) {
-        boolean mixed = new java.util.HashSet<>(perLayer(platform, layers).values()).size() > 1;
+        boolean mixed = new HashSet<>(perLayer(platform, layers).values()).size() > 1;
         return mixed && combinedMeasured ? COMBINED : forNetwork(platform, layers);
     }
 
@@ -110,8 +116,21 @@ public final class ScalpelRule {
         return best;
     }
 
+    /** Dense multiply-accumulates per sample of each weight layer of a network (kept weights only): the rule's input. */
+    public static List<Layer> layers(Network n) {
+        List<Layer> out = new ArrayList<>();
+        for (dev.prunebench.models.nn.Layer l : n.layers()) {
+            if (l instanceof Linear fc) out.add(new Layer(fc.name(), false, fc.weight().kept()));
+            else if (l instanceof Conv2d cv) out.add(new Layer(cv.name(), true, (long) cv.weight().kept() * cv.outH() * cv.outW()));
+        }
+        return out;
+    }
+
+    /** A network's multiply-accumulates per sample (kept weights only). */
+    static long macs(Network n) { return layers(n).stream().mapToLong(Layer::macs).sum(); }
+
     /** Mean of the values, NaN when there are none. */
-    public static double mean(java.util.Collection<Double> xs) {
+    public static double mean(Collection<Double> xs) {
         return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 }

@@ -7,9 +7,14 @@ import dev.prunebench.models.nn.Layer;
 import dev.prunebench.models.nn.Linear;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Param;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 
 /**
  * SPDY's error database: per layer, format and level, the layer-wise reconstruction error
@@ -110,10 +115,10 @@ public final class ErrorDatabase {
         double[] d = new double[cols];
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
-            int[] kept = java.util.stream.IntStream.range(0, cols).filter(c -> pruned[o + c] != 0).toArray();
+            int[] kept = IntStream.range(0, cols).filter(c -> pruned[o + c] != 0).toArray();
             double[] wr = new double[cols];
             for (int c = 0; c < cols; c++) wr[c] = w[o + c];
-            java.util.Arrays.fill(d, 0);
+            Arrays.fill(d, 0);
             for (int c = 0; c < cols; c++) d[c] = wr[c];
             if (kept.length > 0) {
                 double[][] a = new double[kept.length][kept.length];
@@ -126,8 +131,8 @@ public final class ErrorDatabase {
                     for (int c = 0; c < cols; c++) s += gi[c] * wr[c];
                     b[i] = s;
                 }
-                double[] fit = new org.apache.commons.math3.linear.CholeskyDecomposition(new org.apache.commons.math3.linear.Array2DRowRealMatrix(a, false), 1e-12, 1e-14)
-                        .getSolver().solve(new org.apache.commons.math3.linear.ArrayRealVector(b, false)).toArray();
+                double[] fit = new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-12, 1e-14)
+                        .getSolver().solve(new ArrayRealVector(b, false)).toArray();
                 for (int i = 0; i < kept.length; i++) d[kept[i]] = wr[kept[i]] - fit[i];
             }
             err += quad(d, g);

@@ -9,8 +9,8 @@ import dev.prunebench.core.prune.Pruner;
 import dev.prunebench.core.prune.Score;
 import dev.prunebench.core.prune.Structure;
 import dev.prunebench.core.spdy.LatencyTable;
-import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Bench;
+import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Interleaved;
 import dev.prunebench.measure.Stats;
 import dev.prunebench.measure.Verification;
@@ -19,10 +19,12 @@ import dev.prunebench.models.infer.NetworkLatency;
 import dev.prunebench.models.nn.Network;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * SPDY's latency database measured on this machine through the kernel registry: per kernel layer of a network, per
@@ -71,10 +73,10 @@ public final class LatencyDatabase {
         if (t.prunable() > t.base())
             out.add(String.format(Locale.ROOT, "prunable time %.6g s exceeds the base time %.6g s (the dense layers alone slower than the whole dense pass)",
                     t.prunable(), t.base()));
-        Map<String, java.util.TreeMap<Double, double[]>> series = new java.util.LinkedHashMap<>();
+        Map<String, TreeMap<Double, double[]>> series = new LinkedHashMap<>();
         for (String row : rows) {
             String[] f = row.split(",");
-            series.computeIfAbsent(f[0] + " " + f[1], k -> new java.util.TreeMap<>())
+            series.computeIfAbsent(f[0] + " " + f[1], k -> new TreeMap<>())
                     .put(Double.parseDouble(f[2]), new double[] {Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])});
         }
         for (var e : series.entrySet()) {

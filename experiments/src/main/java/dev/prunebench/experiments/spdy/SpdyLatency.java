@@ -8,6 +8,7 @@ import dev.prunebench.core.spdy.Spdy;
 import dev.prunebench.core.spdy.SpdyFiles;
 import dev.prunebench.experiments.Experiment;
 import dev.prunebench.measure.Budget;
+import dev.prunebench.measure.Stats;
 import dev.prunebench.models.data.Mnist;
 import dev.prunebench.models.data.MnistFetch;
 import dev.prunebench.models.infer.KernelNetwork;
@@ -20,9 +21,12 @@ import dev.prunebench.results.Metric;
 import dev.prunebench.results.MetricName;
 import dev.prunebench.results.PlotSpec;
 import dev.prunebench.results.Scale;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +74,7 @@ public final class SpdyLatency implements Experiment {
         };
     }
 
-    private static double[] nonZero(double[] l) { return java.util.Arrays.stream(l).filter(x -> x > 0).toArray(); }
+    private static double[] nonZero(double[] l) { return Arrays.stream(l).filter(x -> x > 0).toArray(); }
 
     private static double[] everyOther(double[] l) {
         double[] nz = nonZero(l);
@@ -104,17 +108,7 @@ public final class SpdyLatency implements Experiment {
         KernelRegistry reg = ctx.kernels();
         Map<String, String> kernels = kernels(reg);
         long seed = ctx.seed() ^ 0x5BD1L;
-        ctx.parameter("networks", s.networks());
-        ctx.parameter("batches", s.batches());
-        ctx.parameter("levels", s.levels());
-        ctx.parameter("formats", s.formats());
-        ctx.parameter("kernels", kernels);
-        ctx.parameter("targets", s.targets());
-        ctx.parameter("calibration_inputs", s.calibration());
-        ctx.parameter("least_squares_refit", s.refit());
-        ctx.parameter("seed", seed);
-        ctx.parameter("budget", s.budget().toString());
-        ctx.parameter("threads", 1);
+        parameters(ctx, s, kernels, seed);
         for (String k : kernels.values())
             if (reg.kernel(k).isEmpty()) {
                 ctx.skipped("everything", "kernel " + k + " missing: " + reg.whyMissing(k));
@@ -126,22 +120,13 @@ public final class SpdyLatency implements Experiment {
         Map<String, float[]> calib = new LinkedHashMap<>();
         Mnist mnist = MnistFetch.present(MnistFetch.defaultMnistDir()) ? Mnist.load(MnistFetch.defaultMnistDir()) : null;
 
-        StringColumn eNet = StringColumn.create("network"), eLayer = StringColumn.create("layer"), eFormat = StringColumn.create("format");
-        IntColumn eBatch = IntColumn.create("batch");
-        DoubleColumn eLevel = DoubleColumn.create("level"), eSec = DoubleColumn.create("seconds"), eSp = DoubleColumn.create("speedup_over_dense"),
-                eLo = DoubleColumn.create("speedup_low"), eHi = DoubleColumn.create("speedup_high"), eErr = DoubleColumn.create("error");
-        StringColumn pNet = StringColumn.create("network"), pMode = StringColumn.create("mode"), pSeries = StringColumn.create("series"), pProfile = StringColumn.create("profile");
-        IntColumn pBatch = IntColumn.create("batch");
-        DoubleColumn pTarget = DoubleColumn.create("target"), pPred = DoubleColumn.create("predicted_speedup"), pMeas = DoubleColumn.create("measured_speedup"),
-                pLo = DoubleColumn.create("measured_low"), pHi = DoubleColumn.create("measured_high"), pRatio = DoubleColumn.create("measured_over_predicted"),
-                pErr = DoubleColumn.create("summed_error");
-        BooleanColumn pWithin = BooleanColumn.create("within_10pct");
-        int outside = 0, profiles = 0;
+        Entries entries = new Entries();
+        Profiles profiles = new Profiles();
 
         for (String netId : s.networks()) {
             Network net = Networks.build(netId, seed);
             if (mnist != null) {
-                calibration = java.util.Arrays.copyOf(mnist.train().x(), s.calibration() * net.inSize());
+                calibration = Arrays.copyOf(mnist.train().x(), s.calibration() * net.inSize());
                 calibrationSource = "the first " + s.calibration() + " MNIST training images";
             } else {
                 calibration = KernelNetwork.randomInput(net, s.calibration(), seed);
@@ -160,19 +145,7 @@ public final class SpdyLatency implements Experiment {
                 Files.writeString(ctx.dir().resolve("timings-" + tag + ".txt"), SpdyFiles.formatTimings(t));
                 ErrorTable err = ErrorDatabase.measure(Networks.build(netId, seed), t, calibration, s.calibration(), s.refit());
                 Files.writeString(ctx.dir().resolve("errors-" + tag + ".txt"), SpdyFiles.formatErrors(err));
-                for (String row : m.rows()) {
-                    String[] f = row.split(",");
-                    eNet.append(netId);
-                    eBatch.append(batch);
-                    eLayer.append(f[0]);
-                    eFormat.append(f[1]);
-                    eLevel.append(Double.parseDouble(f[2]));
-                    eSec.append(Double.parseDouble(f[3]));
-                    eSp.append(Double.parseDouble(f[4]));
-                    eLo.append(Double.parseDouble(f[5]));
-                    eHi.append(Double.parseDouble(f[6]));
-                    eErr.append(err.error(f[0], f[1], Double.parseDouble(f[2])));
-                }
+                for (String row : m.rows()) entries.add(netId, batch, row, err);
                 ctx.metric(Metric.timing(name("base_seconds", "net=" + netId, "batch=" + batch), t.base(), "s", null), cpu);
                 ctx.metric(Metric.timing(name("prunable_seconds", "net=" + netId, "batch=" + batch), t.prunable(), "s", null), cpu);
 
@@ -183,68 +156,85 @@ public final class SpdyLatency implements Experiment {
                             + "is drawn from it (the machine was too busy for this table)");
                     continue;
                 }
-                Set<String> sparseFormats = new java.util.LinkedHashSet<>(s.formats());
-                sparseFormats.remove(LatencyDatabase.NODE); // node-shrunk rows change the next layer's input: not planned end to end here
-                Map<String, LatencyTable> modes = new LinkedHashMap<>();
-                modes.put("spdy-csr", only(t, Set.of("csr")));
-                modes.put("spdy-formats", only(t, sparseFormats));
-                for (var mode : modes.entrySet()) {
-                    Spdy spdy = new Spdy(mode.getValue(), Set.of(), Spdy.Accounting.CORRECT);
-                    double max = spdy.maxTarget();
-                    ctx.metric(Metric.timing(name("max_speedup", "net=" + netId, "batch=" + batch, "mode=" + mode.getKey()), max, "x", null), cpu);
-                    for (double target : s.targets()) {
-                        if (target > max) {
-                            ctx.note(String.format(Locale.ROOT, "%s batch %d, %s: target %.2fx beyond the largest reachable %.3fx on this machine's table",
-                                    netId, batch, mode.getKey(), target, max));
-                            continue;
-                        }
-                        Spdy.Profile p;
-                        try {
-                            p = spdy.solve(target, err, null, Spdy.DEFAULT_BUCKETS);
-                        } catch (Spdy.UnreachableTarget e) {
-                            ctx.note(netId + " batch " + batch + ", " + mode.getKey() + ": " + e.getMessage());
-                            continue;
-                        }
-                        String profileFile = "profile-" + tag + "-" + mode.getKey() + "-" + target + "x.txt";
-                        Files.writeString(ctx.dir().resolve(profileFile), SpdyFiles.formatProfile(p.picks()));
-                        NetworkLatency.Result r = endToEnd(netId, seed, p, kernels, m.denseKernel(), reg, batch, s.budget());
-                        double meas = r.speedup().median(), pred = p.trueSpeedup();
-                        boolean within = Math.abs(meas / pred - 1) <= 0.10;
-                        if (!within) outside++;
-                        profiles++;
-                        String key = "target=" + target;
-                        ctx.metric(Metric.timing(name("predicted_speedup", "net=" + netId, "batch=" + batch, "mode=" + mode.getKey(), key), pred, "x", null), cpu);
-                        ctx.metric(Metric.timing(name("measured_speedup", "net=" + netId, "batch=" + batch, "mode=" + mode.getKey(), key, "over=" + m.denseKernel()),
-                                meas, "x", null), cpu);
-                        pNet.append(netId);
-                        pBatch.append(batch);
-                        pMode.append(mode.getKey());
-                        pSeries.append(netId + " b" + batch + " " + mode.getKey());
-                        pTarget.append(target);
-                        pPred.append(pred);
-                        pMeas.append(meas);
-                        pLo.append(r.speedup().low());
-                        pHi.append(r.speedup().high());
-                        pRatio.append(meas / pred);
-                        pErr.append(p.objective());
-                        pWithin.append(within);
-                        pProfile.append(describe(p));
-                        ctx.log().printf(Locale.ROOT, "   %s b%d %-12s target %.2fx: predicted %.3fx, measured %.3fx [%.3f, %.3f] %s%n", netId, batch, mode.getKey(),
-                                target, pred, meas, r.speedup().low(), r.speedup().high(), within ? "" : "(outside 10 %)");
-                    }
-                }
+                profiles(ctx, s, reg, kernels, seed, netId, batch, m, err, profiles);
             }
             ctx.note(netId + ": errors on " + calibrationSource + ", weights of the network's seeded initialisation (seed " + seed
                     + ", untrained): they rank levels and formats by how much of each layer's output they lose, not by accuracy.");
         }
         // info: which targets a measured table reaches, and how its profiles time, follow this run's timings
-        ctx.metric(Metric.info("profiles_outside_10pct", outside, "count"));
-        ctx.metric(Metric.info("profiles", profiles, "count"));
-        ctx.table("entries", Table.create("entries", eNet, eBatch, eLayer, eFormat, eLevel, eSec, eSp, eLo, eHi, eErr));
-        ctx.table("profiles", Table.create("profiles", pNet, pBatch, pMode, pSeries, pTarget, pPred, pMeas, pLo, pHi, pRatio, pWithin, pErr, pProfile));
+        ctx.metric(Metric.info("profiles_outside_10pct", profiles.outside(), "count"));
+        ctx.metric(Metric.info("profiles", profiles.count(), "count"));
+        ctx.table("entries", entries.table());
+        ctx.table("profiles", profiles.table());
         ctx.plot(new PlotSpec("measured-vs-predicted", "Measured end-to-end speedup against the DP's predicted speedup (1 = as predicted)",
                 "profiles", "predicted_speedup", "measured_over_predicted", "series", List.of(), "predicted speedup (x over dense)",
                 "measured / predicted", false, PlotSpec.Style.SCATTER, 1.0));
+        notes(ctx, kernels);
+    }
+
+    /**
+     * SPDY's DP on one measured table ({@code m}, errors {@code err}), per mode and target: the profile it picks, its
+     * predicted speedup, and the pruned network's measured one end to end, as metrics and rows of {@code profiles}.
+     */
+    private static void profiles(ExperimentContext ctx, Setup s, KernelRegistry reg, Map<String, String> kernels, long seed, String netId, int batch,
+                                 LatencyDatabase.Measured m, ErrorTable err, Profiles profiles) throws IOException {
+        String tag = netId + "-b" + batch;
+        LatencyTable t = m.table();
+        var cpu = reg.backendOf(reg.require(m.denseKernel()));
+        Set<String> sparseFormats = new LinkedHashSet<>(s.formats());
+        sparseFormats.remove(LatencyDatabase.NODE); // node-shrunk rows change the next layer's input: not planned end to end here
+        Map<String, LatencyTable> modes = new LinkedHashMap<>();
+        modes.put("spdy-csr", only(t, Set.of("csr")));
+        modes.put("spdy-formats", only(t, sparseFormats));
+        for (var mode : modes.entrySet()) {
+            Spdy spdy = new Spdy(mode.getValue(), Set.of(), Spdy.Accounting.CORRECT);
+            double max = spdy.maxTarget();
+            ctx.metric(Metric.timing(name("max_speedup", "net=" + netId, "batch=" + batch, "mode=" + mode.getKey()), max, "x", null), cpu);
+            for (double target : s.targets()) {
+                if (target > max) {
+                    ctx.note(String.format(Locale.ROOT, "%s batch %d, %s: target %.2fx beyond the largest reachable %.3fx on this machine's table",
+                            netId, batch, mode.getKey(), target, max));
+                    continue;
+                }
+                Spdy.Profile p;
+                try {
+                    p = spdy.solve(target, err, null, Spdy.DEFAULT_BUCKETS);
+                } catch (Spdy.UnreachableTarget e) {
+                    ctx.note(netId + " batch " + batch + ", " + mode.getKey() + ": " + e.getMessage());
+                    continue;
+                }
+                String profileFile = "profile-" + tag + "-" + mode.getKey() + "-" + target + "x.txt";
+                Files.writeString(ctx.dir().resolve(profileFile), SpdyFiles.formatProfile(p.picks()));
+                NetworkLatency.Result r = endToEnd(netId, seed, p, kernels, m.denseKernel(), reg, batch, s.budget());
+                double meas = r.speedup().median(), pred = p.trueSpeedup();
+                boolean within = Math.abs(meas / pred - 1) <= 0.10;
+                String key = "target=" + target;
+                ctx.metric(Metric.timing(name("predicted_speedup", "net=" + netId, "batch=" + batch, "mode=" + mode.getKey(), key), pred, "x", null), cpu);
+                ctx.metric(Metric.timing(name("measured_speedup", "net=" + netId, "batch=" + batch, "mode=" + mode.getKey(), key, "over=" + m.denseKernel()),
+                        meas, "x", null), cpu);
+                profiles.add(netId, batch, mode.getKey(), target, p, r.speedup(), within);
+                ctx.log().printf(Locale.ROOT, "   %s b%d %-12s target %.2fx: predicted %.3fx, measured %.3fx [%.3f, %.3f] %s%n", netId, batch, mode.getKey(),
+                        target, pred, meas, r.speedup().low(), r.speedup().high(), within ? "" : "(outside 10 %)");
+            }
+        }
+    }
+
+    private static void parameters(ExperimentContext ctx, Setup s, Map<String, String> kernels, long seed) {
+        ctx.parameter("networks", s.networks());
+        ctx.parameter("batches", s.batches());
+        ctx.parameter("levels", s.levels());
+        ctx.parameter("formats", s.formats());
+        ctx.parameter("kernels", kernels);
+        ctx.parameter("targets", s.targets());
+        ctx.parameter("calibration_inputs", s.calibration());
+        ctx.parameter("least_squares_refit", s.refit());
+        ctx.parameter("seed", seed);
+        ctx.parameter("budget", s.budget().toString());
+        ctx.parameter("threads", 1);
+    }
+
+    /** How the table's entries and the predicted and measured speedups are made. */
+    private static void notes(ExperimentContext ctx, Map<String, String> kernels) {
         ctx.note("Every table entry is the dense layer's median time divided by the median per-round speedup over it, measured in one interleaved "
                 + "group per layer (the dense kernel and every format x level of that layer); base is the dense plan's forward pass, prunable the sum "
                 + "of the dense layers' times. Kernels: " + kernels + "; node-shrunk dense on the dense kernel.");
@@ -254,6 +244,67 @@ public final class SpdyLatency implements Experiment {
         ctx.note("Predicted speedup: base / (base - prunable + sum of the picked entries). Measured: the pruned network planned with the picked kernel "
                 + "and format per layer against the dense plan, interleaved, median of per-round ratios. Gaps come from what a per-layer table "
                 + "cannot see: the layers' interplay in caches, and the glue (bias, ReLU, pooling, im2col) whose time is fixed in the table.");
+    }
+
+    /** Table entries: one row per network, batch, layer, format and level of the measured latency tables, with its error. */
+    private static final class Entries {
+        final StringColumn net = StringColumn.create("network"), layer = StringColumn.create("layer"), format = StringColumn.create("format");
+        final IntColumn batch = IntColumn.create("batch");
+        final DoubleColumn level = DoubleColumn.create("level"), seconds = DoubleColumn.create("seconds"), speedup = DoubleColumn.create("speedup_over_dense"),
+                low = DoubleColumn.create("speedup_low"), high = DoubleColumn.create("speedup_high"), error = DoubleColumn.create("error");
+
+        /** A row of {@link LatencyDatabase.Measured#rows()}: layer, format, level, seconds, speedup, low, high. */
+        void add(String netId, int b, String row, ErrorTable err) {
+            String[] f = row.split(",");
+            net.append(netId);
+            batch.append(b);
+            layer.append(f[0]);
+            format.append(f[1]);
+            level.append(Double.parseDouble(f[2]));
+            seconds.append(Double.parseDouble(f[3]));
+            speedup.append(Double.parseDouble(f[4]));
+            low.append(Double.parseDouble(f[5]));
+            high.append(Double.parseDouble(f[6]));
+            error.append(err.error(f[0], f[1], Double.parseDouble(f[2])));
+        }
+
+        Table table() { return Table.create("entries", net, batch, layer, format, level, seconds, speedup, low, high, error); }
+    }
+
+    /** Table profiles: one row per network, batch, mode and target the DP solved, predicted against measured. */
+    private static final class Profiles {
+        final StringColumn net = StringColumn.create("network"), mode = StringColumn.create("mode"), series = StringColumn.create("series"),
+                profile = StringColumn.create("profile");
+        final IntColumn batch = IntColumn.create("batch");
+        final DoubleColumn target = DoubleColumn.create("target"), predicted = DoubleColumn.create("predicted_speedup"),
+                measured = DoubleColumn.create("measured_speedup"), low = DoubleColumn.create("measured_low"), high = DoubleColumn.create("measured_high"),
+                ratio = DoubleColumn.create("measured_over_predicted"), error = DoubleColumn.create("summed_error");
+        final BooleanColumn within = BooleanColumn.create("within_10pct");
+        int outside;
+
+        void add(String netId, int b, String m, double t, Spdy.Profile p, Stats.Interval speedup, boolean in) {
+            double meas = speedup.median(), pred = p.trueSpeedup();
+            if (!in) outside++;
+            net.append(netId);
+            batch.append(b);
+            mode.append(m);
+            series.append(netId + " b" + b + " " + m);
+            target.append(t);
+            predicted.append(pred);
+            measured.append(meas);
+            low.append(speedup.low());
+            high.append(speedup.high());
+            ratio.append(meas / pred);
+            error.append(p.objective());
+            within.append(in);
+            profile.append(describe(p));
+        }
+
+        int count() { return net.size(); }
+
+        int outside() { return outside; }
+
+        Table table() { return Table.create("profiles", net, batch, mode, series, target, predicted, measured, low, high, ratio, within, error, profile); }
     }
 
     static String describe(Spdy.Profile p) {

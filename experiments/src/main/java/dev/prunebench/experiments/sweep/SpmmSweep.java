@@ -1,6 +1,5 @@
 package dev.prunebench.experiments.sweep;
 
-import dev.prunebench.experiments.AaControl;
 import dev.prunebench.core.backend.Backend;
 import dev.prunebench.core.backend.KernelRegistry;
 import dev.prunebench.core.env.Machine;
@@ -12,9 +11,13 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.core.storage.IndexPolicy;
 import dev.prunebench.core.storage.Precision;
+import dev.prunebench.experiments.AaControl;
+import dev.prunebench.experiments.Shard;
+import dev.prunebench.measure.AaSummary;
 import dev.prunebench.measure.Bench;
 import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Patterns;
+import dev.prunebench.measure.Stats;
 import dev.prunebench.measure.Verification;
 import dev.prunebench.results.ExperimentContext;
 import dev.prunebench.results.Metric;
@@ -29,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.math3.stat.StatUtils;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -106,11 +110,11 @@ public final class SpmmSweep {
 
     private final Config cfg;
     /** The A/A controls of this sweep's points. */
-    private final dev.prunebench.measure.AaSummary aa = new dev.prunebench.measure.AaSummary();
+    private final AaSummary aa = new AaSummary();
 
-    private final dev.prunebench.experiments.Shard shard;
+    private final Shard shard;
 
-    public SpmmSweep(Config cfg) { this(cfg, dev.prunebench.experiments.Shard.WHOLE); }
+    public SpmmSweep(Config cfg) { this(cfg, Shard.WHOLE); }
 
     /**
      * A sweep measuring only the points of one shard: the fixed grid's points (g, rate, N) in the order g, then rate,
@@ -118,7 +122,7 @@ public final class SpmmSweep {
      * extended points and writes no series metrics (break-even, dense baselines, A/A summary): those need every point
      * of a series, which only the whole sweep has.
      */
-    public SpmmSweep(Config cfg, dev.prunebench.experiments.Shard shard) { this.cfg = cfg; this.shard = shard; }
+    public SpmmSweep(Config cfg, Shard shard) { this.cfg = cfg; this.shard = shard; }
 
     /** The index of point (g, rate, N) in the fixed point order that shards slice. */
     public static int pointIndex(Config cfg, int gi, int ri, int ni) { return (gi * cfg.rates().length + ri) * cfg.ns().length + ni; }
@@ -399,21 +403,17 @@ public final class SpmmSweep {
         for (Row r : rows) if (r.dense() && r.ok() && !Double.isNaN(r.medianMs())) by.computeIfAbsent(r.n() + "|" + r.kernel(), k -> new ArrayList<>()).add(r);
         for (List<Row> s : by.values()) {
             Row f = s.get(0);
-            double lt = 0, lr = 0;
-            int fastest = 0;
-            for (Row r : s) {
-                lt += Math.log(r.medianMs());
-                lr += Math.log(r.medianMs() / r.fastestDenseMs());
-                if (r.kernel().equals(r.fastestDense())) fastest++;
-            }
+            double timeGeomean = StatUtils.geometricMean(s.stream().mapToDouble(Row::medianMs).toArray());
+            double vsFastest = StatUtils.geometricMean(s.stream().mapToDouble(r -> r.medianMs() / r.fastestDenseMs()).toArray());
+            int fastest = (int) s.stream().filter(r -> r.kernel().equals(r.fastestDense())).count();
             t.intColumn("n").append(f.n());
             t.stringColumn("kernel").append(f.kernel());
             t.stringColumn("backend").append(f.backend());
             t.intColumn("points").append(s.size());
             t.intColumn("fastest_at").append(fastest);
-            t.doubleColumn("median_ms_geomean").append(Math.exp(lt / s.size()));
-            t.doubleColumn("time_vs_fastest_geomean").append(Math.exp(lr / s.size()));
-            if (shard.whole()) ctx.metric(Metric.info(name("dense_time_vs_fastest", "kernel", f.kernel(), "n", f.n()), Math.exp(lr / s.size()), "x"));
+            t.doubleColumn("median_ms_geomean").append(timeGeomean);
+            t.doubleColumn("time_vs_fastest_geomean").append(vsFastest);
+            if (shard.whole()) ctx.metric(Metric.info(name("dense_time_vs_fastest", "kernel", f.kernel(), "n", f.n()), vsFastest, "x"));
         }
         ctx.table("dense_baselines", t);
     }
@@ -423,7 +423,7 @@ public final class SpmmSweep {
                 StringColumn.create("over"), StringColumn.create("break_even_rate"), StringColumn.create("ci_low"), StringColumn.create("ci_high"),
                 StringColumn.create("how"));
         // series keyed by n, g, kernel, baseline: (rate, speedup interval)
-        Map<String, TreeMap<Double, dev.prunebench.measure.Stats.Interval>> series = new LinkedHashMap<>();
+        Map<String, TreeMap<Double, Stats.Interval>> series = new LinkedHashMap<>();
         Map<String, Row> firstOf = new LinkedHashMap<>();
         Map<String, Integer> leftOut = new LinkedHashMap<>();
         for (Row r : rows) {
@@ -440,16 +440,16 @@ public final class SpmmSweep {
                 for (String over : r.over().keySet()) leftOut.merge(base + over, 1, Integer::sum);
                 continue;
             }
-            series.get(base + FASTEST).put(r.rate(), new dev.prunebench.measure.Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
+            series.get(base + FASTEST).put(r.rate(), new Stats.Interval(r.speedup(), r.spLow(), r.spHigh(), 0.95));
             for (var e : r.over().entrySet()) series.get(base + e.getKey()).put(r.rate(), e.getValue().interval());
         }
         for (var s : series.entrySet()) {
             Row first = firstOf.get(s.getKey());
             String over = s.getKey().substring(s.getKey().lastIndexOf('|') + 1);
             double[] rate = s.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray();
-            double[] med = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::median).toArray();
-            double[] lo = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::low).toArray();
-            double[] hi = s.getValue().values().stream().mapToDouble(dev.prunebench.measure.Stats.Interval::high).toArray();
+            double[] med = s.getValue().values().stream().mapToDouble(Stats.Interval::median).toArray();
+            double[] lo = s.getValue().values().stream().mapToDouble(Stats.Interval::low).toArray();
+            double[] hi = s.getValue().values().stream().mapToDouble(Stats.Interval::high).toArray();
             int out = leftOut.getOrDefault(s.getKey(), 0);
             BreakEven b = rate.length == 0 ? new BreakEven(Double.NaN, Double.NaN, Double.NaN, "inconclusive (noise): every point's A/A control failed")
                     : breakEven(rate, med, lo, hi);

@@ -21,14 +21,14 @@ class ScalpelRuleTest {
 
     @Test void denseMultiplyAccumulatesOfTheLeNetsPerLayer() {
         // conv1 20·25 weights at 24×24 outputs, conv2 50·500 at 8×8, fc1 800→500, fc2 500→10
-        assertThat(Scalpel.ruleLayers(Networks.build("lenet5", 0))).containsExactly(new ScalpelRule.Layer("conv1", true, 288_000),
+        assertThat(ScalpelRule.layers(Networks.build("lenet5", 0))).containsExactly(new ScalpelRule.Layer("conv1", true, 288_000),
                 new ScalpelRule.Layer("conv2", true, 1_600_000), new ScalpelRule.Layer("fc1", false, 400_000), new ScalpelRule.Layer("fc2", false, 5_000));
-        assertThat(Scalpel.macs(Networks.build("lenet300", 0))).isEqualTo(784 * 300 + 300 * 100 + 100 * 10);
+        assertThat(ScalpelRule.macs(Networks.build("lenet300", 0))).isEqualTo(784 * 300 + 300 * 100 + 100 * 10);
     }
 
     @Test void aNetworkTakesTheStructureOfMostOfItsMultiplyAccumulates() {
-        var lenet5 = Scalpel.ruleLayers(Networks.build("lenet5", 0));
-        var lenet300 = Scalpel.ruleLayers(Networks.build("lenet300", 0));
+        var lenet5 = ScalpelRule.layers(Networks.build("lenet5", 0));
+        var lenet300 = ScalpelRule.layers(Networks.build("lenet300", 0));
         assertThat(ScalpelRule.forNetwork("cpu", lenet5)).isEqualTo("node");   // 1.89 M conv MACs against 0.41 M FC
         assertThat(ScalpelRule.forNetwork("mcu", lenet5)).isEqualTo("node");
         assertThat(ScalpelRule.forNetwork("cpu", lenet300)).isEqualTo("simd");
@@ -44,8 +44,8 @@ class ScalpelRuleTest {
     }
 
     @Test void theCombinedNetworkIsScalpelsWhereTheRuleMixesStructuresAndItWasMeasured() {
-        var lenet5 = Scalpel.ruleLayers(Networks.build("lenet5", 0));
-        var lenet300 = Scalpel.ruleLayers(Networks.build("lenet300", 0));
+        var lenet5 = ScalpelRule.layers(Networks.build("lenet5", 0));
+        var lenet300 = ScalpelRule.layers(Networks.build("lenet300", 0));
         assertThat(ScalpelRule.method("cpu", lenet5, true)).isEqualTo("combined");
         assertThat(ScalpelRule.method("mcu", lenet5, true)).isEqualTo("combined");
         assertThat(ScalpelRule.method("cpu", lenet5, false)).isEqualTo("node");

@@ -1,5 +1,6 @@
 package dev.prunebench.kernels.cuda;
 
+import java.util.List;
 import jcuda.Pointer;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaError;
@@ -250,7 +251,7 @@ final class Cuda {
     }
 
     /** Closes everything in reverse order, ignoring nulls; the first failure is rethrown after all were tried. */
-    static void closeAll(java.util.List<? extends AutoCloseable> all) {
+    static void closeAll(List<? extends AutoCloseable> all) {
         RuntimeException first = null;
         for (int i = all.size() - 1; i >= 0; i--) {
             try {

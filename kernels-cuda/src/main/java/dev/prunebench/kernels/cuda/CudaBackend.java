@@ -2,6 +2,10 @@ package dev.prunebench.kernels.cuda;
 
 import dev.prunebench.core.backend.Availability;
 import dev.prunebench.core.backend.Backend;
+import dev.prunebench.core.kernel.MatMul;
+import dev.prunebench.kernels.cuda.model.GpuPreset;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The CUDA backend ({@code cuda}, platform {@code gpu}, measured): cuBLAS SGEMM, cuSPARSE CSR SpMM and our own
@@ -26,7 +30,7 @@ public final class CudaBackend implements Backend {
     @Override public String platform() { return "gpu"; }
 
     /** Its kernels; asked for only after the probe answered available. Listing them touches no native library. */
-    @Override public java.util.List<dev.prunebench.core.kernel.MatMul> kernels() { return DeviceKernels.all(); }
+    @Override public List<MatMul> kernels() { return DeviceKernels.all(); }
 
     @Override public Availability probe() {
         Availability a = cached;
@@ -52,22 +56,22 @@ public final class CudaBackend implements Backend {
         return s.toString();
     }
 
-    private static volatile java.util.Optional<dev.prunebench.kernels.cuda.model.GpuPreset> devicePreset;
+    private static volatile Optional<GpuPreset> devicePreset;
 
     /**
      * The model preset of device 0 ({@link dev.prunebench.kernels.cuda.model.GpuPreset#forDevice}: matched by name, L2
      * size read from the device), or empty without a device or a matching preset; never throws. Probed once.
      */
-    static synchronized java.util.Optional<dev.prunebench.kernels.cuda.model.GpuPreset> devicePreset() {
+    static synchronized Optional<GpuPreset> devicePreset() {
         if (devicePreset == null) {
-            java.util.Optional<dev.prunebench.kernels.cuda.model.GpuPreset> p = java.util.Optional.empty();
+            Optional<GpuPreset> p = Optional.empty();
             try {
                 jcuda.runtime.JCuda.setExceptionsEnabled(false);
                 int[] count = {0};
                 if (jcuda.runtime.JCuda.cudaGetDeviceCount(count) == 0 && count[0] > 0) {
                     jcuda.runtime.cudaDeviceProp prop = new jcuda.runtime.cudaDeviceProp();
                     if (jcuda.runtime.JCuda.cudaGetDeviceProperties(prop, 0) == 0)
-                        p = dev.prunebench.kernels.cuda.model.GpuPreset.forDevice(prop.getName(), prop.multiProcessorCount, prop.l2CacheSize);
+                        p = GpuPreset.forDevice(prop.getName(), prop.multiProcessorCount, prop.l2CacheSize);
                 }
             } catch (Throwable t) {
                 // no runtime library here: no device preset

@@ -11,6 +11,7 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cuda.model.GpuPreset;
 import dev.prunebench.kernels.cuda.model.WarpModel;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -113,7 +114,7 @@ public final class CudaModelBackend implements Backend {
         }
 
         @Override public void run() {
-            java.util.Arrays.fill(c, 0f);
+            Arrays.fill(c, 0f);
             switch (w) {
                 case Dense d -> {
                     int k = d.cols();

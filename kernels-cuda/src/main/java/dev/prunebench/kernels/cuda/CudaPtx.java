@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +39,7 @@ public final class CudaPtx {
     /** A PTX resource of this package ({@code spmm.ptx}, {@code calib.ptx}), NUL-terminated. */
     public static byte[] image(String name) {
         byte[] b = resource(name);
-        byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
+        byte[] z = Arrays.copyOf(b, b.length + 1);
         return z;
     }
 

@@ -4,12 +4,14 @@ import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
 import dev.prunebench.core.format.GroupedCsr;
+import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cuda.model.KernelShapes;
 import dev.prunebench.kernels.cuda.model.WarpModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import jcuda.Pointer;
 import jcuda.runtime.JCuda;
@@ -54,7 +56,7 @@ final class DeviceKernels {
         ks.add(new Kernel("cuda-csr-vector", FormatSpec.Kind.CSR, PtxModule::problem, (w, x, n) -> PtxModule.csrVector((Csr) w, x, n)));
         ks.add(new Kernel("cuda-gcsr", FormatSpec.Kind.GCSR, PtxModule::problem, (w, x, n) -> PtxModule.gcsr((GroupedCsr) w, x, n)));
         ks.add(new Kernel("cuda-nm", FormatSpec.Kind.NM, PtxModule::problem,
-                (w, x, n) -> PtxModule.nm((dev.prunebench.core.format.NmSparse) w, x, n)));
+                (w, x, n) -> PtxModule.nm((NmSparse) w, x, n)));
         return ks;
     }
 
@@ -382,7 +384,7 @@ final class DeviceKernels {
         private final String variant;
 
         PtxPrepared(String id, PtxModule module, String function, int rows, int n, int gx, int gy, int block, String variant,
-                    java.util.function.Function<PtxPrepared, Pointer> params) {
+                    Function<PtxPrepared, Pointer> params) {
             super(id, rows, n);
             this.module = module;
             this.gx = gx; this.gy = gy; this.block = block; this.variant = variant;

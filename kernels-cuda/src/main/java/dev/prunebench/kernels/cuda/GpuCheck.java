@@ -7,6 +7,7 @@ import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cuda.model.GpuPreset;
 import dev.prunebench.measure.Patterns;
+import dev.prunebench.measure.Stats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The GPU check: Hartenstein et al.'s points on one GPU, with nothing but core, measure and kernels-cuda on the class
@@ -136,7 +138,7 @@ public final class GpuCheck {
         else log.println("[gpu-check] calibration skipped: " + cal.problem);
 
         // the model is CPU work (about a minute on one core at 4096²): computed on another thread while the GPU is measured
-        var modelFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> modelRows(dev, cal, List.of()));
+        var modelFuture = CompletableFuture.supplyAsync(() -> modelRows(dev, cal, List.of()));
         List<Row> rows = measure();
         List<Map<String, Object>> model = joinMeasured(modelFuture.join(), rows);
         Path dir = write(outRoot, started, dev, env, cal, rows, model);
@@ -212,8 +214,8 @@ public final class GpuCheck {
                         e[r] = ev.nanosPerRun(launchEmpty, batch, st.s);
                     }
                 }
-                emptyGraph = median(g) / 1000;
-                emptyEvent = median(e) / 1000;
+                emptyGraph = Stats.median(g) / 1000;
+                emptyEvent = Stats.median(e) / 1000;
                 int reps = 20;
                 long n4 = bytes / 16;
                 jcuda.Pointer params = jcuda.Pointer.to(jcuda.Pointer.to(buf.ptr), jcuda.Pointer.to(new long[] {n4}), jcuda.Pointer.to(new int[] {reps}),
@@ -224,7 +226,7 @@ public final class GpuCheck {
                 ev.nanosPerRun(launchStream, 2, st.s);  // warm: the buffer into L2
                 double[] t = new double[rounds];
                 for (int r = 0; r < rounds; r++) t[r] = ev.nanosPerRun(launchStream, 5, st.s);
-                bw = (double) bytes * reps / median(t);  // bytes per ns = GB/s
+                bw = (double) bytes * reps / Stats.median(t);  // bytes per ns = GB/s
             }
             jcuda.driver.JCudaDriver.cuModuleUnload(m);
             return new Calibration(emptyGraph, emptyEvent, bw, bytes, null);
@@ -342,24 +344,7 @@ public final class GpuCheck {
             int k = prepared.size();
             double[][] graph = new double[k][rounds], event = new double[k][rounds];
             String[] graphProblem = new String[k], failure = new String[k];
-            for (int r = 0; r < rounds; r++)
-                for (int j = 0; j < k; j++) {
-                    int i = (j + r) % k;  // rotate the order every round
-                    if (failure[i] != null) continue;
-                    DeviceKernels.Prepared p = prepared.get(i);
-                    if (graphProblem[i] == null) {
-                        try {
-                            graph[i][r] = p.graphNanosPerRun(batches.get(i));
-                        } catch (RuntimeException e) {
-                            graphProblem[i] = e.getMessage();
-                        }
-                    }
-                    try {
-                        event[i][r] = p.hostIssuedNanosPerRun(batches.get(i));
-                    } catch (RuntimeException e) {
-                        failure[i] = "error while timing: " + e.getMessage();
-                    }
-                }
+            timeRounds(prepared, batches, graph, event, graphProblem, failure);
             for (int i = 0; i < k; i++) {
                 String id = ids.get(i);
                 double err = errs.get(i)[0];
@@ -369,15 +354,42 @@ public final class GpuCheck {
                 if (gr == null) variant = (variant.isEmpty() ? "" : variant + "; ") + "graph capture failed (" + graphProblem[i] + "): events only";
                 boolean dense = id.contains("sgemm");
                 SparseFormat w = dense ? d : id.equals("cuda-gcsr") ? gcsr : csr;
-                rows.add(new Row(n, g, rate, id, w.spec().toString(), dense, status, gr == null ? Double.NaN : median(gr) / 1000,
+                rows.add(new Row(n, g, rate, id, w.spec().toString(), dense, status, gr == null ? Double.NaN : Stats.median(gr) / 1000,
                         gr == null ? Double.NaN : Arrays.stream(gr).min().orElse(0) / 1000, gr == null ? Double.NaN : Arrays.stream(gr).max().orElse(0) / 1000,
-                        median(event[i]) / 1000, batches.get(i), err, csr.values().length, variant,
+                        Stats.median(event[i]) / 1000, batches.get(i), err, csr.values().length, variant,
                         Arrays.stream(gr == null ? event[i] : gr).map(v -> v / 1000).toArray()));
             }
         } finally {
             for (DeviceKernels.Prepared p : prepared) p.close();
         }
         return rows;
+    }
+
+    /**
+     * The timed rounds: every kernel's batch as a CUDA graph and host-issued between events, in an order rotated each
+     * round; a kernel whose graph capture fails keeps its event times, one that fails while timing is dropped.
+     */
+    private void timeRounds(List<DeviceKernels.Prepared> prepared, List<Integer> batches, double[][] graph, double[][] event, String[] graphProblem,
+                            String[] failure) {
+        int k = prepared.size();
+        for (int r = 0; r < rounds; r++)
+            for (int j = 0; j < k; j++) {
+                int i = (j + r) % k;  // rotate the order every round
+                if (failure[i] != null) continue;
+                DeviceKernels.Prepared p = prepared.get(i);
+                if (graphProblem[i] == null) {
+                    try {
+                        graph[i][r] = p.graphNanosPerRun(batches.get(i));
+                    } catch (RuntimeException e) {
+                        graphProblem[i] = e.getMessage();
+                    }
+                }
+                try {
+                    event[i][r] = p.hostIssuedNanosPerRun(batches.get(i));
+                } catch (RuntimeException e) {
+                    failure[i] = "error while timing: " + e.getMessage();
+                }
+            }
     }
 
     private static Row failed(int n, int g, double rate, String id, String fmt, boolean dense, String why, Csr csr) {
@@ -410,13 +422,6 @@ public final class GpuCheck {
             maxRef = Math.max(maxRef, Math.abs(ref[i]));
         }
         return maxErr / maxRef;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
     // ------------------------------------------------------------------ derived: speedups, break-even, ours vs cuSPARSE
@@ -539,11 +544,44 @@ public final class GpuCheck {
         Files.createDirectories(exp);
         Instant finished = Instant.now();
 
-        // speedup.csv: every row, with the fastest dense kernel of its point
-        StringBuilder sp = new StringBuilder("n,g,rate,kernel,format,dense,status,time_us,graph_us,graph_low_us,graph_high_us,event_us,batch,"
-                + "empty_launch_us,launch_bound,fastest_dense,fastest_dense_us,speedup,speedup_event,gflops,nnz,rel_error,clock,variant\n");
         StringBuilder metrics = new StringBuilder("name,kind,value,unit,modelled,samples\n");
         double empty = cal.problem == null ? cal.emptyGraphUs : Double.NaN;
+        writeSpeedup(exp, rows, empty, metrics);
+        writeBreakEven(exp, rows, metrics);
+        writeOursVsCusparse(exp, rows);
+        writeModel(exp, model, metrics);
+        Files.writeString(exp.resolve("metrics.csv"), metrics.toString());
+
+        writeCalibration(exp, started, dev, cal);
+        Map<String, Object> expJson = experimentJson(started, finished, dev, env, rows, empty);
+        Files.writeString(exp.resolve("experiment.json"), Json.write(expJson) + "\n");
+
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("failed_experiments", List.of());
+        manifest.put("command", "gpu-check (GPU bundle run.sh / dev.prunebench.kernels.cuda.GpuCheck)");
+        manifest.put("environment", env);
+        manifest.put("run_id", runId);
+        manifest.put("scale", "gpu");
+        manifest.put("seed", SEED);
+        manifest.put("started", started.toString());
+        manifest.put("finished", finished.toString());
+        manifest.put("experiments", List.of(EXPERIMENT));
+        manifest.put("experiment_details", Map.of(EXPERIMENT, expJson));
+        Files.writeString(run.resolve("manifest.json"), Json.write(manifest) + "\n");
+        try {
+            Path latest = outRoot.resolve("latest");
+            Files.deleteIfExists(latest);
+            Files.createSymbolicLink(latest, run.getFileName());
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // a file system without links: the run id is printed anyway
+        }
+        return run;
+    }
+
+    /** speedup.csv: every row, with the fastest dense kernel of its point; its timings and speedups go to {@code metrics}. */
+    private void writeSpeedup(Path exp, List<Row> rows, double empty, StringBuilder metrics) throws IOException {
+        StringBuilder sp = new StringBuilder("n,g,rate,kernel,format,dense,status,time_us,graph_us,graph_low_us,graph_high_us,event_us,batch,"
+                + "empty_launch_us,launch_bound,fastest_dense,fastest_dense_us,speedup,speedup_event,gflops,nnz,rel_error,clock,variant\n");
         for (Row r : rows) {
             Row fd = fastestDense(rows, r.n, r.g, r.rate);
             double t = timeUs(r);
@@ -566,7 +604,10 @@ public final class GpuCheck {
         }
         Files.writeString(exp.resolve("speedup.csv"), sp.toString());
 
-        // break_even.csv: per (n, g, sparse kernel)
+    }
+
+    /** break_even.csv: per (n, g, sparse kernel). */
+    private static void writeBreakEven(Path exp, List<Row> rows, StringBuilder metrics) throws IOException {
         StringBuilder be = new StringBuilder("n,g,kernel,break_even_rate,note\n");
         for (int n : NS)
             for (int g : GROUPS)
@@ -586,7 +627,10 @@ public final class GpuCheck {
                 }
         Files.writeString(exp.resolve("break_even.csv"), be.toString());
 
-        // ours_vs_cusparse.csv: our cuda-gcsr at g = 32 against the fastest cuSPARSE algorithm on the same matrix
+    }
+
+    /** ours_vs_cusparse.csv: our cuda-gcsr at g = 32 against the fastest cuSPARSE algorithm on the same matrix. */
+    private static void writeOursVsCusparse(Path exp, List<Row> rows) throws IOException {
         StringBuilder ov = new StringBuilder("n,rate,ours,ours_us,cusparse_best,cusparse_us,ours_speedup_over_cusparse\n");
         for (int n : NS)
             for (double rate : RATES) {
@@ -598,7 +642,10 @@ public final class GpuCheck {
             }
         Files.writeString(exp.resolve("ours_vs_cusparse.csv"), ov.toString());
 
-        // model.csv
+    }
+
+    /** model.csv: the warp memory-access model's rows; its estimated times go to {@code metrics}. */
+    private static void writeModel(Path exp, List<Map<String, Object>> model, StringBuilder metrics) throws IOException {
         StringBuilder mo = new StringBuilder();
         if (model.isEmpty()) mo.append("n,g,rate,kernel,preset,est_us,gld_efficiency_bp,dram_bytes,measured_kernel,measured_us,measured_over_model\n");
         else {
@@ -609,8 +656,9 @@ public final class GpuCheck {
                         num((Double) m.get("est_us")), "us", true, "")).append('\n');
         }
         Files.writeString(exp.resolve("model.csv"), mo.toString());
-        Files.writeString(exp.resolve("metrics.csv"), metrics.toString());
+    }
 
+    private static void writeCalibration(Path exp, Instant started, Device dev, Calibration cal) throws IOException {
         Map<String, Object> calib = new LinkedHashMap<>();
         calib.put("label", "measured");
         calib.put("device", dev.name);
@@ -622,6 +670,10 @@ public final class GpuCheck {
         calib.put("problem", cal.problem);
         Files.writeString(exp.resolve("calibration.json"), Json.write(calib) + "\n");
 
+    }
+
+    /** experiment.json's content: parameters, tables, notes and what was skipped. */
+    private Map<String, Object> experimentJson(Instant started, Instant finished, Device dev, Map<String, Object> env, List<Row> rows, double empty) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("environment", env);
         params.put("platform", "gpu");
@@ -652,30 +704,14 @@ public final class GpuCheck {
                 "A cuSPARSE algorithm that returns any status other than success in set-up is listed as unavailable with the status, not as a failure.",
                 "model.csv: the warp memory-access model at 90 %, N = 50, with the preset matched to this device (L2 size read from it; L2 bandwidth "
                         + "and launch overhead from calibration.json when it ran), beside the measured time of our kernel of the same design."));
-        expJson.put("skipped", rows.stream().filter(r -> !r.ok()).map(r -> Map.of("what", r.kernel + " g=" + r.g + " rate=" + fmt(r.rate) + " n=" + r.n,
-                "reason", r.status)).toList());
-        Files.writeString(exp.resolve("experiment.json"), Json.write(expJson) + "\n");
-
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("failed_experiments", List.of());
-        manifest.put("command", "gpu-check (GPU bundle run.sh / dev.prunebench.kernels.cuda.GpuCheck)");
-        manifest.put("environment", env);
-        manifest.put("run_id", runId);
-        manifest.put("scale", "gpu");
-        manifest.put("seed", SEED);
-        manifest.put("started", started.toString());
-        manifest.put("finished", finished.toString());
-        manifest.put("experiments", List.of(EXPERIMENT));
-        manifest.put("experiment_details", Map.of(EXPERIMENT, expJson));
-        Files.writeString(run.resolve("manifest.json"), Json.write(manifest) + "\n");
-        try {
-            Path latest = outRoot.resolve("latest");
-            Files.deleteIfExists(latest);
-            Files.createSymbolicLink(latest, run.getFileName());
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // a file system without links: the run id is printed anyway
-        }
-        return run;
+        // "what" before "reason" in every entry (Map.of would leave the order to the JVM, different run to run)
+        expJson.put("skipped", rows.stream().filter(r -> !r.ok()).map(r -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("what", r.kernel + " g=" + r.g + " rate=" + fmt(r.rate) + " n=" + r.n);
+            e.put("reason", r.status);
+            return e;
+        }).toList());
+        return expJson;
     }
 
     private void summary(List<Row> rows, Calibration cal) {

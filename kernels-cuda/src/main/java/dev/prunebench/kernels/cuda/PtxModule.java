@@ -3,6 +3,7 @@ package dev.prunebench.kernels.cuda;
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
+import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.kernels.cuda.model.KernelShapes;
 import dev.prunebench.kernels.cuda.model.WarpModel;
@@ -156,7 +157,7 @@ final class PtxModule {
         });
     }
 
-    static MatMul.Prepared nm(dev.prunebench.core.format.NmSparse w, float[] x, int n) {
+    static MatMul.Prepared nm(NmSparse w, float[] x, int n) {
         PtxModule mod = get();
         mod.bind();
         int m = w.rows();
@@ -164,7 +165,7 @@ final class PtxModule {
                 KernelShapes.NM_THREADS, "", p -> {
             Cuda.Buffer val = p.own(Cuda.Buffer.of(w.values())), meta = p.own(Cuda.Buffer.of(w.meta())), dx = p.own(Cuda.Buffer.of(x));
             return Pointer.to(DeviceKernels.ints(m), DeviceKernels.ints(n), DeviceKernels.ints(w.n()), DeviceKernels.ints(w.m()),
-                    DeviceKernels.ints(dev.prunebench.core.format.NmSparse.bits(w.m())), DeviceKernels.ints(w.windows()),
+                    DeviceKernels.ints(NmSparse.bits(w.m())), DeviceKernels.ints(w.windows()),
                     Pointer.to(new long[]{w.meta().length}), Pointer.to(val.ptr), Pointer.to(meta.ptr), Pointer.to(dx.ptr), Pointer.to(p.c.ptr));
         });
     }

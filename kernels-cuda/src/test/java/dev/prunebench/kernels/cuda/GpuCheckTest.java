@@ -82,6 +82,8 @@ class GpuCheckTest {
         assertThat(Files.readString(exp.resolve("ours_vs_cusparse.csv"))).contains("50,0.98,cuda-gcsr");
         assertThat(Files.readString(exp.resolve("calibration.json"))).contains("\"label\" : \"measured\"", "\"device\" : \"NVIDIA H100 80GB HBM3\"");
         assertThat(Files.readString(exp.resolve("experiment.json"))).contains("\"scale\" : \"gpu\"", "launch_bound", "\"tables\" : [ \"speedup\"");
+        // every skipped entry names what, then why, in that order whatever the JVM (the file compares byte for byte)
+        assertThat(Files.readString(exp.resolve("experiment.json"))).containsPattern("\"what\" : \"cusparse-csr-alg2 g=1 rate=0\\.80 n=50\",\\s+\"reason\" : ");
         // metrics.csv as the results module reads it: six fields, samples space-separated numbers
         for (String line : Files.readAllLines(exp.resolve("metrics.csv")).subList(1, Files.readAllLines(exp.resolve("metrics.csv")).size())) {
             assertThat(line).matches("\"[^\"]+\",(exact|timing|info),[-0-9.E]+,[a-z]+,(true|false),([-0-9.E]+( [-0-9.E]+)*)?");

@@ -11,6 +11,7 @@ import dev.prunebench.kernels.mcu.quant.Precision;
 import dev.prunebench.kernels.mcu.run.CycleModel;
 import dev.prunebench.kernels.mcu.run.Firmware;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -199,7 +200,7 @@ final class McuConvKernel {
                 case CSR -> "conv, direct";
                 case GCSR2 -> "conv, direct, g=2";
             };
-            if (!run.exact()) v += String.format(java.util.Locale.ROOT, ", instructions ±%.1f", run.resolution());
+            if (!run.exact()) v += String.format(Locale.ROOT, ", instructions ±%.1f", run.resolution());
             return v;
         }
 

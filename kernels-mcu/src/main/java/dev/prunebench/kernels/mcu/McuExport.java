@@ -8,6 +8,8 @@ import dev.prunebench.kernels.mcu.run.Firmware;
 import dev.prunebench.kernels.mcu.run.Toolchain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +109,7 @@ public final class McuExport {
     /** W's values in the order the kernel loads them: q15 as int16 little-endian bytes, q7 as int8. */
     public byte[] valueBytes() {
         if (layer.precision == Precision.Q7) return layer.q7Values();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * layer.wq.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(2 * layer.wq.length).order(ByteOrder.LITTLE_ENDIAN);
         for (short v : layer.wq) b.putShort(v);
         return b.array();
     }

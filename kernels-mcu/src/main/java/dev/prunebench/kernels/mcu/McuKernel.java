@@ -19,6 +19,7 @@ import dev.prunebench.kernels.mcu.quant.Q15;
 import dev.prunebench.kernels.mcu.run.CycleModel;
 import dev.prunebench.kernels.mcu.run.Firmware;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -191,7 +192,7 @@ public final class McuKernel implements MatMul, ConvKernel {
 
         @Override public String variant() {
             String v = layer.layout() == McuLayer.Layout.GCSR2 ? "g=2" : layer.layout() == McuLayer.Layout.GCSR4 ? "g=4" : "";
-            if (!run.exact()) v += (v.isEmpty() ? "" : ", ") + String.format(java.util.Locale.ROOT, "instructions ±%.1f", run.resolution());
+            if (!run.exact()) v += (v.isEmpty() ? "" : ", ") + String.format(Locale.ROOT, "instructions ±%.1f", run.resolution());
             return v;
         }
 

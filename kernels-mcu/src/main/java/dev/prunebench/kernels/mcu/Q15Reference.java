@@ -9,6 +9,8 @@ import dev.prunebench.kernels.mcu.quant.McuLayer;
 import dev.prunebench.kernels.mcu.quant.Precision;
 import dev.prunebench.kernels.mcu.quant.Q15;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The Cortex-M4 kernels' fixed-point arithmetic in Java: the same quantisation, layouts and integer arithmetic as
@@ -88,7 +90,7 @@ public final class Q15Reference implements MatMul {
 
     public Q15Reference() { this(Precision.Q15); }
 
-    public Q15Reference(Precision precision) { this.precision = java.util.Objects.requireNonNull(precision, "precision"); }
+    public Q15Reference(Precision precision) { this.precision = Objects.requireNonNull(precision, "precision"); }
 
     public Precision precision() { return precision; }
 
@@ -164,7 +166,7 @@ public final class Q15Reference implements MatMul {
 
             @Override public int[] integerReference() { return layer().reference(); }
 
-            @Override public String variant() { return layout == McuLayer.Layout.DENSE ? "" : layout.name().toLowerCase(java.util.Locale.ROOT); }
+            @Override public String variant() { return layout == McuLayer.Layout.DENSE ? "" : layout.name().toLowerCase(Locale.ROOT); }
 
             @Override public void close() {}
         };

@@ -1,5 +1,6 @@
 package dev.prunebench.models.data;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ public final class Idx {
         boolean gz = file.getFileName().toString().endsWith(".gz")
                 || (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b);
         if (!gz) return raw;
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
             in.transferTo(out);
             return out.toByteArray();

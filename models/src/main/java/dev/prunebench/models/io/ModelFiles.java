@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prunebench.core.format.Dense;
+import dev.prunebench.core.io.Npy;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Networks;
 import dev.prunebench.models.nn.Param;
-import dev.prunebench.core.io.Npy;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,9 +17,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -174,12 +177,12 @@ public final class ModelFiles {
             throw new IOException(mf + ": " + e.getMessage(), e);
         }
         Map<String, Param> byName = net.paramsByName();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (JsonNode p : root.path("params")) {
             String name = p.path("name").asText();
             Param param = byName.get(name);
             if (param == null) throw new IOException(mf + ": parameter '" + name + "' does not exist in " + id + " " + net.shape());
-            dev.prunebench.core.format.Dense a = Npy.readFloats(dir.resolve(p.path("file").asText()));
+            Dense a = Npy.readFloats(dir.resolve(p.path("file").asText()));
             if (a.rows() != param.rows() || a.cols() != param.cols())
                 throw new IOException(dir.resolve(p.path("file").asText()) + ": shape " + a.rows() + "×" + a.cols()
                         + ", expected float32 " + param.rows() + "×" + param.cols() + " for " + name);

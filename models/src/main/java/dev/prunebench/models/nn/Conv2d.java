@@ -1,6 +1,7 @@
 package dev.prunebench.models.nn;
 
 import dev.prunebench.kernels.cpu.Blas;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
@@ -44,10 +45,7 @@ public final class Conv2d implements Layer {
 
     /** He-normal weights (std √(2/(inC·k·k))), zero biases. */
     public Conv2d init(RandomGenerator rng) {
-        double std = Math.sqrt(2.0 / (inC * k * k));
-        float[] v = w.values();
-        for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
-        w.enforceMask();
+        w.heNormal(rng, inC * k * k);
         return this;
     }
 
@@ -74,16 +72,7 @@ public final class Conv2d implements Layer {
         y = Layer.ensure(y, batch * out);
         final float[] cs = cols;
         // cols row (c, ky, kx), column (n, oy, ox) = x[n][c][oy + ky][ox + kx]: each write is a contiguous run of outW
-        IntStream.range(0, batch).parallel().forEach(n -> {
-            int xo = n * in;
-            for (int c = 0; c < inC; c++)
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++) {
-                        int row = ((c * k + ky) * k + kx) * BP + n * P;
-                        for (int oy = 0; oy < outH; oy++)
-                            System.arraycopy(x, xo + (c * inH + oy + ky) * inW + kx, cs, row + oy * outW, outW);
-                    }
-        });
+        IntStream.range(0, batch).parallel().forEach(n -> Im2col.image(x, n * in, inH * inW, inC, inH, inW, k, 0, cs, n * P, BP));
         Blas.sgemm(false, false, outC, BP, K, 1f, w.value, K, cs, BP, 0f, ycnp, BP);
         final float[] yc = ycnp, ys = y, bias = b.value;
         IntStream.range(0, batch).parallel().forEach(n -> {
@@ -117,7 +106,7 @@ public final class Conv2d implements Layer {
         final float[] dcs = dcols, dxs = dx;
         IntStream.range(0, batch).parallel().forEach(n -> {
             int xo = n * in;
-            java.util.Arrays.fill(dxs, xo, xo + in, 0f);
+            Arrays.fill(dxs, xo, xo + in, 0f);
             for (int c = 0; c < inC; c++)
                 for (int ky = 0; ky < k; ky++)
                     for (int kx = 0; kx < k; kx++) {

@@ -1,6 +1,7 @@
 package dev.prunebench.models.nn;
 
 import dev.prunebench.kernels.cpu.Blas;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -26,10 +27,7 @@ public final class Linear implements Layer {
 
     /** He-normal weights (std √(2/in)), zero biases. */
     public Linear init(RandomGenerator rng) {
-        double std = Math.sqrt(2.0 / in);
-        float[] v = w.values();
-        for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
-        w.enforceMask();
+        w.heNormal(rng, in);
         return this;
     }
 
@@ -54,7 +52,7 @@ public final class Linear implements Layer {
     @Override public float[] backward(float[] dy, int batch, boolean needInputGrad) {
         Blas.sgemm(true, false, out, in, batch, 1f, dy, out, x, in, 0f, w.grad, in);
         float[] db = b.grad;
-        java.util.Arrays.fill(db, 0f);
+        Arrays.fill(db, 0f);
         for (int r = 0; r < batch; r++) {
             int o = r * out;
             for (int j = 0; j < out; j++) db[j] += dy[o + j];

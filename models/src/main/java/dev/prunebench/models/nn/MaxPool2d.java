@@ -1,5 +1,6 @@
 package dev.prunebench.models.nn;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /** Non-overlapping max pooling ({@code size × size}, stride {@code size}); ties go to the first maximum. */
@@ -68,7 +69,7 @@ public final class MaxPool2d implements Layer {
         if (!needInputGrad) return null;
         int in = inSize(), out = outSize();
         dx = Layer.ensure(dx, batch * in);
-        java.util.Arrays.fill(dx, 0f);
+        Arrays.fill(dx, 0f);
         // windows do not overlap, so each input receives at most one gradient: a plain store is enough
         for (int o = 0; o < batch * out; o++) dx[argmax[o]] = dy[o];
         return dx;

@@ -1,6 +1,7 @@
 package dev.prunebench.models.nn;
 
 import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /**
  * A trainable tensor with its gradient, its momentum buffer and an optional keep-mask.
@@ -81,6 +82,13 @@ public final class Param {
         int z = 0;
         for (float f : value) if (f == 0f) z++;
         return z;
+    }
+
+    /** He-normal values, std √(2 / fanIn) from {@code rng}'s Gaussians in order, then the mask enforced. */
+    void heNormal(RandomGenerator rng, int fanIn) {
+        double std = Math.sqrt(2.0 / fanIn);
+        for (int i = 0; i < value.length; i++) value[i] = (float) (rng.nextGaussian() * std);
+        enforceMask();
     }
 
     void enforceMask() {

@@ -1,6 +1,7 @@
 package dev.prunebench.models.train;
 
 import dev.prunebench.kernels.cpu.Blas;
+import dev.prunebench.models.Progress;
 import dev.prunebench.models.data.Dataset;
 import dev.prunebench.models.nn.Network;
 import dev.prunebench.models.nn.Sgd;
@@ -9,9 +10,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Trains a {@link Network} with {@link Sgd}. Masks set on its parameters hold throughout (masked weights stay exactly 0).
@@ -70,21 +68,11 @@ public final class Trainer {
         float[] dlogits = new float[bs * classes];
         List<Epoch> epochs = new ArrayList<>();
         long t0 = System.nanoTime();
-        ProgressBar bar = interactive && totalSteps > 0
-                ? new ProgressBarBuilder().setTaskName(label).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(500).showSpeed().build()
-                : null;
-        try {
+        try (Progress bar = Progress.start(label, totalSteps, System.err, interactive && totalSteps > 0)) {
             long step = 0;
             for (int e = 0; e < config.epochs(); e++) {
                 long te = System.nanoTime();
-                for (int i = 0; i < n; i++) order[i] = i;
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
+                shuffle(order, rng);
                 double lossSum = 0;
                 int correct = 0;
                 double lr = 0;
@@ -104,32 +92,46 @@ public final class Trainer {
                     }
                     float[] logits = net.forward(xb, b, true);
                     lossSum += SoftmaxCrossEntropy.lossAndGrad(logits, b, classes, yb, 0, dlogits) * b;
-                    for (int r = 0; r < b; r++) {
-                        int arg = 0;
-                        for (int j = 1; j < classes; j++) if (logits[r * classes + j] > logits[r * classes + arg]) arg = j;
-                        if (arg == yb[r]) correct++;
-                    }
+                    correct += correct(logits, b, classes, yb);
                     net.backward(dlogits, b);
                     lr = config.lr() * config.schedule().factor((double) step / totalSteps);
                     sgd.step(net.params(), lr);
                     step++;
-                    if (bar != null) {
-                        bar.step();
-                        if ((step & 63) == 0) bar.setExtraMessage(String.format(" epoch %d/%d loss %.4f acc %.2f%%", e + 1, config.epochs(), lossSum / (s + b), 100.0 * correct / (s + b)));
-                    }
+                    bar.step();
+                    if ((step & 63) == 0) bar.message(String.format(" epoch %d/%d loss %.4f acc %.2f%%", e + 1, config.epochs(), lossSum / (s + b), 100.0 * correct / (s + b)));
                 }
                 double secs = (System.nanoTime() - te) / 1e9;
                 double evalAcc = eval == null ? Double.NaN : net.accuracy(eval, 256);
                 Epoch ep = new Epoch(e + 1, lossSum / n, (double) correct / n, evalAcc, secs, lr);
                 epochs.add(ep);
-                if (bar != null) bar.setExtraMessage(String.format(" epoch %d/%d loss %.4f acc %.2f%% eval %.2f%%", e + 1, config.epochs(), ep.loss(), 100 * ep.trainAccuracy(), 100 * evalAcc));
+                if (bar.drawn()) bar.message(String.format(" epoch %d/%d loss %.4f acc %.2f%% eval %.2f%%", e + 1, config.epochs(), ep.loss(), 100 * ep.trainAccuracy(), 100 * evalAcc));
                 else if (log != null)
                     log.printf("  %s epoch %d/%d: loss %.4f, train %.2f %%, eval %s, %.1f s%n", label, e + 1, config.epochs(), ep.loss(),
                             100 * ep.trainAccuracy(), Double.isNaN(evalAcc) ? "-" : String.format("%.2f %%", 100 * evalAcc), secs);
             }
-        } finally {
-            if (bar != null) bar.close();
         }
         return new Result(epochs, (System.nanoTime() - t0) / 1e9, n);
+    }
+
+    /** A Fisher–Yates shuffle of 0 … n−1 into {@code order}, drawn from {@code rng}. */
+    private static void shuffle(int[] order, SplittableRandom rng) {
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** How many of the batch's {@code b} rows of logits have their largest value (the first, on ties) at the label. */
+    private static int correct(float[] logits, int b, int classes, int[] labels) {
+        int correct = 0;
+        for (int r = 0; r < b; r++) {
+            int arg = 0;
+            for (int j = 1; j < classes; j++) if (logits[r * classes + j] > logits[r * classes + arg]) arg = j;
+            if (arg == labels[r]) correct++;
+        }
+        return correct;
     }
 }

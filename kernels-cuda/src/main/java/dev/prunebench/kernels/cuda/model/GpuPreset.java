@@ -2,6 +2,7 @@ package dev.prunebench.kernels.cuda.model;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The parameters of the roofline time estimate for one GPU. Peak FP32, DRAM bandwidth and L2 size are the vendor's
@@ -69,12 +70,12 @@ public record GpuPreset(String id, String name, double fp32Gflops, double dramGB
      * The preset for a device name as the CUDA runtime reports it (e.g. "NVIDIA H200", "Tesla V100-SXM2-16GB",
      * "NVIDIA GeForce GTX 950M"), to put a measured time beside its roofline bound; empty when none matches.
      */
-    public static java.util.Optional<GpuPreset> matching(String deviceName) {
-        if (deviceName == null) return java.util.Optional.empty();
+    public static Optional<GpuPreset> matching(String deviceName) {
+        if (deviceName == null) return Optional.empty();
         String d = deviceName.toLowerCase(Locale.ROOT).replace(" ", "");
         for (String[] p : new String[][]{{"gtx950m", "gtx950m"}, {"v100", "v100"}, {"a100", "a100"}, {"h100", "h100"}, {"h200", "h200"}})
-            if (d.contains(p[0])) return java.util.Optional.of(named(p[1]));
-        return java.util.Optional.empty();
+            if (d.contains(p[0])) return Optional.of(named(p[1]));
+        return Optional.empty();
     }
 
     /**
@@ -82,7 +83,7 @@ public record GpuPreset(String id, String name, double fp32Gflops, double dramGB
      * device reports (when it reports one) instead of the datasheet's; {@code sms} is recorded in the notes (the model
      * does not use the SM count yet). Empty when no preset matches the name.
      */
-    public static java.util.Optional<GpuPreset> forDevice(String deviceName, int sms, long l2Bytes) {
+    public static Optional<GpuPreset> forDevice(String deviceName, int sms, long l2Bytes) {
         return matching(deviceName).map(p -> new GpuPreset(p.id, p.name + " as read: " + deviceName, p.fp32Gflops, p.dramGBs,
                 l2Bytes > 0 ? l2Bytes : p.l2Bytes, p.l2GBs, p.launchNs, p.notes + "; device: " + sms + " SMs, L2 " + (l2Bytes > 0 ? l2Bytes
                 + " bytes (read from the device)" : "from the datasheet")));

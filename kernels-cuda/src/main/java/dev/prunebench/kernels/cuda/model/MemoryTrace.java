@@ -1,6 +1,7 @@
 package dev.prunebench.kernels.cuda.model;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Global-memory loads of one kernel launch at warp granularity, as the hardware counters see them.
@@ -26,7 +27,7 @@ public final class MemoryTrace {
     public enum Space {
         ROW_ORDER, ROW_PTR, INDEX, VALUE, X;
 
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String label() { return name().toLowerCase(Locale.ROOT); }
     }
 
     private final SectorCache l2;

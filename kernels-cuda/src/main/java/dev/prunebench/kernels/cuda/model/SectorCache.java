@@ -1,5 +1,7 @@
 package dev.prunebench.kernels.cuda.model;
 
+import java.util.Arrays;
+
 /**
  * The L2 of the warp model: a set-associative cache of 32-byte sectors with least-recently-used replacement.
  *
@@ -23,7 +25,7 @@ public final class SectorCache {
         this.sets = (int) Math.max(0, sectors / WAYS);
         this.tags = new long[sets * WAYS];
         this.stamps = new long[sets * WAYS];
-        java.util.Arrays.fill(tags, -1L);
+        Arrays.fill(tags, -1L);
     }
 
     /** Accesses one sector (its number: byte address / 32); true on a hit. */

@@ -5,6 +5,7 @@ import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.NmSparse;
 import dev.prunebench.kernels.cuda.model.MemoryTrace.Space;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -108,7 +109,7 @@ public final class WarpModel {
         int rows = ptr.length - 1;
         long[] keys = new long[rows];
         for (int r = 0; r < rows; r++) keys[r] = ((long) (Integer.MAX_VALUE - (ptr[r + 1] - ptr[r])) << 32) | r;
-        java.util.Arrays.sort(keys);
+        Arrays.sort(keys);
         int[] order = new int[rows];
         for (int i = 0; i < rows; i++) order[i] = (int) keys[i];
         return order;

@@ -1,7 +1,9 @@
 package dev.prunebench.kernels.mcu.gen;
 
+import dev.prunebench.core.kernel.ConvShape;
 import dev.prunebench.kernels.mcu.quant.McuConv;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Emits the C source ({@code layer.c}) of one convolution layer ({@link McuConv}): W's values, offsets and pointers as
@@ -71,14 +73,14 @@ public final class ConvGenerator {
 
 
     /** Why gcsr:2's pair image cannot be built with immediate offsets (d = W − k + 1 values), or null. */
-    public static String refusesPairs(dev.prunebench.core.kernel.ConvShape s) {
+    public static String refusesPairs(ConvShape s) {
         long off = 2L * (s.inW() - s.kernel());
         return off > MAX_IMM ? "the gcsr:2 conv's pair image reads x[i + W − k + 1] by an LDRH immediate offset (at most " + MAX_IMM
                 + " bytes); " + s + " needs " + off : null;
     }
 
     /** Why the dense patch copy cannot address the shape with immediate offsets, or null. */
-    public static String refusesDense(dev.prunebench.core.kernel.ConvShape s) {
+    public static String refusesDense(ConvShape s) {
         long src = 2L * ((long) (s.kernel() - 1) * s.inW() + s.kernel() - 1), dst = 2L * s.kernel() * s.kernel();
         if (src > MAX_IMM || dst > MAX_IMM)
             return "the dense conv's patch copy addresses a kernel window by LDR/STR immediate offsets (at most " + MAX_IMM
@@ -243,7 +245,7 @@ public final class ConvGenerator {
     private static void direct(StringBuilder s, McuConv l, String one) {
         s.append("typedef ").append(CGenerator.ctype(l.offsetWidth())).append(" idx_t;\n");
         s.append("typedef ").append(CGenerator.ctype(l.pointerWidth())).append(" ptr_t;\n\n");
-        java.util.TreeSet<Integer> classes = new java.util.TreeSet<>();
+        TreeSet<Integer> classes = new TreeSet<>();
         for (int r = 0; r < l.shape.outChannels(); r++) classes.add(rowClass(l.ptr[r + 1] - l.ptr[r]));
         for (int cls : classes) pixelLoop(s, l, cls, one);
         boolean pairs = l.layout == McuConv.Layout.GCSR2;

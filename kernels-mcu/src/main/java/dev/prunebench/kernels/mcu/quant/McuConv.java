@@ -5,6 +5,7 @@ import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.SparseFormat;
 import dev.prunebench.core.kernel.ConvShape;
+import java.util.Arrays;
 
 /**
  * One convolution layer (input C × H × W CHW, C' output channels, k × k, stride 1, no padding; {@link ConvShape})
@@ -128,45 +129,18 @@ public final class McuConv {
                 if (!(w instanceof GroupedCsr gc) || gc.g() != 2)
                     throw new IllegalArgumentException("conv layout GCSR2 needs a GroupedCsr with g = 2, got " + w.spec());
                 expW = Q15.exponent(Q15.maxAbs(gc.values()));
-                short[] all = Q15.quantise(gc.values(), expW);
-                int[] gi = gc.groupIndex(), gp = gc.groupPtr();
-                int entries = 0;
-                kept = 0;
-                for (int p = 0; p < gi.length; p++) {
-                    int j = 2 * gi[p];
-                    entries += adjacent(s, j) || crossesRow(s, j) || j + 1 >= k ? 1 : 2;
-                    kept += j + 1 < k ? 2 : 1;
-                }
-                wq = new short[2 * entries];
-                off = new int[entries];
-                ptr = new int[m + 1];
-                int a = 0;
-                for (int r = 0; r < m; r++) {
-                    for (int p = gp[r]; p < gp[r + 1]; p++) {
-                        int j = 2 * gi[p];
-                        wq[2 * a] = all[2 * p];
-                        off[a] = offset(s, j);
-                        if (adjacent(s, j)) {
-                            wq[2 * a + 1] = all[2 * p + 1];
-                        } else if (crossesRow(s, j)) { // word o of S = (x[o], x[o + d])
-                            wq[2 * a + 1] = all[2 * p + 1];
-                            off[a] += s.inputSize();
-                        } else if (j + 1 < k) { // split: the second half is an entry of its own, (w, 0)
-                            a++;
-                            wq[2 * a] = all[2 * p + 1];
-                            off[a] = offset(s, j + 1);
-                        }
-                        a++;
-                    }
-                    ptr[r + 1] = a;
-                }
+                GroupedLayout l = gcsr2(gc, s, Q15.quantise(gc.values(), expW));
+                wq = l.wq();
+                off = l.off();
+                ptr = l.ptr();
+                kept = l.kept();
             }
             default -> throw new AssertionError(layout);
         }
         int expX = Q15.exponent(Q15.maxAbs(input));
         for (;; expX--) {
             short[] xq = Q15.quantise(input, expX);
-            if (layout == Layout.GCSR2) xq = java.util.Arrays.copyOf(xq, xq.length + 2);
+            if (layout == Layout.GCSR2) xq = Arrays.copyOf(xq, xq.length + 2);
             long[] acc = accumulate(layout, s, kp, wq, off, ptr, xq);
             boolean fits = true;
             for (long v : acc) if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) { fits = false; break; }
@@ -178,6 +152,48 @@ public final class McuConv {
             for (int i = 0; i < y.length; i++) y[i] = Q15.requantise(ai[i], shift);
             return new McuConv(layout, s, expW, expX, shift, kp, wq, off, ptr, kept, xq, ai, y);
         }
+    }
+
+    /** A grouped (g = 2) W laid out for the kernel: its entries' q15 pairs, input offsets, row pointers, and the weights it keeps. */
+    private record GroupedLayout(short[] wq, int[] off, int[] ptr, long kept) {}
+
+    /**
+     * Lays out a grouped CSR W with g = 2 ({@code all}: its values quantised): a pair of adjacent pixels is one entry, a
+     * pair across a kernel row reads the pair image (offset + inputSize), any other pair splits into two entries (w, 0).
+     */
+    private static GroupedLayout gcsr2(GroupedCsr gc, ConvShape s, short[] all) {
+        int m = s.outChannels(), k = s.patch();
+        int[] gi = gc.groupIndex(), gp = gc.groupPtr();
+        int entries = 0;
+        long kept = 0;
+        for (int p = 0; p < gi.length; p++) {
+            int j = 2 * gi[p];
+            entries += adjacent(s, j) || crossesRow(s, j) || j + 1 >= k ? 1 : 2;
+            kept += j + 1 < k ? 2 : 1;
+        }
+        short[] wq = new short[2 * entries];
+        int[] off = new int[entries], ptr = new int[m + 1];
+        int a = 0;
+        for (int r = 0; r < m; r++) {
+            for (int p = gp[r]; p < gp[r + 1]; p++) {
+                int j = 2 * gi[p];
+                wq[2 * a] = all[2 * p];
+                off[a] = offset(s, j);
+                if (adjacent(s, j)) {
+                    wq[2 * a + 1] = all[2 * p + 1];
+                } else if (crossesRow(s, j)) { // word o of S = (x[o], x[o + d])
+                    wq[2 * a + 1] = all[2 * p + 1];
+                    off[a] += s.inputSize();
+                } else if (j + 1 < k) { // split: the second half is an entry of its own, (w, 0)
+                    a++;
+                    wq[2 * a] = all[2 * p + 1];
+                    off[a] = offset(s, j + 1);
+                }
+                a++;
+            }
+            ptr[r + 1] = a;
+        }
+        return new GroupedLayout(wq, off, ptr, kept);
     }
 
     /** The direct convolution in 64 bits, entry by entry as the kernel reads them (the caller checks the int32 range). */

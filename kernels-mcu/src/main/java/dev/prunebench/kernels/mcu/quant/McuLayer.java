@@ -4,6 +4,8 @@ import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.GroupedCsr;
 import dev.prunebench.core.format.SparseFormat;
+import java.io.ByteArrayOutputStream;
+import java.util.Objects;
 
 /**
  * One FC layer {@code C = W · X} quantised to q15 and laid out the way its Cortex-M4 kernel reads it.
@@ -101,7 +103,7 @@ public final class McuLayer {
      * keeps a factor 2 of headroom over what it saw).
      */
     public static McuLayer of(Precision p, Layout layout, SparseFormat w, float[] x, int n, Scales fixed) {
-        java.util.Objects.requireNonNull(p, "precision");
+        Objects.requireNonNull(p, "precision");
         int m = w.rows(), k = w.cols();
         int pad = p == Precision.Q7 ? 3 : 1;
         short[] wq;
@@ -237,11 +239,6 @@ public final class McuLayer {
         return f;
     }
 
-    /** Multiply-accumulates the kernel executes per column of X: stored W values (dense: M × K, padding excluded). */
-    public long macsPerColumn() {
-        return layout == Layout.DENSE ? (long) rows * cols : wq.length;
-    }
-
     /** Stored W slots the kernel multiplies, over all N columns (dense: M × KP, padding included). */
     public long executedMacs() {
         return (long) (layout == Layout.DENSE ? rows * kp : wq.length) * n;
@@ -294,7 +291,7 @@ public final class McuLayer {
                 return b;
             }
             case GCSR2 -> {
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
                 for (int r = 0; r < rows; r++)
                     for (int gi = ptr[r]; gi < ptr[r + 1]; gi += 2) {
                         boolean two = gi + 1 < ptr[r + 1];

@@ -1,5 +1,7 @@
 package dev.prunebench.kernels.mcu.quant;
 
+import java.util.Locale;
+
 /**
  * The fixed-point precisions of the Cortex-M4 kernels: q15 (16-bit weights and activations) and q7 (8-bit), both in
  * the scheme {@link Q15} describes — one power-of-two scale per tensor, round half up, saturation, a 32-bit
@@ -28,7 +30,7 @@ public enum Precision {
     public int bytes() { return bits / 8; }
 
     /** Lower-case name as the kernel ids spell it ({@code q15}, {@code q7}). */
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String label() { return name().toLowerCase(Locale.ROOT); }
 
     /**
      * The largest exponent e in [{@value dev.prunebench.kernels.mcu.quant.Q15#MIN_EXP}, {@value dev.prunebench.kernels.mcu.quant.Q15#MAX_EXP}] with {@code round(maxAbs · 2^e) ≤ max};

@@ -45,9 +45,6 @@ public final class Q15 {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, s));
     }
 
-    /** ARM SSAT #16. */
-    public static int ssat16(int v) { return Math.max(-32768, Math.min(32767, v)); }
-
     /** The requantisation: {@code SSAT(QADD(acc, 2^(s−1)) ASR s, 16)}, or {@code SSAT(acc, 16)} when s = 0. */
     public static int requantise(int acc, int shift) { return Precision.Q15.requantise(acc, shift); }
 

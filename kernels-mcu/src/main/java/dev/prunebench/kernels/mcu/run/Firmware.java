@@ -1,21 +1,28 @@
 package dev.prunebench.kernels.mcu.run;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -121,7 +128,7 @@ public final class Firmware {
                 if (!complete(dir, key)) build(tc, files, dir, key);
                 try {
                     return parse(Files.readString(dir.resolve("run.txt")), outputs, dir, readSizes(dir.resolve("sizes.txt")));
-                } catch (java.nio.file.NoSuchFileException e) {
+                } catch (NoSuchFileException e) {
                     // the entry went between the look and the read (the cache was cleaned, or another process
                     // sidelined it in a lost race, see publish): build or find it again
                     if (attempt == 3) throw e;
@@ -164,23 +171,23 @@ public final class Firmware {
         }
         String name = user == null || user.isBlank() ? "unknown" : user.replaceAll("[^A-Za-z0-9._-]", "_");
         Path own = Path.of(tmpdir, "prunebench-mcu-cache-" + name);
-        if (!Files.isDirectory(own, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 if (own.getFileSystem().supportedFileAttributeViews().contains("posix"))
-                    Files.createDirectory(own, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectory(own, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
                 else Files.createDirectory(own);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 // made meanwhile by another process, or it is not a folder: checked below
             }
         }
-        if (!Files.isDirectory(own, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        if (!Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS))
             throw new IOException(own + " is not a folder; set -D" + CACHE_PROPERTY + "=DIR to a folder of your own");
         // the name alone proves nothing in a folder every user can write to: compare with a file made just now
         Path probe = Files.createTempFile(own, ".owner", "");
         try {
             var mine = Files.getOwner(probe);
-            if (!Files.getOwner(own, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(mine))
+            if (!Files.getOwner(own, LinkOption.NOFOLLOW_LINKS).equals(mine))
                 throw new IOException(own + " belongs to another user; set -D" + CACHE_PROPERTY + "=DIR to a folder of your own");
         } finally {
             Files.deleteIfExists(probe);
@@ -250,17 +257,17 @@ public final class Firmware {
                     return;
                 }
                 if (attempt == 5) throw e;
-                if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) sideline(dir, key);
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) sideline(dir, key);
             }
         }
     }
 
     /** Moves an entry without a marker out of the way; puts it back if it turns out complete (finished meanwhile). */
     private static void sideline(Path dir, String key) throws IOException {
-        Path aside = dir.resolveSibling(dir.getFileName() + ".stale-" + java.util.UUID.randomUUID());
+        Path aside = dir.resolveSibling(dir.getFileName() + ".stale-" + UUID.randomUUID());
         try {
             Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return; // another process moved it already
         }
         if (complete(aside, key)) {
@@ -278,7 +285,7 @@ public final class Firmware {
     /** Runs a command in dir, stdout and stderr together; kills it after the timeout. */
     public static String exec(List<String> cmd, Path dir, long timeoutS) throws IOException {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         StringBuilder sb = new StringBuilder();
         Thread reader = new Thread(() -> {
             try (InputStream in = p.getInputStream()) {
@@ -366,7 +373,7 @@ public final class Firmware {
 
     private static void deleteTree(Path root) throws IOException {
         try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
