@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
         "its dense layer, through the suite's kernels and measurement harness (each kernel verified first). Also the model's dense",
         "end-to-end time in ONNX Runtime (the baseline, named) and the rest of the network: ONNX Runtime's end-to-end minus its weight",
         "layers' own times from its per-node profile. Writes OUT/timings.txt (SPDY's timing-file format, base = the layers' dense",
-        "times + the rest) and OUT/latency.csv; 'model spdy' reads them."})
+        "times + the rest; CPU rows only) and OUT/latency.csv (every platform's rows, column platform); 'model spdy' reads them.",
+        "--platforms mcu adds each layer's generated Cortex-M4 kernels under QEMU: executed instructions of one call, sparse beside dense",
+        "(mcu-emulated, exact counts); a layer over the board's 4 MB flash or RAM is named with its bytes. --platforms gpu adds a CUDA",
+        "device's times where one is usable, else the warp memory-access model's (gpu-modelled). Conv layers: their im2col product."})
 final class ModelBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -202,7 +205,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             } else {
                 String why = reg.entry("cuda").map(e -> "no CUDA device (" + e.status() + ")").orElse("no CUDA backend");
                 ModelBenchPlatforms.Result r = ModelBenchPlatforms.count(layers, reg, "gpu", "gpu", batch, formats, lv, progress);
-                r.notes().add(0, "gpu-modelled: " + why + ": the warp memory-access model's time (GTX 950M preset), not a GPU run");
+                String model = reg.entry("cuda-model").map(e -> e.backend().description()).orElse("no warp model");
+                r.notes().add(0, "gpu-modelled: " + why + ": times from the " + model + ", not a GPU run");
                 out.add(r);
             }
         }
@@ -210,12 +214,12 @@ final class ModelBenchCommand implements Callable<Integer> {
     }
 
     /** The summary's lines for the other platforms: what each row is, how many, and what was not measured and why. */
-    static String platformsSummary(List<ModelBenchPlatforms.Result> others) {
+    private String platformsSummary(List<ModelBenchPlatforms.Result> others) {
         StringBuilder s = new StringBuilder();
         for (ModelBenchPlatforms.Result r : others) {
             int n = r.rows().size() + r.measured().size();
             String what = switch (r.platform()) {
-                case "mcu-emulated" -> "EMULATED: generated Cortex-M4 kernels under QEMU (mps2-an386: 4 MB flash, 4 MB RAM), executed instructions of one call, exact counts";
+                case "mcu-emulated" -> "EMULATED: generated " + mcuPrecision + " Cortex-M4 kernels under QEMU (mps2-an386: 4 MB flash, 4 MB RAM), executed instructions of one call, exact counts";
                 case "gpu-modelled" -> "MODELLED: the warp memory-access model's time, not a GPU run";
                 default -> "measured on the CUDA device, interleaved with its dense kernel";
             };

@@ -56,6 +56,11 @@ class ModelBenchPlatformsTest {
         });
         assertThat(gpu).extracting(m -> m.get("layer") + " " + m.get("format")).contains("big dense", "big csr", "small dense", "small csr");
         assertThat(summary).contains("gpu-modelled: MODELLED");
+        // the folder's page: the CPU's plots (one per layer) and the other platforms' rows in their own labelled table
+        ModelCommandTest.Result rep = ModelCommandTest.run("report", out.toString());
+        assertThat(rep.code()).as(rep.err()).isZero();
+        assertThat(rep.out()).contains("2 plots");
+        assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"model-platforms\"").contains("<td>gpu-modelled</td><td>small</td><td>csr</td>");
 
         KernelRegistry reg = Backends.registry();
         var qemu = reg.entry("mcu-qemu").orElseThrow();
