@@ -165,9 +165,10 @@ final class ModelBenchCommand implements Callable<Integer> {
             for (OnnxLatency.Row r : pr.measured()) csv.append(cpuLine(r, pr.platform()));
             for (ModelBenchPlatforms.Row r : pr.rows()) {
                 boolean counted = r.unit().equals("instructions");
-                String secs = counted ? "," : String.format(Locale.ROOT, "%.6g,", r.cost() * 1e-6), denseSecs = counted ? "," : String.format(Locale.ROOT, "%.6g,", r.denseCost() * 1e-6);
-                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%s%.4f,%.4f,%.4f,%s%s,%s,%s,%s,%s,%s%n", Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(),
-                        r.level(), secs, r.speedup(), r.speedup(), r.speedup(), denseSecs, r.kernel(), r.platform(), counted ? RecommendCommand.num(r.cost()) : "",
+                String secs = counted ? "," : String.format(Locale.ROOT, "%.6g,", r.cost() * 1e-6), denseSecs = counted || Double.isNaN(r.denseCost()) ? "," : String.format(Locale.ROOT, "%.6g,", r.denseCost() * 1e-6);
+                String sp = Double.isNaN(r.speedup()) ? "" : String.format(Locale.ROOT, "%.4f", r.speedup());
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%s%s,%s,%s,%s%s,%s,%s,%s,%s,%s%n", Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(),
+                        r.level(), secs, sp, sp, sp, denseSecs, r.kernel(), r.platform(), counted ? RecommendCommand.num(r.cost()) : "",
                         counted ? RecommendCommand.num(r.denseCost()) : "", counted ? "instructions" : "", Csv.field(r.note())));
             }
         }
@@ -189,7 +190,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             err.flush();
         };
         if (pls.contains("mcu")) {
-            double[] ml = ModelBenchPlatforms.mcuLevels(lv, false);
+            double[] ml = ModelBenchPlatforms.mcuLevels(lv);
             ModelBenchPlatforms.Result r = ModelBenchPlatforms.count(layers, reg, "mcu", mcuPrecision, batch, mcuFormats, ml, progress);
             if (ml.length < lv.length) r.notes().add(0, "mcu-emulated: a representative subset of the levels: " + Arrays.toString(ml) + " of " + lv.length);
             out.add(r);
@@ -235,8 +236,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             String unit = pr.rows().isEmpty() || pr.rows().get(0).unit().equals("instructions") ? (pr.rows().isEmpty() ? "us" : "instructions") : "modelled us";
             o.printf(Locale.ROOT, "%n%s%n%-20s %-8s %6s %14s %14s %10s%n", pr.platform(), "layer", "format", "level", unit, "dense", "speedup");
             for (ModelBenchPlatforms.Row r : pr.rows())
-                o.printf(Locale.ROOT, "%-20s %-8s %6.3f %14s %14s %10.3f%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), RecommendCommand.num(r.cost()),
-                        RecommendCommand.num(r.denseCost()), r.speedup());
+                o.printf(Locale.ROOT, "%-20s %-8s %6.3f %14s %14s %10s%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), RecommendCommand.num(r.cost()),
+                        RecommendCommand.num(r.denseCost()), Double.isNaN(r.speedup()) ? "-" : String.format(Locale.ROOT, "%.3f", r.speedup()));
             for (OnnxLatency.Row r : pr.measured())
                 o.printf(Locale.ROOT, "%-20s %-8s %6.3f %14.2f %14.2f %10.3f%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), r.seconds() * 1e6,
                         r.denseSeconds() * 1e6, r.speedup());

@@ -34,9 +34,9 @@ final class ModelBenchPlatforms {
     /** The rows, and what was not measured and why (skipped platform, layers that do not fit, formats no kernel takes, subset). */
     record Result(String platform, String provenance, List<Row> rows, List<OnnxLatency.Row> measured, List<String> notes) {}
 
-    /** The levels the MCU runs at {@code --levels quick}: all of them (three); at longer lists every fourth, the last kept. */
-    static double[] mcuLevels(double[] levels, boolean all) {
-        if (all || levels.length <= 3) return levels;
+    /** The levels the MCU counts: up to three all of them (--levels quick); a longer list every fourth, the last kept. */
+    static double[] mcuLevels(double[] levels) {
+        if (levels.length <= 3) return levels;
         List<Double> l = new ArrayList<>();
         for (int i = 0; i < levels.length; i += 4) l.add(levels[i]);
         if (l.getLast() != levels[levels.length - 1]) l.add(levels[levels.length - 1]);

@@ -78,13 +78,29 @@ class ModelBenchPlatformsTest {
         assertThat(mcu).extracting(m -> m.get("layer") + " " + m.get("format")).containsExactly("big csr", "small dense", "small csr")
                 .doesNotContain("big dense");
         assertThat(summary).contains("mcu-emulated: EMULATED").containsPattern("layer big dense \\(2100x1024, N=1\\) not counted: .*does not fit the Cortex-M4's flash.* [0-9]+ > 4194304 bytes");
+        // no dense count for big: its sparse rows carry counts and no speedup
+        assertThat(mcu).filteredOn(m -> m.get("layer").equals("big")).singleElement().satisfies(m -> assertThat(m.get("speedup")).isEmpty());
         Map<String, String> small = mcu.stream().filter(m -> m.get("layer").equals("small") && m.get("format").equals("csr")).findFirst().orElseThrow();
         assertThat(Long.parseLong(small.get("dense_count"))).isPositive();
         assertThat(Double.parseDouble(small.get("speedup"))).isEqualTo(Double.parseDouble(small.get("dense_count")) / Double.parseDouble(small.get("count")),
                 org.assertj.core.api.Assertions.within(1e-3));
     }
 
-    @Test void aSkippedMcuOrUnknownPlatformIsSaid() {
+    @Test void withoutTheEmulatorTheMcuRowsAreSkippedWithTheReason() {
+        ModelBenchPlatforms.Result r = ModelBenchPlatforms.count(List.of(), KernelRegistry.probe(List.of()), "mcu", "q15", 1, List.of("csr"), new double[] {0.5}, null);
+        assertThat(r.platform()).isEqualTo("mcu-emulated");
+        assertThat(r.rows()).isEmpty();
+        assertThat(r.notes()).containsExactly("mcu-emulated: skipped: unavailable: no backend");
+    }
+
+    @Test void longLevelListsAreCutToARepresentativeSubsetOnTheMcu() {
+        double[] spdy = ModelBenchCommand.levels("spdy");
+        double[] cut = ModelBenchPlatforms.mcuLevels(spdy);
+        assertThat(cut).hasSize(11).startsWith(spdy[0]).endsWith(spdy[40]);
+        assertThat(ModelBenchPlatforms.mcuLevels(ModelBenchCommand.levels("quick"))).containsExactly(0.5, 0.7, 0.9);
+    }
+
+    @Test void anUnknownPlatformIsExitTwo() {
         ModelCommandTest.Result r = ModelCommandTest.run("model", "bench", dir.resolve("none.onnx").toString(), "--platforms", "cpu,tpu");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--platforms: unknown 'tpu'");
