@@ -71,7 +71,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             if (!pls.contains(q)) pls.add(q);
         }
         if (!mcuPrecision.equals("q15") && !mcuPrecision.equals("q7")) throw new IllegalArgumentException("--mcu-precision: expected q15 or q7, got '" + mcuPrecision + "'");
-        for (String f : mcuFormats) FormatSpec.parse(f);
+        for (String f : mcuFormats)
+            if (FormatSpec.parse(f).kind() == FormatSpec.Kind.DENSE) throw new IllegalArgumentException("--mcu-formats: dense is the baseline, always counted; give sparse formats (csr, gcsr:2, gcsr:4)");
         if (batch < 1 || batch > 65536) throw new IllegalArgumentException("--batch: must be in [1, 65536], got " + batch);
         if (threads < 1 || threads > MatMul.MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MatMul.MAX_THREADS + "], got " + threads);
         for (String f : formats) {

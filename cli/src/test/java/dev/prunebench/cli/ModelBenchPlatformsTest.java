@@ -104,5 +104,8 @@ class ModelBenchPlatformsTest {
         ModelCommandTest.Result r = ModelCommandTest.run("model", "bench", dir.resolve("none.onnx").toString(), "--platforms", "cpu,tpu");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--platforms: unknown 'tpu'");
+        ModelCommandTest.Result d = ModelCommandTest.run("model", "bench", dir.resolve("none.onnx").toString(), "--platforms", "mcu", "--mcu-formats", "dense");
+        assertThat(d.code()).isEqualTo(2);
+        assertThat(d.err()).contains("--mcu-formats: dense is the baseline");
     }
 }
