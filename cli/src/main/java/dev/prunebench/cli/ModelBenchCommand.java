@@ -10,6 +10,7 @@ import dev.prunebench.measure.Budget;
 import dev.prunebench.measure.Interleaved;
 import dev.prunebench.models.onnx.OnnxGraph;
 import dev.prunebench.models.onnx.WeightLayer;
+import dev.prunebench.results.Csv;
 import dev.prunebench.results.ModelReport;
 import dev.prunebench.core.env.Load;
 import dev.prunebench.runtime.onnx.CrossCheck;
@@ -35,12 +36,17 @@ import picocli.CommandLine.Spec;
         "its dense layer, through the suite's kernels and measurement harness (each kernel verified first). Also the model's dense",
         "end-to-end time in ONNX Runtime (the baseline, named) and the rest of the network: ONNX Runtime's end-to-end minus its weight",
         "layers' own times from its per-node profile. Writes OUT/timings.txt (SPDY's timing-file format, base = the layers' dense",
-        "times + the rest) and OUT/latency.csv; 'model spdy' reads them."})
+        "times + the rest; CPU rows only) and OUT/latency.csv (every platform's rows, column platform); 'model spdy' reads them.",
+        "--platforms mcu adds each layer's generated Cortex-M4 kernels under QEMU: executed instructions of one call, sparse beside dense",
+        "(mcu-emulated, exact counts); a layer over the board's 4 MB flash or RAM is named with its bytes. --platforms gpu adds a CUDA",
+        "device's times where one is usable, else the warp memory-access model's (gpu-modelled). Conv layers: their im2col product."})
 final class ModelBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "an .onnx model or a .safetensors file (per-layer tables only)") Path file;
-    @Option(names = "--platforms", defaultValue = "cpu", description = "cpu (mcu and gpu: not yet for ONNX models) (default: ${DEFAULT-VALUE})") String platforms;
+    @Option(names = "--platforms", defaultValue = "cpu", description = "cpu, mcu (Cortex-M4 under QEMU: executed instructions, emulated), gpu (a CUDA device, else the warp memory-access model: modelled); cpu is always measured (default: ${DEFAULT-VALUE})") String platforms;
+    @Option(names = "--mcu-formats", defaultValue = "csr,gcsr:2,gcsr:4", split = ",", description = "mcu: formats counted (the Cortex-M4 kernels take csr, gcsr:2, gcsr:4) (default: ${DEFAULT-VALUE})") List<String> mcuFormats;
+    @Option(names = "--mcu-precision", defaultValue = "q15", description = "mcu: q15 or q7 kernels (default: ${DEFAULT-VALUE})") String mcuPrecision;
     @Option(names = "--formats", defaultValue = "csr,gcsr:8,nm:2:4", split = ",", description = "formats measured (default: ${DEFAULT-VALUE})") List<String> formats;
     @Option(names = "--levels", defaultValue = "quick", description = "sparsity levels: quick (0.5,0.7,0.9), spdy (SPDY's 41 levels 0.4..0.99) or a list (default: ${DEFAULT-VALUE})") String levels;
     @Option(names = "--batch", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})") int batch;
@@ -58,9 +64,15 @@ final class ModelBenchCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() throws Exception {
-        for (String p : platforms.split(","))
-            if (!p.strip().equals("cpu"))
-                throw new IllegalArgumentException("--platforms: '" + p.strip() + "' is not measured for ONNX models yet (cpu is)");
+        List<String> pls = new ArrayList<>();
+        for (String p : platforms.split(",")) {
+            String q = p.strip().toLowerCase(Locale.ROOT);
+            if (!List.of("cpu", "mcu", "gpu").contains(q)) throw new IllegalArgumentException("--platforms: unknown '" + p.strip() + "' (expected cpu, mcu, gpu)");
+            if (!pls.contains(q)) pls.add(q);
+        }
+        if (!mcuPrecision.equals("q15") && !mcuPrecision.equals("q7")) throw new IllegalArgumentException("--mcu-precision: expected q15 or q7, got '" + mcuPrecision + "'");
+        for (String f : mcuFormats)
+            if (FormatSpec.parse(f).kind() == FormatSpec.Kind.DENSE) throw new IllegalArgumentException("--mcu-formats: dense is the baseline, always counted; give sparse formats (csr, gcsr:2, gcsr:4)");
         if (batch < 1 || batch > 65536) throw new IllegalArgumentException("--batch: must be in [1, 65536], got " + batch);
         if (threads < 1 || threads > MatMul.MAX_THREADS) throw new IllegalArgumentException("--threads: must be in [1, " + MatMul.MAX_THREADS + "], got " + threads);
         for (String f : formats) {
@@ -106,7 +118,8 @@ final class ModelBenchCommand implements Callable<Integer> {
         List<String> notes = md.onnx() ? List.of() : List.of("safetensors: no graph; base = the layers' dense times (no rest of the network)");
         LatencyTable table = OnnxLatency.table(rows, rest * 1e-9, notes);
         Files.writeString(dir.resolve("timings.txt"), SpdyFiles.formatTimings(table));
-        writeCsv(dir.resolve("latency.csv"), rows);
+        List<ModelBenchPlatforms.Result> others = otherPlatforms(pls, md.layers(), lv, err, t0);
+        writeCsv(dir.resolve("latency.csv"), rows, others);
         List<FormatSpec> sized = ModelLayers.formats(formats);
         ModelLayers.writeCsv(dir.resolve(ModelReport.LAYERS), ModelLayers.rows(md.layers(), sized, null), sized);
         String summary = String.format(Locale.ROOT, "model %s, %s, batch %d, %d thread(s), %s budget, %s%n", file,
@@ -115,13 +128,16 @@ final class ModelBenchCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "onnxruntime %s (baseline): %.6g s end to end; its weight layers %.2f%% of a profiled run (%.6g of %.6g s; %.6g s in all nodes); rest of the network %.6g s%n",
                         OrtModel.version(), ort[0] * 1e-9, 100 * ort[1], ort[2] * 1e-9, ort[3] * 1e-9, ort[4] * 1e-9, rest * 1e-9))
                 + String.format(Locale.ROOT, "suite: weight layers dense %.6g s on dense-vector; SPDY base = %.6g s (layers + rest), prunable %.6g s%n",
-                        table.prunable(), table.base(), table.prunable());
+                        table.prunable(), table.base(), table.prunable())
+                + "timings.txt (SPDY's format) holds the CPU rows only; latency.csv holds every platform's (column platform)\n"
+                + platformsSummary(others);
         Files.writeString(dir.resolve("summary.txt"), summary);
 
         o.print(summary);
         o.printf(Locale.ROOT, "%n%-20s %-8s %6s %12s %10s %s%n", "layer", "format", "level", "us", "speedup", "95% interval");
         for (OnnxLatency.Row r : rows)
             o.printf(Locale.ROOT, "%-20s %-8s %6.3f %12.2f %10.3f [%.3f, %.3f]%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), r.seconds() * 1e6, r.speedup(), r.low(), r.high());
+        printOthers(o, others);
         o.printf(Locale.ROOT, "%nwrote     %s (SPDY's format), %s, %s (%.0f s); 'prunebench report %s' draws them%n", dir.resolve("timings.txt"), dir.resolve("latency.csv"),
                 dir.resolve(ModelReport.LAYERS), (System.nanoTime() - t0) / 1e9, dir);
         o.flush();
@@ -142,12 +158,91 @@ final class ModelBenchCommand implements Callable<Integer> {
         };
     }
 
-    static void writeCsv(Path file, List<OnnxLatency.Row> rows) throws java.io.IOException {
-        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel\n");
-        for (OnnxLatency.Row r : rows)
-            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s%n", dev.prunebench.results.Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
-                    r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel()));
+    /** latency.csv: the CPU rows (measured), then each other platform's (mcu-emulated: instructions; gpu-modelled: modelled seconds; gpu: measured). */
+    static void writeCsv(Path file, List<OnnxLatency.Row> rows, List<ModelBenchPlatforms.Result> others) throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("layer,op,rows,cols,n,format,level,seconds,speedup,speedup_low,speedup_high,dense_seconds,kernel,platform,count,dense_count,count_unit,note\n");
+        for (OnnxLatency.Row r : rows) csv.append(cpuLine(r, "cpu"));
+        for (ModelBenchPlatforms.Result pr : others) {
+            for (OnnxLatency.Row r : pr.measured()) csv.append(cpuLine(r, pr.platform()));
+            for (ModelBenchPlatforms.Row r : pr.rows()) {
+                boolean counted = r.unit().equals("instructions");
+                String secs = counted ? "," : String.format(Locale.ROOT, "%.6g,", r.cost() * 1e-6), denseSecs = counted || Double.isNaN(r.denseCost()) ? "," : String.format(Locale.ROOT, "%.6g,", r.denseCost() * 1e-6);
+                String sp = Double.isNaN(r.speedup()) ? "" : String.format(Locale.ROOT, "%.4f", r.speedup());
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%s%s,%s,%s,%s%s,%s,%s,%s,%s,%s%n", Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(),
+                        r.level(), secs, sp, sp, sp, denseSecs, r.kernel(), r.platform(), counted ? RecommendCommand.num(r.cost()) : "",
+                        counted ? RecommendCommand.num(r.denseCost()) : "", counted ? "instructions" : "", Csv.field(r.note())));
+            }
+        }
         Files.writeString(file, csv);
+    }
+
+    private static String cpuLine(OnnxLatency.Row r, String platform) {
+        return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%.6f,%.6g,%.4f,%.4f,%.4f,%.6g,%s,%s,,,,%n", Csv.field(r.layer()), r.op(), r.rows(), r.cols(), r.n(), r.format(), r.level(),
+                r.seconds(), r.speedup(), r.low(), r.high(), r.denseSeconds(), r.kernel(), platform);
+    }
+
+    /** The MCU and GPU rows asked for: mcu emulated (instructions), gpu measured on a CUDA device when one is usable, else modelled. */
+    private List<ModelBenchPlatforms.Result> otherPlatforms(List<String> pls, List<WeightLayer> layers, double[] lv, PrintWriter err, long t0) {
+        List<ModelBenchPlatforms.Result> out = new ArrayList<>();
+        if (!pls.contains("mcu") && !pls.contains("gpu")) return out;
+        KernelRegistry reg = dev.prunebench.experiments.Backends.registry();
+        java.util.function.Consumer<String> progress = line -> {
+            err.printf(Locale.ROOT, "%s (%.0f s)%n", line, (System.nanoTime() - t0) / 1e9);
+            err.flush();
+        };
+        if (pls.contains("mcu")) {
+            double[] ml = ModelBenchPlatforms.mcuLevels(lv);
+            ModelBenchPlatforms.Result r = ModelBenchPlatforms.count(layers, reg, "mcu", mcuPrecision, batch, mcuFormats, ml, progress);
+            if (ml.length < lv.length) r.notes().add(0, "mcu-emulated: a representative subset of the levels: " + Arrays.toString(ml) + " of " + lv.length);
+            out.add(r);
+        }
+        if (pls.contains("gpu")) {
+            boolean device = reg.entry("cuda").map(KernelRegistry.Entry::usable).orElse(false);
+            if (device) {
+                String denseGpu = reg.kernel("cublas-sgemm").isPresent() ? "cublas-sgemm" : "cuda-sgemm-tiled";
+                OnnxLatency.Config gc = new OnnxLatency.Config(batch, 1, lv, formats, Map.of("csr", "cuda-csr-vector", "gcsr", "cuda-gcsr", "nm", "cuda-nm"), denseGpu,
+                        OnnxArgs.budget(budget));
+                List<OnnxLatency.Row> rows = OnnxLatency.measure(layers, reg, gc, line -> progress.accept("gpu " + line));
+                out.add(new ModelBenchPlatforms.Result("gpu", "measured", List.of(), rows, new ArrayList<>()));
+            } else {
+                String why = reg.entry("cuda").map(e -> "no CUDA device (" + e.status() + ")").orElse("no CUDA backend");
+                ModelBenchPlatforms.Result r = ModelBenchPlatforms.count(layers, reg, "gpu", "gpu", batch, formats, lv, progress);
+                String model = reg.entry("cuda-model").map(e -> e.backend().description()).orElse("no warp model");
+                r.notes().add(0, "gpu-modelled: " + why + ": times from the " + model + ", not a GPU run");
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The summary's lines for the other platforms: what each row is, how many, and what was not measured and why. */
+    private String platformsSummary(List<ModelBenchPlatforms.Result> others) {
+        StringBuilder s = new StringBuilder();
+        for (ModelBenchPlatforms.Result r : others) {
+            int n = r.rows().size() + r.measured().size();
+            String what = switch (r.platform()) {
+                case "mcu-emulated" -> "EMULATED: generated " + mcuPrecision + " Cortex-M4 kernels under QEMU (mps2-an386: 4 MB flash, 4 MB RAM), executed instructions of one call, exact counts";
+                case "gpu-modelled" -> "MODELLED: the warp memory-access model's time, not a GPU run";
+                default -> "measured on the CUDA device, interleaved with its dense kernel";
+            };
+            s.append(String.format(Locale.ROOT, "%s: %s; %d rows%n", r.platform(), what, n));
+            for (String note : r.notes()) s.append("  ").append(note).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static void printOthers(PrintWriter o, List<ModelBenchPlatforms.Result> others) {
+        for (ModelBenchPlatforms.Result pr : others) {
+            if (pr.rows().isEmpty() && pr.measured().isEmpty()) continue;
+            String unit = pr.rows().isEmpty() || pr.rows().get(0).unit().equals("instructions") ? (pr.rows().isEmpty() ? "us" : "instructions") : "modelled us";
+            o.printf(Locale.ROOT, "%n%s%n%-20s %-8s %6s %14s %14s %10s%n", pr.platform(), "layer", "format", "level", unit, "dense", "speedup");
+            for (ModelBenchPlatforms.Row r : pr.rows())
+                o.printf(Locale.ROOT, "%-20s %-8s %6.3f %14s %14s %10s%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), RecommendCommand.num(r.cost()),
+                        RecommendCommand.num(r.denseCost()), Double.isNaN(r.speedup()) ? "-" : String.format(Locale.ROOT, "%.3f", r.speedup()));
+            for (OnnxLatency.Row r : pr.measured())
+                o.printf(Locale.ROOT, "%-20s %-8s %6.3f %14.2f %14.2f %10.3f%n", ModelInfoCommand.clip(r.layer(), 20), r.format(), r.level(), r.seconds() * 1e6,
+                        r.denseSeconds() * 1e6, r.speedup());
+        }
     }
 
     /** ONNX Runtime's dense end to end (ns, median), the weight layers' share of a profiled run, their ns, the run's ns, all nodes' ns. */

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -178,18 +177,10 @@ final class RecommendCommand implements Callable<Integer> {
     /** Counted kernels (mcu: emulated instructions; gpu model: modelled time), one run per format. */
     private Platform counted(KernelRegistry reg, String platform, Dense w, NonZeros nz, List<FormatSpec> fits, String label, Precision bytesAt) {
         float[] x = Patterns.normalVector(Math.multiplyExact(w.cols(), n), seed);
-        List<MatMul> ks = new ArrayList<>();
-        String provenance = null, status = null;
-        for (var e : reg.entries()) {
-            if (!e.backend().platform().equals(platform)) continue;
-            boolean wanted = platform.equals("mcu") ? e.backend().id().equals("mcu-qemu") : e.backend().id().equals("cuda-model");
-            if (!wanted) continue;
-            provenance = e.backend().provenance().toString().toLowerCase(Locale.ROOT);
-            if (!e.usable()) { status = "unavailable: " + e.status(); continue; }
-            for (MatMul k : e.kernels()) if (platform.equals("gpu") || k.id().startsWith("mcu-" + label + "-")) ks.add(k);
-        }
-        if (ks.isEmpty())
-            return new Platform(platform, provenance == null ? "-" : provenance, status == null ? "unavailable: no backend" : status, "-", List.of(), "dense", "not measured here");
+        CountedKernels.Found found = CountedKernels.find(reg, platform, label);
+        List<MatMul> ks = found.kernels();
+        String provenance = found.provenance(), status = found.status();
+        if (ks.isEmpty()) return new Platform(platform, provenance, status, "-", List.of(), "dense", "not measured here");
         long denseBytes = nz.storage(FormatSpec.DENSE, bytesAt, IndexPolicy.MINIMAL).total();
         List<Choice> cs = new ArrayList<>();
         List<String> refused = new ArrayList<>();
@@ -199,21 +190,12 @@ final class RecommendCommand implements Callable<Integer> {
             Choice best = null;
             for (MatMul k : ks) {
                 if (k.refuses(f, n) != null) continue;
-                try (MatMul.Prepared pr = k.prepare(enc, x, n, 1)) {
-                    if (!(pr instanceof MatMul.Counted c)) continue;
-                    double cost = c.counts().values().get(c.counts().cost());
-                    double half = 0;
-                    if (platform.equals("gpu")) cost /= 1e6; // ps -> us
-                    String note = pr.variant();
-                    if (platform.equals("mcu")) {
-                        Long cyc = c.counts().values().get("cycles_estimated");
-                        note = (cyc == null ? "" : "cycles ~" + cyc + (note.isEmpty() ? "" : "; ")) + note;
-                        var m = Pattern.compile("instructions ±([0-9.]+)").matcher(pr.variant());
-                        if (m.find()) half = Double.parseDouble(m.group(1));
-                    }
+                try {
+                    CountedKernels.Count c = CountedKernels.count(k, platform, enc, x, n);
+                    if (c == null) continue;
                     long bytes = nz.storage(f, bytesAt, IndexPolicy.MINIMAL).total();
-                    Choice ch = new Choice(f.toString(), k.id(), bytes, (double) bytes / denseBytes, cost, cost - half, cost + half, unit,
-                            provenance, null, note);
+                    Choice ch = new Choice(f.toString(), k.id(), bytes, (double) bytes / denseBytes, c.cost(), c.cost() - c.half(), c.cost() + c.half(), unit,
+                            provenance, null, c.note());
                     if (best == null || ch.cost() < best.cost()) best = ch;
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     refused.add(f + " on " + k.id() + ": " + Failure.oneLine(e.getMessage()));

@@ -82,9 +82,9 @@ class ModelCommandTest {
         Result missing = run("model", "spdy", m.toString(), "--timings", dir.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("run 'prunebench model bench");
-        Result gpu = run("model", "bench", m.toString(), "--platforms", "gpu");
-        assertThat(gpu.code()).isEqualTo(2);
-        assertThat(gpu.err()).contains("--platforms: 'gpu'");
+        Result tpu = run("model", "bench", m.toString(), "--platforms", "cpu,tpu");
+        assertThat(tpu.code()).isEqualTo(2);
+        assertThat(tpu.err()).contains("--platforms: unknown 'tpu'");
     }
 
     @Test void runCrossChecksTheSuiteAgainstOnnxRuntime() throws Exception {
