@@ -74,10 +74,6 @@ public final class ScalpelAccuracy implements Experiment {
         ctx.note("SIMD-aware: groups of g adjacent weights of a row (RMS), one global threshold over all weight matrices; the rate grows along "
                 + grid(ctx.scale()) + " with retraining after each step, and the last rate whose validation accuracy stays within "
                 + SIMD_TOLERANCE + " points of dense is reported. Conv matrices are out_channels × (in_channels·5·5): groups run along the flattened input axis.");
-        if (ctx.scale() == Scale.QUICK)
-            ctx.note("Quick scale: a SIMD-aware or combined search that accepts no rate of its grid keeps its network at the grid's first rate ("
-                    + grid(ctx.scale()).get(0) + "), labelled '" + fixedRate(grid(ctx.scale()).get(0)) + "' in summary.selection and in the kept model's "
-                    + "meta, so every method yields a network and the scalpel experiments run every row in CI; standard and full scales keep the search's rule only.");
         ctx.note("Combined (Scalpel's CPU rule, networks with convolutions): the node-pruned network, retrained, then its FC layers pruned SIMD-aware "
                 + "(g = " + combinedGroupSizes(ctx.scale()) + ", one threshold over the FC matrices, the same grid, retraining and tolerance), kept as <net>-combined-g<g>.");
         ctx.note("Node pruning: per layer, bisection on the number of units kept (highest L2 norm of incoming weights) for the smallest count with "
@@ -109,8 +105,9 @@ public final class ScalpelAccuracy implements Experiment {
                 double acceptedRate = found.rate();
                 List<Double> gr = grid(ctx.scale());
                 if (found.fixed())
-                    ctx.note(net + " g=" + g + ": " + found.rule() + ": kept at that rate so that every method yields a network at quick scale "
-                            + "(CI runs SIMD-aware pruning of this network's layers on every platform); its accuracy is outside the tolerance.");
+                    ctx.note(net + " g=" + g + ": " + found.rule() + ": kept at that rate (summary.selection, the kept model's meta) so that every "
+                            + "method yields a network at quick scale and CI runs SIMD-aware pruning of this network on every platform; its accuracy "
+                            + "is outside the tolerance. Standard and full scales keep the search's rule only.");
                 else if (acceptedRate == gr.get(gr.size() - 1))
                     ctx.note(net + " g=" + g + ": the highest rate of the grid (" + acceptedRate + ") was still within tolerance; the pruned fraction is a lower bound of what the rule would reach.");
                 double acc = accepted.accuracy(split.test(), 250), pf = AccuracySupport.prunedFraction(accepted);
