@@ -541,7 +541,13 @@ public final class Scalpel implements Experiment {
     }
 
     /** Means across networks per platform, batch and method: speedup and size reduction (the latter in %). */
-    record Mean(String platform, int batch, String method, double speedup, double sizeReductionPct, List<String> nets, boolean modelled, String provenance) {}
+    /**
+     * A method's mean over the networks of one platform and batch; {@code low}/{@code high}: the mean of the networks'
+     * interval ends (the range the mean spans while each network's speedup stays inside its own 95 % interval; equal to
+     * the mean for counted rows).
+     */
+    record Mean(String platform, int batch, String method, double speedup, double low, double high, double sizeReductionPct, List<String> nets,
+                boolean modelled, String provenance) {}
 
     static List<Mean> means(List<Row> rows) {
         Map<String, List<Row>> groups = new LinkedHashMap<>();
@@ -551,6 +557,8 @@ public final class Scalpel implements Experiment {
         for (List<Row> g : groups.values()) {
             Row f = g.get(0);
             out.add(new Mean(f.platform(), f.batch(), f.method(), ScalpelRule.mean(g.stream().map(Row::speedup).toList()),
+                    ScalpelRule.mean(g.stream().map(r -> Double.isNaN(r.low()) ? r.speedup() : r.low()).toList()),
+                    ScalpelRule.mean(g.stream().map(r -> Double.isNaN(r.high()) ? r.speedup() : r.high()).toList()),
                     100 * ScalpelRule.mean(g.stream().map(Row::sizeReduction).toList()), g.stream().map(Row::net).toList(), f.modelled(), f.provenance()));
         }
         return out;
@@ -628,13 +636,16 @@ public final class Scalpel implements Experiment {
 
     private static Table meansTable(List<Row> rows) {
         Table t = Table.create("means", StringColumn.create("platform"), IntColumn.create("batch"), StringColumn.create("method"),
-                DoubleColumn.create("mean_speedup"), DoubleColumn.create("mean_size_reduction_pct"), StringColumn.create("over"),
+                DoubleColumn.create("mean_speedup"), DoubleColumn.create("mean_speedup_low"), DoubleColumn.create("mean_speedup_high"),
+                DoubleColumn.create("mean_size_reduction_pct"), StringColumn.create("over"),
                 StringColumn.create("provenance"), BooleanColumn.create("modelled"));
         for (Mean m : means(rows)) {
             t.stringColumn("platform").append(m.platform() + (m.platform().equals("cpu") ? " b" + m.batch() : ""));
             t.intColumn("batch").append(m.batch());
             t.stringColumn("method").append(m.method());
             t.doubleColumn("mean_speedup").append(m.speedup());
+            t.doubleColumn("mean_speedup_low").append(m.low());
+            t.doubleColumn("mean_speedup_high").append(m.high());
             t.doubleColumn("mean_size_reduction_pct").append(m.sizeReductionPct());
             t.stringColumn("over").append(String.join(" ", m.nets()));
             t.stringColumn("provenance").append(m.provenance());
