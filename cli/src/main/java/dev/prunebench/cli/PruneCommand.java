@@ -95,11 +95,7 @@ final class PruneCommand implements Callable<Integer> {
             r = rate;
             if (!(r >= 0 && r <= 1)) throw new IllegalArgumentException("--rate: must be in [0, 1], got " + rate);
         }
-        boolean zerosPruned = switch (existingZeros.strip().toLowerCase(Locale.ROOT)) {
-            case "weights" -> false;
-            case "pruned" -> true;
-            default -> throw new IllegalArgumentException("--existing-zeros: unknown '" + existingZeros + "' (expected weights or pruned)");
-        };
+        boolean zerosPruned = zerosPruned(existingZeros);
         String outKind = extension(out, "--out", ".npy", ".mtx", ".pbmask");
         if (maskOut != null) extension(maskOut, "--mask", ".pbmask");
         Outputs.checkFile("--out", out);
@@ -162,8 +158,25 @@ final class PruneCommand implements Callable<Integer> {
         if (!Double.isNaN(res.threshold()))
             o.printf(Locale.ROOT, "threshold  %.9g (%s; units below it removed, ties at it to the lower index)%n", res.threshold(), sc.id());
         o.printf(Locale.ROOT, "wrote      %s%s%n", out, maskOut == null ? "" : " and " + maskOut);
+        printBytes(o, pruned, nnz, w, m.rows(), m.cols(), s, res, p, extra);
+        o.flush();
+        return 0;
+    }
+
+    /** {@code --existing-zeros}: whether zeros already in the input count as pruned. */
+    private static boolean zerosPruned(String mode) {
+        return switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "weights" -> false;
+            case "pruned" -> true;
+            default -> throw new IllegalArgumentException("--existing-zeros: unknown '" + mode + "' (expected weights or pruned)");
+        };
+    }
+
+    /** The byte table of the output's non-zeros (what info prints on the written file), and the shrunk matrix of node pruning. */
+    private static void printBytes(PrintWriter o, float[] pruned, long nnz, float[] w, int rows, int cols, Structure s, PruneResult res, Precision p,
+                                   List<FormatSpec> extra) {
         // bytes of the output's non-zeros, the numbers info prints for the written file
-        Mask nonZeros = Mask.ofNonZeros(pruned, m.rows(), m.cols());
+        Mask nonZeros = Mask.ofNonZeros(pruned, rows, cols);
         o.printf(Locale.ROOT, "bytes of the output's %d non-zeros (what info reports on the written matrix)%n", nnz);
         o.printf(Locale.ROOT, "%-14s %14s %14s %14s   (%s values)%n", "format", "stored-values", "bytes-minimal", "bytes-fixed32", p.id());
         List<PrunedStorage.FormatBytes> sizes = new ArrayList<>(PrunedStorage.of(pruned, nonZeros, s instanceof Structure.Node ? Structure.parse("unstructured") : s, p, extra));
@@ -173,8 +186,6 @@ final class PruneCommand implements Callable<Integer> {
             if (fb.skipped() != null) o.printf(Locale.ROOT, "%-14s skipped: %s%n", fb.format(), fb.skipped());
             else o.printf(Locale.ROOT, "%-14s %14d %14d %14d%n", fb.format(), fb.storedValues(), fb.minimal(), fb.fixed32());
         }
-        o.flush();
-        return 0;
     }
 
     private static String unitName(Structure s) {
