@@ -40,6 +40,7 @@ public final class Plots {
     /** The SVG document for one plot (without XML prolog or DOCTYPE). */
     public static String svg(PlotSpec spec, Table table) throws IOException {
         Chart<?, ?> chart = chart(spec, table);
+        fitTitle(chart);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         String s = out.toString(StandardCharsets.UTF_8);
@@ -74,6 +75,7 @@ public final class Plots {
         if (scale < 1 || scale > 4) throw new IllegalArgumentException("plot scale: must be 1..4, got " + scale);
         Chart<?, ?> chart = chart(spec, table);
         if (chart instanceof CategoryChart cc && !published.isEmpty()) diamonds(cc, published);
+        fitTitle(chart);
         if (chart instanceof XYChart xy && !published.isEmpty()) {
             Map<String, List<Point>> byLabel = new LinkedHashMap<>();
             for (Point p : published) byLabel.computeIfAbsent(p.label(), k -> new ArrayList<>()).add(p);
@@ -99,6 +101,28 @@ public final class Plots {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (!javax.imageio.ImageIO.write(img, "png", out)) throw new IOException("plot " + spec.id() + ": no PNG writer in this JVM");
         return out.toByteArray();
+    }
+
+    /**
+     * Shrinks the title's font until the title fits: XChart centres it over the plot area (left of an outside legend) and
+     * cuts what runs past the image's left edge. The room is the image's width less the legend's (its longest entry in
+     * the legend font, and the marker and padding).
+     */
+    static void fitTitle(Chart<?, ?> chart) {
+        Styler st = chart.getStyler();
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            int legend = 0;
+            if (st.isLegendVisible())
+                for (String name : chart.getSeriesMap().keySet()) legend = Math.max(legend, g.getFontMetrics(st.getLegendFont()).stringWidth(name) + 60);
+            int room = WIDTH - legend - 24;
+            java.awt.Font f = st.getChartTitleFont();
+            while (f.getSize2D() > 9 && g.getFontMetrics(f).stringWidth(chart.getTitle()) > room) f = f.deriveFont(f.getSize2D() - 0.5f);
+            st.setChartTitleFont(f);
+        } finally {
+            g.dispose();
+        }
     }
 
     /** The colours of published points, one per label: black, then dark red, green and blue. */
