@@ -132,7 +132,7 @@ public final class SpmmBench {
                     r.status() + (r.variant().isEmpty() ? "" : "; ran " + r.variant())));
         s.append("counted rows: exact counts of one run, not times; 'emulated' = counted under QEMU (-icount: instructions; cycles are an estimate),\n");
         s.append("'modelled' = computed by the GPU memory-access model (time from its roofline); no load or noise enters them;\n");
-        s.append("speedup = the cost count (instructions; modelled time) of the row's platform's cheapest dense kernel ('over') / the row's\n");
+        s.append("speedup = the cost count (instructions; modelled time) of the platform's cheapest dense kernel ('over') / the row's own\n");
     }
 
     private static String countText(Result r, String name) {
