@@ -154,7 +154,7 @@ final class ExportCommand implements Callable<Integer> {
         m.obj("bytes").raw("values", Long.toString(cost.values())).raw("indices", Long.toString(cost.indices()))
                 .raw("pointers", Long.toString(cost.pointers())).raw("metadata", Long.toString(cost.metadata()))
                 .raw("total", Long.toString(cost.total())).raw("dense", Long.toString(denseBytes))
-                .put("counted_as", node ? "kept rows x kept columns of values, plus both index maps (info/storage do not list node)"
+                .put("counted_as", node ? "info/storage --format node: kept rows x kept columns of values, plus both index maps"
                         : "info/storage: " + f + " " + p.id() + " " + pol.id() + (mcu == null ? "" : " (" + precision + " has " + p.bytes() + "-byte values)"));
         if (t.equals("npz")) files.put("weights.npz", Npz.bytes(arrays));
         else if (t.equals("header")) files.put("weights.h", header(arrays, m).getBytes(StandardCharsets.UTF_8));

@@ -27,7 +27,7 @@ final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = ".npy, .mtx or .smtx") Path file;
     @Option(names = "--seed", defaultValue = "1", description = "seed for values of pattern-only files (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--precision", split = ",", defaultValue = "fp32", description = "value precisions of the byte table: fp32, fp16, bf16, int8 (default: ${DEFAULT-VALUE})") List<String> precisions;
-    @Option(names = "--format", split = ",", description = "formats of the byte table: dense, coo, csr, gcsr:G, nm:N:M (default: dense, coo, csr, gcsr:4/8/16/32 and the N:M it fits)") List<String> formats;
+    @Option(names = "--format", split = ",", description = "formats of the byte table: dense, coo, csr, gcsr:G, nm:N:M, node (node-pruned dense: kept rows x kept columns and both index maps; default: dense, coo, csr, gcsr:4/8/16/32 and the N:M it fits)") List<String> formats;
 
     static final List<FormatSpec> FORMATS = List.of(FormatSpec.DENSE, FormatSpec.COO, FormatSpec.CSR,
             FormatSpec.grouped(4), FormatSpec.grouped(8), FormatSpec.grouped(16), FormatSpec.grouped(32));
@@ -35,7 +35,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         List<Precision> ps = precisions.stream().map(p -> ExportCommand.parse("--precision", () -> Precision.parse(p))).toList();
-        List<FormatSpec> chosen = formats == null ? null : formats.stream().map(f -> ExportCommand.parse("--format", () -> FormatSpec.parse(f))).toList();
+        List<NonZeros.Sized> chosen = formats == null ? null : formats.stream().map(f -> NonZeros.Sized.parse("--format", f)).toList();
         LoadedMatrix m = MatrixFiles.read(file, seed);
         SparseFormat x = m.matrix();
         int rows = x.rows(), cols = x.cols();
@@ -66,10 +66,8 @@ final class InfoCommand implements Callable<Integer> {
         for (Precision p : ps) {
         long dense = (long) rows * cols * p.bytes();
         o.printf(Locale.ROOT, "%nbytes at %s (this matrix, encoded)%n%-9s %14s %9s %14s %9s %14s%n", p.id(), "format", "minimal", "vs dense", "fixed32", "vs dense", "stored values");
-        for (FormatSpec f : chosen == null ? FORMATS : chosen) {
-            if (f.kind() == FormatSpec.Kind.NM) {
-                if (nz.nmViolation(f) != null) { o.printf(Locale.ROOT, "%-9s does not fit: %s%n", f, nz.nmViolation(f)); continue; }
-            }
+        for (NonZeros.Sized f : chosen == null ? FORMATS.stream().map(d -> new NonZeros.Sized(d.toString(), d)).toList() : chosen) {
+            if (nz.violation(f) != null) { o.printf(Locale.ROOT, "%-9s does not fit: %s%n", f, nz.violation(f)); continue; }
             StorageCost a = nz.storage(f, p, IndexPolicy.MINIMAL), b = nz.storage(f, p, IndexPolicy.FIXED32);
             o.printf(Locale.ROOT, "%-9s %14d %8.2f%% %14d %8.2f%% %14d%n", f, a.total(), 100.0 * a.total() / dense, b.total(), 100.0 * b.total() / dense, nz.storedValues(f));
         }

@@ -65,6 +65,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        SpmmCommand.describeBackends(cl.getSubcommands().get("spmm"));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> Failure.report(ex, cmd.getErr(), debug));
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();

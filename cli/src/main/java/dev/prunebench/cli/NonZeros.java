@@ -1,5 +1,6 @@
 package dev.prunebench.cli;
 
+import dev.prunebench.core.export.Encoding;
 import dev.prunebench.core.format.Csr;
 import dev.prunebench.core.format.Dense;
 import dev.prunebench.core.format.FormatSpec;
@@ -109,6 +110,53 @@ record NonZeros(Csr csr) {
     /** Exact bytes of this matrix encoded in {@code f} (refuse N:M first with {@link #nmViolation}). */
     StorageCost storage(FormatSpec f, Precision p, IndexPolicy pol) {
         return StorageFormula.of(f, rows(), cols(), kept(f), p, pol);
+    }
+
+    /**
+     * A format of a byte table: a {@link FormatSpec}, or {@code node} ({@link Encoding#NODE}, node-pruned dense: the
+     * rows and columns holding a non-zero as a smaller dense matrix, and both index maps), which is no FormatSpec.
+     */
+    record Sized(String name, FormatSpec spec) {
+        static Sized parse(String option, String text) {
+            if (text.trim().equalsIgnoreCase(Encoding.NODE)) return new Sized(Encoding.NODE, null);
+            FormatSpec f = ExportCommand.parse(option, () -> FormatSpec.parse(text));
+            return new Sized(f.toString(), f);
+        }
+
+        boolean node() { return spec == null; }
+
+        @Override public String toString() { return name; }
+    }
+
+    /** Why this matrix does not fit {@code f} (N:M only), or null. */
+    String violation(Sized f) {
+        return f.node() || f.spec().kind() != FormatSpec.Kind.NM ? null : nmViolation(f.spec());
+    }
+
+    /** Values {@code f} stores: for node, kept rows × kept columns. */
+    long storedValues(Sized f) {
+        if (!f.node()) return storedValues(f.spec());
+        long[] k = nodeKept();
+        return k[0] * k[1];
+    }
+
+    /**
+     * Exact bytes of this matrix encoded in {@code f}; for node, what {@link Encoding#of} holds: kept rows × kept columns
+     * of values, and the kept rows' and columns' indices at w(R) and w(C) bytes each.
+     */
+    StorageCost storage(Sized f, Precision p, IndexPolicy pol) {
+        if (!f.node()) return storage(f.spec(), p, pol);
+        long[] k = nodeKept();
+        return new StorageCost(k[0] * k[1] * p.bytes(), k[0] * pol.width(rows()) + k[1] * pol.width(cols()), 0, 0);
+    }
+
+    /** The rows and the columns holding a non-zero: {kept rows, kept columns}. */
+    long[] nodeKept() {
+        boolean[] col = new boolean[cols()];
+        long rowsKept = 0, colsKept = 0;
+        for (int r = 0; r < rows(); r++) if (rowLength(r) > 0) rowsKept++;
+        for (int c : csr.colIndex()) if (!col[c]) { col[c] = true; colsKept++; }
+        return new long[] {rowsKept, colsKept};
     }
 
     /** Refuses, before it is allocated, a dense float32 form of this shape that the heap cannot hold. */

@@ -69,11 +69,12 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "fp32", description = "value precision for byte counts: fp32 | fp16 | bf16 | int8 (default: ${DEFAULT-VALUE})")
     String precision;
 
-    @Option(names = "--existing-zeros", defaultValue = "weights", paramLabel = "MODE",
+    @Option(names = "--existing-zeros", defaultValue = "pruned", paramLabel = "MODE",
             description = {"how weights that are already 0 in IN are taken when choosing what to remove:",
-                    "weights (default): as weights of value 0: they score lowest and go first, and the rate counts every unit, zero or not;",
-                    "pruned: as pruned already: a unit whose weights are all 0 counts as removed (the rate must cover them), and the mask "
-                            + "removes every existing zero too, so the mask's rate is the output's sparsity"})
+                    "pruned (default): as pruned already: a unit whose weights are all 0 counts as removed, and the mask removes every "
+                            + "existing zero too, so the mask's rate is the output's sparsity; a --rate below what the zeros already "
+                            + "remove keeps them all removed and removes nothing more (the output's true sparsity is printed);",
+                    "weights: as weights of value 0: they score lowest and go first, and the rate counts every unit, zero or not"})
     String existingZeros;
 
     @Option(names = "--seed", defaultValue = "20260101", description = "seed for --score random and for values of pattern-only inputs (default: ${DEFAULT-VALUE})")
@@ -94,11 +95,7 @@ final class PruneCommand implements Callable<Integer> {
             r = rate;
             if (!(r >= 0 && r <= 1)) throw new IllegalArgumentException("--rate: must be in [0, 1], got " + rate);
         }
-        boolean zerosPruned = switch (existingZeros.strip().toLowerCase(Locale.ROOT)) {
-            case "weights" -> false;
-            case "pruned" -> true;
-            default -> throw new IllegalArgumentException("--existing-zeros: unknown '" + existingZeros + "' (expected weights or pruned)");
-        };
+        boolean zerosPruned = zerosPruned(existingZeros);
         String outKind = extension(out, "--out", ".npy", ".mtx", ".pbmask");
         if (maskOut != null) extension(maskOut, "--mask", ".pbmask");
         Outputs.checkFile("--out", out);
@@ -123,16 +120,12 @@ final class PruneCommand implements Callable<Integer> {
         long inputZeros = 0;
         for (float v : w) if (v == 0f) inputZeros++;
         Mask prior = zerosPruned && inputZeros > 0 ? Mask.ofNonZeros(w, m.rows(), m.cols()) : null;
-        PruneResult res;
-        try {
-            res = Pruner.prune(new Layer(in.getFileName().toString(), w, m.rows(), m.cols(), sc), s, r, prior);
-        } catch (IllegalArgumentException e) {
-            if (prior != null && e.getMessage() != null && e.getMessage().contains("prior mask already removes"))
-                throw new IllegalArgumentException("--rate " + r + ": with --existing-zeros pruned, " + e.getMessage().replaceFirst("^layer \\S+: ", "")
-                        .replace("the prior mask already removes", "the zeros of " + in + " already remove") + " (give a higher --rate, or --existing-zeros weights)");
-            throw e;
-        }
-
+        Layer layer = new Layer(in.getFileName().toString(), w, m.rows(), m.cols(), sc);
+        double own = Pruner.priorRate(layer, s, prior);
+        // the zeros already remove more units than asked: they all stay removed, and nothing more goes
+        long units = s.units(m.rows(), m.cols());
+        boolean below = Math.round(r * units) < Math.round(own * units);
+        PruneResult res = Pruner.prune(layer, s, below ? own : r, prior);
         switch (outKind) {
             case ".npy" -> MatrixFiles.write(out, new Dense(m.rows(), m.cols(), res.mask().apply(w)));
             case ".mtx" -> MatrixFiles.write(out, res.mask().encode(w, FormatSpec.CSR));
@@ -150,10 +143,14 @@ final class PruneCommand implements Callable<Integer> {
         if (lm.note() != null) o.println("note       " + lm.note());
         if (inputZeros > 0)
             o.printf(Locale.ROOT, "zeros      the input already has %d zeros (sparsity %.6f); --existing-zeros %s: %s%n", inputZeros,
-                    (double) inputZeros / elements2, zerosPruned ? "pruned" : "weights",
+                    (double) inputZeros / elements2,
+                    (zerosPruned ? "pruned" : "weights") + (spec.commandLine().getParseResult().hasMatchedOption("--existing-zeros") ? "" : " (the default)"),
                     zerosPruned ? "they count as pruned (a unit of zeros only is removed already)"
                             : "they are weights of value 0 (lowest scores, removed first; kept positions may hold zeros)");
         o.printf(Locale.ROOT, "pruned     %s by %s to rate %s%n", s.id(), sc.id(), r);
+        if (below)
+            o.printf(Locale.ROOT, "below      the zeros of the input already remove %d of %d %s (unit rate %.6f > --rate %s): all kept removed, "
+                    + "nothing more removed; the output's sparsity is below%n", res.removedUnits(), res.units(), unitName(s), own, r);
         o.printf(Locale.ROOT, "mask       unit rate %.6f (%d of %d %s removed), mask rate %.6f (%d of %d positions removed, %d kept)%n",
                 res.unitRate(), res.removedUnits(), res.units(), unitName(s), res.weightSparsity(), res.mask().removed(), elements2, res.mask().kept());
         o.printf(Locale.ROOT, "output     sparsity %.6f, nnz %d%s%n", 1.0 - (double) nnz / elements2, nnz,
@@ -161,8 +158,25 @@ final class PruneCommand implements Callable<Integer> {
         if (!Double.isNaN(res.threshold()))
             o.printf(Locale.ROOT, "threshold  %.9g (%s; units below it removed, ties at it to the lower index)%n", res.threshold(), sc.id());
         o.printf(Locale.ROOT, "wrote      %s%s%n", out, maskOut == null ? "" : " and " + maskOut);
+        printBytes(o, pruned, nnz, w, m.rows(), m.cols(), s, res, p, extra);
+        o.flush();
+        return 0;
+    }
+
+    /** {@code --existing-zeros}: whether zeros already in the input count as pruned. */
+    private static boolean zerosPruned(String mode) {
+        return switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "weights" -> false;
+            case "pruned" -> true;
+            default -> throw new IllegalArgumentException("--existing-zeros: unknown '" + mode + "' (expected weights or pruned)");
+        };
+    }
+
+    /** The byte table of the output's non-zeros (what info prints on the written file), and the shrunk matrix of node pruning. */
+    private static void printBytes(PrintWriter o, float[] pruned, long nnz, float[] w, int rows, int cols, Structure s, PruneResult res, Precision p,
+                                   List<FormatSpec> extra) {
         // bytes of the output's non-zeros, the numbers info prints for the written file
-        Mask nonZeros = Mask.ofNonZeros(pruned, m.rows(), m.cols());
+        Mask nonZeros = Mask.ofNonZeros(pruned, rows, cols);
         o.printf(Locale.ROOT, "bytes of the output's %d non-zeros (what info reports on the written matrix)%n", nnz);
         o.printf(Locale.ROOT, "%-14s %14s %14s %14s   (%s values)%n", "format", "stored-values", "bytes-minimal", "bytes-fixed32", p.id());
         List<PrunedStorage.FormatBytes> sizes = new ArrayList<>(PrunedStorage.of(pruned, nonZeros, s instanceof Structure.Node ? Structure.parse("unstructured") : s, p, extra));
@@ -172,8 +186,6 @@ final class PruneCommand implements Callable<Integer> {
             if (fb.skipped() != null) o.printf(Locale.ROOT, "%-14s skipped: %s%n", fb.format(), fb.skipped());
             else o.printf(Locale.ROOT, "%-14s %14d %14d %14d%n", fb.format(), fb.storedValues(), fb.minimal(), fb.fixed32());
         }
-        o.flush();
-        return 0;
     }
 
     private static String unitName(Structure s) {

@@ -41,7 +41,7 @@ final class StorageCommand implements Callable<Integer> {
     @Option(names = "--break-even", description = "instead of bytes at one sparsity: the smallest sparsity at which each format is smaller than dense "
             + "(bisection on the closed form, confirmed by encoding matrices at that point and one unit denser)") boolean breakEven;
     @Option(names = "--format", split = ",", defaultValue = "coo,csr,gcsr:4,gcsr:8,gcsr:32,nm:2:4",
-            description = "formats: coo, csr, gcsr:G, nm:N:M, dense (default: ${DEFAULT-VALUE})") List<String> formats;
+            description = "formats: coo, csr, gcsr:G, nm:N:M, dense; with --matrix also node (node-pruned dense: kept rows x kept columns and both index maps) (default: ${DEFAULT-VALUE})") List<String> formats;
     @Option(names = "--precision", split = ",", defaultValue = "fp32", description = "fp32, fp16, bf16, int8 (default: ${DEFAULT-VALUE})") List<String> precisions;
     @Option(names = "--policy", split = ",", defaultValue = "minimal,fixed32", description = "index widths: minimal, fixed32 (default: ${DEFAULT-VALUE})") List<String> policies;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the random matrix (default: ${DEFAULT-VALUE})") long seed;
@@ -55,6 +55,9 @@ final class StorageCommand implements Callable<Integer> {
         cols = colsOption;
         if (rows <= 0) throw new IllegalArgumentException("--rows: must be > 0, got " + rows);
         if (cols <= 0) throw new IllegalArgumentException("--cols: must be > 0, got " + cols);
+        for (String f : formats)
+            if (f.trim().equalsIgnoreCase(dev.prunebench.core.export.Encoding.NODE))
+                throw new IllegalArgumentException("--format node: needs --matrix FILE (which rows and columns hold a non-zero is a property of a matrix, not of a sparsity)");
         List<FormatSpec> fs = formats.stream().map(FormatSpec::parse).toList();
         List<Precision> ps = precisions.stream().map(Precision::parse).toList();
         List<IndexPolicy> pols = policies.stream().map(IndexPolicy::parse).toList();
@@ -142,7 +145,7 @@ final class StorageCommand implements Callable<Integer> {
     private int fileBytes() throws IOException {
         if (rowsOption != null || colsOption != null) throw new IllegalArgumentException("--rows/--cols: not used with --matrix (the file gives the shape)");
         if (sparsity != null || breakEven) throw new IllegalArgumentException("--sparsity/--break-even: not used with --matrix (the file gives the sparsity)");
-        List<FormatSpec> fs = formats.stream().map(f -> ExportCommand.parse("--format", () -> FormatSpec.parse(f))).toList();
+        List<NonZeros.Sized> fs = formats.stream().map(f -> NonZeros.Sized.parse("--format", f)).toList();
         List<Precision> ps = precisions.stream().map(p -> ExportCommand.parse("--precision", () -> Precision.parse(p))).toList();
         List<IndexPolicy> pols = policies.stream().map(p -> ExportCommand.parse("--policy", () -> IndexPolicy.parse(p))).toList();
         LoadedMatrix m = MatrixFiles.read(matrix, seed);
@@ -155,8 +158,8 @@ final class StorageCommand implements Callable<Integer> {
                 1.0 - (double) nz.nnz() / elements);
         out.printf(Locale.ROOT, "%-9s %-9s %-8s %8s %14s %14s %12s %12s %14s %9s%n",
                 "format", "precision", "policy", "sparsity", "values", "indices", "pointers", "metadata", "total", "vs dense");
-        for (FormatSpec f : fs) {
-            String v = f.kind() == FormatSpec.Kind.NM ? nz.nmViolation(f) : null;
+        for (NonZeros.Sized f : fs) {
+            String v = nz.violation(f);
             if (v != null) { out.printf(Locale.ROOT, "%-9s does not fit: %s%n", f, v); continue; }
             for (Precision p : ps)
                 for (IndexPolicy pol : pols) {

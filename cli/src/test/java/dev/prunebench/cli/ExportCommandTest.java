@@ -106,7 +106,7 @@ class ExportCommandTest {
                 bytes.get("pointers").asLong(), bytes.get("metadata").asLong());
         long total = bytes.get("total").asLong();
         assertThat(total).isEqualTo(values + indices + pointers + metadata);
-        if (!format.equals("node")) {
+        {   // node too: info and storage take --format node and count what export writes
             Result s = run("storage", "--matrix", in.toString(), "--format", format, "--precision", precision, "--policy", "minimal");
             assertThat(s.code()).as(s.err()).isZero();
             Matcher sm = Pattern.compile(Pattern.quote(format) + "\\s+" + precision + "\\s+minimal\\s+\\S+\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(s.out());
@@ -122,6 +122,13 @@ class ExportCommandTest {
             assertThat(ExportCommand.sha256(Files.readAllBytes(out.resolve(f.get("name").asText())))).isEqualTo(f.get("sha256").asText());
         assertThat(m.get("prunebench").get("commit").asText()).isNotBlank();
         assertThat(m.get("prunebench").get("commit_from").asText()).matches("git checkout .*|build .*|none .*");
+    }
+
+    @Test
+    void storageWithoutAMatrixRefusesNode() {
+        Result r = run("storage", "--rows", "8", "--cols", "8", "--sparsity", "0.5", "--format", "csr,node");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--format node: needs --matrix").doesNotContain("Exception");
     }
 
     @Test

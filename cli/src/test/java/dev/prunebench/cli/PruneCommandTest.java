@@ -72,7 +72,7 @@ class PruneCommandTest {
         Path sparse = tmp.resolve("sparse.npy");
         MatrixFiles.write(sparse, new Dense(128, 128, w));
         for (String[] c : new String[][] {{"group:8", "0.9", "p.mtx", "weights"}, {"nm:2:4", null, "n.npy", "weights"}, {"group:8", "0.9", "q.npy", "pruned"},
-                {"unstructured", "0.95", "u.mtx", "weights"}}) {
+                {"unstructured", "0.95", "u.mtx", "weights"}, {"unstructured", "0.5", "b.npy", "pruned"}}) {
             out.getBuffer().setLength(0);
             Path o = tmp.resolve(c[2]);
             List<String> args = new java.util.ArrayList<>(List.of("prune", sparse.toString(), "--structure", c[0], "--out", o.toString(), "--existing-zeros", c[3]));
@@ -113,8 +113,15 @@ class PruneCommandTest {
         String o = out.toString();
         String mask = find(o, "mask rate ([0-9.]+)"), sparsity = find(o, "output     sparsity ([0-9.]+)");
         assertThat(mask).isEqualTo(sparsity);
-        assertBad(new String[] {"prune", sparse.toString(), "--structure", "unstructured", "--rate", "0.1", "--existing-zeros", "pruned", "--out", tmp.resolve("y.npy").toString()},
-                "--rate 0.1: with --existing-zeros pruned", "already remove");
+        // a rate below what the zeros already remove: they all stay removed, nothing more goes, and the output's true sparsity is said
+        out.getBuffer().setLength(0);
+        Path y = tmp.resolve("y.npy");
+        assertThat(run("prune", sparse.toString(), "--structure", "unstructured", "--rate", "0.1", "--out", y.toString())).as(err.toString()).isZero();
+        String below = out.toString();
+        assertThat(below).contains("--existing-zeros pruned (the default)").contains("below      the zeros of the input already remove 43 of 128 weights");
+        assertThat(find(below, "output     sparsity ([0-9.]+)")).isEqualTo(String.format(java.util.Locale.ROOT, "%.6f", 43 / 128.0));
+        float[] back = MatrixFiles.read(y, 1).matrix().toDense();
+        for (int i = 0; i < w.length; i++) assertThat(back[i]).as("weight %d", i).isEqualTo(w[i]);
         assertBad(new String[] {"prune", sparse.toString(), "--structure", "unstructured", "--rate", "0.1", "--existing-zeros", "bogus", "--out", tmp.resolve("y.npy").toString()},
                 "--existing-zeros: unknown 'bogus'");
     }

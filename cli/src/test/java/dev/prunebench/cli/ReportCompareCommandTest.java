@@ -49,6 +49,30 @@ class ReportCompareCommandTest {
         assertThat(Files.readAllLines(dir.resolve("scorecard.csv")).get(0)).startsWith("experiment,quantity,metric");
     }
 
+    /** The page's footer names a command that parses with the CLI's own parser and redraws the page from where it says. */
+    @Test void theFootersRegenerateCommandWorks(@TempDir Path tmp) throws Exception {
+        Path dir = run(tmp.resolve("results"), 1, 1.0);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertThat(exec(out, err, "report", dir.toString())).as("%s", err).isZero();
+        String html = Files.readString(dir.resolve("index.html"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("regenerate with <code>([^<]+)</code> \\(run from the folder that holds <code>([^<]+)</code>").matcher(html);
+        assertThat(m.find()).as("footer in %s", html.substring(html.indexOf("<footer>"))).isTrue();
+        String[] words = m.group(1).split(" ");
+        assertThat(words[0]).isEqualTo("scripts/prunebench");
+        assertThat(Files.isExecutable(Path.of("..").resolve(words[0]))).as("the launcher the footer names").isTrue();
+        String[] args = java.util.Arrays.copyOfRange(words, 1, words.length);
+        // every option and parameter is the CLI's: picocli parses it into the report command
+        picocli.CommandLine.ParseResult parsed = new picocli.CommandLine(new Main()).parseArgs(args);
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("report");
+        assertThat(parsed.subcommand().unmatched()).isEmpty();
+        // from the folder that holds results/, it redraws this page
+        assertThat(m.group(2)).isEqualTo("results/");
+        args[args.length - 1] = tmp.resolve(args[args.length - 1]).toString();
+        Files.delete(dir.resolve("index.html"));
+        assertThat(exec(out, err, args)).as("%s", err).isZero();
+        assertThat(dir.resolve("index.html")).isRegularFile();
+    }
+
     @Test void compareExitCodes(@TempDir Path tmp) throws Exception {
         Path base = run(tmp.resolve("a"), 1, 1.0), same = run(tmp.resolve("b"), 2, 1.0), slow = run(tmp.resolve("c"), 3, 1.1);
         StringWriter out = new StringWriter(), err = new StringWriter();

@@ -30,13 +30,23 @@ public final class SpmmBench {
      * the baselines at this point); {@code over}: speedup over each baseline; status "ok", "failed: …" (verification)
      * or "error: …" (the kernel refused the input); {@code isBaseline} for the baselines' own rows; {@code control} the
      * A/A control of its rounds (null when none); {@code coherent} whether the ratio of the median times lies inside the
-     * speedup interval.
+     * speedup interval; {@code counts} the exact counts of a counted kernel (emulator or hardware model: its times are
+     * NaN and its speedup is the exact ratio of the cost count), null for a timed one.
      */
     public record Result(String format, String kernel, String backend, String provenance, boolean isBaseline, String baseline, double medianMs,
                          double lowMs, double highMs, double baselineMs, double speedup, double speedupLow, double speedupHigh,
                          Map<String, Double> over, double gflops, double setupMs, long nnz, double relError, String status, String variant,
-                         Bench.Control control, boolean coherent) {
+                         Bench.Control control, boolean coherent, MatMul.Counts counts) {
         public boolean unstable() { return control != null && !control.stable(); }
+
+        /** Counted on an emulator or computed by a model, never timed. */
+        public boolean counted() { return counts != null; }
+
+        /** A count by name, or -1 when this row has no such count. */
+        public long count(String name) {
+            Long v = counts == null ? null : counts.values().get(name);
+            return v == null ? -1 : v;
+        }
     }
 
     /**
@@ -91,14 +101,49 @@ public final class SpmmBench {
                     o.time() == null ? Double.NaN : o.time().high() / 1e6, baseMs, sp == null ? Double.NaN : sp.median(),
                     sp == null ? Double.NaN : sp.low(), sp == null ? Double.NaN : sp.high(), over,
                     Double.isNaN(med) ? Double.NaN : 2.0 * nnz * n / (med / 1e3) / 1e9, o.setupMs(), nnz,
-                    o.verification() == null ? Double.NaN : o.verification().relError(), o.status(), o.variant(), o.control(), o.coherent()));
+                    o.verification() == null ? Double.NaN : o.verification().relError(), o.status(), o.variant(), o.control(), o.coherent(), o.counts()));
         }
         return out;
     }
 
-    /** A fixed-width text table of the results. */
-    public static String table(List<Result> rs) {
+    /** A fixed-width text table of the results: the timed rows, then the counted ones ({@link #countedTable}). */
+    public static String table(List<Result> all) {
         StringBuilder s = new StringBuilder();
+        List<Result> rs = all.stream().filter(r -> !r.counted()).toList();
+        List<Result> counted = all.stream().filter(Result::counted).toList();
+        if (!rs.isEmpty()) timedTable(s, rs);
+        if (!counted.isEmpty()) {
+            if (!rs.isEmpty()) s.append('\n');
+            countedTable(s, counted);
+        }
+        return s.toString();
+    }
+
+    /**
+     * The counted rows: emulated (QEMU: instructions, an estimate of cycles, the layer's flash) or modelled (the GPU
+     * memory-access model: DRAM bytes, modelled time); the speedup is the exact ratio of the cost count (instructions,
+     * modelled time) over the dense kernel of the platform with the lowest one. No time is printed: nothing was timed.
+     */
+    static void countedTable(StringBuilder s, List<Result> rs) {
+        s.append(String.format(Locale.ROOT, "%-10s %-18s %-10s %-9s %-9s %13s %13s %11s %13s %13s %-9s %-16s %9s %s%n", "format", "kernel", "backend", "role",
+                "counted", "instructions", "est. cycles", "flash B", "DRAM B", "model time us", "speedup", "over", "rel err", "status"));
+        for (Result r : rs)
+            s.append(String.format(Locale.ROOT, "%-10s %-18s %-10s %-9s %-9s %13s %13s %11s %13s %13s %-9s %-16s %9.2e %s%n", r.format(), r.kernel(), r.backend(),
+                    r.isBaseline() ? "baseline" : "candidate", r.provenance(), countText(r, "instructions"), countText(r, "cycles_estimated"),
+                    countText(r, "flash_bytes"), countText(r, "dram_bytes"), r.count("est_time_ps") < 0 ? "-" : String.format(Locale.ROOT, "%.3f", r.count("est_time_ps") / 1e6),
+                    Double.isNaN(r.speedup()) ? "-" : String.format(Locale.ROOT, "%.3f×", r.speedup()), r.baseline(), r.relError(),
+                    r.status() + (r.variant().isEmpty() ? "" : "; ran " + r.variant())));
+        s.append("counted rows: exact counts of one run, not times; 'emulated' = counted under QEMU (-icount: instructions; cycles are an estimate),\n");
+        s.append("'modelled' = computed by the GPU memory-access model (time from its roofline); no load or noise enters them;\n");
+        s.append("speedup = the cost count (instructions; modelled time) of the platform's cheapest dense kernel ('over') / the row's own\n");
+    }
+
+    private static String countText(Result r, String name) {
+        long v = r.count(name);
+        return v < 0 ? "-" : Long.toString(v);
+    }
+
+    private static void timedTable(StringBuilder s, List<Result> rs) {
         s.append(String.format(Locale.ROOT, "%-10s %-18s %-10s %-9s %10s %-21s %8s %8s %-21s %-16s %9s %s%n", "format", "kernel", "backend", "role",
                 "time ms", "95% CI ms", "GFLOP/s", "setup ms", "speedup [95% CI]", "over", "rel err", "status"));
         for (Result r : rs) {
@@ -130,6 +175,5 @@ public final class SpmmBench {
             if (rs.stream().anyMatch(r -> !r.coherent()))
                 s.append("†: the times' ratio, within their intervals, misses the speedup interval (median of per-round ratios): the machine drifted during the rounds\n");
         }
-        return s.toString();
     }
 }

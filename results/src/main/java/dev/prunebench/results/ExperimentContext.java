@@ -33,7 +33,14 @@ public interface ExperimentContext {
      */
     default void metric(Metric metric, Backend ranOn) {
         metric(ranOn.modelled() && !metric.modelled() ? metric.asModelled() : metric);
+        if (ranOn.modelled()) provenance(metric.name(), ranOn.provenance().label());
     }
+
+    /**
+     * The word for a metric not measured on the hardware: {@code emulated} (counted under an emulator) or {@code modelled}
+     * (a model of the hardware); kept in experiment.json ({@code metric_provenance}) so the report says which.
+     */
+    default void provenance(String metricName, String word) {}
 
     /**
      * The output folder of another experiment that finished earlier in this run (declared by the caller as needed or

@@ -25,9 +25,10 @@ import tech.tablesaw.columns.Column;
  * Draws a {@link PlotSpec} from its table as an SVG (XChart's vector encoder), so the report embeds plots that need
  * nothing from the network and stay sharp when zoomed.
  *
- * <p>Conventions read from the table: a boolean-ish column {@code modelled} marks rows that come from a model of the
- * hardware rather than a measurement; a series whose rows are modelled is labelled "(modelled)", and so is the title
- * when every plotted row is.
+ * <p>Conventions read from the table: a boolean-ish column {@code modelled} marks rows that are not measured on the
+ * hardware; a series of such rows is labelled with the word of its {@code provenance} column — "(emulated)" for counts
+ * under an emulator (QEMU), "(modelled)" for a model of the hardware (the GPU model), never one for the other — or
+ * "(modelled)" without one, and so is the title when every plotted row is.
  */
 public final class Plots {
 
@@ -39,6 +40,7 @@ public final class Plots {
     /** The SVG document for one plot (without XML prolog or DOCTYPE). */
     public static String svg(PlotSpec spec, Table table) throws IOException {
         Chart<?, ?> chart = chart(spec, table);
+        fitTitle(chart);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         String s = out.toString(StandardCharsets.UTF_8);
@@ -56,24 +58,34 @@ public final class Plots {
         return png(spec, table, scale, List.of());
     }
 
-    /** A published number drawn on a plot's axes (x in the plot's x column, y in its y column). */
-    public record Point(double x, double y, String label) {}
+    /**
+     * A published number drawn on a plot's axes (x in the plot's x column, y in its y column); on a bar plot, at the
+     * bars whose category is {@code category} or starts with it and a space ({@code cpu} sits on {@code cpu b1} and
+     * {@code cpu b64}), x unused.
+     */
+    public record Point(double x, double y, String label, String category) {
+        public Point(double x, double y, String label) { this(x, y, label, null); }
 
-    /** As {@link #png(PlotSpec, Table, int)}, with published points drawn as black diamonds (XY plots only). */
+        /** Whether a bar plot's category is this point's. */
+        boolean on(String c) { return category != null && (c.equals(category) || c.startsWith(category + " ")); }
+    }
+
+    /** As {@link #png(PlotSpec, Table, int)}, with published points drawn as diamonds (on bar plots: at their categories). */
     public static byte[] png(PlotSpec spec, Table table, int scale, List<Point> published) throws IOException {
         if (scale < 1 || scale > 4) throw new IllegalArgumentException("plot scale: must be 1..4, got " + scale);
         Chart<?, ?> chart = chart(spec, table);
+        if (chart instanceof CategoryChart cc && !published.isEmpty()) diamonds(cc, published);
+        fitTitle(chart);
         if (chart instanceof XYChart xy && !published.isEmpty()) {
             Map<String, List<Point>> byLabel = new LinkedHashMap<>();
             for (Point p : published) byLabel.computeIfAbsent(p.label(), k -> new ArrayList<>()).add(p);
-            java.awt.Color[] shades = {java.awt.Color.BLACK, new java.awt.Color(0x80, 0x20, 0x20), new java.awt.Color(0x20, 0x50, 0x20), new java.awt.Color(0x30, 0x30, 0x80)};
             int i = 0;
             for (Map.Entry<String, List<Point>> e : byLabel.entrySet()) {
                 double[] x = e.getValue().stream().mapToDouble(Point::x).toArray(), y = e.getValue().stream().mapToDouble(Point::y).toArray();
                 XYSeries ps = xy.addSeries(e.getKey(), x, y);
                 ps.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 ps.setMarker(SeriesMarkers.DIAMOND);
-                ps.setMarkerColor(shades[i++ % shades.length]);
+                ps.setMarkerColor(SHADES[i++ % SHADES.length]);
             }
         }
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(WIDTH * scale, HEIGHT * scale, java.awt.image.BufferedImage.TYPE_INT_RGB);
@@ -89,6 +101,51 @@ public final class Plots {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (!javax.imageio.ImageIO.write(img, "png", out)) throw new IOException("plot " + spec.id() + ": no PNG writer in this JVM");
         return out.toByteArray();
+    }
+
+    /**
+     * Shrinks the title's font until the title fits: XChart centres it over the plot area (left of an outside legend) and
+     * cuts what runs past the image's left edge. The room is the image's width less the legend's (its longest entry in
+     * the legend font, and the marker and padding).
+     */
+    static void fitTitle(Chart<?, ?> chart) {
+        Styler st = chart.getStyler();
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            int legend = 0;
+            if (st.isLegendVisible())
+                for (String name : chart.getSeriesMap().keySet()) legend = Math.max(legend, g.getFontMetrics(st.getLegendFont()).stringWidth(name) + 60);
+            int room = WIDTH - legend - 24;
+            java.awt.Font f = st.getChartTitleFont();
+            while (f.getSize2D() > 9 && g.getFontMetrics(f).stringWidth(chart.getTitle()) > room) f = f.deriveFont(f.getSize2D() - 0.5f);
+            st.setChartTitleFont(f);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** The colours of published points, one per label: black, then dark red, green and blue. */
+    private static final java.awt.Color[] SHADES = {java.awt.Color.BLACK, new java.awt.Color(0x80, 0x20, 0x20), new java.awt.Color(0x20, 0x50, 0x20),
+            new java.awt.Color(0x30, 0x30, 0x80)};
+
+    /** Published points on a bar plot: one scatter series of diamonds per label, at the categories each point sits on. */
+    private static void diamonds(CategoryChart c, List<Point> published) {
+        if (c.getSeriesMap().isEmpty()) return;
+        List<String> cats = c.getSeriesMap().values().iterator().next().getXData().stream().map(String::valueOf).toList();
+        Map<String, List<Point>> byLabel = new LinkedHashMap<>();
+        for (Point p : published) if (p.category() != null) byLabel.computeIfAbsent(p.label(), k -> new ArrayList<>()).add(p);
+        int i = 0;
+        for (Map.Entry<String, List<Point>> e : byLabel.entrySet()) {
+            List<Double> y = new ArrayList<>();
+            for (String k : cats) y.add(e.getValue().stream().filter(p -> p.on(k)).map(Point::y).findFirst().orElse(null));
+            if (y.stream().allMatch(java.util.Objects::isNull)) continue;
+            org.knowm.xchart.CategorySeries ps = c.addSeries(e.getKey(), cats, y);
+            ps.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+            ps.setMarker(SeriesMarkers.DIAMOND);
+            ps.setMarkerColor(SHADES[i++ % SHADES.length]);
+        }
+        c.getStyler().setLegendVisible(true);
     }
 
     /** Points of one series, in table order. */
@@ -137,6 +194,7 @@ public final class Plots {
             throw new IllegalArgumentException(where + ": y column '" + spec.y() + "' is not numeric (" + yc.type().name() + ")");
         Column<?> sc = spec.series() == null || spec.series().isBlank() ? null : column(table, spec.series(), where, "series");
         Column<?> mc = table.columnNames().contains("modelled") ? table.column("modelled") : null;
+        Column<?> pc = table.columnNames().contains("provenance") ? table.column("provenance") : null;
         String[] ci = intervalColumns(table, spec.y());
         NumericColumn<?> loc = ci == null ? null : (NumericColumn<?>) table.column(ci[0]);
         NumericColumn<?> hic = ci == null ? null : (NumericColumn<?>) table.column(ci[1]);
@@ -157,6 +215,7 @@ public final class Plots {
         Map<String, Series> series = new LinkedHashMap<>();
         int points = 0;
         boolean allModelled = true;
+        java.util.Set<String> words = new java.util.TreeSet<>();
         for (int r = 0; r < table.rowCount(); r++) {
             if (!matches(table, r, conds)) continue;
             double y = ((NumericColumn<?>) yc).getDouble(r);
@@ -164,7 +223,11 @@ public final class Plots {
             String key = sc == null ? spec.y() : spec.series() + "=" + sc.getString(r);
             boolean modelled = mc != null && isTrue(mc.getString(r));
             allModelled &= modelled;
-            if (modelled) key = key + " (modelled)";
+            if (modelled) {
+                String word = pc != null && List.of("emulated", "modelled").contains(pc.getString(r)) ? pc.getString(r) : "modelled";
+                words.add(word);
+                key = key + " (" + word + ")";
+            }
             Series s = series.computeIfAbsent(key, k -> new Series(k, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), modelled));
             if (bar) s.categories().add(xc.getString(r));
             else {
@@ -182,7 +245,7 @@ public final class Plots {
             points++;
         }
         if (points == 0) throw new IllegalArgumentException(where + ": no rows to plot" + (conds.isEmpty() ? "" : " after filter " + spec.filter()));
-        String title = spec.title() + (allModelled && mc != null ? " (modelled)" : "");
+        String title = spec.title() + (allModelled && mc != null && !spec.title().toLowerCase(java.util.Locale.ROOT).contains(String.join("/", words)) ? " (" + String.join("/", words) + ")" : "");
         Chart<?, ?> chart = bar ? barChart(spec, title, series, ci != null) : xyChart(spec, title, series, ci != null);
         if (ci != null && bar && !spec.logY()) {
             // A symmetric bar drawn to the wider side of a skewed interval can reach below zero where no value can (a

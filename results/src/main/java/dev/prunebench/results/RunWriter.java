@@ -259,6 +259,7 @@ public final class RunWriter implements AutoCloseable {
         private final List<PlotSpec> plots = new ArrayList<>();
         private final Map<String, Metric> metrics = new LinkedHashMap<>();
         private final List<String> tables = new ArrayList<>();
+        private final Map<String, String> provenance = new java.util.TreeMap<>();
 
         private Context(String id, String paper) {
             this.id = id;
@@ -321,6 +322,8 @@ public final class RunWriter implements AutoCloseable {
         }
         @Override public void note(String text) { notes.add(text); }
 
+        @Override public void provenance(String metricName, String word) { provenance.put(metricName, word); }
+
         @Override public void skipped(String what, String reason) {
             skipped.add(Map.of("what", what, "reason", reason));
             log.println("  skipped " + what + ": " + reason);
@@ -336,6 +339,7 @@ public final class RunWriter implements AutoCloseable {
             info.put("skipped", skipped);
             info.put("tables", tables);
             info.put("plots", plots);
+            if (!provenance.isEmpty()) info.put("metric_provenance", provenance);
             JSON.writeValue(dir.resolve("experiment.json").toFile(), info);
             details.put(id, new LinkedHashMap<>(info));
             completed.add(id);

@@ -99,7 +99,8 @@ public final class Scorecard {
                 continue;
             }
             double ours = convert(m.value(), m.unit(), row.unit());
-            String hw = m.modelled() ? "modelled" : hardwareOf(row, ourCpu, gpu);
+            String word = Report.provenanceWord(exp, m.name());
+            String hw = m.modelled() ? word : hardwareOf(row, ourCpu, gpu);
             if (Double.isNaN(ours)) {
                 out.add(new Entry(row, m.value(), hw, m.modelled(), Verdict.NOT_RUN,
                         Double.isNaN(m.value()) ? "metric is NaN (" + row.experiment() + " could not measure it)"
@@ -107,7 +108,7 @@ public final class Scorecard {
                 continue;
             }
             boolean in = row.inBand(ours);
-            String modelledNote = m.modelled() ? " (modelled)" : "";
+            String modelledNote = m.modelled() ? " (" + word + ")" : "";
             if (!row.claim().isMeasurement()) {
                 out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.CHECK_PASSED : Verdict.CHECK_FAILED,
                         row.claim().id + " check: " + bandPhrase(row, in) + modelledNote));
@@ -125,7 +126,7 @@ public final class Scorecard {
                 out.add(new Entry(row, ours, hw, m.modelled(), Verdict.INCONCLUSIVE, "the interval [" + num(lo) + ", " + num(hi)
                         + "] reaches both inside and outside the band " + row.band() + modelledNote + budget, quick, lo, hi));
             } else if (otherHardware(row, hw)) {
-                String why = "published on " + row.hardware() + ", " + (m.modelled() ? "modelled" : "measured on " + hw) + "; " + bandPhrase(row, in) + ivText + budget;
+                String why = "published on " + row.hardware() + ", " + (m.modelled() ? word : "measured on " + hw) + "; " + bandPhrase(row, in) + ivText + budget;
                 out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.CONSISTENT_OTHER_HARDWARE : Verdict.DIFFERS_HARDWARE, why, quick, lo, hi));
             } else {
                 out.add(new Entry(row, ours, hw, m.modelled(), in ? Verdict.REPRODUCED : Verdict.DIFFERS, bandPhrase(row, in) + modelledNote + ivText + budget, quick,

@@ -273,6 +273,17 @@ public final class Pruner {
         return a[lo];
     }
 
+    /**
+     * The lowest rate {@link #prune} takes with this prior: the share of units {@code prior} already removes completely
+     * (0 for N:M, whose rate is fixed and which keeps any prior's removals at any rate). At exactly this rate the
+     * result removes what the prior removes and nothing more.
+     */
+    public static double priorRate(Layer layer, Structure s, Mask prior) {
+        if (prior == null || s instanceof Structure.Nm) return 0;
+        double[] scores = unitScores(layer, s);
+        return scores.length == 0 ? 0 : (double) force(scores, layer, s, prior) / scores.length;
+    }
+
     /** Sets the score of every unit that {@code prior} removes completely to −∞; returns how many. */
     private static int force(double[] scores, Layer l, Structure s, Mask prior) {
         int cols = l.cols(), forced = 0;

@@ -138,9 +138,15 @@ final class AccuracySupport {
      * ({@code ctx.input(experiment).resolve("models/" + name)}). Recorded as a parameter.
      */
     static void keep(ExperimentContext ctx, String name, Network n, double testAccuracy) throws IOException {
+        keep(ctx, name, n, testAccuracy, null);
+    }
+
+    /** As {@link #keep(ExperimentContext, String, Network, double)}, with how its rate was chosen ({@code selection} in its meta) when given. */
+    static void keep(ExperimentContext ctx, String name, Network n, double testAccuracy, String selection) throws IOException {
         Path dir = ctx.dir().resolve(MODELS).resolve(name);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("experiment_model", name);
+        if (selection != null) meta.put("selection", selection);
         meta.put("test_accuracy", testAccuracy);
         meta.put("pruned_fraction", prunedFraction(n));
         ModelFiles.save(n, dir, meta);

@@ -44,7 +44,12 @@ final class ScalpelInputs {
             try (var s = Files.list(acc.get())) {
                 for (Path p : s.sorted().toList()) {
                     Matcher m = Pattern.compile(Pattern.quote(net) + "-(simd|combined)-g(\\d+)").matcher(p.getFileName().toString());
-                    if (m.matches()) load(out, m.group(1) + "-g" + m.group(2), Integer.parseInt(m.group(2)), p);
+                    if (m.matches()) {
+                        load(out, m.group(1) + "-g" + m.group(2), Integer.parseInt(m.group(2)), p);
+                        // quick scale keeps a network whose search accepted no rate at a fixed rate: its rows say so
+                        if (Files.isDirectory(p) && ModelFiles.load(p).meta().get("selection") instanceof String sel && sel.startsWith("fixed rate"))
+                            ctx.note(net + " " + m.group(1) + " g=" + m.group(2) + ": the kept network's rate is not the search's: " + sel);
+                    }
                 }
             }
         }

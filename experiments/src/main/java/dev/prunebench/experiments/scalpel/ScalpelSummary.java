@@ -40,7 +40,13 @@ final class ScalpelSummary {
     }
 
     /** Means across networks per platform, batch and method: speedup and size reduction (the latter in %). */
-    record Mean(String platform, int batch, String method, double speedup, double sizeReductionPct, List<String> nets, boolean modelled, String provenance) {}
+    /**
+     * A method's mean over the networks of one platform and batch; {@code low}/{@code high}: the mean of the networks'
+     * interval ends (the range the mean spans while each network's speedup stays inside its own 95 % interval; equal to
+     * the mean for counted rows).
+     */
+    record Mean(String platform, int batch, String method, double speedup, double low, double high, double sizeReductionPct, List<String> nets,
+                boolean modelled, String provenance) {}
 
     static List<Mean> means(List<Row> rows) {
         Map<String, List<Row>> groups = new LinkedHashMap<>();
@@ -50,6 +56,8 @@ final class ScalpelSummary {
         for (List<Row> g : groups.values()) {
             Row f = g.get(0);
             out.add(new Mean(f.platform(), f.batch(), f.method(), ScalpelRule.mean(g.stream().map(Row::speedup).toList()),
+                    ScalpelRule.mean(g.stream().map(r -> Double.isNaN(r.low()) ? r.speedup() : r.low()).toList()),
+                    ScalpelRule.mean(g.stream().map(r -> Double.isNaN(r.high()) ? r.speedup() : r.high()).toList()),
                     100 * ScalpelRule.mean(g.stream().map(Row::sizeReduction).toList()), g.stream().map(Row::net).toList(), f.modelled(), f.provenance()));
         }
         return out;

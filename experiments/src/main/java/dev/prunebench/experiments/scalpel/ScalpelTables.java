@@ -55,13 +55,16 @@ final class ScalpelTables {
 
     static Table meansTable(List<Row> rows) {
         Table t = Table.create("means", StringColumn.create("platform"), IntColumn.create("batch"), StringColumn.create("method"),
-                DoubleColumn.create("mean_speedup"), DoubleColumn.create("mean_size_reduction_pct"), StringColumn.create("over"),
+                DoubleColumn.create("mean_speedup"), DoubleColumn.create("mean_speedup_low"), DoubleColumn.create("mean_speedup_high"),
+                DoubleColumn.create("mean_size_reduction_pct"), StringColumn.create("over"),
                 StringColumn.create("provenance"), BooleanColumn.create("modelled"));
         for (Mean m : ScalpelSummary.means(rows)) {
             t.stringColumn("platform").append(m.platform() + (m.platform().equals("cpu") ? " b" + m.batch() : ""));
             t.intColumn("batch").append(m.batch());
             t.stringColumn("method").append(m.method());
             t.doubleColumn("mean_speedup").append(m.speedup());
+            t.doubleColumn("mean_speedup_low").append(m.low());
+            t.doubleColumn("mean_speedup_high").append(m.high());
             t.doubleColumn("mean_size_reduction_pct").append(m.sizeReductionPct());
             t.stringColumn("over").append(String.join(" ", m.nets()));
             t.stringColumn("provenance").append(m.provenance());

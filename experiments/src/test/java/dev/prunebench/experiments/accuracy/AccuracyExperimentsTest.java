@@ -60,8 +60,17 @@ public class AccuracyExperimentsTest {
         return runWithSpeedups(e, null, tables);
     }
 
-    /** Runs {@code e}; {@code speedupCsv}, when given, is placed as hartenstein-spmm-cpu's table in the same run first. */
+    /** A look at the experiment's output folder before the run is closed. */
+    interface Inspect {
+        void check(Path out) throws Exception;
+    }
+
     static List<String> runWithSpeedups(Experiment e, String speedupCsv, String... tables) throws Exception {
+        return runWithSpeedups(e, speedupCsv, out -> { }, tables);
+    }
+
+    /** Runs {@code e}; {@code speedupCsv}, when given, is placed as hartenstein-spmm-cpu's table in the same run first. */
+    static List<String> runWithSpeedups(Experiment e, String speedupCsv, Inspect inspect, String... tables) throws Exception {
         try (RunWriter run = new RunWriter(tmp.resolve("results"), "test", Scale.QUICK, 7, RunWriter.nullStream(), false)) {
             if (speedupCsv != null)
                 try (RunWriter.Context c = run.experiment("hartenstein-spmm-cpu", "fig 3")) {
@@ -85,6 +94,7 @@ public class AccuracyExperimentsTest {
                 assertThat(rows.get(0)).isEqualTo("kernel,n,g,speedup,accuracy");
                 assertThat(rows.subList(1, 4)).allMatch(r -> r.startsWith("csr-vector,50,1,0.8,") || r.startsWith("csr-vector,50,8,1.5,") || r.startsWith("mkl-sparse-csr,50,8,1.2,"));
             }
+            inspect.check(out);
             return MetricsCsv.read(out.resolve("metrics.csv")).stream().map(Metric::name).collect(Collectors.toList());
         }
     }
@@ -156,10 +166,23 @@ public class AccuracyExperimentsTest {
     }
 
     @Test void scalpel() throws Exception {
-        List<String> m = run(new ScalpelAccuracy(), "simd", "node", "summary");
+        List<String> m = runWithSpeedups(new ScalpelAccuracy(), null, AccuracyExperimentsTest::everyMethodKeepsANetwork, "simd", "node", "summary");
         assertThat(m).contains("kept_nodes[net=lenet300,layer=fc1]", "kept_nodes[net=lenet300,layer=fc2]", "kept_nodes[net=lenet5,layer=conv1]",
                 "kept_nodes[net=lenet5,layer=conv2]", "kept_nodes[net=lenet5,layer=fc1]", "accuracy[net=lenet300,node]", "accuracy[net=lenet5,node]",
                 "pruned_fraction[net=lenet300,g=8]", "pruned_fraction[net=lenet5,g=8]", "accuracy_delta[net=lenet5,node]");
         assertThat(m).containsAll(AccuracyNames.emits("scalpel-accuracy", Scale.QUICK));
+    }
+
+    /** Quick scale keeps one network per method (the search's, or the grid's first rate labelled so): CI runs every Scalpel row. */
+    private static void everyMethodKeepsANetwork(Path out) throws Exception {
+        try (var kept = Files.list(out.resolve("models"))) {
+            assertThat(kept.map(p -> p.getFileName().toString()).toList()).contains("lenet300-simd-g8", "lenet5-simd-g8", "lenet5-combined-g8");
+        }
+        for (var row : dev.prunebench.results.Csv.readMaps(out.resolve("summary.csv"))) {
+            if (row.get("method").startsWith("simd") || row.get("method").contains("simd fc"))
+                assertThat(row.get("selection")).as(row.toString()).matches(ScalpelAccuracy.SEARCHED + "|fixed rate 0\\.50 \\(quick scale: .*");
+            if (row.get("selection").startsWith("fixed rate")) assertThat(Double.parseDouble(row.get("pruned_fraction"))).isGreaterThan(0.4);
+        }
+        assertThat(dev.prunebench.models.io.ModelFiles.load(out.resolve("models").resolve("lenet300-simd-g8")).meta()).containsKey("selection");
     }
 }
