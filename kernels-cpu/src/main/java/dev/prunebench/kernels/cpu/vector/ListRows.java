@@ -30,7 +30,12 @@ final class ListRows extends RowKernel {
             p = new int[rows + 1];
             for (int i = 0; i <= rows; i++) p[i] = Math.multiplyExact(i, rowLength);
         }
-        return new PanelRows(rows, k, p, col, val, PanelRows.width(k, n), x, n, threads, name);
+        int width = PanelRows.width(k, n);
+        if (width < k && !PanelRows.pays(p[rows] - p[0], rows, k, width)) {
+            if (k > 65_536) return new ListRows(rows, k, ptr, col, val, rowLength, x, n, threads, name);
+            width = k; // one panel: aligned X and 16-bit columns, no C row reloaded per panel
+        }
+        return new PanelRows(rows, k, p, col, val, width, x, n, threads, name);
     }
 
     private ListRows(int rows, int k, int[] ptr, int[] col, float[] val, int rowLength, float[] x, int n, int threads, String name) {

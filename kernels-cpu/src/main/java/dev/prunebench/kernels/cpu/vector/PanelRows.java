@@ -68,6 +68,20 @@ final class PanelRows extends RowKernel {
         return Math.ceilDiv(k, Math.ceilDiv(k, (int) w)); // equal panels, none a sliver
     }
 
+    /**
+     * Least stored entries a row holds per panel, on average, for cutting W into panels to pay. Every panel after the
+     * first reloads and stores each C row (two C-row passes) for the few X rows the row's entries in it read; wide C rows
+     * (large N) make panels only a few columns wide (128×128 · N = 3136 at 90 %: 20 columns, 2 entries per row and
+     * panel) and the reloads then cost as much as the X reads they save: there the whole W is one panel.
+     */
+    static final int MIN_ENTRIES_PER_PANEL_ROW = 16;
+
+    /** Whether {@code nnz} entries over {@code rows} rows, cut into panels {@code width} columns wide, hold enough per row and panel. */
+    static boolean pays(long nnz, int rows, int k, int width) {
+        long panels = Math.ceilDiv(k, width);
+        return nnz >= (long) MIN_ENTRIES_PER_PANEL_ROW * rows * panels;
+    }
+
     private static long panelBytes() {
         String p = System.getProperty("prunebench.panelBytes");
         if (p == null) return CacheSizes.l2Bytes() / 4;

@@ -82,6 +82,24 @@ class PanelRowsTest {
     }
 
     @Test
+    void panelsAreCutOnlyWhereEachRowHoldsEnoughEntriesPerPanel() {
+        // 4096² at 90 %, four panels: ~100 entries per row and panel
+        assertThat(PanelRows.pays(1_677_722, 4096, 4096, 1024)).isTrue();
+        // 128×128 at 90 %, N = 3136 (panels ~20 columns wide): ~2 entries per row and panel
+        assertThat(PanelRows.pays(1_638, 128, 128, 20)).isFalse();
+        assertThat(PanelRows.pays(16L * 10 * 3, 10, 300, 100)).as("exactly the least").isTrue();
+        assertThat(PanelRows.pays(16L * 10 * 3 - 1, 10, 300, 100)).isFalse();
+        // the registered kernel on such a wide C row (one panel then) is still right
+        float[] w = KernelFixtures.matrix(FormatSpec.CSR, 24, 40, 0.1, 5);
+        int n = (int) Math.min(4096, PanelRows.PANEL_BYTES / 4 / 4 + 64); // C rows so wide that panels would hold ~4 columns
+        float[] x = KernelFixtures.dense(40, n, 6);
+        try (MatMul.Prepared q = VectorKernels.kernel("csr-vector").orElseThrow().prepare(Csr.fromDense(w, 24, 40), x, n, 1)) {
+            q.run();
+            assertThat(KernelFixtures.relativeError(q.result(), KernelFixtures.reference(w, 24, 40, x, n))).isLessThanOrEqualTo(1e-5 * Math.sqrt(40));
+        }
+    }
+
+    @Test
     void cacheSizesAreReadFromSysfsAndFallBackWhenMissing(@TempDir Path dir) throws Exception {
         write(dir.resolve("index0"), "1", "Data", "32K");
         write(dir.resolve("index1"), "1", "Instruction", "32K");
