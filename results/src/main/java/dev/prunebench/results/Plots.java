@@ -350,15 +350,18 @@ public final class Plots {
         // Many categories (per-layer plots): turn the tick labels so they do not run into each other.
         int longest = cats.stream().mapToInt(String::length).max().orElse(0);
         if (cats.size() > 8 || cats.size() * Math.max(longest, 1) > 60) c.getStyler().setXAxisLabelRotation(60);
+        // XChart 3.8 cannot put error bars on a series with gaps (its axis range reads a null bar). On a linear axis
+        // that starts at zero a gap is filled with an empty bar (height 0, no interval), which draws nothing, so every
+        // series keeps its error bars; on a log axis (no zero) or with negative values a gapped series has none.
+        boolean fill = intervals && !spec.logY() && series.values().stream().allMatch(s -> s.y().stream().allMatch(v -> !(v < 0)));
         for (Series s : series.values()) {
             List<Double> y = new ArrayList<>(), e = new ArrayList<>();
             for (String k : cats) {
                 int i = s.categories().indexOf(k);
-                y.add(i < 0 ? null : s.y().get(i)); // a gap, not a bar of height 0
+                y.add(i >= 0 ? s.y().get(i) : fill ? 0.0 : null); // a gap: null, or an empty bar where error bars need one
                 if (i >= 0 && intervals) e.add(logClamp(spec, s.y().get(i), s.err().get(i)));
+                else if (fill) e.add(0.0);
             }
-            // XChart 3.8 cannot put error bars on a series with gaps (its axis range reads a null bar): such a series
-            // is drawn without them.
             if (intervals && e.size() == y.size()) c.addSeries(s.name(), cats, y, e);
             else c.addSeries(s.name(), cats, y);
         }
