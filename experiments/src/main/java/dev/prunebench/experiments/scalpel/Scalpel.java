@@ -200,13 +200,13 @@ public final class Scalpel implements Experiment {
         for (Row r : rows) {
             if (r.platform().equals("mcu")) continue; // scalpel-mcu's metrics
             Backend b = byProvenance.get(r.platform() + "/" + r.provenance());
-            record(ctx, speed(speedupName(r.net(), r.method(), r.platform(), r.batch()), r.speedup(), r.modelled()), b);
+            record(ctx, speed(speedupName(r.net(), r.method(), r.platform(), r.batch()), r.speedup(), r.low(), r.high(), r.modelled()), b);
             if (r.batch() == HEADLINE_BATCH) record(ctx, exactish(netSizeReductionName(r.net(), r.method(), r.platform()), r.sizeReduction(), "fraction"), b);
         }
         for (Mean m : ScalpelSummary.means(rows)) {
             if (m.platform().equals("mcu")) continue;
             Backend b = byProvenance.get(m.platform() + "/" + m.provenance());
-            record(ctx, speed(meanSpeedupName(m.method(), m.platform(), m.batch()), m.speedup(), m.modelled()), b);
+            record(ctx, speed(meanSpeedupName(m.method(), m.platform(), m.batch()), m.speedup(), m.low(), m.high(), m.modelled()), b);
             if (m.batch() == HEADLINE_BATCH) record(ctx, exactish(sizeReductionName(m.method(), m.platform()), m.sizeReductionPct(), "%"), b);
             ctx.parameter("mean_over_" + m.platform() + "_" + m.batch() + "_" + m.method(), m.nets().toString());
         }
@@ -218,9 +218,15 @@ public final class Scalpel implements Experiment {
         else ctx.metric(m);
     }
 
-    /** A timed speedup (no raw samples kept by the network seam) or, counted, exact like the counts. */
-    private static Metric speed(String name, double v, boolean counted) {
-        return counted ? exactish(name, v, "x") : Metric.timing(name, v, "x", null);
+    /**
+     * A timed speedup or, counted, exact like the counts. The network seam keeps no raw samples: a timed one carries
+     * {low, value, high} (its 95 % interval; for a mean, the mean of the networks' interval ends), which the scorecard
+     * reads as the interval, as it does a break-even's.
+     */
+    private static Metric speed(String name, double v, double low, double high, boolean counted) {
+        if (counted) return exactish(name, v, "x");
+        boolean iv = Double.isFinite(low) && Double.isFinite(high);
+        return Metric.timing(name, v, "x", iv ? new double[] {Math.min(low, v), v, Math.max(high, v)} : null);
     }
 
     /** Exact when the networks themselves are bitwise reproducible run to run (their masks come from training), else info. */
