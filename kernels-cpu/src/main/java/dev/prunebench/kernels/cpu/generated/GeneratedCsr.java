@@ -146,6 +146,7 @@ public final class GeneratedCsr extends CpuMatMul {
                 : String.format(Locale.ROOT, "tiered: csr-vector kept, generated-csr measured %.2fx [%.2f, %.2f] of its speed (interleaved, %d rounds)",
                         s.median(), s.low(), s.high(), TIERED_BUDGET.repeats());
         System.err.println(ID + ": " + why);
-        return new GeneratedPrepared.Fallback(generic, why, r);
+        // the code was generated: its exact figures (bytecode, methods) stay readable from the variant
+        return new GeneratedPrepared.Fallback(generic, why + "; " + generated.variant(), r);
     }
 }

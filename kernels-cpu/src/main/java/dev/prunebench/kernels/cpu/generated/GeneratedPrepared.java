@@ -160,16 +160,26 @@ public final class GeneratedPrepared implements MatMul.Prepared {
                 + (tieredSpeedup == null ? "" : String.format(java.util.Locale.ROOT, ", tiered_over_csr_vector=%.2f", tieredSpeedup.median()));
     }
 
-    /** The {@code key=value} numbers of a {@link #variant()} string (bytecode in bytes); empty for a fallback. */
+    /**
+     * The {@code key=value} numbers of a {@link #variant()} string (bytecode in bytes), also where a tiered fallback
+     * appends them ({@code tiered: csr-vector kept, …; generated: …}: the code was generated, csr-vector runs); empty
+     * for a fallback that generated no code. Whether the generated code ran is {@link #ran(String)}.
+     */
     public static java.util.Map<String, String> parseVariant(String variant) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        if (variant == null || !variant.startsWith("generated: ")) return out;
-        for (String kv : variant.substring("generated: ".length()).split(", ")) {
+        if (variant == null) return out;
+        int at = variant.startsWith("generated: ") ? 0 : variant.indexOf("; generated: ");
+        if (at < 0) return out;
+        if (at > 0) at += 2;
+        for (String kv : variant.substring(at + "generated: ".length()).split(", ")) {
             int eq = kv.indexOf('=');
             if (eq > 0) out.put(kv.substring(0, eq), kv.substring(eq + 1).replace(" B", ""));
         }
         return out;
     }
+
+    /** Whether a prepared kernel with this variant ran the generated code (not a fallback to csr-vector). */
+    public static boolean ran(String variant) { return variant != null && variant.startsWith("generated: "); }
 
     @Override public void close() {
         if (pool != null) pool.close();

@@ -171,6 +171,16 @@ class GeneratedCsrTest {
     }
 
     @Test
+    void aTieredFallbackKeepsTheGeneratedFigures() {
+        String v = "tiered: csr-vector kept, generated-csr measured 0.97x [0.91, 1.03] of its speed (interleaved, 11 rounds); "
+                + "generated: methods=3, bytecode=5120 B, values=constants, generate_ms=1.0, define_ms=2.0, warmup_ms=3.0, c2=all";
+        assertThat(GeneratedPrepared.parseVariant(v)).containsEntry("bytecode", "5120").containsEntry("methods", "3");
+        assertThat(GeneratedPrepared.ran(v)).isFalse();
+        assertThat(GeneratedPrepared.ran("generated: methods=3, bytecode=5120 B")).isTrue();
+        assertThat(GeneratedPrepared.parseVariant("fallback to csr-vector: generated code would be about 3.4 MiB")).isEmpty();
+    }
+
+    @Test
     void tieredKernelIsCorrectAndNamesWhatRuns() {
         GeneratedCsr k = new GeneratedCsr(SpmmGenerator.Options.defaults(), 2000, 20_000, true);
         assertThat(k.tiered()).isTrue();
@@ -182,7 +192,12 @@ class GeneratedCsrTest {
             assertThat(KernelFixtures.relativeError(p.result(), want)).isLessThanOrEqualTo(1e-5 * Math.sqrt(96));
             // which one runs is a measurement on this machine; what the variant says must match it
             if (p instanceof GeneratedPrepared g) assertThat(g.variant()).startsWith("generated: ").contains("tiered_over_csr_vector=");
-            else assertThat(p.variant()).startsWith("tiered: csr-vector kept");
+            else {
+                assertThat(p.variant()).startsWith("tiered: csr-vector kept");
+                assertThat(GeneratedPrepared.ran(p.variant())).isFalse();
+            }
+            // either way the generated code's exact size is readable (exact metrics must not depend on the choice)
+            assertThat(GeneratedPrepared.parseVariant(p.variant())).containsKey("bytecode").containsKey("methods");
         }
     }
 }
